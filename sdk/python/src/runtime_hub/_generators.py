@@ -1,0 +1,217 @@
+"""Wrappers for generator and async generator functions.
+
+The span covers the whole iteration. Its context is entered around each resume of the wrapped
+generator and left before every yield, so the consumer's code between items never runs "inside"
+the generator's span. The span ends on exhaustion, on an exception, or when the generator is
+closed early (status ok, attribute runtime_hub.generator.closed_early), and records how many
+items were yielded.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any, AsyncGenerator, Callable, Generator, List, Optional
+
+from ._context import NON_RECORDING, current
+from ._runtime import STATE
+from ._serialize import TRUNCATED
+from ._start import fail, new_span
+
+if TYPE_CHECKING:
+    from ._span import Span
+    from ._track import Meta
+
+get_current = current.get
+
+
+class _Items:
+    """Counts yielded items and keeps the first `max_items` of them (serialized at yield time)."""
+
+    __slots__ = ("span", "count", "kept", "limit")
+
+    def __init__(self, span: Any, meta: Meta) -> None:
+        self.span = span
+        self.count = 0
+        self.kept: Optional[List[Any]] = None
+        self.limit = 0
+        if span is not NON_RECORDING:
+            client = span.client
+            capture = meta.capture_result if meta.capture_result is not None else client.capture_result
+            if capture:
+                self.kept = []
+                self.limit = client.serializer.max_items
+
+    def add(self, item: Any) -> None:
+        self.count += 1
+        kept = self.kept
+        if kept is not None and len(kept) < self.limit:
+            try:
+                value, size = self.span.client.serializer.capture(item)
+                kept.append(value)
+                self.span.output_size += size
+            except Exception:
+                pass
+
+    def finish(self, returned: Any = None, closed_early: bool = False) -> None:
+        span: Span = self.span
+        if span is NON_RECORDING:
+            return
+        try:
+            span.yielded = self.count
+            if closed_early:
+                span.set_attribute("runtime_hub.generator.closed_early", True)
+            kept = self.kept
+            if kept is not None:
+                if self.count > len(kept):
+                    kept.append(f"{TRUNCATED} {self.count - len(kept)} more items")
+                if returned is not None:
+                    value, size = span.client.serializer.capture(returned)
+                    span.output = {"yielded": kept, "returned": value}
+                    span.output_size += size
+                else:
+                    span.output = kept
+            span.finish("ok")
+        except Exception:
+            pass
+
+    def fail(self, exc: BaseException) -> None:
+        if self.span is not NON_RECORDING:
+            self.span.yielded = self.count
+            fail(self.span, exc)
+
+
+def _begin(meta: Meta, args: Any, kwargs: Any) -> Any:
+    """The span (or NON_RECORDING) for a new iteration; None to run untracked."""
+    if not STATE.enabled:
+        return None
+    parent = get_current()
+    if parent is NON_RECORDING:
+        return None
+    try:
+        span = new_span(meta.name, meta.kind, parent, meta.sample_rate, meta.static_attributes)
+        if span is not None and span is not NON_RECORDING:
+            meta.capture_input(span, args, kwargs)
+            span.client.span_started(span)
+        return span
+    except Exception:
+        return None
+
+
+def wrap_generator(fn: Callable[..., Generator[Any, Any, Any]], meta: Meta) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    def tracked(*args: Any, **kwargs: Any) -> Generator[Any, Any, Any]:
+        span = _begin(meta, args, kwargs)
+        if span is None:
+            return (yield from fn(*args, **kwargs))
+        items = _Items(span, meta)
+        token = current.set(span)
+        try:
+            gen = fn(*args, **kwargs)
+        except BaseException as exc:
+            current.reset(token)
+            items.fail(exc)
+            raise
+        current.reset(token)
+        to_send: Any = None
+        to_throw: Optional[BaseException] = None
+        while True:
+            token = current.set(span)
+            try:
+                if to_throw is None:
+                    item = gen.send(to_send)
+                else:
+                    thrown, to_throw = to_throw, None
+                    item = gen.throw(thrown)
+            except StopIteration as stop:
+                current.reset(token)
+                items.finish(stop.value)
+                return stop.value
+            except BaseException as exc:
+                current.reset(token)
+                items.fail(exc)
+                raise
+            current.reset(token)
+            items.add(item)
+            try:
+                to_send = yield item
+            except GeneratorExit:
+                token = current.set(span)
+                try:
+                    gen.close()
+                except BaseException as exc:
+                    current.reset(token)
+                    items.fail(exc)
+                    raise
+                current.reset(token)
+                items.finish(closed_early=True)
+                raise
+            except BaseException as exc:  # thrown in by the consumer: pass it on to the generator
+                to_throw = exc
+
+    return tracked
+
+
+def wrap_async_generator(fn: Callable[..., AsyncGenerator[Any, Any]], meta: Meta) -> Callable[..., Any]:
+    @functools.wraps(fn)
+    async def tracked(*args: Any, **kwargs: Any) -> AsyncGenerator[Any, Any]:
+        span = _begin(meta, args, kwargs)
+        scoped = span is not None  # untracked: drive the generator without touching the context
+        items = _Items(span, meta) if scoped else None
+        token = current.set(span) if scoped else None
+        try:
+            agen = fn(*args, **kwargs)
+        except BaseException as exc:
+            if token is not None:
+                current.reset(token)
+            if items is not None:
+                items.fail(exc)
+            raise
+        if token is not None:
+            current.reset(token)
+        to_send: Any = None
+        to_throw: Optional[BaseException] = None
+        while True:
+            token = current.set(span) if scoped else None
+            try:
+                if to_throw is None:
+                    item = await agen.asend(to_send)
+                else:
+                    thrown, to_throw = to_throw, None
+                    item = await agen.athrow(thrown)
+            except StopAsyncIteration:
+                if token is not None:
+                    current.reset(token)
+                if items is not None:
+                    items.finish()
+                return
+            except BaseException as exc:
+                if token is not None:
+                    current.reset(token)
+                if items is not None:
+                    items.fail(exc)
+                raise
+            if token is not None:
+                current.reset(token)
+            if items is not None:
+                items.add(item)
+            try:
+                to_send = yield item
+            except GeneratorExit:
+                token = current.set(span) if scoped else None
+                try:
+                    await agen.aclose()
+                except BaseException as exc:
+                    if token is not None:
+                        current.reset(token)
+                    if items is not None:
+                        items.fail(exc)
+                    raise
+                if token is not None:
+                    current.reset(token)
+                if items is not None:
+                    items.finish(closed_early=True)
+                raise
+            except BaseException as exc:  # thrown in by the consumer: pass it on to the generator
+                to_throw = exc
+
+    return tracked

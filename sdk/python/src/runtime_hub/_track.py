@@ -1,0 +1,239 @@
+"""`@track`: one wrapper per callable kind (sync, coroutine, generator, async generator).
+
+Each wrapper reads one flag first, so a disabled SDK costs a call and a boolean check; with
+RUNTIME_HUB_ENABLED=0 at import, `track` returns the function itself. Exceptions always
+propagate unchanged (a bare `raise`), whatever the SDK did with them.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any, Callable, Dict, Optional, Tuple, TypeVar, Union, overload
+
+from ._config import KINDS
+from ._context import NON_RECORDING, current
+from ._generators import wrap_async_generator, wrap_generator
+from ._log import warn_user
+from ._runtime import DISABLED_AT_IMPORT, STATE
+from ._start import fail, new_span, succeed
+
+F = TypeVar("F", bound=Callable[..., Any])
+MARKER = "__runtime_hub_tracked__"
+_POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+get_current = current.get
+
+
+class Meta:
+    """What every call of one tracked function shares, computed once at decoration."""
+
+    __slots__ = ("name", "kind", "static_attributes", "names", "varargs", "skip_first",
+                 "capture_args", "capture_result", "sample_rate", "_secret_for", "_secret")
+
+    def __init__(self, fn: Callable[..., Any], name: Optional[str], kind: str, capture_args: Optional[bool],
+                 capture_result: Optional[bool], sample_rate: Optional[float]) -> None:
+        self.name = name or getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+        if kind not in KINDS:
+            warn_user(f"kind={kind!r} is not one of {sorted(KINDS)}; using 'function'")
+            kind = "function"
+        self.kind = kind
+        self.capture_args = capture_args
+        self.capture_result = capture_result
+        if sample_rate is not None and not 0.0 <= sample_rate <= 1.0:
+            warn_user(f"sample_rate={sample_rate!r} is outside [0, 1]; ignoring it")
+            sample_rate = None
+        self.sample_rate = sample_rate
+        self.names, self.varargs, self.skip_first = _parameters(fn)
+        self.static_attributes = _code_attributes(fn)
+        self._secret_for: Any = None
+        self._secret: frozenset = frozenset()
+
+    def capture_input(self, span: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> None:
+        client = span.client
+        if not (self.capture_args if self.capture_args is not None else client.capture_args):
+            return
+        if self.skip_first:
+            args = args[1:]
+        if not args and not kwargs:
+            return
+        redactor = client.redactor
+        if self._secret_for is not redactor:  # parameter names are checked once per configuration
+            self._secret = frozenset(n for n in self.names if redactor.is_secret(n))
+            self._secret_for = redactor
+        span.input, span.input_size = client.serializer.capture_args(self.names, self._secret, args, kwargs, self.varargs)
+
+
+def _parameters(fn: Callable[..., Any]) -> Tuple[Tuple[str, ...], str, bool]:
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return (), "args", False
+    names = tuple(p.name for p in params if p.kind in _POSITIONAL)
+    varargs = next((p.name for p in params if p.kind == inspect.Parameter.VAR_POSITIONAL), "args")
+    skip_first = bool(names) and names[0] in ("self", "cls")
+    return (names[1:] if skip_first else names), varargs, skip_first
+
+
+def _code_attributes(fn: Callable[..., Any]) -> Dict[str, Any]:
+    attributes: Dict[str, Any] = {"code.function": getattr(fn, "__qualname__", None) or getattr(fn, "__name__", "?")}
+    module = getattr(fn, "__module__", None)
+    if isinstance(module, str):
+        attributes["code.namespace"] = module
+    code = getattr(inspect.unwrap(fn), "__code__", None)
+    if code is not None:
+        attributes["code.filepath"] = code.co_filename
+        attributes["code.lineno"] = code.co_firstlineno
+    return attributes
+
+
+def _sync(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
+    capture_result = meta.capture_result
+    name, kind, sample_rate, attributes = meta.name, meta.kind, meta.sample_rate, meta.static_attributes
+    capture_input = meta.capture_input
+
+    @functools.wraps(fn)
+    def tracked(*args: Any, **kwargs: Any) -> Any:
+        if not STATE.enabled:
+            return fn(*args, **kwargs)
+        parent = get_current()
+        if parent is NON_RECORDING:
+            return fn(*args, **kwargs)
+        try:
+            span = new_span(name, kind, parent, sample_rate, attributes)
+            if span is not None and span is not NON_RECORDING:
+                capture_input(span, args, kwargs)
+                span.client.span_started(span)
+        except Exception:
+            span = None
+        if span is None:
+            return fn(*args, **kwargs)
+        token = current.set(span)
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException as exc:
+            current.reset(token)
+            if span is not NON_RECORDING:
+                fail(span, exc)
+            raise
+        current.reset(token)
+        if span is not NON_RECORDING:
+            succeed(span, result, capture_result)
+        return result
+
+    return tracked
+
+
+def _coroutine(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
+    capture_result = meta.capture_result
+    name, kind, sample_rate, attributes = meta.name, meta.kind, meta.sample_rate, meta.static_attributes
+    capture_input = meta.capture_input
+
+    @functools.wraps(fn)
+    async def tracked(*args: Any, **kwargs: Any) -> Any:
+        if not STATE.enabled:
+            return await fn(*args, **kwargs)
+        parent = get_current()
+        if parent is NON_RECORDING:
+            return await fn(*args, **kwargs)
+        try:
+            span = new_span(name, kind, parent, sample_rate, attributes)
+            if span is not None and span is not NON_RECORDING:
+                capture_input(span, args, kwargs)
+                span.client.span_started(span)
+        except Exception:
+            span = None
+        if span is None:
+            return await fn(*args, **kwargs)
+        token = current.set(span)
+        try:
+            result = await fn(*args, **kwargs)
+        except BaseException as exc:
+            current.reset(token)
+            if span is not NON_RECORDING:
+                fail(span, exc)
+            raise
+        current.reset(token)
+        if span is not NON_RECORDING:
+            succeed(span, result, capture_result)
+        return result
+
+    return tracked
+
+
+def _decorate(fn: Any, name: Optional[str], kind: str, capture_args: Optional[bool],
+              capture_result: Optional[bool], sample_rate: Optional[float]) -> Any:
+    if DISABLED_AT_IMPORT or getattr(fn, MARKER, False):
+        return fn
+    if isinstance(fn, (classmethod, staticmethod)):
+        inner = _decorate(fn.__func__, name, kind, capture_args, capture_result, sample_rate)
+        return type(fn)(inner)
+    if isinstance(fn, type):
+        from ._instrument import track_class
+
+        return track_class(fn, kind=kind, capture_args=capture_args, capture_result=capture_result, sample_rate=sample_rate)
+    if not callable(fn):
+        warn_user(f"@track needs a function, got {type(fn).__name__}; left untracked")
+        return fn
+    try:
+        meta = Meta(fn, name, kind, capture_args, capture_result, sample_rate)
+        if inspect.isasyncgenfunction(fn):
+            wrapper = wrap_async_generator(fn, meta)
+        elif inspect.isgeneratorfunction(fn):
+            wrapper = wrap_generator(fn, meta)
+        elif inspect.iscoroutinefunction(fn):
+            wrapper = _coroutine(fn, meta)
+        else:
+            wrapper = _sync(fn, meta)
+        setattr(wrapper, MARKER, True)
+        return wrapper
+    except Exception as exc:
+        warn_user(f"could not track {fn!r} ({exc!r}); left untracked")
+        return fn
+
+
+@overload
+def track(fn: F) -> F: ...
+
+
+@overload
+def track(
+    fn: Optional[str] = None,
+    *,
+    name: Optional[str] = None,
+    kind: str = "function",
+    capture_args: Optional[bool] = None,
+    capture_result: Optional[bool] = None,
+    sample_rate: Optional[float] = None,
+) -> Callable[[F], F]: ...
+
+
+def track(
+    fn: Union[F, str, None] = None,
+    *,
+    name: Optional[str] = None,
+    kind: str = "function",
+    capture_args: Optional[bool] = None,
+    capture_result: Optional[bool] = None,
+    sample_rate: Optional[float] = None,
+) -> Union[F, Callable[[F], F]]:
+    """Record every call of a function as a span: arguments, return value or exception, timing,
+    and its place in the call tree. Works on functions, methods, classmethods, staticmethods,
+    coroutines, generators and async generators (and on a class: all its methods).
+
+    Options left as None follow `configure(...)`. `sample_rate` keeps that share of this
+    function's calls (and what they call).
+
+    Example::
+
+        @track
+        def add(a, b):
+            return a + b
+
+        @track(name="llm.answer", kind="llm", capture_result=False)
+        async def answer(question): ...
+    """
+    if isinstance(fn, str):  # @track("custom name")
+        name, fn = fn, None
+    if fn is None:
+        return lambda f: _decorate(f, name, kind, capture_args, capture_result, sample_rate)
+    return _decorate(fn, name, kind, capture_args, capture_result, sample_rate)

@@ -1,0 +1,366 @@
+"""The default transport: a bounded buffer drained by one lazy daemon thread that POSTs batches.
+
+The app's threads only append to a deque (under a lock held for a few hundred nanoseconds) and,
+rarely, set an Event; record building, JSON encoding, gzip, HTTP, retries and heartbeats all
+happen on the transport thread.
+
+Start records are sent lazily: a call registers itself as open, and each time the thread sends it
+adds a start record for every open call it has not announced yet. A call that ends before the next
+send costs one record instead of two; a slow call shows as running within one flush interval.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import threading
+import time
+from collections import deque
+from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional
+
+from .. import _context, _ids
+from .._errors import python_version
+from .._log import logger
+from .._version import SDK_NAME, __version__
+from ._sender import Answer, Sender
+from .base import Transport
+
+if TYPE_CHECKING:
+    from .._config import Config
+    from .._redact import Redactor
+    from .._span import Span
+
+MAX_OPEN_SPANS = 10_000
+ERROR_RESERVE = 0.1  # this share of the buffer only takes spans that failed
+WARMUP_SECONDS = 2.0  # the first spans of a process go out at WARMUP_INTERVAL, not flush_interval
+WARMUP_INTERVAL = 0.05
+BACKOFF_BASE = 0.1
+BACKOFF_MAX = 3.0
+SPAN_OVERHEAD = 400  # bytes of a record besides input and output, for the buffer's byte budget
+SPANS_PATH = "/api/v1/spans"
+HEARTBEAT_PATH = "/api/v1/apps/heartbeat"
+
+
+class HttpTransport(Transport):
+    """Batches spans to `POST /api/v1/spans` and heartbeats to `/api/v1/apps/heartbeat`."""
+
+    def open(self, config: Config, redactor: Optional[Redactor]) -> None:
+        super().open(config, redactor)
+        self._sender = Sender(config.url, config.token, config.request_timeout, config.compression)
+        self._hard_spans = config.max_queue_spans
+        self._hard_bytes = config.max_queue_bytes
+        self._soft_spans = max(1, int(config.max_queue_spans * (1 - ERROR_RESERVE)))
+        self._soft_bytes = int(config.max_queue_bytes * (1 - ERROR_RESERVE))
+        self._batch_spans = config.batch_spans
+        self._batch_bytes = config.batch_bytes
+        self._interval = config.flush_interval
+        self._host = _hostname()
+        self._init_state()
+
+    def _init_state(self) -> None:
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._done = threading.Condition(threading.Lock())
+        self._queue: Deque[Span] = deque()
+        self._queue_bytes = 0
+        self._open: Dict[int, Span] = {}
+        self._thread: Optional[threading.Thread] = None
+        self._pid = os.getpid()
+        self._instance_id = _ids.new_instance_id()
+        self._signalled = False
+        self._first = True
+        self._closing = False
+        self._deadline = float("inf")
+        self._flush_requested = 0
+        self._flush_done = 0
+        self._inflight = 0
+        self._unreachable = False
+        self._leftovers_counted = False
+        self._started_at = time.monotonic()
+
+    # -- the app's side (hot path) ---------------------------------------------------------------
+
+    def span_started(self, span: Span) -> None:
+        if self._thread is None:
+            self._start()
+        opened = self._open
+        if len(opened) < MAX_OPEN_SPANS:
+            opened[span.span_id_int] = span
+        if self._first:
+            self._first = False
+            self._signal()
+
+    def span_ended(self, span: Span) -> None:
+        self._open.pop(span.span_id_int, None)
+        size = span.input_size + span.output_size + SPAN_OVERHEAD
+        span.size = size
+        error = span.status == "error"
+        accepted = False
+        with self._lock:
+            queue = self._queue
+            count = len(queue) + 1
+            if count <= (self._hard_spans if error else self._soft_spans) and (
+                self._queue_bytes + size <= (self._hard_bytes if error else self._soft_bytes)
+            ):
+                queue.append(span)
+                self._queue_bytes += size
+                accepted = True
+        if not accepted:
+            self.drops.add("queue_full")
+            return
+        if count >= self._batch_spans and not self._signalled:
+            if os.getpid() != self._pid:  # forked without our at-fork hook (e.g. a raw os.fork via ctypes)
+                self.after_fork()
+                return
+            self._signal()
+        if self._thread is None:
+            self._start()
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._start()
+
+    def _signal(self) -> None:
+        self._signalled = True
+        self._wake.set()
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._thread is not None:
+                return
+            thread = threading.Thread(target=self._run, name="runtime-hub-transport", daemon=True)
+            self._thread = thread
+        try:
+            thread.start()
+        except RuntimeError:  # interpreter shutting down: nothing can be sent any more
+            logger.debug("could not start the transport thread", exc_info=True)
+
+    # -- flush / shutdown / fork ---------------------------------------------------------------
+
+    def flush(self, timeout: float) -> bool:
+        if os.getpid() != self._pid:
+            self.after_fork()
+        if self._thread is None:
+            if not self._queue and not self._open:
+                return True
+            self._start()
+        thread = self._thread
+        with self._done:
+            self._flush_requested += 1
+            target = self._flush_requested
+        self._signal()
+        with self._done:
+            return self._done.wait_for(
+                lambda: self._flush_done >= target or thread is None or not thread.is_alive(), timeout
+            ) and self._flush_done >= target
+
+    def shutdown(self, timeout: float) -> None:
+        if self._closing:
+            return
+        self._deadline = time.monotonic() + max(timeout, 0.0)
+        self._closing = True
+        self._stop.set()
+        thread = self._thread
+        if thread is not None and thread.is_alive():
+            self._signal()
+            thread.join(max(timeout, 0.0) + 0.05)
+        elif self._queue or any(not s.start_sent for s in list(self._open.values())):
+            self._unreachable = True  # no thread could ever run (started during interpreter exit)
+        self._count_leftovers()
+
+    def after_fork(self) -> None:
+        super().after_fork()
+        self._sender.forget()
+        self._init_state()
+
+    def pending(self) -> int:
+        return len(self._queue) + self._inflight
+
+    # -- the transport thread ----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        _context.suppress_in_this_thread()  # whatever we call must never be traced
+        try:
+            self._loop()
+        except Exception:
+            logger.warning("runtime-hub transport thread failed", exc_info=True)
+        finally:
+            with self._done:
+                self._done.notify_all()
+
+    def _loop(self) -> None:
+        heartbeat_interval = self.config.heartbeat_interval
+        next_heartbeat = 0.0
+        last_send = time.monotonic()
+        while True:
+            now = time.monotonic()
+            if now >= next_heartbeat:
+                self._heartbeat()
+                next_heartbeat = time.monotonic() + heartbeat_interval
+            interval = self._interval
+            if now - self._started_at < WARMUP_SECONDS:
+                interval = min(interval, WARMUP_INTERVAL)
+            target = self._flush_requested
+            everything = target > self._flush_done or self._closing
+            waiting = len(self._queue)
+            if (
+                everything
+                or waiting >= self._batch_spans
+                or self._queue_bytes >= self._batch_bytes
+                or (now - last_send >= interval and (waiting or self._unsent_starts()))
+            ):
+                delivered = self._drain(everything)
+                last_send = time.monotonic()
+                if delivered and target > self._flush_done:
+                    with self._done:
+                        self._flush_done = target
+                        self._done.notify_all()
+                if self._closing:
+                    if not delivered:
+                        self._count_leftovers()
+                    return
+                if len(self._queue) >= self._batch_spans:
+                    continue
+            timeout = min(next_heartbeat, last_send + interval) - time.monotonic()
+            self._wake.wait(max(timeout, 0.001))
+            self._wake.clear()
+            self._signalled = False
+
+    def _unsent_starts(self) -> bool:
+        return any(not span.start_sent for span in list(self._open.values()))
+
+    def _take(self) -> List[Span]:
+        """Up to batch_bytes of ended spans (at least batch_spans when that many are waiting)."""
+        batch: List[Span] = []
+        size = 0
+        with self._lock:
+            queue = self._queue
+            while queue and (len(batch) < self._batch_spans or size < self._batch_bytes):
+                span = queue[0]
+                if batch and size + span.size > self._batch_bytes:
+                    break
+                queue.popleft()
+                batch.append(span)
+                size += span.size
+            self._queue_bytes -= size
+            self._inflight = len(batch)
+        return batch
+
+    def _drain(self, everything: bool) -> bool:
+        """Send batches; with `everything`, until nothing is waiting. False if delivery failed."""
+        while True:
+            ended = self._take()
+            records: List[Dict[str, Any]] = []
+            for span in list(self._open.values()):
+                if not span.start_sent:
+                    span.start_sent = True
+                    record = self.builder.build(span, final=False)
+                    if record is not None:
+                        records.append(record)
+            build = self.builder.build
+            for span in ended:
+                record = build(span, True)
+                if record is not None:
+                    records.append(record)
+            if records and not self._send(records):
+                return False
+            self._inflight = 0
+            if not everything and len(self._queue) < self._batch_spans:
+                return True
+            if not self._queue:
+                return True
+
+    def _send(self, records: List[Dict[str, Any]]) -> bool:
+        """POST one batch, retrying while the hub is unreachable or busy. False if given up."""
+        attempt = 0
+        while True:
+            answer = self._sender.post_json(SPANS_PATH, {"spans": records})
+            if answer.ok:
+                self._unreachable = False
+                self._count_rejected(answer)
+                return True
+            if answer.status == 413 and len(records) > 1:
+                half = len(records) // 2
+                return self._send(records[:half]) and self._send(records[half:])
+            if not answer.retry:
+                logger.warning("the hub refused %d records: %s", len(records), answer.error)
+                self.drops.add("rejected" if answer.status else "encode_error", len(records))
+                return True  # nothing more to do for this batch; carry on with the next
+            self._unreachable = answer.status == 0
+            logger.debug("send failed (%s); attempt %d", answer.error, attempt + 1)
+            delay = answer.retry_after
+            if delay is None:
+                delay = min(BACKOFF_MAX, BACKOFF_BASE * (2**attempt)) * (0.5 + _ids.rand() / 2)
+            attempt += 1
+            if self._closing:
+                remaining = self._deadline - time.monotonic()
+                if remaining <= 0.0:
+                    return False  # what is left is counted once, by _count_leftovers
+                delay = min(delay, remaining)  # one last try at the deadline
+            self._wait(delay)
+
+    def _wait(self, seconds: float) -> None:
+        if self._closing:
+            seconds = min(seconds, self._deadline - time.monotonic())
+        if seconds > 0:
+            self._stop.wait(seconds)  # set by shutdown, so a closing process skips the backoff
+
+    def _count_rejected(self, answer: Answer) -> None:
+        body = answer.body if isinstance(answer.body, dict) else {}
+        rejected = body.get("rejected")
+        if isinstance(rejected, list) and rejected:
+            self.drops.add("rejected", len(rejected))
+            logger.debug("the hub rejected %d records, first: %s", len(rejected), rejected[0])
+
+    def _count_leftovers(self) -> None:
+        with self._lock:
+            if self._leftovers_counted:
+                return
+            self._leftovers_counted = True
+            left = len(self._queue) + self._inflight
+            self._queue.clear()
+        self.drops.add("hub_unreachable" if self._unreachable else "shutdown_timeout", left)
+
+    def _heartbeat(self) -> None:
+        payload: Dict[str, Any] = {
+            "service": self.config.service,
+            "instanceId": self._instance_id,
+            "pid": os.getpid(),
+            "host": self._host,
+            "language": "python",
+            "runtimeVersion": python_version(),
+            "sdk": {"name": SDK_NAME, "version": __version__},
+        }
+        dropped = self.drops.snapshot()
+        if dropped:
+            payload["dropped"] = dropped
+        answer = self._sender.post_json(HEARTBEAT_PATH, payload)
+        if not answer.ok:
+            logger.debug("heartbeat failed: %s", answer.error)
+
+
+def _hostname() -> str:
+    try:
+        return socket.gethostname()
+    except Exception:
+        return "unknown"
+
+
+def describe_drops(dropped: Dict[str, int], url: str) -> Optional[str]:
+    total = sum(dropped.values())
+    if not total:
+        return None
+    reasons = ", ".join(f"{reason}: {count}" for reason, count in sorted(dropped.items()))
+    return f"runtime-hub: {total} span records were not delivered to {url} ({reasons})"
+
+
+def print_drops(dropped: Dict[str, int], url: str) -> None:
+    line = describe_drops(dropped, url)
+    if line:
+        try:
+            sys.stderr.write(line + "\n")
+            sys.stderr.flush()
+        except Exception:
+            pass
