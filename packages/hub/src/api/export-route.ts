@@ -1,0 +1,66 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Span } from '@runtime-hub/protocol';
+import type { HubContext } from '../context.js';
+import { parseQuery, spanQueryFrom } from './query-params.js';
+
+const ExportParams = z.object({ format: z.enum(['jsonl', 'csv']).default('jsonl') });
+
+const CSV_COLUMNS = [
+  'traceId', 'spanId', 'parentSpanId', 'service', 'name', 'kind', 'startTime', 'endTime', 'durationMs',
+  'status', 'sessionId', 'errorType', 'errorMessage', 'input', 'output', 'attributes',
+] as const;
+
+/**
+ * `GET /api/v1/export?format=jsonl|csv&<filters>`: every matching span, oldest first, streamed
+ * page by page with backpressure; memory stays flat whatever the export's size.
+ */
+export function registerExport(app: FastifyInstance, ctx: HubContext): void {
+  app.get('/api/v1/export', async (request, reply) => {
+    const { format } = parseQuery(ExportParams, request.query);
+    // Exports take the filters of every other query; limit and cursor do not apply.
+    const { limit: _limit, cursor: _cursor, ...query } = spanQueryFrom(request.query);
+    const toLine = format === 'csv' ? csvLine : (span: Span) => `${JSON.stringify(span)}\n`;
+    const pages = ctx.store.scanSpans({ ...query, limit: 0 }, 1000);
+    async function* lines() {
+      if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\n`;
+      for await (const spans of pages) yield spans.map(toLine).join('');
+    }
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    return reply
+      .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
+      .header('content-disposition', `attachment; filename="runtime-hub-spans-${stamp}.${format}"`)
+      .send(Readable.from(lines()));
+  });
+}
+
+function csvLine(span: Span): string {
+  const values: Record<(typeof CSV_COLUMNS)[number], unknown> = {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    service: span.service,
+    name: span.name,
+    kind: span.kind,
+    startTime: span.startTime,
+    endTime: span.endTime,
+    durationMs: span.durationMs,
+    status: span.status,
+    sessionId: span.sessionId,
+    errorType: span.error?.type,
+    errorMessage: span.error?.message,
+    input: span.input === undefined ? undefined : JSON.stringify(span.input),
+    output: span.output === undefined ? undefined : JSON.stringify(span.output),
+    attributes: span.attributes === undefined ? undefined : JSON.stringify(span.attributes),
+  };
+  return `${CSV_COLUMNS.map((column) => csvCell(values[column])).join(',')}\n`;
+}
+
+/** RFC 4180 quoting, and a leading quote on cells a spreadsheet would run as a formula. */
+export function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}

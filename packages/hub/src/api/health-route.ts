@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import type { HubContext } from '../context.js';
+import { HUB_VERSION } from '../version.js';
+
+export function registerHealth(app: FastifyInstance, ctx: HubContext): void {
+  app.get('/api/health', async () => ({
+    status: 'ok',
+    version: HUB_VERSION,
+    uptimeS: Math.round((Date.now() - ctx.startedAt) / 1000),
+    store: ctx.store.kind,
+    spans: ctx.store.spanCount(),
+  }));
+}

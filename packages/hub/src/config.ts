@@ -1,0 +1,36 @@
+/** Everything a hub needs to start; the CLI builds it from flags and environment variables. */
+export interface HubConfig {
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Folder for the database and other state. */
+  dataDir: string;
+  /** When set, every HTTP and Socket.IO request must present it. */
+  token?: string;
+  /** Largest accepted request body, after decompression. */
+  bodyLimitBytes: number;
+  /** Delete spans older than this many days. */
+  retentionDays?: number;
+  /** Keep the database under this many megabytes by deleting the oldest spans. */
+  maxDbMb?: number;
+  /** How often retention runs (ms). */
+  retentionIntervalMs: number;
+  /** Folder with the built dashboard; a plain status page is served when it is missing. */
+  webRoot?: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export const DEFAULT_CONFIG: HubConfig = {
+  host: '127.0.0.1',
+  port: 8765,
+  dataDir: './.runtime-hub',
+  bodyLimitBytes: 10 * 1024 * 1024,
+  retentionIntervalMs: 10 * 60_000,
+  logLevel: 'info',
+};
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}

@@ -1,0 +1,25 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { HubConfig } from './config.js';
+import type { Ingest, SpanListener } from './ingest/ingest.js';
+import type { LiveChannel } from './live/live-channel.js';
+import type { Presence } from './presence/presence.js';
+import type { SpanStore } from './store/store.js';
+
+/**
+ * What every feature of the hub receives: the configuration, the store, the one ingest path, the
+ * live channel and presence. Features register routes with `register<Feature>(app, ctx)`.
+ */
+export interface HubContext {
+  config: HubConfig;
+  store: SpanStore;
+  /** Validate → persist → broadcast. Every span source goes through here. */
+  ingest: Ingest;
+  /** Adds a listener for committed spans (called after the live channel and presence). */
+  onSpans(listener: SpanListener): void;
+  live: LiveChannel;
+  presence: Presence;
+  log: FastifyBaseLogger;
+  /** Runs on shutdown, before the store closes, in reverse order of registration. */
+  onClose(hook: () => Promise<void> | void): void;
+  startedAt: number;
+}

@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { Server as SocketServer } from 'socket.io';
+import { registerExport } from './api/export-route.js';
+import { registerHealth } from './api/health-route.js';
+import { registerQueries } from './api/query-routes.js';
+import { DEFAULT_CONFIG, type HubConfig } from './config.js';
+import type { HubContext } from './context.js';
+import { registerAuth } from './http/auth.js';
+import { registerBodyParsing } from './http/body.js';
+import { registerErrorHandling } from './http/errors.js';
+import { createIngest, type SpanListener } from './ingest/ingest.js';
+import { registerSpanIngest } from './ingest/spans-route.js';
+import { authorizeSockets } from './live/socket-auth.js';
+import { LiveChannel } from './live/live-channel.js';
+import { scheduleRetention } from './maintenance/retention.js';
+import { registerHeartbeat } from './presence/heartbeat-route.js';
+import { Presence } from './presence/presence.js';
+import { SqliteSpanStore } from './store/sqlite/sqlite-store.js';
+import type { SpanStore } from './store/store.js';
+import { registerStaticSite } from './web/static-site.js';
+
+export interface Hub {
+  app: FastifyInstance;
+  ctx: HubContext;
+  /** Starts listening; resolves to the base URL (with the real port when config.port was 0). */
+  listen(): Promise<string>;
+  /** Stops accepting, finishes in-flight requests, flushes live clients and closes the store. */
+  close(): Promise<void>;
+}
+
+/** A feature of the hub: routes and listeners added to the app through the context. */
+export type Feature = (app: FastifyInstance, ctx: HubContext) => void | Promise<void>;
+
+/** Features in registration order. A new capability adds one line here. */
+const FEATURES: Feature[] = [registerHealth, registerSpanIngest, registerHeartbeat, registerQueries, registerExport];
+
+export async function createHub(partial: Partial<HubConfig> = {}, options: { store?: SpanStore } = {}): Promise<Hub> {
+  const config: HubConfig = { ...DEFAULT_CONFIG, ...partial };
+  const app = Fastify({
+    logger: { level: config.logLevel },
+    // One log line per request would cost more than ingesting its spans.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    forceCloseConnections: 'idle',
+  });
+  const store = options.store ?? new SqliteSpanStore({ file: join(config.dataDir, 'hub.sqlite') });
+  const io = new SocketServer(app.server, { serveClient: false, maxHttpBufferSize: 1e6 });
+  const live = new LiveChannel(io, store);
+  authorizeSockets(io, config.token);
+  const presence = new Presence(store, (services) => live.emitApps(services));
+
+  const listeners: SpanListener[] = [(spans) => live.publish(spans), (spans) => presence.onSpans(spans)];
+  const closeHooks: (() => Promise<void> | void)[] = [];
+  const ctx: HubContext = {
+    config,
+    store,
+    ingest: createIngest(store, listeners),
+    onSpans: (listener) => listeners.push(listener),
+    live,
+    presence,
+    log: app.log,
+    onClose: (hook) => closeHooks.push(hook),
+    startedAt: Date.now(),
+  };
+
+  registerErrorHandling(app);
+  registerAuth(app, config.token);
+  registerBodyParsing(app);
+  for (const feature of FEATURES) await feature(app, ctx);
+  await registerStaticSite(app, ctx);
+
+  presence.start();
+  const stopRetention = scheduleRetention(
+    store,
+    { retentionDays: config.retentionDays, maxDbMb: config.maxDbMb, intervalMs: config.retentionIntervalMs },
+    app.log,
+  );
+
+  let closed: Promise<void> | undefined;
+  return {
+    app,
+    ctx,
+    async listen() {
+      await app.listen({ host: config.host, port: config.port });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      return `http://${host}:${port}`;
+    },
+    close() {
+      closed ??= (async () => {
+        stopRetention();
+        presence.stop();
+        for (const hook of closeHooks.reverse()) await hook();
+        live.close();
+        await new Promise<void>((resolve) => void io.close(() => resolve()));
+        await app.close();
+        await store.close();
+      })();
+      return closed;
+    },
+  };
+}

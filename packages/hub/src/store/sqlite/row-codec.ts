@@ -1,0 +1,116 @@
+import type { Span, SpanKind, SpanStatus, SpanUsage } from '@runtime-hub/protocol';
+import type { EncodedSpan } from '../encoded-span.js';
+
+/** A row of the spans table as better-sqlite3 returns it. */
+export interface SpanRow {
+  id: number;
+  span_id: string;
+  trace_id: string;
+  parent_span_id: string | null;
+  service: string;
+  name: string;
+  kind: string;
+  start_time: number;
+  end_time: number | null;
+  status: string;
+  session_id: string | null;
+  input: string | null;
+  output: string | null;
+  error: string | null;
+  attributes: string | null;
+  events: string | null;
+  error_group: string | null;
+  model: string | null;
+  input_tokens: number | null;
+  output_tokens: number | null;
+  cost_usd: number | null;
+  seq: number;
+}
+
+/** Named parameters for the insert and merge statements. */
+export function spanParams(span: EncodedSpan, seq: number): Record<string, unknown> {
+  return {
+    spanId: span.spanId,
+    traceId: span.traceId,
+    parentSpanId: span.parentSpanId,
+    service: span.service,
+    name: span.name,
+    kind: span.kind,
+    startTime: span.startTime,
+    endTime: span.endTime,
+    status: span.status,
+    sessionId: span.sessionId,
+    input: span.inputJson,
+    output: span.outputJson,
+    error: span.errorJson,
+    attributes: span.attributesJson,
+    events: span.eventsJson,
+    errorGroup: span.errorGroup,
+    model: span.usage.model ?? null,
+    inputTokens: span.usage.inputTokens ?? null,
+    outputTokens: span.usage.outputTokens ?? null,
+    costUsd: span.usage.costUsd ?? null,
+    seq,
+  };
+}
+
+export function rowToSpan(row: SpanRow): Span {
+  const span: Span = {
+    traceId: row.trace_id,
+    spanId: row.span_id,
+    parentSpanId: row.parent_span_id,
+    service: row.service,
+    name: row.name,
+    kind: row.kind as SpanKind,
+    startTime: row.start_time,
+    endTime: row.end_time,
+    durationMs: row.end_time === null ? null : row.end_time - row.start_time,
+    status: row.status as SpanStatus,
+    sessionId: row.session_id,
+    seq: row.seq,
+  };
+  if (row.input !== null) span.input = JSON.parse(row.input);
+  if (row.output !== null) span.output = JSON.parse(row.output);
+  if (row.error !== null) span.error = JSON.parse(row.error);
+  if (row.attributes !== null) span.attributes = JSON.parse(row.attributes);
+  if (row.events !== null) span.events = JSON.parse(row.events);
+  const usage = rowUsage(row);
+  if (usage) span.usage = usage;
+  return span;
+}
+
+/** The span a freshly inserted record became, without reading it back. */
+export function encodedToSpan(encoded: EncodedSpan, seq: number): Span {
+  const { record } = encoded;
+  const span: Span = {
+    traceId: encoded.traceId,
+    spanId: encoded.spanId,
+    parentSpanId: encoded.parentSpanId,
+    service: encoded.service,
+    name: encoded.name,
+    kind: encoded.kind,
+    startTime: encoded.startTime,
+    endTime: encoded.endTime,
+    durationMs: encoded.endTime === null ? null : encoded.endTime - encoded.startTime,
+    status: encoded.status,
+    sessionId: encoded.sessionId,
+    seq,
+  };
+  if (record.input !== undefined) span.input = record.input;
+  if (record.output !== undefined) span.output = record.output;
+  if (encoded.error) span.error = encoded.error;
+  if (encoded.attributesJson !== null) span.attributes = record.attributes;
+  if (encoded.eventsJson !== null) span.events = record.events;
+  if (Object.keys(encoded.usage).length > 0) span.usage = encoded.usage;
+  return span;
+}
+
+function rowUsage(row: SpanRow): SpanUsage | undefined {
+  if (row.model === null && row.input_tokens === null && row.output_tokens === null && row.cost_usd === null) return undefined;
+  const usage: SpanUsage = {};
+  if (row.model !== null) usage.model = row.model;
+  if (row.input_tokens !== null) usage.inputTokens = row.input_tokens;
+  if (row.output_tokens !== null) usage.outputTokens = row.output_tokens;
+  if (row.cost_usd !== null) usage.costUsd = row.cost_usd;
+  return usage;
+}

@@ -1,0 +1,61 @@
+import type { SpanFilter } from '@runtime-hub/protocol';
+import type { SpanQuery } from '../store.js';
+
+/** A WHERE clause under construction: SQL fragments joined by AND, with their parameters. */
+export class Where {
+  private readonly parts: string[] = [];
+  readonly params: unknown[] = [];
+
+  add(sql: string, ...params: unknown[]): this {
+    this.parts.push(sql);
+    this.params.push(...params);
+    return this;
+  }
+
+  toSql(): string {
+    return this.parts.length === 0 ? '' : `WHERE ${this.parts.join(' AND ')}`;
+  }
+}
+
+/** Escapes LIKE wildcards so `q` matches literally. */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Conditions on the spans table for the live filter fields. */
+export function spanFilterWhere(filter: SpanFilter, where = new Where()): Where {
+  if (filter.service !== undefined) where.add('service = ?', filter.service);
+  if (filter.traceId !== undefined) where.add('trace_id = ?', filter.traceId);
+  if (filter.sessionId !== undefined) where.add('session_id = ?', filter.sessionId);
+  if (filter.kind !== undefined) where.add('kind = ?', filter.kind);
+  if (filter.status !== undefined) where.add('status = ?', filter.status);
+  return where;
+}
+
+/** Conditions on the spans table for a full query (filters, text, time range, duration). */
+export function spanQueryWhere(query: SpanQuery): Where {
+  const where = spanFilterWhere(query);
+  if (query.q) where.add("name LIKE ? ESCAPE '\\'", likeContains(query.q));
+  if (query.from !== undefined) where.add('start_time >= ?', query.from);
+  if (query.to !== undefined) where.add('start_time <= ?', query.to);
+  if (query.minDurationMs !== undefined) where.add('end_time - start_time >= ?', query.minDurationMs);
+  if (query.errorGroup !== undefined) where.add("error_group = ? AND status = 'error'", query.errorGroup);
+  return where;
+}
+
+/** Conditions on the traces table: filters apply to the root span; status is the trace's. */
+export function traceQueryWhere(query: SpanQuery): Where {
+  const where = new Where();
+  if (query.service !== undefined) where.add('service = ?', query.service);
+  if (query.traceId !== undefined) where.add('trace_id = ?', query.traceId);
+  if (query.sessionId !== undefined) where.add('session_id = ?', query.sessionId);
+  if (query.kind !== undefined) where.add('kind = ?', query.kind);
+  if (query.status === 'error') where.add('has_error = 1');
+  if (query.status === 'ok') where.add('has_error = 0 AND root_end_time IS NOT NULL');
+  if (query.status === 'unset') where.add('has_error = 0 AND root_end_time IS NULL');
+  if (query.q) where.add("name LIKE ? ESCAPE '\\'", likeContains(query.q));
+  if (query.from !== undefined) where.add('start_time >= ?', query.from);
+  if (query.to !== undefined) where.add('start_time <= ?', query.to);
+  if (query.minDurationMs !== undefined) where.add('root_end_time - start_time >= ?', query.minDurationMs);
+  return where;
+}

@@ -1,0 +1,147 @@
+import type { Span, SpanFilter, SpanKind, SpanStatus } from '@runtime-hub/protocol';
+import type { EncodedSpan } from './encoded-span.js';
+
+/**
+ * The span store contract. The hub core talks only to this interface; SQLite (embedded default)
+ * implements it today, PostgreSQL (scaled mode) implements the same contract and runs the same
+ * conformance suite (`store-conformance.ts`).
+ */
+export interface SpanStore {
+  readonly kind: 'sqlite' | 'postgres';
+
+  /**
+   * Upserts records by spanId in one transaction and returns the merged state of every span the
+   * batch touched, each with its new change sequence number. Resolves only once the batch is
+   * durable against a crash of the hub process.
+   */
+  write(spans: readonly EncodedSpan[]): Promise<Span[]>;
+
+  getSpan(spanId: string): Promise<Span | undefined>;
+  /** All spans of a trace ordered by start time; empty when the trace is unknown. */
+  getTrace(traceId: string): Promise<Span[]>;
+  listSpans(query: SpanQuery): Promise<Page<Span>>;
+  listTraces(query: SpanQuery): Promise<Page<TraceSummary>>;
+  listSessions(query: SpanQuery): Promise<Page<SessionSummary>>;
+  listErrorGroups(query: ErrorGroupQuery): Promise<ErrorGroup[]>;
+  /** Pages through every span matching the query, oldest first, for streamed exports. */
+  scanSpans(query: SpanQuery, pageSize: number): AsyncIterable<Span[]>;
+
+  /** Spans changed after `after` and at most `upTo`, in change order (live replay). */
+  changesBetween(filter: SpanFilter, after: number, upTo: number, limit: number): Promise<Span[]>;
+  /** The newest `limit` matching spans with seq ≤ upTo, in change order (live history). */
+  recentChanges(filter: SpanFilter, upTo: number, limit: number): Promise<Span[]>;
+  /** The highest change sequence number written so far. */
+  lastSeq(): number;
+  /** Number of spans stored (kept current without a full count). */
+  spanCount(): number;
+
+  recordHeartbeat(beat: InstanceBeat): Promise<void>;
+  /** Services with their instances, most recently seen first. */
+  listServices(): Promise<ServiceRow[]>;
+
+  /** Deletes spans that started before `before`, oldest first; returns how many. */
+  pruneOlderThan(before: number): Promise<number>;
+  /** Deletes the oldest spans until the database holds at most `maxBytes`; returns how many. */
+  pruneToSize(maxBytes: number): Promise<number>;
+  /** Bytes the database occupies on disk. */
+  sizeBytes(): number;
+  /** Returns free pages to the file system. */
+  compact(): Promise<void>;
+
+  close(): Promise<void>;
+}
+
+export interface SpanQuery extends SpanFilter {
+  /** Text contained in the name (case-insensitive). */
+  q?: string;
+  /** Start time bounds, epoch ms (inclusive). */
+  from?: number;
+  to?: number;
+  minDurationMs?: number;
+  errorGroup?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface TraceSummary {
+  traceId: string;
+  name: string;
+  service: string;
+  kind: SpanKind;
+  sessionId: string | null;
+  startTime: number;
+  endTime: number | null;
+  /** Root span's duration when it has ended, else null (running). */
+  durationMs: number | null;
+  spanCount: number;
+  errorCount: number;
+  status: SpanStatus;
+  usage: UsageTotals;
+}
+
+export interface SessionSummary {
+  sessionId: string;
+  services: string[];
+  traceCount: number;
+  errorCount: number;
+  firstSeen: number;
+  lastSeen: number;
+  usage: UsageTotals;
+}
+
+/** Tokens and cost summed over many spans; costUsd is null when no span had a known price. */
+export interface UsageTotals {
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+}
+
+export interface ErrorGroupQuery {
+  service?: string;
+  from?: number;
+  to?: number;
+  /** Width of a trend bucket in ms. */
+  bucketMs: number;
+  limit: number;
+}
+
+export interface ErrorGroup {
+  id: string;
+  type: string;
+  message: string;
+  topFrame: string | null;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  services: string[];
+  /** The most recent occurrence, to open directly. */
+  lastSpanId: string;
+  lastTraceId: string;
+  /** Occurrences per bucket, oldest first, covering [trendFrom, lastSeen]. */
+  trend: number[];
+  trendFrom: number;
+}
+
+export interface InstanceBeat {
+  service: string;
+  instanceId: string;
+  pid: number | null;
+  host: string | null;
+  language: string | null;
+  runtimeVersion: string | null;
+  sdk: string | null;
+  dropped: Record<string, number>;
+  time: number;
+}
+
+export interface ServiceRow {
+  service: string;
+  firstSeen: number;
+  lastSeen: number;
+  instances: Omit<InstanceBeat, 'service'>[];
+}

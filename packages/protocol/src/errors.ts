@@ -1,0 +1,67 @@
+/**
+ * The error-code registry. Every error runtime-hub reports — in an HTTP reply, a rejected record,
+ * an OTLP partial success — carries one of these stable codes. Clients switch on the code, never
+ * on the message. The HTTP status is what the edge answers when the error ends a whole request.
+ *
+ * @example
+ *   throw new HubError('SPAN_NOT_FOUND', `no span with id ${id}`);
+ */
+export const ERROR_CODES = {
+  // Whole-request errors.
+  INVALID_JSON: { status: 400, summary: 'the body is not valid JSON' },
+  INVALID_BODY: { status: 400, summary: 'the body does not have the expected shape' },
+  INVALID_QUERY: { status: 400, summary: 'a query parameter is invalid' },
+  INVALID_CURSOR: { status: 400, summary: 'the paging cursor is malformed' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'the content type or encoding is not supported' },
+  PAYLOAD_TOO_LARGE: { status: 413, summary: 'the body exceeds the configured limit' },
+  UNAUTHORIZED: { status: 401, summary: 'unauthorized' },
+  NOT_FOUND: { status: 404, summary: 'no such resource' },
+  SPAN_NOT_FOUND: { status: 404, summary: 'no span with this id' },
+  TRACE_NOT_FOUND: { status: 404, summary: 'no trace with this id' },
+  METHOD_NOT_ALLOWED: { status: 405, summary: 'method not allowed' },
+  SHUTTING_DOWN: { status: 503, summary: 'the hub is shutting down' },
+  INTERNAL: { status: 500, summary: 'internal error' },
+
+  // Per-record errors (a rejected span in an otherwise accepted batch).
+  INVALID_RECORD: { status: 400, summary: 'the record is not a JSON object' },
+  MISSING_FIELD: { status: 400, summary: 'a required field is missing' },
+  INVALID_FIELD: { status: 400, summary: 'a field has the wrong type or format' },
+  INVALID_ID: { status: 400, summary: 'an id is not hex of the right length' },
+  INVALID_TIME: { status: 400, summary: 'a time is not epoch milliseconds' },
+  FIELD_TOO_LONG: { status: 400, summary: 'a string field exceeds its maximum length' },
+  RECORD_TOO_LARGE: { status: 400, summary: 'the record exceeds the maximum serialized size' },
+  NESTING_TOO_DEEP: { status: 400, summary: 'a value is nested deeper than allowed' },
+  INVALID_UTF8: { status: 400, summary: 'the record contained bytes that are not valid UTF-8' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The JSON body of every error reply: `{ error: { code, message, details? } }`. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+/** An error with a stable code; the HTTP edge turns it into an {@link ErrorBody}. */
+export class HubError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string = ERROR_CODES[code].summary, details?: unknown) {
+    super(message);
+    this.name = 'HubError';
+    this.code = code;
+    this.status = ERROR_CODES[code].status;
+    this.details = details;
+  }
+
+  toBody(): ErrorBody {
+    const body: ErrorBody = { error: { code: this.code, message: this.message } };
+    if (this.details !== undefined) body.error.details = this.details;
+    return body;
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { SPAN_LIMITS } from './limits.js';
+
+const short = z.string().min(1).max(SPAN_LIMITS.maxNameLength);
+
+/** Presence of one running app instance; SDKs send it every few seconds. */
+export const Heartbeat = z.object({
+  service: short,
+  instanceId: short,
+  pid: z.number().int().nonnegative().optional(),
+  host: short.optional(),
+  language: short.optional(),
+  runtimeVersion: short.optional(),
+  sdk: z.object({ name: short, version: short }).optional(),
+  /** Spans the SDK dropped so far, by reason. */
+  dropped: z.record(z.string(), z.number().int().nonnegative()).optional(),
+});
+export type Heartbeat = z.infer<typeof Heartbeat>;
+
+/** A service (app) as the query API and the live channel describe it. */
+export interface ServiceInfo {
+  service: string;
+  online: boolean;
+  instances: InstanceInfo[];
+  language: string | null;
+  sdk: string | null;
+  firstSeen: number;
+  lastSeen: number;
+  activity: ServiceActivity;
+}
+
+/** Recent activity of a service, counted by the hub as spans arrive. */
+export interface ServiceActivity {
+  /** Spans started in the last 60 seconds. */
+  callsPerMinute: number;
+  /** Share of spans that ended in error over the last 5 minutes; null without spans. */
+  errorRate: number | null;
+  /** Spans per minute over the last 30 minutes, oldest first (for a sparkline). */
+  sparkline: number[];
+}
+
+export interface InstanceInfo {
+  instanceId: string;
+  pid: number | null;
+  host: string | null;
+  language: string | null;
+  runtimeVersion: string | null;
+  sdk: string | null;
+  online: boolean;
+  lastSeen: number;
+  dropped: Record<string, number>;
+}

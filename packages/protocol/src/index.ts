@@ -1,0 +1,25 @@
+export { ERROR_CODES, HubError, isErrorCode } from './errors.js';
+export type { ErrorBody, ErrorCode } from './errors.js';
+export { SPAN_LIMITS } from './limits.js';
+export { SPAN_ID_LENGTH, TRACE_ID_LENGTH, normalizeHexId } from './ids.js';
+export {
+  Attributes,
+  AttributeValue,
+  SPAN_KINDS,
+  SPAN_STATUSES,
+  SpanError,
+  SpanEvent,
+  SpanId,
+  SpanKind,
+  SpanRecord,
+  SpanStatus,
+  StackFrame,
+  TraceId,
+} from './span.js';
+export type { Span, SpanRecordInput, SpanUsage } from './span.js';
+export { Heartbeat } from './heartbeat.js';
+export type { InstanceInfo, ServiceActivity, ServiceInfo } from './heartbeat.js';
+export { LiveSubscribe, SpanFilter } from './query.js';
+export { validateSpanRecords } from './validate.js';
+export type { RecordRejection, ValidationResult } from './validate.js';
+export * from './workflow/index.js';
