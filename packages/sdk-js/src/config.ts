@@ -1,0 +1,256 @@
+import { basename, extname } from 'node:path';
+import { warnUser } from './log.js';
+import type { Transport } from './transport/transport.js';
+import type { WireSpan } from './wire.js';
+
+/**
+ * What `configure()` accepts. Explicit options win over RUNTIME_HUB_* environment variables, which
+ * win over the defaults. Bad values never throw: they are reported once on stderr and replaced.
+ * Durations are milliseconds here; their environment variables are seconds, as in the Python SDK.
+ */
+export interface Options {
+  /** App name shown in the dashboard. Default: the main script's name. Env RUNTIME_HUB_SERVICE. */
+  service?: string;
+  /** Hub address. Default http://127.0.0.1:8765. Env RUNTIME_HUB_URL. */
+  url?: string;
+  /** false makes every API a no-op. Env RUNTIME_HUB_ENABLED. */
+  enabled?: boolean;
+  /** Fraction of traces recorded, decided at the root span (0..1). Env RUNTIME_HUB_SAMPLE_RATE. */
+  sampleRate?: number;
+  /** Record function arguments as the span input. Env RUNTIME_HUB_CAPTURE_ARGS. */
+  captureArgs?: boolean;
+  /** Record return values as the span output. Env RUNTIME_HUB_CAPTURE_RESULT. */
+  captureResult?: boolean;
+  /** Extra key names (case-insensitive substrings) whose values are replaced by "[redacted]". */
+  redact?: readonly string[];
+  /** Redact the built-in sensitive keys (password, token, api key, cookie, ...). Default true. */
+  redactDefaults?: boolean;
+  /** Last look at each record before it is queued; return null to drop it. */
+  beforeSend?: (record: WireSpan) => WireSpan | null | undefined;
+  /** Longest string kept in inputs and outputs (characters). Default 1024. */
+  maxString?: number;
+  /** Deepest nesting kept in inputs and outputs. Default 5. */
+  maxDepth?: number;
+  /** Most items kept per array, object, Map or Set. Default 50. */
+  maxItems?: number;
+  /** Largest serialized record; beyond it input and output are dropped. Default 256 KB. */
+  maxSpanBytes?: number;
+  /** Most records buffered while the hub is slow or down; beyond it new ones are dropped. */
+  maxQueueSpans?: number;
+  /** Most bytes (estimated) buffered; beyond it new records are dropped. Default 32 MB. */
+  maxQueueBytes?: number;
+  /** Most records per request. Default 100. */
+  batchSpans?: number;
+  /** Most bytes per request. Default 512 KB. */
+  batchBytes?: number;
+  /** Longest a record waits before a send starts. Default 10 ms. Env RUNTIME_HUB_FLUSH_INTERVAL (s). */
+  flushIntervalMs?: number;
+  /** Heartbeat period. Default 10 s. Env RUNTIME_HUB_HEARTBEAT_INTERVAL (s). */
+  heartbeatIntervalMs?: number;
+  /** Per-request timeout. Default 5 s. Env RUNTIME_HUB_REQUEST_TIMEOUT (s). */
+  requestTimeoutMs?: number;
+  /** How long exit hooks wait for the last records. Default 2 s. Env RUNTIME_HUB_SHUTDOWN_TIMEOUT (s). */
+  shutdownTimeoutMs?: number;
+  /** Longest pause between retries. Default 5 s. Env RUNTIME_HUB_RETRY_MAX_DELAY (s). */
+  retryMaxDelayMs?: number;
+  /** Request body compression. Default gzip. */
+  compression?: 'gzip' | 'none';
+  /** Bearer token for a hub started with --token. Env RUNTIME_HUB_TOKEN. */
+  token?: string;
+  /** Log the SDK's own activity to stderr. Env RUNTIME_HUB_DEBUG. */
+  debug?: boolean;
+  /** Flush on beforeExit, SIGINT and SIGTERM. Default true. */
+  exitHooks?: boolean;
+  /** Where records go; default HTTP to `url`. Tests pass a MemoryTransport. */
+  transport?: Transport;
+}
+
+export interface Config {
+  service: string;
+  url: string;
+  enabled: boolean;
+  sampleRate: number;
+  captureArgs: boolean;
+  captureResult: boolean;
+  redact: readonly string[];
+  redactDefaults: boolean;
+  beforeSend: ((record: WireSpan) => WireSpan | null | undefined) | undefined;
+  maxString: number;
+  maxDepth: number;
+  maxItems: number;
+  maxSpanBytes: number;
+  maxQueueSpans: number;
+  maxQueueBytes: number;
+  batchSpans: number;
+  batchBytes: number;
+  flushIntervalMs: number;
+  heartbeatIntervalMs: number;
+  requestTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  retryMaxDelayMs: number;
+  compression: 'gzip' | 'none';
+  token: string | undefined;
+  debug: boolean;
+  exitHooks: boolean;
+  transport: Transport | undefined;
+}
+
+export const DEFAULT_URL = 'http://127.0.0.1:8765';
+
+export const DEFAULTS: Readonly<Config> = Object.freeze({
+  service: '',
+  url: DEFAULT_URL,
+  enabled: true,
+  sampleRate: 1,
+  captureArgs: true,
+  captureResult: true,
+  redact: [],
+  redactDefaults: true,
+  beforeSend: undefined,
+  maxString: 1024,
+  maxDepth: 5,
+  maxItems: 50,
+  maxSpanBytes: 256 * 1024,
+  maxQueueSpans: 10_000,
+  maxQueueBytes: 32 * 1024 * 1024,
+  batchSpans: 100,
+  batchBytes: 512 * 1024,
+  flushIntervalMs: 10,
+  heartbeatIntervalMs: 10_000,
+  requestTimeoutMs: 5_000,
+  shutdownTimeoutMs: 2_000,
+  retryMaxDelayMs: 5_000,
+  compression: 'gzip',
+  token: undefined,
+  debug: false,
+  exitHooks: true,
+  transport: undefined,
+});
+
+type Kind = 'bool' | 'int' | 'float' | 'seconds' | 'list' | 'string';
+interface Spec {
+  kind: Kind;
+  env?: string;
+  range?: readonly [number, number];
+}
+
+// The same names, bounds and env variables as the Python SDK (sdk/python/src/runtime_hub/_config.py).
+const SPECS: Partial<Record<keyof Config, Spec>> = {
+  service: { kind: 'string', env: 'SERVICE' },
+  url: { kind: 'string', env: 'URL' },
+  token: { kind: 'string', env: 'TOKEN' },
+  enabled: { kind: 'bool', env: 'ENABLED' },
+  captureArgs: { kind: 'bool', env: 'CAPTURE_ARGS' },
+  captureResult: { kind: 'bool', env: 'CAPTURE_RESULT' },
+  redactDefaults: { kind: 'bool', env: 'REDACT_DEFAULTS' },
+  debug: { kind: 'bool', env: 'DEBUG' },
+  exitHooks: { kind: 'bool', env: 'EXIT_HOOKS' },
+  redact: { kind: 'list', env: 'REDACT' },
+  sampleRate: { kind: 'float', env: 'SAMPLE_RATE', range: [0, 1] },
+  maxString: { kind: 'int', env: 'MAX_STRING', range: [16, 1_000_000] },
+  // The hub rejects records nested deeper than 64 levels.
+  maxDepth: { kind: 'int', env: 'MAX_DEPTH', range: [1, 32] },
+  maxItems: { kind: 'int', env: 'MAX_ITEMS', range: [1, 10_000] },
+  // The hub rejects records over 1 MB.
+  maxSpanBytes: { kind: 'int', env: 'MAX_SPAN_BYTES', range: [1024, 768 * 1024] },
+  maxQueueSpans: { kind: 'int', env: 'MAX_QUEUE_SPANS', range: [10, 10_000_000] },
+  maxQueueBytes: { kind: 'int', env: 'MAX_QUEUE_BYTES', range: [64 * 1024, 4 * 1024 ** 3] },
+  batchSpans: { kind: 'int', env: 'BATCH_SPANS', range: [1, 10_000] },
+  // The hub answers 413 above 10 MB.
+  batchBytes: { kind: 'int', env: 'BATCH_BYTES', range: [4 * 1024, 8 * 1024 * 1024] },
+  flushIntervalMs: { kind: 'seconds', env: 'FLUSH_INTERVAL', range: [1, 60_000] },
+  heartbeatIntervalMs: { kind: 'seconds', env: 'HEARTBEAT_INTERVAL', range: [100, 3_600_000] },
+  requestTimeoutMs: { kind: 'seconds', env: 'REQUEST_TIMEOUT', range: [50, 120_000] },
+  shutdownTimeoutMs: { kind: 'seconds', env: 'SHUTDOWN_TIMEOUT', range: [0, 60_000] },
+  retryMaxDelayMs: { kind: 'seconds', env: 'RETRY_MAX_DELAY', range: [10, 600_000] },
+};
+
+const TRUE = new Set(['1', 'true', 'yes', 'on', 'y', 't']);
+const FALSE = new Set(['0', 'false', 'no', 'off', 'n', 'f', '']);
+
+export function parseBool(raw: unknown, name: string, fallback: boolean): boolean {
+  if (typeof raw === 'boolean') return raw;
+  const text = String(raw).trim().toLowerCase();
+  if (TRUE.has(text)) return true;
+  if (FALSE.has(text)) return false;
+  warnUser(`${name}=${JSON.stringify(raw)} is not a boolean; using ${fallback}`);
+  return fallback;
+}
+
+/**
+ * Resolves options + environment into a Config.
+ *
+ * @example
+ *   resolveConfig({ service: 'shop' }, process.env).url // 'http://127.0.0.1:8765'
+ */
+export function resolveConfig(options: Options, env: NodeJS.ProcessEnv = process.env): Config {
+  const config: Config = { ...DEFAULTS };
+  const target = config as unknown as Record<string, unknown>;
+  for (const [name, spec] of Object.entries(SPECS) as [keyof Config, Spec][]) {
+    const explicit = (options as Record<string, unknown>)[name];
+    const envName = spec.env ? `RUNTIME_HUB_${spec.env}` : undefined;
+    let raw: unknown;
+    let fromEnv = false;
+    if (explicit !== undefined) raw = explicit;
+    else if (envName !== undefined && env[envName] !== undefined) {
+      raw = env[envName];
+      fromEnv = true;
+    } else continue;
+    target[name] = coerce(fromEnv ? envName! : name, spec, raw, DEFAULTS[name], fromEnv);
+  }
+  if (options.beforeSend !== undefined) {
+    if (typeof options.beforeSend === 'function') config.beforeSend = options.beforeSend;
+    else warnUser('beforeSend must be a function; ignoring it');
+  }
+  if (options.compression !== undefined) {
+    if (options.compression === 'gzip' || options.compression === 'none') config.compression = options.compression;
+    else warnUser(`compression=${JSON.stringify(options.compression)} must be 'gzip' or 'none'; using gzip`);
+  }
+  config.transport = options.transport;
+  if (!config.service) config.service = defaultService();
+  if (!/^https?:\/\//.test(config.url)) {
+    warnUser(`url=${JSON.stringify(config.url)} must start with http:// or https://; using ${DEFAULT_URL}`);
+    config.url = DEFAULT_URL;
+  }
+  config.url = config.url.replace(/\/+$/, '');
+  if (config.token === '') config.token = undefined;
+  return config;
+}
+
+function coerce(name: string, spec: Spec, raw: unknown, fallback: unknown, fromEnv: boolean): unknown {
+  switch (spec.kind) {
+    case 'bool':
+      return parseBool(raw, name, fallback as boolean);
+    case 'string':
+      return String(raw).trim();
+    case 'list': {
+      const items = typeof raw === 'string' ? raw.split(',') : Array.isArray(raw) ? raw : [raw];
+      return items.map((item) => String(item).trim()).filter((item) => item.length > 0);
+    }
+    default: {
+      let value = typeof raw === 'number' ? raw : Number(String(raw).trim());
+      if (spec.kind === 'seconds' && fromEnv) value *= 1000;
+      if (spec.kind === 'int') value = Math.trunc(value);
+      if (!Number.isFinite(value)) {
+        warnUser(`${name}=${JSON.stringify(raw)} is not a number; using ${String(fallback)}`);
+        return fallback;
+      }
+      const [low, high] = spec.range!;
+      if (value < low || value > high) {
+        const clamped = Math.min(Math.max(value, low), high);
+        warnUser(`${name}=${JSON.stringify(raw)} is outside [${low}, ${high}]; using ${clamped}`);
+        return clamped;
+      }
+      return value;
+    }
+  }
+}
+
+/** The main script's name: `node shop.js` -> "shop", `node dist/api/index.js` -> "api". */
+export function defaultService(argv: readonly string[] = process.argv): string {
+  const script = argv[1];
+  if (!script) return 'node';
+  let base = basename(script, extname(script));
+  if (base === 'index' || base === 'main') base = basename(script.slice(0, script.length - basename(script).length)) || base;
+  return base || 'node';
+}

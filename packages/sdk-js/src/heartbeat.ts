@@ -1,0 +1,67 @@
+import { hostname } from 'node:os';
+import type { Config } from './config.js';
+import type { Exporter } from './exporter.js';
+import { debug } from './log.js';
+import type { Transport } from './transport/transport.js';
+import { SDK_NAME, SDK_VERSION } from './version.js';
+import type { WireHeartbeat } from './wire.js';
+
+export const HEARTBEAT_PATH = '/api/v1/apps/heartbeat';
+
+/**
+ * Tells the hub this process is alive (and how many records it dropped) every
+ * heartbeatIntervalMs. A missed beat is not retried: the next one carries the same information.
+ */
+export class Heartbeat {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly host = safeHostname();
+
+  constructor(
+    private readonly config: Config,
+    private readonly transport: Transport,
+    private readonly exporter: Exporter,
+    readonly instanceId: string,
+  ) {}
+
+  start(): void {
+    void this.beat();
+    this.timer = setInterval(() => void this.beat(), this.config.heartbeatIntervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  payload(): WireHeartbeat {
+    const beat: WireHeartbeat = {
+      service: this.config.service,
+      instanceId: this.instanceId,
+      pid: process.pid,
+      host: this.host,
+      language: 'typescript',
+      runtimeVersion: `node ${process.versions.node}`,
+      sdk: { name: SDK_NAME, version: SDK_VERSION },
+    };
+    if (this.exporter.totalDropped() > 0) beat.dropped = { ...this.exporter.dropped } as Record<string, number>;
+    return beat;
+  }
+
+  async beat(): Promise<void> {
+    try {
+      const result = await this.transport.send(HEARTBEAT_PATH, JSON.stringify(this.payload()));
+      if (!result.ok) debug(`heartbeat failed: ${result.error}`);
+    } catch (error) {
+      debug(`heartbeat failed: ${String(error)}`);
+    }
+  }
+}
+
+function safeHostname(): string {
+  try {
+    return hostname().slice(0, 255) || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,47 @@
+import type { Client } from './client.js';
+import { debug } from './log.js';
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const KEY = Symbol.for('@runtime-hub/sdk.exit-hooks');
+const holder = globalThis as unknown as Record<symbol, boolean | undefined>;
+
+/**
+ * Flushes on `beforeExit` (the event loop ran dry) and on SIGINT / SIGTERM. A signal handler
+ * replaces Node's default "exit at once", so after flushing we re-raise the signal when no other
+ * listener is left, and the process ends exactly as it would have without the SDK. `process.exit()`
+ * cannot be intercepted asynchronously: call `await flush()` before it.
+ */
+export function installExitHooks(current: () => Client | undefined): void {
+  if (holder[KEY]) return;
+  holder[KEY] = true;
+
+  // beforeExit fires again after our flush empties the loop; give up after one timed-out attempt
+  // so a hub that stays down cannot keep the process alive.
+  let flushing = false;
+  let gaveUp = false;
+  process.on('beforeExit', () => {
+    const client = current();
+    if (flushing || gaveUp || client === undefined || client.exporter.isIdle()) return;
+    flushing = true;
+    void client.exporter.flush(client.config.shutdownTimeoutMs).then((delivered) => {
+      flushing = false;
+      if (!delivered) {
+        gaveUp = true;
+        debug('exit flush timed out; records still queued are lost');
+      }
+    });
+  });
+
+  for (const signal of SIGNALS) {
+    const onSignal = () => {
+      process.removeListener(signal, onSignal);
+      const client = current();
+      const done = () => {
+        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+      };
+      if (client === undefined || client.exporter.isIdle()) done();
+      else void client.exporter.flush(client.config.shutdownTimeoutMs).then(done, done);
+    };
+    process.on(signal, onSignal);
+  }
+}

@@ -1,0 +1,239 @@
+import { toWireError } from './errors.js';
+import { nowMs } from './clock.js';
+import type { Client } from './client.js';
+import type { AttributeValue, Attributes, Scalar, SpanKind, SpanStatus, WireEvent, WireSpan } from './wire.js';
+
+/** LLM usage; `setUsage` writes it as OpenTelemetry GenAI attributes, which the hub prices. */
+export interface LlmUsage {
+  model?: string;
+  provider?: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+}
+
+/**
+ * The span a `track`ed function or a `span()` callback runs in. Every method is safe to call at
+ * any time and never throws; calls after the span ended are ignored.
+ *
+ * @example
+ *   await span('checkout', async (s) => {
+ *     s.setAttribute('cart.items', 3);
+ *     s.addEvent('payment.authorized');
+ *   });
+ */
+export interface ActiveSpan {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string | null;
+  readonly name: string;
+  setAttribute(key: string, value: unknown): this;
+  setAttributes(attributes: Record<string, unknown>): this;
+  /** Replaces the recorded input (copied with the serializer limits and redaction). */
+  setInput(value: unknown): this;
+  /** Replaces the recorded output (copied with the serializer limits and redaction). */
+  setOutput(value: unknown): this;
+  addEvent(name: string, attributes?: Record<string, unknown>): this;
+  /** Marks the span failed with this error (the call itself may still return normally). */
+  recordError(error: unknown): this;
+  setStatus(status: SpanStatus): this;
+  setKind(kind: SpanKind): this;
+  setName(name: string): this;
+  setUsage(usage: LlmUsage): this;
+  readonly ended: boolean;
+}
+
+const MAX_ATTRIBUTES = 256;
+const MAX_EVENTS = 256;
+
+/** A span's live state. Queued by reference; serialized when a batch is formed. */
+export class SpanState implements ActiveSpan {
+  endTime: number | undefined = undefined;
+  status: SpanStatus = 'unset';
+  input: unknown = undefined;
+  output: unknown = undefined;
+  thrown: unknown = undefined;
+  hasError = false;
+  attributes: Attributes | undefined = undefined;
+  events: WireEvent[] | undefined = undefined;
+  /** Approximate size of input and output, for the queue's byte bound. */
+  bytes = 64;
+  /** In the send queue, not yet serialized: a later end() needs no second record. */
+  queued = false;
+  /** Record the return value as output (configure() default, per-function override). */
+  captureResult: boolean;
+  private explicitStatus = false;
+
+  constructor(
+    readonly client: Client,
+    readonly traceId: string,
+    readonly spanId: string,
+    readonly parentSpanId: string | null,
+    public name: string,
+    public kind: SpanKind,
+    readonly sessionId: string | null,
+    readonly startTime: number,
+  ) {
+    this.captureResult = client.config.captureResult;
+  }
+
+  get ended(): boolean {
+    return this.endTime !== undefined;
+  }
+
+  setAttribute(key: string, value: unknown): this {
+    if (this.endTime !== undefined || typeof key !== 'string' || key.length === 0) return this;
+    const attributes = (this.attributes ??= {});
+    if (!(key in attributes) && Object.keys(attributes).length >= MAX_ATTRIBUTES) return this;
+    attributes[key] = this.attributeValue(key, value);
+    return this;
+  }
+
+  setAttributes(attributes: Record<string, unknown>): this {
+    if (attributes !== null && typeof attributes === 'object') {
+      for (const key of Object.keys(attributes)) this.setAttribute(key, attributes[key]);
+    }
+    return this;
+  }
+
+  setInput(value: unknown): this {
+    if (this.endTime === undefined) this.input = this.copy(value);
+    return this;
+  }
+
+  setOutput(value: unknown): this {
+    if (this.endTime === undefined) this.output = this.copy(value);
+    return this;
+  }
+
+  addEvent(name: string, attributes?: Record<string, unknown>): this {
+    if (this.endTime !== undefined) return this;
+    const events = (this.events ??= []);
+    if (events.length >= MAX_EVENTS) return this;
+    const event: WireEvent = { name: String(name).slice(0, 1024), time: nowMs() };
+    if (attributes !== null && typeof attributes === 'object') {
+      const copied: Attributes = {};
+      for (const key of Object.keys(attributes).slice(0, MAX_ATTRIBUTES)) copied[key] = this.attributeValue(key, attributes[key]);
+      event.attributes = copied;
+    }
+    events.push(event);
+    return this;
+  }
+
+  recordError(error: unknown): this {
+    if (this.endTime !== undefined) return this;
+    this.thrown = error;
+    this.hasError = true;
+    if (!this.explicitStatus) this.status = 'error';
+    return this;
+  }
+
+  setStatus(status: SpanStatus): this {
+    if (this.endTime === undefined && (status === 'ok' || status === 'error' || status === 'unset')) {
+      this.status = status;
+      this.explicitStatus = true;
+    }
+    return this;
+  }
+
+  setKind(kind: SpanKind): this {
+    if (this.endTime === undefined && typeof kind === 'string') this.kind = kind;
+    return this;
+  }
+
+  setName(name: string): this {
+    if (this.endTime === undefined && typeof name === 'string' && name.length > 0) this.name = name.slice(0, 1024);
+    return this;
+  }
+
+  setUsage(usage: LlmUsage): this {
+    if (usage === null || typeof usage !== 'object') return this;
+    if (usage.model !== undefined) this.setAttribute('gen_ai.request.model', usage.model);
+    if (usage.provider !== undefined) this.setAttribute('gen_ai.provider.name', usage.provider);
+    if (usage.inputTokens !== undefined) this.setAttribute('gen_ai.usage.input_tokens', usage.inputTokens);
+    if (usage.outputTokens !== undefined) this.setAttribute('gen_ai.usage.output_tokens', usage.outputTokens);
+    if (usage.cacheReadTokens !== undefined) this.setAttribute('gen_ai.usage.cache_read.input_tokens', usage.cacheReadTokens);
+    if (usage.cacheWriteTokens !== undefined) this.setAttribute('gen_ai.usage.cache_creation.input_tokens', usage.cacheWriteTokens);
+    return this;
+  }
+
+  /** Ends the span once: with the result (ok) or the thrown value (error). */
+  finish(output: unknown, thrown: unknown, failed: boolean): void {
+    if (this.endTime !== undefined) return;
+    if (failed) this.recordError(thrown);
+    else if (output !== undefined && this.captureResult && this.output === undefined) this.output = this.copy(output);
+    if (!this.explicitStatus && !this.hasError) this.status = 'ok';
+    this.endTime = nowMs();
+    this.client.exporter.ended(this);
+  }
+
+  /** The record for the current state: an end record once ended, else a start record. */
+  toWire(): WireSpan {
+    const record: WireSpan = {
+      traceId: this.traceId,
+      spanId: this.spanId,
+      parentSpanId: this.parentSpanId,
+      service: this.client.config.service,
+      name: this.name,
+      kind: this.kind,
+      startTime: this.startTime,
+      status: this.endTime === undefined ? 'unset' : this.status,
+    };
+    if (this.endTime !== undefined) record.endTime = this.endTime;
+    if (this.sessionId !== null) record.sessionId = this.sessionId;
+    if (this.input !== undefined) record.input = this.input;
+    if (this.endTime !== undefined) {
+      if (this.output !== undefined) record.output = this.output;
+      if (this.hasError) record.error = toWireError(this.thrown);
+    }
+    if (this.attributes !== undefined) record.attributes = { ...this.attributes };
+    if (this.events !== undefined) record.events = this.events.slice();
+    return record;
+  }
+
+  private copy(value: unknown): unknown {
+    const serializer = this.client.serializer;
+    const before = serializer.bytes;
+    const copied = serializer.copy(value);
+    this.bytes += serializer.bytes - before;
+    return copied;
+  }
+
+  private attributeValue(key: string, value: unknown): AttributeValue {
+    if (this.client.redactor.isSensitive(key)) return '[redacted]';
+    const scalar = toScalar(value, this.client.config.maxString);
+    if (scalar !== undefined) return scalar;
+    if (Array.isArray(value)) {
+      const items: Scalar[] = [];
+      let allScalar = true;
+      for (const item of value.slice(0, this.client.config.maxItems)) {
+        const s = toScalar(item, this.client.config.maxString);
+        if (s === undefined) {
+          allScalar = false;
+          break;
+        }
+        items.push(s);
+      }
+      if (allScalar) return items;
+    }
+    // Attributes are flat; anything structured is kept as (bounded) JSON text.
+    const text = JSON.stringify(this.client.serializer.copy(value)) ?? 'null';
+    return text.length > this.client.config.maxString ? `${text.slice(0, this.client.config.maxString)}…` : text;
+  }
+}
+
+function toScalar(value: unknown, maxString: number): Scalar | undefined {
+  switch (typeof value) {
+    case 'string':
+      return value.length > maxString ? `${value.slice(0, maxString)}…(+${value.length - maxString} chars)` : value;
+    case 'number':
+      return Number.isFinite(value) ? value : String(value);
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return value.toString();
+    default:
+      return value === null ? null : undefined;
+  }
+}
