@@ -25,7 +25,7 @@ DEFAULT_PATTERNS = (
     r"(?<!max_)(?<!num_)token(?!s|_?count|_?limit|izer|_?usage|_?ids?(_|$))",
     r"api_?key",
     r"access_?key",
-    r"auth(?!or)",  # authorization, auth_token, oauth; not author(s), authority
+    r"auth(?!or(s|ed|ity|ities|ship)?(_|$))",  # authorization, auth_token, oauth; not author(s), authority
     r"credential",
     r"session",
     r"cookie",

@@ -112,13 +112,24 @@ class Serializer:
         extra positional ones as a list under `varargs`, keyword ones by their own name."""
         out: Dict[str, Any] = {}
         size = 2
+        capture = self.capture
+        max_string = self.max_string
         for name, value in zip(names, args):
             if name in secret:
                 out[name] = REDACTED
-                size += len(name) + 16
+                size += 16
+                continue
+            t = type(value)
+            # Inlined fast path for the usual scalar arguments; anything else takes capture().
+            if t is int and -MAX_SAFE_INT <= value <= MAX_SAFE_INT or t is bool or value is None:
+                out[name] = value
+                size += 12
+            elif t is str and len(value) <= max_string and value.isascii():
+                out[name] = value
+                size += len(value) + 6
             else:
-                out[name], n = self.capture(value)
-                size += len(name) + 4 + n
+                out[name], n = capture(value)
+                size += n + 4
         if len(args) > len(names):
             extra, n = self.capture(list(args[len(names):]))
             out[varargs] = extra
@@ -130,7 +141,7 @@ class Serializer:
                     out[name] = REDACTED
                     size += len(name) + 16
                 else:
-                    out[name], n = self.capture(value)
+                    out[name], n = capture(value)
                     size += len(name) + 4 + n
         return out, size
 
@@ -143,6 +154,11 @@ class Serializer:
             n = len(value)
         walk.size += (n if value.isascii() else 3 * n) + 2
         return value
+
+    def _marker(self, text: str, walk: _Walk) -> str:
+        """SDK-made text (summaries, notes): counted, never cut by max_string."""
+        walk.size += len(text) + 2
+        return text
 
     def _repr(self, value: Any, walk: _Walk) -> str:
         try:
@@ -191,7 +207,8 @@ class Serializer:
         if isinstance(value, _STR_TYPES):
             return self._string(str(value), walk)
         if isinstance(value, type) or callable(value) and hasattr(value, "__qualname__"):
-            return self._string(f"<{'class' if isinstance(value, type) else 'function'} {getattr(value, '__qualname__', '?')}>", walk)
+            kind = "class" if isinstance(value, type) else "function"
+            return self._marker(f"<{kind} {getattr(value, '__qualname__', '?')}>"[: self.max_string + 20], walk)
         if depth >= self.max_depth:
             return self._summary(value, walk)
         key = id(value)
@@ -274,11 +291,10 @@ class Serializer:
         return out
 
     def _bytes(self, value: Any, walk: _Walk) -> str:
-        data = bytes(value[: self.max_string])
-        text = repr(data)
-        if len(value) > self.max_string:
-            text = f"{text}… ({len(value)} bytes)"
-        return self._string(text, walk)
+        text = repr(bytes(value[: self.max_string]))
+        if len(text) > self.max_string or len(value) > self.max_string:
+            return self._marker(f"{text[: self.max_string]}… ({len(value)} bytes)", walk)
+        return self._marker(text, walk)
 
     def _array(self, value: Any, depth: int, walk: _Walk) -> Any:
         shape = getattr(value, "shape", ())
@@ -305,4 +321,4 @@ class Serializer:
         except Exception:
             length = None
         label = _describe(value)
-        return self._string(f"<{label} len={length}>" if length is not None else f"<{label}>", walk)
+        return self._marker(f"<{label} len={length}>" if length is not None else f"<{label}>", walk)

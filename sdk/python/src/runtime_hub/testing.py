@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from typing import Any, Iterator
 
 from . import _runtime
+from ._client import Client
+from ._config import resolve
 from .transport.memory import InMemoryTransport
 
 __all__ = ["InMemoryTransport", "capture_spans"]
@@ -26,10 +28,12 @@ __all__ = ["InMemoryTransport", "capture_spans"]
 def capture_spans(**options: Any) -> Iterator[InMemoryTransport]:
     """Configure the SDK with an in-memory transport for the block (plus any `configure`
     options), then restore the previous configuration."""
-    previous = _runtime.STATE.client, _runtime.STATE.enabled
     transport = InMemoryTransport()
     options.setdefault("service", "test")
-    _runtime.configure(transport=transport, **options)
+    client = Client(resolve({**options, "transport": transport}))
+    with _runtime._lock:
+        previous = _runtime.STATE.client, _runtime.STATE.enabled
+        _runtime.STATE.client, _runtime.STATE.enabled = client, True
     try:
         yield transport
     finally:

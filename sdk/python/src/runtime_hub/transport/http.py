@@ -348,7 +348,12 @@ def _hostname() -> str:
         return "unknown"
 
 
+# Records the user chose not to send are not worth a warning.
+_INTENDED = frozenset(("before_send",))
+
+
 def describe_drops(dropped: Dict[str, int], url: str) -> Optional[str]:
+    dropped = {reason: count for reason, count in dropped.items() if reason not in _INTENDED}
     total = sum(dropped.values())
     if not total:
         return None
