@@ -21,9 +21,9 @@ export interface Options {
   captureArgs?: boolean;
   /** Record return values as the span output. Env RUNTIME_HUB_CAPTURE_RESULT. */
   captureResult?: boolean;
-  /** Extra key names (case-insensitive substrings) whose values are replaced by "[redacted]". */
+  /** Extra keys to redact: regular expressions matched case-insensitively against each key. */
   redact?: readonly string[];
-  /** Redact the built-in sensitive keys (password, token, api key, cookie, ...). Default true. */
+  /** Redact the built-in sensitive keys (password, token, api key, cookie, session, ...). Default true. */
   redactDefaults?: boolean;
   /** Last look at each record before it is queued; return null to drop it. */
   beforeSend?: (record: WireSpan) => WireSpan | null | undefined;

@@ -69,7 +69,7 @@ function isInApp(file: string): boolean {
 }
 
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max)}…(+${text.length - max} chars)`;
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more chars)`;
 }
 
 function safeJson(value: unknown): string {

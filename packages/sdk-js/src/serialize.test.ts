@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Redactor } from './redact.js';
 import { Serializer } from './serialize.js';
 
-const limits = { maxString: 1024, maxDepth: 5, maxItems: 50 };
+const limits = { maxString: 1024, maxDepth: 5, maxItems: 50, maxSpanBytes: 256 * 1024 };
 const copy = (value: unknown, extra: string[] = [], defaults = true) => new Serializer(limits, new Redactor(extra, defaults)).copy(value);
 
 describe('Serializer limits', () => {
@@ -13,25 +13,25 @@ describe('Serializer limits', () => {
   it('cuts strings at 1,024 characters and says how much was left out', () => {
     const out = copy('x'.repeat(1500)) as string;
     expect(out.startsWith('x'.repeat(1024))).toBe(true);
-    expect(out.endsWith('…(+476 chars)')).toBe(true);
+    expect(out.endsWith('… (476 more chars)')).toBe(true);
   });
 
   it('keeps 50 items per array, set, map and object', () => {
     const list = Array.from({ length: 60 }, (_, i) => i);
     const arr = copy(list) as unknown[];
     expect(arr).toHaveLength(51);
-    expect(arr[50]).toBe('…(+10 items)');
-    expect(copy(new Set(list))).toEqual([...list.slice(0, 50), '…(+10 items)']);
+    expect(arr[50]).toBe('… 10 more items');
+    expect(copy(new Set(list))).toEqual([...list.slice(0, 50), '… 10 more items']);
     const obj = copy(Object.fromEntries(list.map((i) => [`k${i}`, i]))) as Record<string, unknown>;
     expect(Object.keys(obj)).toHaveLength(51);
-    expect(obj['…']).toBe('+10 keys');
+    expect(obj['…']).toBe('10 more keys');
     const map = copy(new Map(list.map((i) => [`k${i}`, i]))) as Record<string, unknown>;
-    expect(map['…']).toBe('+10 keys');
+    expect(map['…']).toBe('10 more keys');
   });
 
   it('stops at depth 5 with a summary of what is below', () => {
     const deep = { l1: { l2: { l3: { l4: { l5: { l6: 1 } }, arr: [[[1]]] } } } };
-    expect(copy(deep)).toEqual({ l1: { l2: { l3: { l4: { l5: '[Object]' }, arr: ['[Array(1)]'] } } } });
+    expect(copy(deep)).toEqual({ l1: { l2: { l3: { l4: { l5: '<Object>' }, arr: ['<Array len=1>'] } } } });
   });
 
   it('turns what JSON cannot hold into text', () => {
@@ -64,7 +64,7 @@ describe('Serializer limits', () => {
       fn: '[Function: named]',
       sym: 'Symbol(s)',
       buf: '[Buffer(3)]',
-      point: { x: 1, y: 2 },
+      point: { __class__: 'Point', x: 1, y: 2 },
       err: { type: 'RangeError', message: 'boom' },
       promise: '[Promise]',
     });
@@ -86,6 +86,14 @@ describe('Serializer limits', () => {
     const out = copy(parsed) as Record<string, unknown>;
     expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
     expect(JSON.stringify(out)).toBe('{"__proto__":{"polluted":true}}');
+  });
+
+  it('stops walking a huge value once its size budget is spent', () => {
+    const wide = Array.from({ length: 50 }, () => Array.from({ length: 50 }, () => Array.from({ length: 50 }, () => 'x'.repeat(100))));
+    const serializer = new Serializer({ ...limits, maxSpanBytes: 10_000 }, new Redactor([], true));
+    const out = serializer.copy(wide) as unknown[];
+    expect(JSON.stringify(out).length).toBeLessThan(20_000);
+    expect(out.at(-1)).toMatch(/^… \d+ more items$/);
   });
 
   it('repeats shared (non-circular) objects', () => {
@@ -122,10 +130,10 @@ describe('redaction', () => {
     'credit_card',
     'creditCardNumber',
   ];
-  const harmless = ['author', 'authorName', 'authority', 'max_tokens', 'input_tokens', 'tokens', 'name', 'user', 'keyboard', 'passage'];
+  const harmless = ['author', 'authorName', 'authority', 'max_tokens', 'input_tokens', 'tokens', 'token_count', 'tokenizer', 'name', 'user', 'keyboard', 'passage', 'compass'];
 
   it.each(sensitive)('redacts %s', (key) => {
-    expect(copy({ [key]: 'value' })).toEqual({ [key]: '[redacted]' });
+    expect(copy({ [key]: 'value' })).toEqual({ [key]: '[REDACTED]' });
   });
 
   it.each(harmless)('keeps %s', (key) => {
@@ -133,12 +141,23 @@ describe('redaction', () => {
   });
 
   it('redacts whole subtrees, in maps too, and extra keys the user names', () => {
-    expect(copy({ auth: { user: 'u', pass: 'p' } })).toEqual({ auth: '[redacted]' });
-    expect(copy(new Map([['password', 'p']]))).toEqual({ password: '[redacted]' });
-    expect(copy({ ssn: '123', tenant_pin: 1 }, ['ssn', 'pin'])).toEqual({ ssn: '[redacted]', tenant_pin: '[redacted]' });
+    expect(copy({ auth: { user: 'u', pass: 'p' } })).toEqual({ auth: '[REDACTED]' });
+    expect(copy(new Map([['password', 'p']]))).toEqual({ password: '[REDACTED]' });
+    expect(copy({ iban: '123', tenant_pin: 1, pinned: 2 }, ['iban', '_pin$'])).toEqual({ iban: '[REDACTED]', tenant_pin: '[REDACTED]', pinned: 2 });
   });
 
   it('can turn the built-in list off', () => {
     expect(copy({ password: 'p' }, [], false)).toEqual({ password: 'p' });
+  });
+});
+
+describe('parity with the Python SDK', () => {
+  it('uses the same default redaction patterns', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { DEFAULT_PATTERNS } = await import('./redact.js');
+    const python = await readFile(new URL('../../../sdk/python/src/runtime_hub/_redact.py', import.meta.url), 'utf8');
+    const block = /DEFAULT_PATTERNS = \(([\s\S]*?)\n\)/.exec(python)![1]!;
+    const patterns = [...block.matchAll(/^\s*r"(.*)",/gm)].map((m) => m[1]);
+    expect(DEFAULT_PATTERNS).toEqual(patterns);
   });
 });

@@ -4,22 +4,29 @@ export interface SerializeLimits {
   maxString: number;
   maxDepth: number;
   maxItems: number;
+  /** Size budget of one copied value; past it the walk stops with "…". */
+  maxSpanBytes: number;
 }
+
+export const TRUNCATED = '…';
 
 /**
  * Copies any value into bounded, JSON-safe data at the moment of the call, so later mutation of
  * the caller's objects cannot change what was recorded and nothing unbounded stays referenced.
- * Never throws: getters and proxies that throw become "[unreadable]". Limits (as in the Python
- * SDK): strings longer than maxString, containers with more than maxItems entries and nesting
- * deeper than maxDepth are cut, with a marker saying how much was left out.
+ * Never throws: getters and proxies that throw become "[unreadable]". Limits and markers as in
+ * the Python SDK: strings longer than maxString, containers with more than maxItems entries and
+ * nesting deeper than maxDepth are cut with a marker saying how much was left out, and one value
+ * stops growing once its size budget (maxSpanBytes) is spent, so the cost is bounded by the
+ * limits, not by the size of the value.
  *
  * @example
- *   new Serializer(limits, redactor).copy({ password: 'x', n: 1 }) // { password: '[redacted]', n: 1 }
+ *   new Serializer(limits, redactor).copy({ password: 'x', n: 1 }) // { password: '[REDACTED]', n: 1 }
  */
 export class Serializer {
   /** Rough UTF-16 size of everything copied since the last reset; bounds the send queue. */
   bytes = 0;
   private readonly seen: object[] = [];
+  private budget = Infinity;
 
   constructor(
     private readonly limits: SerializeLimits,
@@ -27,6 +34,7 @@ export class Serializer {
   ) {}
 
   copy(value: unknown): unknown {
+    this.budget = this.bytes + this.limits.maxSpanBytes;
     try {
       return this.walk(value, 0);
     } catch {
@@ -69,7 +77,7 @@ export class Serializer {
       return value;
     }
     this.bytes += max + 24;
-    return `${value.slice(0, max)}…(+${value.length - max} chars)`;
+    return `${value.slice(0, max)}… (${value.length - max} more chars)`;
   }
 
   private object(value: object, depth: number): unknown {
@@ -82,6 +90,7 @@ export class Serializer {
     }
     if (value instanceof Promise) return this.string('[Promise]');
     if (value instanceof WeakMap || value instanceof WeakSet) return this.string(`[${value.constructor.name}]`);
+    if (this.bytes > this.budget) return TRUNCATED;
     if (this.seen.includes(value)) return this.string('[Circular]');
     if (depth >= this.limits.maxDepth) return this.string(summary(value));
 
@@ -101,10 +110,10 @@ export class Serializer {
     const max = this.limits.maxItems;
     this.bytes += 2;
     for (const item of items) {
-      if (out.length === max) break;
+      if (out.length === max || this.bytes > this.budget) break;
       out.push(this.walk(item, depth + 1));
     }
-    if (size > max) out.push(this.string(`…(+${size - max} items)`));
+    if (size > out.length) out.push(this.string(`${TRUNCATED} ${size - out.length} more items`));
     return out;
   }
 
@@ -114,12 +123,12 @@ export class Serializer {
     let count = 0;
     this.bytes += 2;
     for (const [key, item] of map) {
-      if (count === max) break;
+      if (count === max || this.bytes > this.budget) break;
       const name = typeof key === 'string' ? key : String(this.walk(key, this.limits.maxDepth));
       put(out, name, this.entry(name, item, depth));
       count++;
     }
-    if (map.size > max) out['…'] = `+${map.size - max} keys`;
+    if (map.size > count) out[TRUNCATED] = `${map.size - count} more keys`;
     return out;
   }
 
@@ -129,9 +138,15 @@ export class Serializer {
     let count = 0;
     let skipped = 0;
     this.bytes += 2;
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+      // A class instance: say which class, as the Python SDK does.
+      const name = (value.constructor as { name?: unknown } | undefined)?.name;
+      if (typeof name === 'string' && name !== '' && name !== 'Object') out.__class__ = this.string(name);
+    }
     for (const key in value) {
       if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-      if (count === max) {
+      if (count === max || this.bytes > this.budget) {
         skipped++;
         continue;
       }
@@ -145,7 +160,7 @@ export class Serializer {
       put(out, key, this.entry(key, item, depth));
       count++;
     }
-    if (skipped > 0) out['…'] = `+${skipped} keys`;
+    if (skipped > 0) out[TRUNCATED] = `${skipped} more keys`;
     return out;
   }
 
@@ -175,12 +190,13 @@ export class Serializer {
   }
 }
 
+/** What stands for a container below maxDepth: `<Array len=3>`, `<Point>`, as in the Python SDK. */
 function summary(value: object): string {
-  if (Array.isArray(value)) return `[Array(${value.length})]`;
-  if (value instanceof Map) return `[Map(${value.size})]`;
-  if (value instanceof Set) return `[Set(${value.size})]`;
+  if (Array.isArray(value)) return `<Array len=${value.length}>`;
+  if (value instanceof Map) return `<Map len=${value.size}>`;
+  if (value instanceof Set) return `<Set len=${value.size}>`;
   const name = (value.constructor as { name?: string } | undefined)?.name;
-  return `[${name || 'Object'}]`;
+  return `<${name || 'Object'}>`;
 }
 
 /** Assigns an own property, even for the key "__proto__" (which `out[key] = v` would not). */

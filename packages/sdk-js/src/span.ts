@@ -1,5 +1,6 @@
 import { toWireError } from './errors.js';
 import { nowMs } from './clock.js';
+import { REDACTED } from './redact.js';
 import type { Client } from './client.js';
 import type { AttributeValue, Attributes, Scalar, SpanKind, SpanStatus, WireEvent, WireSpan } from './wire.js';
 
@@ -201,7 +202,7 @@ export class SpanState implements ActiveSpan {
   }
 
   private attributeValue(key: string, value: unknown): AttributeValue {
-    if (this.client.redactor.isSensitive(key)) return '[redacted]';
+    if (this.client.redactor.isSensitive(key)) return REDACTED;
     const scalar = toScalar(value, this.client.config.maxString);
     if (scalar !== undefined) return scalar;
     if (Array.isArray(value)) {
@@ -226,7 +227,7 @@ export class SpanState implements ActiveSpan {
 function toScalar(value: unknown, maxString: number): Scalar | undefined {
   switch (typeof value) {
     case 'string':
-      return value.length > maxString ? `${value.slice(0, maxString)}…(+${value.length - maxString} chars)` : value;
+      return value.length > maxString ? `${value.slice(0, maxString)}… (${value.length - maxString} more chars)` : value;
     case 'number':
       return Number.isFinite(value) ? value : String(value);
     case 'boolean':

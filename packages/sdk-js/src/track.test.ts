@@ -199,8 +199,8 @@ describe('track', () => {
     const connect = track((options: { host: string; password: string; apiKey: string }) => ({ ok: true, token: 'abc' }));
     connect({ host: 'db', password: 'p', apiKey: 'k' });
     const [record] = await sdk.spans();
-    expect(record!.input).toEqual([{ host: 'db', password: '[redacted]', apiKey: '[redacted]' }]);
-    expect(record!.output).toEqual({ ok: true, token: '[redacted]' });
+    expect(record!.input).toEqual([{ host: 'db', password: '[REDACTED]', apiKey: '[REDACTED]' }]);
+    expect(record!.output).toEqual({ ok: true, token: '[REDACTED]' });
   });
 
   it('copies arguments at call time', async () => {
@@ -261,7 +261,7 @@ describe('span()', () => {
       s.setAttributes({ list: [1, 2], nested: { a: 1 }, api_key: 'k', bad: undefined, big: 5n });
     });
     const [record] = await sdk.spans();
-    expect(record!.attributes).toEqual({ list: [1, 2], nested: '{"a":1}', api_key: '[redacted]', bad: 'null', big: '5' });
+    expect(record!.attributes).toEqual({ list: [1, 2], nested: '{"a":1}', api_key: '[REDACTED]', bad: 'null', big: '5' });
   });
 });
 
