@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import { isLoopback } from '../config.js';
-import { createHub } from '../server.js';
 import { HUB_VERSION } from '../version.js';
 import { parseStartArgs, startHelp, UsageError } from './args.js';
 import type { Command } from './command.js';
@@ -31,6 +30,8 @@ export const startCommand: Command = {
           'Set --token (or RUNTIME_HUB_TOKEN), or bind 127.0.0.1.',
       );
     }
+    // Loaded here, not at the top: other commands (`hook` above all) must start without the server.
+    const { createHub } = await import('../server.js');
     const hub = await createHub({ webRoot: DEFAULT_WEB_ROOT, ...args.config });
     const url = await hub.listen();
     // Tests and scripts read this line to learn the port; keep its format.
