@@ -1,4 +1,4 @@
-import type { Server } from 'socket.io';
+import type { Namespace, Server } from 'socket.io';
 import { bearerOf, cookieToken, tokenMatches } from '../http/auth.js';
 
 /**
@@ -14,8 +14,13 @@ export function authorizeSockets(io: Server, token: string | undefined): void {
       cookieToken(typeof headers.cookie === 'string' ? headers.cookie : undefined);
     return tokenMatches(given, token);
   };
-  io.of(/.*/).use((socket, next) => {
-    if (check(socket.handshake.auth, socket.handshake.headers)) next();
-    else next(new Error('unauthorized'));
-  });
+  const guard = (nsp: Namespace) =>
+    nsp.use((socket, next) => {
+      if (check(socket.handshake.auth, socket.handshake.headers)) next();
+      else next(new Error('unauthorized'));
+    });
+  // Every namespace, those that exist now and those features create later.
+  guard(io.of('/'));
+  guard(io.of('/live'));
+  io.on('new_namespace', guard);
 }

@@ -10,6 +10,8 @@ export const FIELD_TYPES = [
   'text',
   'number',
   'boolean',
+  /** A value computed by one expression, kept with its type: `{{ input.age >= 18 }}`. */
+  'expression',
   /** One of `options`. */
   'select',
   /** Any JSON value; expressions allowed in its strings. */
