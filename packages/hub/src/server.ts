@@ -9,7 +9,9 @@ import type { HubContext } from './context.js';
 import { registerAuth } from './http/auth.js';
 import { registerBodyParsing } from './http/body.js';
 import { registerErrorHandling } from './http/errors.js';
+import { registerClaudeHooks } from './ingest/claude/hooks-route.js';
 import { createIngest, type SpanListener } from './ingest/ingest.js';
+import { registerOtlp } from './ingest/otlp/otlp-route.js';
 import { registerSpanIngest } from './ingest/spans-route.js';
 import { authorizeSockets } from './live/socket-auth.js';
 import { LiveChannel } from './live/live-channel.js';
@@ -33,7 +35,15 @@ export interface Hub {
 export type Feature = (app: FastifyInstance, ctx: HubContext) => void | Promise<void>;
 
 /** Features in registration order. A new capability adds one line here. */
-const FEATURES: Feature[] = [registerHealth, registerSpanIngest, registerHeartbeat, registerQueries, registerExport];
+const FEATURES: Feature[] = [
+  registerHealth,
+  registerSpanIngest,
+  registerHeartbeat,
+  registerQueries,
+  registerExport,
+  registerClaudeHooks, // POST /api/v1/hooks/claude: Claude Code hook events → spans
+  registerOtlp, // POST /v1/traces (and --otlp-port): OTLP/HTTP JSON + protobuf → spans
+];
 
 export async function createHub(partial: Partial<HubConfig> = {}, options: { store?: SpanStore } = {}): Promise<Hub> {
   const config: HubConfig = { ...DEFAULT_CONFIG, ...partial };

@@ -1,0 +1,362 @@
+import type { Attributes, SpanRecordInput } from '@runtime-hub/protocol';
+import { SUBAGENT_TOOLS, type HookEvent } from './hook-event.js';
+import { claudeIds, digest } from './ids.js';
+import { limitString, limitValue } from './limit-value.js';
+
+/** The service every Claude Code span is filed under. */
+export const CLAUDE_SERVICE = 'claude-code';
+
+/**
+ * What the mapping remembers about one session between its events. Hook payloads do not say which
+ * turn or subagent an event belongs to on every Claude Code version, so the hub keeps this much.
+ * It is soft state: losing it (a hub restart) degrades nesting, never loses an event.
+ */
+export interface SessionState {
+  /** The session span was sent (or ensured) since the hub started. */
+  started: boolean;
+  /** The turn opened by the last UserPromptSubmit, until Stop. */
+  turn: { spanId: string; startTime: number } | null;
+  /** Open Task / Agent tool calls not yet linked to a subagent, oldest first. */
+  taskTools: { spanId: string; toolUseId: string }[];
+  /** Open subagents, oldest first. */
+  agents: { agentId: string; spanId: string }[];
+  /**
+   * Some event of this session carried `agent_id` outside SubagentStart/Stop: this Claude Code
+   * version marks subagent events, so an event without it belongs to the main agent.
+   */
+  marksAgents: boolean;
+}
+
+export function newSessionState(): SessionState {
+  return { started: false, turn: null, taskTools: [], agents: [], marksAgents: false };
+}
+
+export interface HookMapping {
+  records: SpanRecordInput[];
+  state: SessionState;
+}
+
+const MAX_OPEN = 64;
+const NAME_MAX = 200;
+
+/**
+ * Maps one hook event to span records. Pure: the same event, time and state give the same records.
+ *
+ * - SessionStart / SessionEnd start and end the session's root span (kind agent).
+ * - UserPromptSubmit starts a turn (kind agent) under the session; Stop ends it.
+ * - PreToolUse starts a tool span, PostToolUse / PostToolUseFailure end it: both derive the span id
+ *   from session_id + tool_use_id, so they pair even when sent by separate processes.
+ * - SubagentStart / SubagentStop start and end an agent span; tools whose event carries the
+ *   subagent's agent_id nest inside it.
+ * - Notification, Stop, PreCompact and every other event become hook spans holding the full payload.
+ *
+ * End records carry `receivedAt` as their startTime and a placeholder name where the event does not
+ * say them: the caller anchors them to the stored span (see anchor.ts), which the mapping cannot see.
+ *
+ * @example
+ *   const { records, state } = mapHookEvent(event, Date.now(), sessions.get(event.session_id));
+ */
+export function mapHookEvent(event: HookEvent, receivedAt: number, prior: SessionState | undefined): HookMapping {
+  const state = copyState(prior ?? newSessionState());
+  const sid = event.session_id;
+  const name = event.hook_event_name;
+  const base = { traceId: claudeIds.trace(sid), service: CLAUDE_SERVICE, sessionId: sid };
+  const sessionSpanId = claudeIds.session(sid);
+  const records: SpanRecordInput[] = [];
+  const isSubagentEvent = name === 'SubagentStart' || name === 'SubagentStop';
+  if (event.agent_id && !isSubagentEvent) state.marksAgents = true;
+
+  if (!state.started && name !== 'SessionStart') {
+    // The session span exists before anything nests in it, even if hooks were installed mid-session.
+    records.push({
+      ...base,
+      spanId: sessionSpanId,
+      parentSpanId: null,
+      name: sessionName(event),
+      kind: 'agent',
+      startTime: receivedAt,
+      attributes: sessionAttributes(event),
+    });
+    state.started = true;
+  }
+
+  const turnSpanId = event.prompt_id ? claudeIds.turn(sid, `prompt:${event.prompt_id}`) : state.turn?.spanId;
+  const agentScope = (): string | undefined => {
+    if (event.agent_id && !isSubagentEvent) return ensureAgent(event.agent_id);
+    // Older versions do not mark subagent events: while exactly one subagent runs, the main agent
+    // waits for it, so an unmarked tool event is the subagent's.
+    if (!state.marksAgents && state.agents.length === 1) return state.agents[0]!.spanId;
+    return undefined;
+  };
+  const ensureAgent = (agentId: string): string => {
+    const spanId = claudeIds.agent(sid, agentId);
+    if (!state.agents.some((a) => a.agentId === agentId)) {
+      records.push({
+        ...base,
+        spanId,
+        parentSpanId: turnSpanId ?? sessionSpanId,
+        name: clip(`subagent: ${event.agent_type ?? agentId}`),
+        kind: 'agent',
+        startTime: receivedAt,
+        attributes: agentAttributes(agentId, event.agent_type),
+      });
+      pushBounded(state.agents, { agentId, spanId });
+    }
+    return spanId;
+  };
+  const parent = () => agentScope() ?? turnSpanId ?? sessionSpanId;
+  const hookSpan = (parentSpanId: string) =>
+    records.push({
+      ...base,
+      spanId: claudeIds.hook(sid, `${name}:${receivedAt}:${digest(event)}`),
+      parentSpanId,
+      name: clip(name),
+      kind: 'hook',
+      startTime: receivedAt,
+      endTime: receivedAt,
+      status: 'ok',
+      input: limitValue(event),
+      attributes: hookAttributes(event),
+    });
+  const endTurn = (status: 'ok' | 'error', extra: Partial<SpanRecordInput> = {}) => {
+    const spanId = turnSpanId;
+    if (!spanId) return;
+    records.push({
+      ...base,
+      spanId,
+      parentSpanId: sessionSpanId,
+      name: 'turn',
+      kind: 'agent',
+      startTime: state.turn?.spanId === spanId ? state.turn.startTime : receivedAt,
+      endTime: receivedAt,
+      status,
+      ...extra,
+    });
+    state.turn = null;
+  };
+
+  switch (name) {
+    case 'SessionStart':
+      records.push({
+        ...base,
+        spanId: sessionSpanId,
+        parentSpanId: null,
+        name: sessionName(event),
+        kind: 'agent',
+        startTime: receivedAt,
+        input: limitValue(pick(event, ['source', 'model', 'agent_type', 'cwd', 'transcript_path', 'permission_mode'])),
+        attributes: sessionAttributes(event),
+      });
+      state.started = true;
+      break;
+
+    case 'SessionEnd':
+      endTurn('ok');
+      for (const agent of state.agents) records.push(endAgent(base, agent.spanId, receivedAt, 'unset'));
+      state.agents = [];
+      state.taskTools = [];
+      records.push({
+        ...base,
+        spanId: sessionSpanId,
+        parentSpanId: null,
+        name: sessionName(event),
+        kind: 'agent',
+        startTime: receivedAt,
+        endTime: receivedAt,
+        status: 'ok',
+        output: limitValue(pick(event, ['reason'])),
+      });
+      break;
+
+    case 'UserPromptSubmit': {
+      const prompt = typeof event.prompt === 'string' ? event.prompt : '';
+      const spanId = claudeIds.turn(sid, event.prompt_id ? `prompt:${event.prompt_id}` : `${receivedAt}:${digest(prompt)}`);
+      if (state.turn && state.turn.spanId !== spanId) {
+        // The previous turn never saw its Stop (interrupted, or the hook was missed).
+        records.push({ ...base, spanId: state.turn.spanId, parentSpanId: sessionSpanId, name: 'turn', kind: 'agent', startTime: state.turn.startTime, endTime: receivedAt, status: 'unset' });
+      }
+      records.push({
+        ...base,
+        spanId,
+        parentSpanId: sessionSpanId,
+        name: clip(`turn: ${oneLine(prompt) || '(empty prompt)'}`),
+        kind: 'agent',
+        startTime: receivedAt,
+        input: { prompt: limitString(prompt, 16_384) },
+        attributes: event.prompt_id ? { 'claude_code.prompt_id': event.prompt_id } : {},
+      });
+      state.turn = { spanId, startTime: receivedAt };
+      break;
+    }
+
+    case 'Stop':
+    case 'StopFailure': {
+      hookSpan(turnSpanId ?? sessionSpanId);
+      const failed = name === 'StopFailure';
+      const output = typeof event.last_assistant_message === 'string' ? limitString(event.last_assistant_message, 16_384) : undefined;
+      endTurn(failed ? 'error' : 'ok', {
+        ...(output !== undefined ? { output } : {}),
+        ...(failed ? { error: { type: 'StopFailure', message: errorText(event.error ?? event.error_message ?? event.reason, 'the turn failed') } } : {}),
+      });
+      break;
+    }
+
+    case 'PreToolUse': {
+      const spanId = toolSpanId(sid, event);
+      records.push({ ...base, spanId, parentSpanId: parent(), name: clip(event.tool_name ?? 'tool'), kind: 'tool', startTime: receivedAt, input: limitValue(event.tool_input), attributes: toolAttributes(event) });
+      if (event.tool_name && SUBAGENT_TOOLS.has(event.tool_name)) pushBounded(state.taskTools, { spanId, toolUseId: event.tool_use_id ?? spanId });
+      break;
+    }
+
+    case 'PostToolUse':
+    case 'PostToolUseFailure': {
+      const spanId = toolSpanId(sid, event);
+      const failed = name === 'PostToolUseFailure';
+      const record: SpanRecordInput = {
+        ...base,
+        spanId,
+        parentSpanId: parent(),
+        name: clip(event.tool_name ?? 'tool'),
+        kind: 'tool',
+        startTime: receivedAt,
+        endTime: receivedAt,
+        status: failed ? 'error' : 'ok',
+        input: limitValue(event.tool_input),
+        attributes: toolAttributes(event),
+      };
+      if (failed) {
+        record.error = { type: event.is_interrupt ? 'Interrupted' : 'ToolError', message: errorText(event.error, 'the tool call failed') };
+      } else if (event.tool_response !== undefined) {
+        record.output = limitValue(event.tool_response);
+      }
+      records.push(record);
+      state.taskTools = state.taskTools.filter((t) => t.spanId !== spanId);
+      break;
+    }
+
+    case 'SubagentStart': {
+      const agentId = event.agent_id ?? `at:${receivedAt}`;
+      const spanId = claudeIds.agent(sid, agentId);
+      // Task calls start their subagents in order: the oldest unlinked one is this agent's.
+      const task = state.taskTools.shift();
+      records.push({
+        ...base,
+        spanId,
+        parentSpanId: task?.spanId ?? turnSpanId ?? sessionSpanId,
+        name: clip(`subagent: ${event.agent_type ?? agentId}`),
+        kind: 'agent',
+        startTime: receivedAt,
+        input: limitValue(pick(event, ['agent_type', 'prompt'])),
+        attributes: agentAttributes(agentId, event.agent_type),
+      });
+      if (!state.agents.some((a) => a.agentId === agentId)) pushBounded(state.agents, { agentId, spanId });
+      break;
+    }
+
+    case 'SubagentStop': {
+      // Older versions send no agent_id: the oldest running subagent is the one that stopped.
+      const agent = event.agent_id ? state.agents.find((a) => a.agentId === event.agent_id) ?? { agentId: event.agent_id, spanId: claudeIds.agent(sid, event.agent_id) } : state.agents[0];
+      if (!agent) {
+        hookSpan(parent());
+        break;
+      }
+      const record = endAgent(base, agent.spanId, receivedAt, 'ok');
+      record.name = clip(`subagent: ${event.agent_type ?? agent.agentId}`);
+      if (typeof event.last_assistant_message === 'string') record.output = limitString(event.last_assistant_message, 16_384);
+      record.attributes = { ...agentAttributes(agent.agentId, event.agent_type), ...(event.agent_transcript_path ? { 'claude_code.agent_transcript_path': event.agent_transcript_path } : {}) };
+      records.push(record);
+      state.agents = state.agents.filter((a) => a.agentId !== agent.agentId);
+      break;
+    }
+
+    default:
+      // Notification, PreCompact, PermissionRequest and events newer than this code.
+      hookSpan(parent());
+  }
+  return { records, state };
+}
+
+function endAgent(base: { traceId: string; service: string; sessionId: string }, spanId: string, at: number, status: 'ok' | 'unset'): SpanRecordInput {
+  return { ...base, spanId, name: 'subagent', kind: 'agent', startTime: at, endTime: at, status };
+}
+
+function toolSpanId(sid: string, event: HookEvent): string {
+  // Versions without tool_use_id pair Pre and Post by tool name and input.
+  return claudeIds.tool(sid, event.tool_use_id ?? `input:${event.tool_name ?? ''}:${digest(event.tool_input)}`);
+}
+
+function sessionName(event: HookEvent): string {
+  const folder = typeof event.cwd === 'string' ? event.cwd.split(/[\\/]/).filter(Boolean).pop() : undefined;
+  return clip(`claude-code: ${folder ?? event.session_id.slice(0, 8)}`);
+}
+
+function sessionAttributes(event: HookEvent): Attributes {
+  return scalars({
+    'claude_code.session_id': event.session_id,
+    'claude_code.cwd': event.cwd,
+    'claude_code.transcript_path': event.transcript_path,
+    'claude_code.permission_mode': event.permission_mode,
+    'gen_ai.request.model': typeof event.model === 'string' ? event.model : undefined,
+  });
+}
+
+function toolAttributes(event: HookEvent): Attributes {
+  return scalars({
+    'gen_ai.operation.name': 'execute_tool',
+    'gen_ai.tool.name': event.tool_name,
+    'gen_ai.tool.call.id': event.tool_use_id,
+    'claude_code.agent_id': event.agent_id,
+    'claude_code.agent_type': event.agent_type,
+  });
+}
+
+function agentAttributes(agentId: string, agentType: string | undefined): Attributes {
+  return scalars({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.id': agentId, 'gen_ai.agent.name': agentType });
+}
+
+function hookAttributes(event: HookEvent): Attributes {
+  return scalars({
+    'claude_code.hook_event_name': event.hook_event_name,
+    'claude_code.notification_type': event.notification_type,
+    'claude_code.trigger': event.trigger,
+    'claude_code.agent_id': event.agent_id,
+  });
+}
+
+function scalars(values: Record<string, unknown>): Attributes {
+  const out: Attributes = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value === 'string') out[key] = limitString(value, 1024);
+    else if (typeof value === 'number' || typeof value === 'boolean') out[key] = value;
+  }
+  return out;
+}
+
+function pick(event: HookEvent, fields: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of fields) if (event[field] !== undefined) out[field] = event[field];
+  return out;
+}
+
+function errorText(value: unknown, fallback: string): string {
+  if (typeof value === 'string' && value !== '') return limitString(value, 16_384);
+  if (value !== undefined && value !== null) return limitString(JSON.stringify(value), 16_384);
+  return fallback;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 80);
+}
+
+function clip(text: string): string {
+  return text.length > NAME_MAX ? `${text.slice(0, NAME_MAX - 1)}…` : text;
+}
+
+function pushBounded<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > MAX_OPEN) list.shift();
+}
+
+function copyState(state: SessionState): SessionState {
+  return { ...state, turn: state.turn ? { ...state.turn } : null, taskTools: [...state.taskTools], agents: [...state.agents] };
+}

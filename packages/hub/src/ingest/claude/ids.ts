@@ -1,0 +1,37 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Stable span and trace ids for Claude Code data. Hook events arrive from separate processes and
+ * transcripts are re-read after restarts, so ids are derived by hashing what identifies the thing
+ * (session, tool_use_id, message id …), never drawn at random: the same tool call seen by a
+ * PreToolUse hook, a PostToolUse hook and a transcript line always lands on one span.
+ */
+export function hashId(key: string, length: 16 | 32): string {
+  const hex = createHash('sha256').update(key).digest('hex').slice(0, length);
+  // An all-zero id is invalid in W3C Trace Context; a sha256 prefix of zeros is practically impossible.
+  return /^0+$/.test(hex) ? `1${hex.slice(1)}` : hex;
+}
+
+const scoped = (sessionId: string, ...parts: string[]) => ['claude-code', sessionId, ...parts].join('\u0000');
+
+export const claudeIds = {
+  /** One trace per Claude Code session. */
+  trace: (sessionId: string) => hashId(scoped(sessionId), 32),
+  /** The session's root span. */
+  session: (sessionId: string) => hashId(scoped(sessionId, 'session'), 16),
+  /** A turn: one user prompt and everything the agent did for it. */
+  turn: (sessionId: string, key: string) => hashId(scoped(sessionId, 'turn', key), 16),
+  /** One tool call, by its tool_use_id. */
+  tool: (sessionId: string, toolUseId: string) => hashId(scoped(sessionId, 'tool', toolUseId), 16),
+  /** A subagent, by its agent id (hook agent_id, transcript agentId). */
+  agent: (sessionId: string, agentId: string) => hashId(scoped(sessionId, 'agent', agentId), 16),
+  /** One model response, by its Anthropic message id. */
+  llm: (sessionId: string, messageId: string) => hashId(scoped(sessionId, 'llm', messageId), 16),
+  /** A hook event kept as its own span. */
+  hook: (sessionId: string, key: string) => hashId(scoped(sessionId, 'hook', key), 16),
+};
+
+/** A short digest of any JSON value, for ids that must be stable across deliveries of one event. */
+export function digest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value) ?? '').digest('hex').slice(0, 16);
+}
