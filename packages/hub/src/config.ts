@@ -15,6 +15,8 @@ export interface HubConfig {
   maxDbMb?: number;
   /** How often retention runs (ms). */
   retentionIntervalMs: number;
+  /** Also serve OTLP/HTTP `POST /v1/traces` on this port (OpenTelemetry's default is 4318; 0 = any free port). */
+  otlpPort?: number;
   /** Folder with the built dashboard; a plain status page is served when it is missing. */
   webRoot?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';

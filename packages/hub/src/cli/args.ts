@@ -16,6 +16,7 @@ export const START_OPTIONS: OptionSpec[] = [
   { flag: 'token', env: 'RUNTIME_HUB_TOKEN', type: 'string', help: 'require "Authorization: Bearer <token>" on every request' },
   { flag: 'db', env: 'RUNTIME_HUB_DB', type: 'string', help: 'postgres://… to store spans in PostgreSQL (scaled mode)' },
   { flag: 'redis', env: 'RUNTIME_HUB_REDIS', type: 'string', help: 'redis://… for live fan-out across hub replicas (scaled mode)' },
+  { flag: 'otlp-port', env: 'RUNTIME_HUB_OTLP_PORT', type: 'string', help: 'also receive OTLP/HTTP traces (POST /v1/traces) on this port, e.g. 4318' },
   { flag: 'retention-days', env: 'RUNTIME_HUB_RETENTION_DAYS', type: 'string', help: 'delete spans older than this many days' },
   { flag: 'max-db-mb', env: 'RUNTIME_HUB_MAX_DB_MB', type: 'string', help: 'keep the database under this size, deleting the oldest spans' },
   { flag: 'body-limit-mb', env: 'RUNTIME_HUB_BODY_LIMIT_MB', type: 'string', help: 'largest request body in MB (default 10)' },
@@ -61,6 +62,11 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv): StartArg
   if (port !== undefined) {
     if (!Number.isInteger(port) || port > 65535) throw new UsageError(`--port: expected 0–65535, got ${port}`);
     config.port = port;
+  }
+  const otlpPort = number('otlp-port', 0);
+  if (otlpPort !== undefined) {
+    if (!Number.isInteger(otlpPort) || otlpPort > 65535) throw new UsageError(`--otlp-port: expected 0–65535, got ${otlpPort}`);
+    config.otlpPort = otlpPort;
   }
   const host = get('host');
   if (host) config.host = host;

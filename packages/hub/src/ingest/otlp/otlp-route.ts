@@ -1,0 +1,77 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { HubError } from '@runtime-hub/protocol';
+import type { HubContext } from '../../context.js';
+import { startOtlpPort } from './otlp-port.js';
+import { isJson, isProtobuf, PROTOBUF_TYPES, sendExportResponse, sendOtlpError } from './otlp-reply.js';
+import { decodeTraceRequest } from './otlp-schema.js';
+import type { OtlpRequest } from './otlp-types.js';
+import { otlpToSpanRecords } from './to-span-records.js';
+
+/** How many rejection reasons the partial-success message lists. */
+const MAX_REASONS = 5;
+
+/**
+ * OTLP/HTTP trace receiver: `POST /v1/traces` with an ExportTraceServiceRequest as JSON
+ * (`application/json`) or protobuf (`application/x-protobuf`), optionally gzip-compressed. Spans
+ * become span records and go through `ctx.ingest`; spans that cannot be stored are reported in
+ * `partialSuccess` while the rest are kept. With `config.otlpPort` the same route is also served
+ * on that port (OpenTelemetry's default is 4318). See docs/otlp.md.
+ */
+export async function registerOtlp(app: FastifyInstance, ctx: HubContext): Promise<void> {
+  await app.register(async (scope) => {
+    scope.addContentTypeParser(PROTOBUF_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+    scope.setErrorHandler((error: FastifyError | HubError, request, reply) => {
+      const protobuf = isProtobuf(request.headers['content-type']);
+      if (error instanceof HubError) return sendOtlpError(reply, protobuf, error.status, error.code, error.message);
+      if (typeof error.code === 'string' && error.code.startsWith('Z_')) {
+        return sendOtlpError(reply, protobuf, 400, 'INVALID_BODY', `the compressed body could not be decoded: ${error.message}`);
+      }
+      const status = typeof error.statusCode === 'number' ? error.statusCode : 500;
+      if (status >= 500) {
+        request.log.error({ err: error }, 'OTLP export failed');
+        return sendOtlpError(reply, protobuf, 500, 'INTERNAL', 'internal error');
+      }
+      const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'INVALID_BODY';
+      return sendOtlpError(reply, protobuf, status, code, error.message);
+    });
+
+    scope.post('/v1/traces', async (request, reply) => {
+      const protobuf = isProtobuf(request.headers['content-type']);
+      let body: OtlpRequest;
+      if (protobuf) {
+        try {
+          body = decodeTraceRequest(request.body as Buffer) as OtlpRequest;
+        } catch (error) {
+          throw new HubError('INVALID_BODY', `the body is not a protobuf ExportTraceServiceRequest: ${(error as Error).message}`);
+        }
+      } else {
+        if (!isJson(request.headers['content-type'])) {
+          throw new HubError('UNSUPPORTED_MEDIA_TYPE', 'OTLP/HTTP takes application/json or application/x-protobuf');
+        }
+        const json = request.body;
+        if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+          throw new HubError('INVALID_BODY', 'the body must be an OTLP/JSON ExportTraceServiceRequest: { "resourceSpans": [ ... ] }');
+        }
+        body = json as OtlpRequest;
+      }
+
+      const conversion = otlpToSpanRecords(body);
+      const result = await ctx.ingest(conversion.records, { lossyUtf8: request.lossyUtf8 === true });
+      const reasons = [
+        ...conversion.rejected,
+        ...result.rejected.map((r) => ({ index: conversion.indexes[r.index]!, message: `${r.code}: ${r.message}` })),
+      ].sort((a, b) => a.index - b.index);
+      if (reasons.length === 0) return sendExportResponse(reply, protobuf);
+      const listed = reasons.slice(0, MAX_REASONS).map((r) => `span ${r.index}: ${r.message}`);
+      if (reasons.length > MAX_REASONS) listed.push(`… and ${reasons.length - MAX_REASONS} more`);
+      request.log.warn({ rejected: reasons.length, total: conversion.total }, 'OTLP spans rejected');
+      return sendExportResponse(reply, protobuf, {
+        rejectedSpans: reasons.length,
+        errorMessage: `${reasons.length} of ${conversion.total} spans rejected; ${listed.join('; ')}`,
+      });
+    });
+  });
+
+  if (ctx.config.otlpPort !== undefined) startOtlpPort(app, ctx, ctx.config.otlpPort);
+}
