@@ -9,6 +9,7 @@ import type { HubContext } from './context.js';
 import { registerAuth } from './http/auth.js';
 import { registerBodyParsing } from './http/body.js';
 import { registerErrorHandling } from './http/errors.js';
+import { registerClaudeHooks } from './ingest/claude/hooks-route.js';
 import { createIngest, type SpanListener } from './ingest/ingest.js';
 import { registerOtlp } from './ingest/otlp/otlp-route.js';
 import { registerSpanIngest } from './ingest/spans-route.js';
@@ -40,6 +41,7 @@ const FEATURES: Feature[] = [
   registerHeartbeat,
   registerQueries,
   registerExport,
+  registerClaudeHooks, // POST /api/v1/hooks/claude: Claude Code hook events → spans
   registerOtlp, // POST /v1/traces (and --otlp-port): OTLP/HTTP JSON + protobuf → spans
 ];
 
