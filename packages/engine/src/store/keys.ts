@@ -16,3 +16,17 @@ export function decodeRunCursor(cursor: string): { createdAt: number; id: string
   if (!match) return undefined;
   return { createdAt: Number(match[1]), id: match[2] as string };
 }
+
+/**
+ * The order steps are listed in: by start time, then finished ones by completion order (unfinished
+ * last), then node, activation and attempt. Every store lists them this way.
+ */
+export function compareSteps(a: StepRecord, b: StepRecord): number {
+  return (
+    a.startedAt - b.startedAt ||
+    (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER) ||
+    a.nodeId.localeCompare(b.nodeId) ||
+    a.visit - b.visit ||
+    a.attempt - b.attempt
+  );
+}

@@ -1,7 +1,7 @@
 import { FINISHED_RUN_STATUSES } from '@runtime-hub/protocol';
 import type { RunRecord, StepRecord } from '@runtime-hub/protocol';
 import type { RunQuery, RunStore, ScheduleState, StoreBatch, WorkflowVersionRecord } from '../ports.js';
-import { decodeRunCursor, encodeRunCursor, stepKey } from './keys.js';
+import { compareSteps, decodeRunCursor, encodeRunCursor, stepKey } from './keys.js';
 
 /**
  * A {@link RunStore} in memory: for tests, benchmarks and embedding the engine without a
@@ -33,9 +33,7 @@ export class MemoryRunStore implements RunStore {
   }
 
   listSteps(runId: string): Promise<StepRecord[]> {
-    const steps = [...(this.steps.get(runId)?.values() ?? [])].sort(
-      (a, b) => a.startedAt - b.startedAt || a.nodeId.localeCompare(b.nodeId) || a.visit - b.visit || a.attempt - b.attempt,
-    );
+    const steps = [...(this.steps.get(runId)?.values() ?? [])].sort(compareSteps);
     return Promise.resolve(structuredClone(steps));
   }
 

@@ -20,6 +20,9 @@ export const WORKFLOW_ERROR_CODES = {
   SECRET_NOT_FOUND: { status: 404, summary: 'no secret with this name' },
   SCHEDULE_NOT_FOUND: { status: 404, summary: 'the workflow has no cron trigger' },
   INVALID_NAME: { status: 400, summary: 'the name is not valid' },
+  INVALID_RERUN: { status: 400, summary: 'the run cannot be re-run this way' },
+  TRIGGER_TOO_LARGE: { status: 413, summary: 'the trigger data exceeds the size limit' },
+  ENGINE_STOPPED: { status: 503, summary: 'the workflow engine is stopping' },
 
   // Failures inside a run (on a step or a run; never an HTTP status of their own).
   EXPRESSION_ERROR: { status: 400, summary: 'an expression could not be evaluated' },

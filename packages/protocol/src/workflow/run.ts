@@ -102,6 +102,8 @@ export interface StepRecord {
   spanId: string;
   /** A workflow-call node: the run it started. */
   childRunId?: string;
+  /** A loop's items, recorded by the activation that sent its first item. */
+  items?: unknown[];
   /** Copied from the run this one re-runs, not executed again. */
   reused?: boolean;
 }

@@ -1,0 +1,619 @@
+import { WORKFLOW_LIMITS } from '@runtime-hub/protocol';
+import type {
+  Attributes,
+  Failure,
+  NodeDefinition,
+  ProjectDefinition,
+  RunRecord,
+  RunResponse,
+  SpanRecordInput,
+  StepRecord,
+  WorkflowDefinition,
+} from '@runtime-hub/protocol';
+import { NodeFailure, isNonRetryable, permanent, toFailure } from '../errors.js';
+import type { CompiledGraph } from '../graph/compile.js';
+import { LOOP_TYPE, TRIGGER_TYPE } from '../graph/compile.js';
+import type { NodeRegistry } from '../nodes/registry.js';
+import type { CallRequest, CallResult, NodeResult, NodeServices, NodeType } from '../nodes/types.js';
+import type { Clock, EngineLogger, IdSource, RunStore, SpanSink, Timer } from '../ports.js';
+import { backoffDelay, effectivePolicy, hasRetriesLeft, isRetryable } from '../retry/policy.js';
+import { stepKey } from '../store/keys.js';
+import { Redactor } from './redact.js';
+import { buildScope, codeGlobals, resolveConfig } from './scope.js';
+import type { ScopeSource } from './scope.js';
+import { runSpan, stepSpan } from './spans.js';
+import { applyCompletion, createState, inputsOf, nextLoopEmission, settle, startNode } from './state.js';
+import type { Action, Completion, RunState } from './state.js';
+
+/** What a driver needs from the engine that owns it. */
+export interface DriverHost {
+  clock: Clock;
+  ids: IdSource;
+  store: RunStore;
+  spans?: SpanSink;
+  log?: EngineLogger;
+  registry: NodeRegistry;
+  services: Omit<NodeServices, 'callWorkflow'>;
+  secrets(project: string): Record<string, string>;
+  callWorkflow(driver: RunDriver, step: StepRecord, request: CallRequest): Promise<CallResult>;
+  onFinished(driver: RunDriver): void;
+  onResponse(driver: RunDriver, response: RunResponse): void;
+}
+
+interface Attempt {
+  step: StepRecord;
+  controller?: AbortController;
+  timer?: Timer;
+  attributes?: Attributes;
+  /** A running execution (not a wait or a retry timer). */
+  executing: boolean;
+}
+
+/**
+ * Drives one run: applies completions to the pure {@link RunState}, runs inline nodes at once,
+ * starts the others, and persists each wave of changes in one commit before anything that
+ * depends on it happens (a node starts, a span is emitted, a caller hears the result).
+ */
+export class RunDriver {
+  readonly state: RunState;
+  private readonly attempts = new Map<string, Attempt>();
+  private batchRuns = false;
+  private batchSteps = new Map<string, StepRecord>();
+  private spanQueue: SpanRecordInput[] = [];
+  private starts: (() => void)[] = [];
+  /** Callbacks that must wait for the commit but survive the end of the run (responses). */
+  private notices: (() => void)[] = [];
+  private queue: Promise<void> = Promise.resolve();
+  private runTimer?: Timer;
+  private redactor: Redactor;
+  private finishedResolvers: ((run: RunRecord) => void)[] = [];
+  private lastStatus: RunRecord['status'];
+  finished = false;
+  stopped = false;
+  draining = false;
+
+  constructor(
+    private readonly host: DriverHost,
+    readonly run: RunRecord,
+    readonly definition: WorkflowDefinition,
+    readonly graph: CompiledGraph,
+    readonly project: ProjectDefinition,
+  ) {
+    this.state = createState(graph);
+    this.redactor = new Redactor(host.secrets(run.project));
+    this.lastStatus = run.status;
+  }
+
+  /** Resolves with the finished run. */
+  finishedRun(): Promise<RunRecord> {
+    if (this.finished) return Promise.resolve(structuredClone(this.run));
+    return new Promise((resolve) => this.finishedResolvers.push(resolve));
+  }
+
+  /** Serializes every change to this run. */
+  private enqueue(work: () => void | Promise<void>): Promise<void> {
+    const next = this.queue.then(async () => {
+      if (this.stopped) return;
+      await work();
+    });
+    this.queue = next.catch((error: unknown) => this.broken(error));
+    return this.queue;
+  }
+
+  private broken(error: unknown): void {
+    this.host.log?.error('workflow run stopped after an internal error; it resumes on restart', {
+      runId: this.run.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    this.stop();
+  }
+
+  /** Stops without recording anything: the process is going away; the run resumes on restart. */
+  stop(): void {
+    this.stopped = true;
+    this.runTimer?.cancel();
+    for (const attempt of this.attempts.values()) {
+      attempt.timer?.cancel();
+      attempt.controller?.abort(new NodeFailure('CANCELLED', 'the engine is stopping'));
+    }
+  }
+
+  /** Executions still running (waits and retry timers aside). */
+  executingCount(): number {
+    let n = 0;
+    for (const attempt of this.attempts.values()) if (attempt.executing) n++;
+    return n;
+  }
+
+  // ---- Starting and resuming -------------------------------------------------------------
+
+  /** Starts a fresh run (or one seeded by a re-run) and commits its first wave. */
+  begin(seeds: StepRecord[] = []): Promise<void> {
+    return this.enqueue(async () => {
+      this.run.status = 'running';
+      this.run.startedAt ??= this.host.clock.now();
+      this.armRunTimeout();
+      this.batchRuns = true;
+      this.spanQueue.push(runSpan(this.run, this.definition.name, false));
+      for (const seed of seeds) this.batchSteps.set(stepKey(seed), seed);
+      const candidates = this.replay(seeds);
+      candidates.push(this.graph.triggerId, ...this.graph.nodes.keys());
+      await this.advance(candidates);
+    });
+  }
+
+  /** Rebuilds the state from stored steps and continues where the run stopped. */
+  resume(steps: StepRecord[]): Promise<void> {
+    return this.enqueue(async () => {
+      this.armRunTimeout();
+      this.replay(steps);
+      // The latest attempt of each activation that had not finished.
+      const latest = new Map<string, StepRecord>();
+      for (const step of steps) {
+        if (step.seq !== undefined) continue;
+        const key = `${step.nodeId}#${step.visit}`;
+        const current = latest.get(key);
+        if (!current || step.attempt > current.attempt) latest.set(key, step);
+      }
+      const finishedActivations = new Set(steps.filter((s) => s.seq !== undefined).map((s) => `${s.nodeId}#${s.visit}`));
+      for (const step of latest.values()) {
+        if (finishedActivations.has(`${step.nodeId}#${step.visit}`)) continue;
+        if ((this.state.visits.get(step.nodeId) ?? 0) > step.visit) continue;
+        if (step.status === 'cancelled') continue;
+        startNode(this.state, step.nodeId, step.visit);
+        if (step.status === 'waiting' && step.dueAt !== undefined) this.armWait(step);
+        else if (step.status === 'failed' && step.retryAt !== undefined) this.armRetry(step);
+        else if (step.status === 'running') {
+          // Interrupted by the crash: at-least-once, the attempt runs again.
+          step.startedAt = this.host.clock.now();
+          this.putStep(step);
+          this.attempts.set(`${step.nodeId}#${step.visit}`, { step, executing: true });
+          this.starts.push(() => this.execute(step));
+        }
+      }
+      await this.advance([...this.graph.nodes.keys()]);
+    });
+  }
+
+  /** Applies finished steps in completion order; returns nodes to re-examine. */
+  private replay(steps: StepRecord[]): string[] {
+    const finished = steps.filter((s) => s.seq !== undefined).sort((a, b) => (a.seq as number) - (b.seq as number));
+    const candidates: string[] = [];
+    const lastSeq = finished.at(-1)?.seq ?? 0;
+    for (const step of finished) {
+      if (!this.graph.nodes.has(step.nodeId)) continue;
+      if (step.status === 'failed' && step.branch === undefined) continue;
+      this.state.activations++;
+      const completion: Completion = { nodeId: step.nodeId, visit: step.visit, branch: step.branch ?? 'main', output: step.output };
+      if (step.items !== undefined) completion.items = step.items;
+      if (step.nodeType === 'respond' && step.status === 'succeeded') completion.response = this.run.response;
+      candidates.push(...applyCompletion(this.state, completion));
+    }
+    this.state.seq = Math.max(this.state.seq, lastSeq);
+    return candidates;
+  }
+
+  private armRunTimeout(): void {
+    const timeout = this.definition.settings.timeoutMs;
+    if (timeout === undefined) return;
+    this.run.deadlineAt ??= (this.run.startedAt ?? this.host.clock.now()) + timeout;
+    this.runTimer = this.host.clock.setTimer(this.run.deadlineAt, () => {
+      void this.enqueue(() =>
+        this.finish('failed', { code: 'RUN_TIMEOUT', message: `the run took longer than its ${timeout} ms limit`, retryable: false }),
+      );
+    });
+  }
+
+  // ---- The wave: settle, run inline nodes, commit, start the others ------------------------
+
+  private async advance(candidates: string[]): Promise<void> {
+    const work: Action[] = settle(this.state, candidates);
+    while (work.length > 0 && !this.finished && !this.pendingFailure) {
+      const action = work.shift() as Action;
+      const next = action.type === 'loop-next' ? this.loopNext(action.nodeId) : this.activate(action.nodeId);
+      if (next) work.push(...settle(this.state, next));
+    }
+    if (!this.finished && this.attempts.size === 0) {
+      const failure = this.pendingFailure;
+      await this.finish(failure ? 'failed' : 'succeeded', failure);
+      return;
+    }
+    if (!this.finished) {
+      const status = this.executingCount() > 0 || this.starts.length > 0 ? 'running' : 'waiting';
+      if (status !== this.lastStatus) {
+        this.run.status = status;
+        this.lastStatus = status;
+        this.batchRuns = true;
+      }
+    }
+    await this.flush();
+  }
+
+  private pendingFailure: Failure | undefined;
+
+  /** Commits the batch, then emits spans and starts the executions that waited for it. */
+  private async flush(): Promise<void> {
+    const steps = [...this.batchSteps.values()];
+    const runs = this.batchRuns ? [this.run] : [];
+    this.batchSteps.clear();
+    this.batchRuns = false;
+    if (steps.length > 0 || runs.length > 0) await this.host.store.commit({ runs, steps });
+    const spans = this.spanQueue;
+    this.spanQueue = [];
+    if (spans.length > 0 && this.host.spans) {
+      try {
+        this.host.spans.emit(spans);
+      } catch (error) {
+        this.host.log?.warn('workflow spans could not be emitted', { error: (error as Error).message });
+      }
+    }
+    const notices = this.notices;
+    this.notices = [];
+    for (const notice of notices) notice();
+    const starts = this.starts;
+    this.starts = [];
+    for (const start of starts) start();
+  }
+
+  private putStep(step: StepRecord): void {
+    this.batchSteps.set(stepKey(step), step);
+  }
+
+  private nodeName(node: NodeDefinition): string {
+    return node.name ?? node.id;
+  }
+
+  private newStep(node: NodeDefinition, visit: number, attempt: number, input: unknown): StepRecord {
+    const step: StepRecord = {
+      runId: this.run.id,
+      nodeId: node.id,
+      nodeType: node.type,
+      visit,
+      attempt,
+      status: 'running',
+      startedAt: this.host.clock.now(),
+      spanId: this.host.ids.spanId(),
+    };
+    if (input !== undefined) step.input = input;
+    return step;
+  }
+
+  /** Starts one activation. Inline nodes finish here; returns the nodes to re-examine. */
+  private activate(nodeId: string): string[] | undefined {
+    const node = this.graph.nodes.get(nodeId) as NodeDefinition;
+    if (this.state.activations >= WORKFLOW_LIMITS.maxStepsPerRun) {
+      this.pendingFailure = { code: 'STEP_LIMIT', message: `the run executed ${WORKFLOW_LIMITS.maxStepsPerRun} steps; is a loop running away?`, retryable: false };
+      this.state.status.set(nodeId, 'done');
+      return undefined;
+    }
+    const visit = startNode(this.state, nodeId);
+    const inputs = inputsOf(this.state, nodeId);
+    const input = node.type === TRIGGER_TYPE ? undefined : inputs[0]?.value;
+    const step = this.newStep(node, visit, 1, input);
+    const type = this.host.registry.get(node.type);
+
+    if (node.type === LOOP_TYPE) return this.loopStart(node, step, input, inputs);
+    if (node.disabled || !type) return this.complete(step, { output: node.type === TRIGGER_TYPE ? this.run.trigger : input });
+    if (type.inline) {
+      let result: NodeResult;
+      try {
+        const config = this.resolve(node, type, step, input, inputs);
+        const outcome = type.run(this.context(node, step, config, input, inputs));
+        if (outcome instanceof Promise) throw permanent('INTERNAL', `inline node type "${node.type}" returned a promise`);
+        result = outcome;
+      } catch (error) {
+        return this.fail(step, error);
+      }
+      if (result.waitUntil !== undefined) {
+        step.status = 'waiting';
+        step.dueAt = result.waitUntil;
+        this.putStep(step);
+        this.spanQueue.push(stepSpan(this.run, step, this.nodeName(node)));
+        this.armWait(step);
+        return undefined;
+      }
+      return this.complete(step, result);
+    }
+    if (node.type === 'workflow') step.childRunId = this.host.ids.runId();
+    this.putStep(step);
+    this.spanQueue.push(stepSpan(this.run, step, this.nodeName(node)));
+    this.attempts.set(`${nodeId}#${visit}`, { step, executing: true });
+    if (!this.draining) this.starts.push(() => this.execute(step));
+    return undefined;
+  }
+
+  private loopStart(node: NodeDefinition, step: StepRecord, input: unknown, inputs: { source: string; value: unknown }[]): string[] | undefined {
+    let items: unknown;
+    try {
+      const type = this.host.registry.get(LOOP_TYPE) as NodeType;
+      const config = this.resolve(node, type, step, input, inputs);
+      items = config.items;
+    } catch (error) {
+      return this.fail(step, error);
+    }
+    if (!Array.isArray(items)) {
+      return this.fail(step, permanent('LOOP_INPUT', `node "${node.id}": items must be a list, not ${items === null ? 'null' : typeof items}`, 'items'));
+    }
+    step.items = items;
+    return this.complete(step, { output: items.length > 0 ? items[0] : [], branch: items.length > 0 ? 'item' : 'done' });
+  }
+
+  private loopNext(loopId: string): string[] | undefined {
+    const node = this.graph.nodes.get(loopId) as NodeDefinition;
+    const emission = nextLoopEmission(this.state, loopId);
+    const visit = startNode(this.state, loopId);
+    const step = this.newStep(node, visit, 1, undefined);
+    return this.complete(step, { output: emission.output, branch: emission.branch });
+  }
+
+  private resolve(node: NodeDefinition, type: NodeType, step: StepRecord, input: unknown, inputs: { source: string; value: unknown }[]): Record<string, unknown> {
+    return resolveConfig(node, type.info.fields, buildScope(this.scopeSource(node.id, input, inputs)));
+  }
+
+  private scopeSource(nodeId: string, input: unknown, inputs: { source: string; value: unknown }[]): ScopeSource {
+    return {
+      state: this.state,
+      run: this.run,
+      definition: this.definition,
+      project: this.project,
+      secrets: () => this.host.secrets(this.run.project),
+      now: this.host.clock.now(),
+      nodeId,
+      input,
+      inputs,
+    };
+  }
+
+  private context(node: NodeDefinition, step: StepRecord, config: Record<string, unknown>, input: unknown, inputs: { source: string; value: unknown }[], attempt?: Attempt) {
+    const signal = attempt?.controller?.signal ?? new AbortController().signal;
+    return {
+      node,
+      config,
+      input,
+      inputs,
+      trigger: this.run.trigger,
+      run: { id: this.run.id, project: this.run.project, workflow: this.run.workflow, depth: this.run.depth },
+      project: this.project,
+      attempt: step.attempt,
+      signal,
+      now: () => this.host.clock.now(),
+      services: { ...this.host.services, callWorkflow: (request: CallRequest) => this.host.callWorkflow(this, step, request) },
+      globals: () => codeGlobals(this.scopeSource(node.id, input, inputs)),
+      setAttributes: (attributes: Attributes) => {
+        if (attempt) attempt.attributes = { ...attempt.attributes, ...this.redactor.value(attributes) };
+      },
+    };
+  }
+
+  /** Records a successful activation and applies it. */
+  private complete(step: StepRecord, result: NodeResult, attributes?: Attributes): string[] | undefined {
+    const node = this.graph.nodes.get(step.nodeId) as NodeDefinition;
+    let output = this.redactor.value(result.output);
+    const size = safeSize(output);
+    if (size === undefined || size > WORKFLOW_LIMITS.maxOutputBytes) {
+      return this.fail(
+        step,
+        permanent('OUTPUT_TOO_LARGE', `node "${node.id}": the output is ${size === undefined ? 'not JSON' : `${size} bytes`}; the limit is ${WORKFLOW_LIMITS.maxOutputBytes}`),
+      );
+    }
+    output = output === undefined ? null : output;
+    step.status = 'succeeded';
+    step.output = output;
+    step.branch = result.branch ?? 'main';
+    step.endedAt = this.host.clock.now();
+    delete step.retryAt;
+    step.seq = this.state.seq + 1;
+    this.putStep(step);
+    this.spanQueue.push(stepSpan(this.run, step, this.nodeName(node), attributes));
+    let response = result.response;
+    if (response) {
+      response = this.redactor.value(response);
+      if (!this.run.response) {
+        this.run.response = response;
+        this.batchRuns = true;
+        const answer = response;
+        this.notices.push(() => this.host.onResponse(this, answer));
+      }
+    }
+    const completion: Completion = { nodeId: step.nodeId, visit: step.visit, branch: step.branch, output };
+    if (step.items !== undefined) completion.items = step.items;
+    if (response) completion.response = response;
+    return applyCompletion(this.state, completion);
+  }
+
+  /** Records a failed activation for good: continue, route to `error`, or fail the run. */
+  private fail(step: StepRecord, error: unknown, attributes?: Attributes): string[] | undefined {
+    const node = this.graph.nodes.get(step.nodeId) as NodeDefinition;
+    const failure = this.describe(error, node);
+    step.status = 'failed';
+    step.error = failure;
+    step.endedAt = this.host.clock.now();
+    delete step.retryAt;
+    const onError = node.onError ?? 'fail';
+    if (onError !== 'fail' && failure.code !== 'CANCELLED') {
+      step.branch = onError === 'output' ? 'error' : 'main';
+      step.output = { error: failure };
+      step.seq = this.state.seq + 1;
+      this.putStep(step);
+      this.spanQueue.push(stepSpan(this.run, step, this.nodeName(node), attributes));
+      return applyCompletion(this.state, { nodeId: step.nodeId, visit: step.visit, branch: step.branch, output: step.output });
+    }
+    step.seq = this.state.seq + 1;
+    this.state.seq++;
+    this.putStep(step);
+    this.spanQueue.push(stepSpan(this.run, step, this.nodeName(node), attributes));
+    this.state.status.set(step.nodeId, 'done');
+    this.pendingFailure ??= { ...failure, nodeId: node.id };
+    // The run fails once nothing else is running; executions in flight are cancelled now.
+    for (const [key, attempt] of this.attempts) {
+      attempt.timer?.cancel();
+      attempt.controller?.abort(new NodeFailure('CANCELLED', `node "${node.id}" failed`));
+      this.cancelStep(attempt.step);
+      this.attempts.delete(key);
+    }
+    return undefined;
+  }
+
+  private describe(error: unknown, node: NodeDefinition): Failure {
+    const failure = toFailure(error, node.id);
+    if ((failure.code === 'CONFIG_INVALID' || failure.code === 'NODE_FAILED' || failure.code === 'CODE_ERROR') && !failure.message.startsWith('node "')) {
+      failure.message = `node "${node.id}": ${failure.message}`;
+    }
+    return this.redactor.value(failure);
+  }
+
+  private cancelStep(step: StepRecord): void {
+    if (step.status === 'succeeded' || step.status === 'failed') return;
+    step.status = 'cancelled';
+    step.endedAt = this.host.clock.now();
+    this.putStep(step);
+    const node = this.graph.nodes.get(step.nodeId);
+    if (node) this.spanQueue.push(stepSpan(this.run, step, this.nodeName(node)));
+  }
+
+  // ---- Executions, retries, waits ------------------------------------------------------------
+
+  private execute(step: StepRecord): void {
+    if (this.stopped || this.finished) return;
+    const node = this.graph.nodes.get(step.nodeId) as NodeDefinition;
+    const type = this.host.registry.get(node.type) as NodeType;
+    const key = `${step.nodeId}#${step.visit}`;
+    const attempt: Attempt = { step, controller: new AbortController(), executing: true };
+    this.attempts.set(key, attempt);
+    const timeoutMs = node.timeoutMs ?? this.definition.settings.nodeTimeoutMs;
+    if (timeoutMs !== undefined) {
+      attempt.timer = this.host.clock.setTimer(this.host.clock.now() + timeoutMs, () => {
+        attempt.controller?.abort(new NodeFailure('NODE_TIMEOUT', `node "${node.id}" ran longer than ${timeoutMs} ms`));
+      });
+    }
+    const inputs = inputsOf(this.state, node.id);
+    const input = step.input;
+    const signal = (attempt.controller as AbortController).signal;
+    const run = async (): Promise<NodeResult> => {
+      const config = this.resolve(node, type, step, input, inputs);
+      return await type.run(this.context(node, step, config, input, inputs, attempt));
+    };
+    const aborted = new Promise<never>((_, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+    });
+    Promise.race([run(), aborted]).then(
+      (result) => this.settled(key, attempt, result, undefined),
+      (error: unknown) => this.settled(key, attempt, undefined, error),
+    );
+  }
+
+  private settled(key: string, attempt: Attempt, result: NodeResult | undefined, error: unknown): void {
+    void this.enqueue(async () => {
+      if (this.finished || this.attempts.get(key) !== attempt) return;
+      attempt.timer?.cancel();
+      this.attempts.delete(key);
+      const { step } = attempt;
+      if (error === undefined && result) {
+        await this.advance(this.complete(step, result, attempt.attributes) ?? []);
+        return;
+      }
+      const node = this.graph.nodes.get(step.nodeId) as NodeDefinition;
+      const failure = this.describe(error, node);
+      const policy = effectivePolicy(node.retry, this.definition.settings.retry);
+      const retryable = failure.code !== 'CANCELLED' && isRetryable(failure, isNonRetryable(error), policy);
+      if (retryable && hasRetriesLeft(step.attempt, policy)) {
+        const delay = backoffDelay(step.attempt, policy, this.host.ids.random());
+        step.status = 'failed';
+        step.error = { ...failure, retryable: true };
+        step.endedAt = this.host.clock.now();
+        step.retryAt = step.endedAt + delay;
+        this.putStep(step);
+        this.spanQueue.push(stepSpan(this.run, step, this.nodeName(node), attempt.attributes));
+        this.armRetry(step);
+        await this.advance([]);
+        return;
+      }
+      await this.advance(this.fail(step, error, attempt.attributes) ?? []);
+    });
+  }
+
+  private armRetry(failed: StepRecord): void {
+    const key = `${failed.nodeId}#${failed.visit}`;
+    const attempt: Attempt = { step: failed, executing: false };
+    this.attempts.set(key, attempt);
+    attempt.timer = this.host.clock.setTimer(failed.retryAt ?? this.host.clock.now(), () => {
+      void this.enqueue(async () => {
+        if (this.finished || this.attempts.get(key) !== attempt) return;
+        const node = this.graph.nodes.get(failed.nodeId) as NodeDefinition;
+        const next = this.newStep(node, failed.visit, failed.attempt + 1, failed.input);
+        if (node.type === 'workflow') next.childRunId = this.host.ids.runId();
+        this.putStep(next);
+        this.spanQueue.push(stepSpan(this.run, next, this.nodeName(node)));
+        this.attempts.set(key, { step: next, executing: true });
+        this.starts.push(() => this.execute(next));
+        await this.advance([]);
+      });
+    });
+  }
+
+  private armWait(step: StepRecord): void {
+    const key = `${step.nodeId}#${step.visit}`;
+    const attempt: Attempt = { step, executing: false };
+    this.attempts.set(key, attempt);
+    attempt.timer = this.host.clock.setTimer(step.dueAt ?? this.host.clock.now(), () => {
+      void this.enqueue(async () => {
+        if (this.finished || this.attempts.get(key) !== attempt) return;
+        this.attempts.delete(key);
+        await this.advance(this.complete(step, { output: step.input }) ?? []);
+      });
+    });
+  }
+
+  // ---- Ending --------------------------------------------------------------------------------
+
+  /** Cancels the run (and, through their callers' signals, the runs it called). */
+  cancel(reason = 'cancelled by request'): Promise<void> {
+    return this.enqueue(() => this.finish('cancelled', { code: 'CANCELLED', message: reason, retryable: false }));
+  }
+
+  private async finish(status: 'succeeded' | 'failed' | 'cancelled', failure?: Failure): Promise<void> {
+    if (this.finished) return;
+    for (const attempt of this.attempts.values()) {
+      attempt.timer?.cancel();
+      attempt.controller?.abort(new NodeFailure('CANCELLED', failure?.message ?? 'the run ended'));
+      this.cancelStep(attempt.step);
+    }
+    this.attempts.clear();
+    this.starts = [];
+    this.runTimer?.cancel();
+    const run = this.run;
+    run.status = status;
+    run.endedAt = this.host.clock.now();
+    const outputNode = this.definition.settings.outputNode;
+    const last = outputNode ?? this.state.lastNode;
+    if (status === 'succeeded') {
+      const output = last === undefined ? null : this.state.outputs.get(last);
+      run.output = output === undefined ? null : output;
+    }
+    if (failure) run.error = this.redactor.value(failure);
+    this.batchRuns = true;
+    this.spanQueue.push(runSpan(run, this.definition.name, true));
+    this.finished = true;
+    await this.flush();
+    const copy = structuredClone(run);
+    for (const resolve of this.finishedResolvers) resolve(copy);
+    this.finishedResolvers = [];
+    this.host.onFinished(this);
+  }
+
+  /** Lets running executions finish and record, but starts nothing new (graceful shutdown). */
+  drain(): void {
+    this.draining = true;
+  }
+
+}
+
+function safeSize(value: unknown): number | undefined {
+  if (value === undefined) return 4;
+  try {
+    const json = JSON.stringify(value);
+    return json === undefined ? undefined : json.length;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,442 @@
+import { FINISHED_RUN_STATUSES, WORKFLOW_LIMITS } from '@runtime-hub/protocol';
+import type {
+  ProjectDefinition,
+  RunRecord,
+  RunResponse,
+  StepRecord,
+  TriggerData,
+  WorkflowDefinition,
+  WorkflowErrorCode,
+} from '@runtime-hub/protocol';
+import { permanent } from '../errors.js';
+import { compileGraph, descendants } from '../graph/compile.js';
+import type { CompiledGraph } from '../graph/compile.js';
+import { createRegistry } from '../nodes/registry.js';
+import type { NodeRegistry } from '../nodes/registry.js';
+import type { CallRequest, CallResult } from '../nodes/types.js';
+import type {
+  Clock,
+  CodeSandbox,
+  EngineLogger,
+  HttpClient,
+  IdSource,
+  LlmClient,
+  RunQuery,
+  RunStore,
+  SecretSource,
+  ShellRunner,
+  SpanSink,
+  WorkflowSource,
+} from '../ports.js';
+import { RunDriver } from './driver.js';
+import type { DriverHost } from './driver.js';
+import { Redactor } from './redact.js';
+
+/** An error of the engine's API (not found, not allowed now…), with a stable code. */
+export class EngineError extends Error {
+  readonly code: WorkflowErrorCode;
+  readonly details: unknown;
+  constructor(code: WorkflowErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'EngineError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export interface EngineOptions {
+  clock: Clock;
+  ids: IdSource;
+  store: RunStore;
+  workflows: WorkflowSource;
+  secrets?: SecretSource;
+  spans?: SpanSink;
+  log?: EngineLogger;
+  http?: HttpClient;
+  shell?: ShellRunner;
+  sandbox?: CodeSandbox;
+  llm?: LlmClient;
+  registry?: NodeRegistry;
+}
+
+export interface StartRunRequest {
+  project: string;
+  workflow: string;
+  trigger: TriggerData;
+  /** Default: the current version. */
+  version?: number;
+  /** Makes the start idempotent: an existing run with this id is returned as it is. */
+  runId?: string;
+  parent?: { run: RunRecord; nodeId: string; spanId: string };
+}
+
+export interface RerunOptions {
+  /** Re-run from this node, reusing the recorded outputs of everything not downstream of it. */
+  fromNode?: string;
+  /** `current`: run the workflow's current version instead of the one the run used. */
+  version?: 'same' | 'current';
+}
+
+interface Compiled {
+  definition: WorkflowDefinition;
+  graph: CompiledGraph;
+}
+
+/**
+ * The workflow engine: starts, resumes, cancels and re-runs runs; each run is driven by a
+ * {@link RunDriver}. All I/O goes through the ports in {@link EngineOptions}.
+ *
+ * @example
+ *   const engine = new Engine({ clock, ids, store, workflows, spans, http });
+ *   await engine.start();                                   // resumes runs a crash interrupted
+ *   const run = await engine.startRun({ project: 'demo', workflow: 'greet', trigger: { type: 'manual', body: {} } });
+ *   const done = await engine.waitForRun(run.id);
+ */
+export class Engine {
+  readonly registry: NodeRegistry;
+  private readonly drivers = new Map<string, RunDriver>();
+  private readonly runWaiters = new Map<string, ((run: RunRecord) => void)[]>();
+  private readonly responseWaiters = new Map<string, ((answer: { response?: RunResponse; run?: RunRecord }) => void)[]>();
+  private readonly active = new Map<string, number>();
+  private readonly queued = new Map<string, string[]>();
+  private readonly compiled = new Map<string, Compiled>();
+  private readonly host: DriverHost;
+  private stopped = false;
+
+  constructor(private readonly options: EngineOptions) {
+    this.registry = options.registry ?? createRegistry();
+    this.host = {
+      clock: options.clock,
+      ids: options.ids,
+      store: options.store,
+      spans: options.spans,
+      log: options.log,
+      registry: this.registry,
+      services: { http: options.http, shell: options.shell, sandbox: options.sandbox, llm: options.llm },
+      secrets: (project) => options.secrets?.values(project) ?? {},
+      callWorkflow: (driver, step, request) => this.callWorkflow(driver, step, request),
+      onFinished: (driver) => this.onFinished(driver),
+      onResponse: (driver, response) => this.notifyResponse(driver.run.id, { response }),
+    };
+  }
+
+  /** Runs in memory right now (running or waiting). */
+  get activeRuns(): number {
+    return this.drivers.size;
+  }
+
+  /** Resumes every unfinished run: in-flight ones from their last finished node, queued ones in order. */
+  async start(): Promise<void> {
+    const runs = await this.options.store.listUnfinishedRuns();
+    const keys = new Set<string>();
+    for (const run of runs) {
+      const key = `${run.project}/${run.workflow}`;
+      keys.add(key);
+      if (run.status === 'queued') {
+        this.queueOf(key).push(run.id);
+        continue;
+      }
+      const target = await this.resolve(run.project, run.workflow, run.version).catch(() => undefined);
+      const project = this.options.workflows.getProject(run.project);
+      if (!target || !project) {
+        await this.failUnresumable(run);
+        continue;
+      }
+      const driver = this.track(run, target, project);
+      const steps = await this.options.store.listSteps(run.id);
+      await driver.resume(steps);
+    }
+    for (const key of keys) await this.fillSlots(key);
+  }
+
+  /**
+   * Stops: nothing new starts; executions still running get `graceMs` to finish and record;
+   * everything else resumes on the next start.
+   */
+  async stop(graceMs = 0): Promise<void> {
+    this.stopped = true;
+    for (const driver of this.drivers.values()) driver.drain();
+    const deadline = this.options.clock.now() + graceMs;
+    while (graceMs > 0 && this.options.clock.now() < deadline && [...this.drivers.values()].some((d) => d.executingCount() > 0)) {
+      await new Promise<void>((resolve) => {
+        const timer = this.options.clock.setTimer(this.options.clock.now() + 20, resolve);
+        void timer;
+      });
+    }
+    for (const driver of this.drivers.values()) driver.stop();
+    this.drivers.clear();
+  }
+
+  private queueOf(key: string): string[] {
+    let queue = this.queued.get(key);
+    if (!queue) this.queued.set(key, (queue = []));
+    return queue;
+  }
+
+  private async resolve(project: string, workflow: string, version?: number): Promise<Compiled> {
+    const current = this.options.workflows.getWorkflow(project, workflow);
+    const wanted = version ?? current?.version ?? 0;
+    const key = `${project}/${workflow}@${wanted}`;
+    const cached = this.compiled.get(key);
+    if (cached) return cached;
+    const definition =
+      current && (current.version ?? 0) === wanted ? current : await this.options.workflows.getWorkflowVersion(project, workflow, wanted);
+    if (!definition) {
+      throw new EngineError('WORKFLOW_NOT_FOUND', version === undefined ? `no workflow "${workflow}" in project "${project}"` : `workflow "${workflow}" has no version ${version}`);
+    }
+    const compiled = { definition, graph: compileGraph(definition) };
+    if (this.compiled.size > 5000) this.compiled.clear();
+    this.compiled.set(key, compiled);
+    return compiled;
+  }
+
+  private track(run: RunRecord, target: Compiled, project: ProjectDefinition): RunDriver {
+    const driver = new RunDriver(this.host, run, target.definition, target.graph, project);
+    this.drivers.set(run.id, driver);
+    const key = `${run.project}/${run.workflow}`;
+    this.active.set(key, (this.active.get(key) ?? 0) + 1);
+    return driver;
+  }
+
+  private async failUnresumable(run: RunRecord): Promise<void> {
+    const failed: RunRecord = {
+      ...run,
+      status: 'failed',
+      endedAt: this.options.clock.now(),
+      error: { code: 'WORKFLOW_NOT_FOUND', message: `workflow "${run.workflow}" version ${run.version} is gone; the run cannot resume`, retryable: false },
+    };
+    await this.options.store.commit({ runs: [failed] });
+    this.options.log?.warn('workflow run could not resume', { runId: run.id, workflow: run.workflow });
+  }
+
+  /** Starts a run, or queues it when the workflow is at its concurrency limit. Resolves once it is durable. */
+  async startRun(request: StartRunRequest, seeds: StepRecord[] = [], rerun?: { of: string; from?: string }): Promise<RunRecord> {
+    if (this.stopped) throw new EngineError('ENGINE_STOPPED', 'the workflow engine is stopping');
+    const project = this.options.workflows.getProject(request.project);
+    if (!project) throw new EngineError('PROJECT_NOT_FOUND', `no project "${request.project}"`);
+    const target = await this.resolve(request.project, request.workflow, request.version);
+    if (request.runId) {
+      const existing = this.drivers.get(request.runId)?.run ?? (await this.options.store.getRun(request.runId));
+      if (existing) return structuredClone(existing);
+    }
+    const size = JSON.stringify(request.trigger)?.length ?? 0;
+    if (size > WORKFLOW_LIMITS.maxTriggerBytes) {
+      throw new EngineError('TRIGGER_TOO_LARGE', `the trigger data is ${size} bytes; the limit is ${WORKFLOW_LIMITS.maxTriggerBytes}`);
+    }
+    const depth = request.parent ? request.parent.run.depth + 1 : 0;
+    if (depth > WORKFLOW_LIMITS.maxCallDepth) {
+      throw new EngineError('CALL_DEPTH_EXCEEDED', `workflow calls nested deeper than ${WORKFLOW_LIMITS.maxCallDepth} levels`);
+    }
+    const id = request.runId ?? this.options.ids.runId();
+    const redactor = new Redactor(this.host.secrets(request.project));
+    const parent = request.parent;
+    const run: RunRecord = {
+      id,
+      project: request.project,
+      workflow: request.workflow,
+      version: target.definition.version ?? 0,
+      status: 'queued',
+      trigger: redactor.value(request.trigger),
+      createdAt: this.options.clock.now(),
+      traceId: parent?.run.traceId ?? id,
+      spanId: this.options.ids.spanId(),
+      rootRunId: parent?.run.rootRunId ?? id,
+      depth,
+    };
+    if (parent) {
+      run.parentSpanId = parent.spanId;
+      run.parentRunId = parent.run.id;
+      run.parentNodeId = parent.nodeId;
+    }
+    if (rerun) {
+      run.rerunOf = rerun.of;
+      if (rerun.from !== undefined) run.rerunFrom = rerun.from;
+    }
+    const seeded = seeds.map((s, i) => ({ ...s, runId: id, spanId: this.options.ids.spanId(), seq: i + 1, reused: true }));
+    const key = `${run.project}/${run.workflow}`;
+    const limit = target.definition.settings.maxConcurrentRuns;
+    if (limit !== undefined && ((this.active.get(key) ?? 0) >= limit || this.queueOf(key).length > 0)) {
+      await this.options.store.commit({ runs: [run], steps: seeded });
+      this.queueOf(key).push(id);
+      return structuredClone(run);
+    }
+    const driver = this.track(run, target, project);
+    await driver.begin(seeded);
+    return structuredClone(driver.run);
+  }
+
+  private async fillSlots(key: string): Promise<void> {
+    const queue = this.queued.get(key);
+    while (queue && queue.length > 0 && !this.stopped) {
+      const [project, workflow] = key.split('/') as [string, string];
+      const current = this.options.workflows.getWorkflow(project, workflow);
+      const limit = current?.settings.maxConcurrentRuns;
+      if (limit !== undefined && (this.active.get(key) ?? 0) >= limit) return;
+      const id = queue.shift() as string;
+      const run = await this.options.store.getRun(id);
+      if (!run || run.status !== 'queued') continue;
+      const target = await this.resolve(run.project, run.workflow, run.version).catch(() => undefined);
+      const projectDef = this.options.workflows.getProject(run.project);
+      if (!target || !projectDef) {
+        await this.failUnresumable(run);
+        this.resolveRun(run.id, { ...run, status: 'failed' });
+        continue;
+      }
+      const steps = await this.options.store.listSteps(id);
+      const driver = this.track(run, target, projectDef);
+      await driver.begin(steps);
+    }
+  }
+
+  private onFinished(driver: RunDriver): void {
+    const run = driver.run;
+    this.drivers.delete(run.id);
+    const key = `${run.project}/${run.workflow}`;
+    this.active.set(key, Math.max(0, (this.active.get(key) ?? 1) - 1));
+    this.resolveRun(run.id, structuredClone(run));
+    this.notifyResponse(run.id, { run: structuredClone(run) });
+    if (this.queued.get(key)?.length) {
+      this.fillSlots(key).catch((error: unknown) => this.options.log?.error('could not start a queued run', { key, error: (error as Error).message }));
+    }
+  }
+
+  private resolveRun(runId: string, run: RunRecord): void {
+    const waiters = this.runWaiters.get(runId);
+    this.runWaiters.delete(runId);
+    for (const resolve of waiters ?? []) resolve(run);
+  }
+
+  private notifyResponse(runId: string, answer: { response?: RunResponse; run?: RunRecord }): void {
+    const waiters = this.responseWaiters.get(runId);
+    this.responseWaiters.delete(runId);
+    for (const resolve of waiters ?? []) resolve(answer);
+  }
+
+  /** Resolves with the run once it has finished (succeeded, failed or cancelled). */
+  async waitForRun(runId: string): Promise<RunRecord> {
+    const driver = this.drivers.get(runId);
+    if (driver) return driver.finishedRun();
+    const run = await this.options.store.getRun(runId);
+    if (!run) throw new EngineError('RUN_NOT_FOUND', `no run "${runId}"`);
+    if (FINISHED_RUN_STATUSES.includes(run.status)) return run;
+    const again = this.drivers.get(runId);
+    if (again) return again.finishedRun();
+    return new Promise((resolve) => {
+      const list = this.runWaiters.get(runId) ?? [];
+      list.push(resolve);
+      this.runWaiters.set(runId, list);
+    });
+  }
+
+  /**
+   * Resolves as soon as the run has an HTTP answer: a respond node ran (`response`), or the run
+   * finished (`run`).
+   */
+  async waitForResponse(runId: string): Promise<{ response?: RunResponse; run?: RunRecord }> {
+    const driver = this.drivers.get(runId);
+    if (driver?.run.response) return { response: driver.run.response };
+    if (!driver) {
+      const run = await this.options.store.getRun(runId);
+      if (!run) throw new EngineError('RUN_NOT_FOUND', `no run "${runId}"`);
+      if (FINISHED_RUN_STATUSES.includes(run.status)) return { run };
+    }
+    return new Promise((resolve) => {
+      const list = this.responseWaiters.get(runId) ?? [];
+      list.push(resolve);
+      this.responseWaiters.set(runId, list);
+    });
+  }
+
+  async getRun(runId: string): Promise<{ run: RunRecord; steps: StepRecord[] } | undefined> {
+    const run = await this.options.store.getRun(runId);
+    if (!run) return undefined;
+    return { run, steps: await this.options.store.listSteps(runId) };
+  }
+
+  listRuns(query: RunQuery): Promise<{ runs: RunRecord[]; nextCursor?: string }> {
+    return this.options.store.listRuns(query);
+  }
+
+  /** Cancels a queued, running or waiting run, and the runs its nodes called. */
+  async cancel(runId: string, reason = 'cancelled by request'): Promise<RunRecord> {
+    const driver = this.drivers.get(runId);
+    if (driver) {
+      await driver.cancel(reason);
+      return structuredClone(driver.run);
+    }
+    const run = await this.options.store.getRun(runId);
+    if (!run) throw new EngineError('RUN_NOT_FOUND', `no run "${runId}"`);
+    if (FINISHED_RUN_STATUSES.includes(run.status)) throw new EngineError('RUN_FINISHED', `run "${runId}" has already ${run.status}`);
+    const cancelled: RunRecord = { ...run, status: 'cancelled', endedAt: this.options.clock.now(), error: { code: 'CANCELLED', message: reason, retryable: false } };
+    await this.options.store.commit({ runs: [cancelled] });
+    for (const queue of this.queued.values()) {
+      const at = queue.indexOf(runId);
+      if (at >= 0) queue.splice(at, 1);
+    }
+    this.resolveRun(runId, cancelled);
+    this.notifyResponse(runId, { run: cancelled });
+    return cancelled;
+  }
+
+  /**
+   * Starts a new run with the same trigger data. With `fromNode`, the recorded results of every
+   * node that is not downstream of it are reused (not executed again) — a partial re-run.
+   */
+  async rerun(runId: string, options: RerunOptions = {}): Promise<RunRecord> {
+    const original = await this.options.store.getRun(runId);
+    if (!original) throw new EngineError('RUN_NOT_FOUND', `no run "${runId}"`);
+    if (!FINISHED_RUN_STATUSES.includes(original.status)) throw new EngineError('RUN_NOT_FINISHED', `run "${runId}" is still ${original.status}`);
+    const version = options.version === 'current' ? undefined : original.version;
+    const target = await this.resolve(original.project, original.workflow, version);
+    let seeds: StepRecord[] = [];
+    if (options.fromNode !== undefined) {
+      const { graph } = target;
+      if (!graph.nodes.has(options.fromNode)) {
+        throw new EngineError('INVALID_RERUN', `node "${options.fromNode}" is not in version ${target.definition.version ?? 0} of workflow "${original.workflow}"`);
+      }
+      const loop = graph.enclosingLoop.get(options.fromNode);
+      if (loop) throw new EngineError('INVALID_RERUN', `node "${options.fromNode}" is inside loop "${loop}"; re-run from the loop node instead`);
+      const redo = descendants(graph, options.fromNode);
+      redo.add(options.fromNode);
+      const steps = await this.options.store.listSteps(runId);
+      seeds = steps
+        .filter((s) => s.seq !== undefined && graph.nodes.has(s.nodeId) && !redo.has(s.nodeId))
+        .filter((s) => s.status === 'succeeded' || (s.status === 'failed' && s.branch !== undefined))
+        .sort((a, b) => (a.seq as number) - (b.seq as number));
+    }
+    const trigger = original.trigger;
+    return this.startRun(
+      { project: original.project, workflow: original.workflow, trigger, version: target.definition.version ?? 0 },
+      seeds,
+      { of: original.id, from: options.fromNode },
+    );
+  }
+
+  private async callWorkflow(driver: RunDriver, step: StepRecord, request: CallRequest): Promise<CallResult> {
+    const caller = driver.run;
+    let child: RunRecord;
+    try {
+      child = await this.startRun({
+        project: caller.project,
+        workflow: request.workflow,
+        trigger: { type: 'call', body: request.input ?? null, callerRunId: caller.id, callerNodeId: step.nodeId },
+        runId: step.childRunId,
+        parent: { run: caller, nodeId: step.nodeId, spanId: step.spanId },
+      });
+    } catch (error) {
+      if (error instanceof EngineError) throw permanent(error.code === 'WORKFLOW_NOT_FOUND' ? 'CONFIG_INVALID' : error.code, error.message, 'workflow');
+      throw error;
+    }
+    if (!request.wait) return { runId: child.id, status: child.status };
+    const onAbort = () => {
+      if (!this.stopped) void this.cancel(child.id, `the calling node "${step.nodeId}" of run ${caller.id} was cancelled`).catch(() => undefined);
+    };
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const finished = await this.waitForRun(child.id);
+      return { runId: child.id, status: finished.status, output: finished.status === 'succeeded' ? finished.output : finished.error };
+    } finally {
+      request.signal.removeEventListener('abort', onAbort);
+    }
+  }
+}

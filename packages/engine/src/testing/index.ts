@@ -1,0 +1,3 @@
+export { jsonResponse, scriptedHttp, testEngine } from './harness.js';
+export type { TestEngine } from './harness.js';
+export { runStoreConformance } from './run-store-cases.js';
