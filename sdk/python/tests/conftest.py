@@ -14,3 +14,13 @@ def spans():
 
     with capture_spans(service="unit") as transport:
         yield transport
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _quiet_exit():
+    """Clients the unit tests replaced would report their (deliberate) drops at exit."""
+    yield
+    from runtime_hub import _runtime
+
+    _runtime._retired.clear()
+    _runtime.STATE.client = None

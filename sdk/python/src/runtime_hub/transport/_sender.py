@@ -7,6 +7,7 @@ no dependency, and nothing that an app's own HTTP instrumentation would trace.
 from __future__ import annotations
 
 import email.utils
+import encodings.idna  # noqa: F401 - imported now: a lazy import in a thread after fork can fail
 import gzip
 import http.client
 import json
@@ -94,7 +95,7 @@ class Sender:
                 data = response.read()
                 if response.getheader("Connection", "").lower() == "close":
                     self.close()
-            except (OSError, http.client.HTTPException) as exc:
+            except Exception as exc:  # OSError, HTTPException, and anything odd: all mean "try again"
                 self.close()
                 # A kept-alive socket the server closed while idle fails at once; one fresh
                 # connection tells that apart from a hub that is really gone.
