@@ -1,0 +1,33 @@
+import { useEffect } from 'react';
+
+/** A keyboard shortcut of the whole dashboard. */
+export interface Shortcut {
+  key: string;
+  /** Shown in the help dialog and the menus. */
+  label: string;
+  description: string;
+  run: () => void;
+}
+
+/** Whether a key event comes from a text field (where letters are typing, not commands). */
+export function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  if (!el || !el.tagName) return false;
+  return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
+}
+
+/** Installs single-key shortcuts; ignored while typing, with modifiers, or when a dialog is open. */
+export function useShortcuts(shortcuts: Shortcut[]): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || isTyping(e.target)) return;
+      if (document.querySelector('dialog[open]')) return;
+      const shortcut = shortcuts.find((s) => s.key === e.key);
+      if (!shortcut) return;
+      e.preventDefault();
+      shortcut.run();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [shortcuts]);
+}
