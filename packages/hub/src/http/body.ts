@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HubError } from '@runtime-hub/protocol';
@@ -9,8 +10,6 @@ declare module 'fastify' {
   }
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-const lossyUtf8 = new TextDecoder('utf-8');
 
 /**
  * Request bodies: gzip / deflate / br content-encoding is decompressed before the body limit is
@@ -49,13 +48,9 @@ export function registerBodyParsing(app: FastifyInstance): void {
 }
 
 export function parseJsonBody(request: FastifyRequest, body: Buffer): unknown {
-  let text: string;
-  try {
-    text = strictUtf8.decode(body);
-  } catch {
-    text = lossyUtf8.decode(body);
-    request.lossyUtf8 = true;
-  }
+  // isUtf8 is a native scan, several times faster than a fatal TextDecoder on large bodies.
+  if (!isUtf8(body)) request.lossyUtf8 = true;
+  const text = body.toString('utf8');
   if (text.trim() === '') throw new HubError('INVALID_JSON', 'the body is empty; expected a JSON document');
   try {
     return JSON.parse(text) as unknown;

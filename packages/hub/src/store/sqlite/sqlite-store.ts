@@ -15,6 +15,7 @@ import type {
   SpanStore,
   TraceSummary,
 } from '../store.js';
+import { Checkpointer } from './checkpointer.js';
 import { listErrorGroups } from './error-groups.js';
 import { rowToSpan, encodedToSpan, spanParams, type SpanRow } from './row-codec.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
@@ -25,6 +26,8 @@ import { Where, spanFilterWhere, spanQueryWhere } from './where.js';
 export interface SqliteStoreOptions {
   /** Path of the database file; created with its folder when missing. */
   file: string;
+  /** Run WAL checkpoints on a background thread (default true). */
+  backgroundCheckpoints?: boolean;
 }
 
 /**
@@ -43,6 +46,7 @@ export class SqliteSpanStore implements SpanStore {
   private readonly upsertTrace: Database.Statement;
   private readonly touchService: Database.Statement;
   private readonly writeBatch: (spans: readonly EncodedSpan[]) => Span[];
+  private readonly checkpointer: Checkpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(dirname(options.file), { recursive: true });
@@ -56,6 +60,10 @@ export class SqliteSpanStore implements SpanStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
+    // Checkpoints run on a background thread (Checkpointer) so they never stall ingest; the
+    // writer's own auto-checkpoint only kicks in as a safety net if that thread falls behind.
+    this.db.pragma('wal_autocheckpoint = 50000');
+    this.db.pragma('journal_size_limit = 67108864');
     this.db.exec(SCHEMA);
     this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
 
@@ -65,6 +73,7 @@ export class SqliteSpanStore implements SpanStore {
     this.touchService = this.db.prepare(TOUCH_SERVICE);
     this.seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM spans').get() as { s: number }).s;
     this.count = (this.db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
+    this.checkpointer = options.backgroundCheckpoints === false ? undefined : new Checkpointer(options.file);
     this.writeBatch = this.db.transaction((spans: readonly EncodedSpan[]) => this.writeInTransaction(spans));
   }
 
@@ -324,11 +333,11 @@ export class SqliteSpanStore implements SpanStore {
     return Promise.resolve();
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.checkpointer?.stop();
     if (this.db.open) {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
     }
-    return Promise.resolve();
   }
 }
