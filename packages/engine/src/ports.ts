@@ -128,6 +128,8 @@ export interface HttpClient {
 }
 
 export interface ShellRequest {
+  /** The project the command runs for (its folder is the default working directory). */
+  project: string;
   command: string;
   cwd?: string;
   env: Record<string, string>;

@@ -1,3 +1,5 @@
 export { jsonResponse, scriptedHttp, testEngine } from './harness.js';
 export type { TestEngine } from './harness.js';
 export { runStoreConformance } from './run-store-cases.js';
+export { startLlmTestServer } from './llm-test-server.js';
+export type { LlmTestRequest, LlmTestServer } from './llm-test-server.js';

@@ -36,6 +36,7 @@ export const WORKFLOW_ERROR_CODES = {
   RESPONSE_TOO_LARGE: { status: 502, summary: 'a response exceeded the size limit' },
   OUTPUT_TOO_LARGE: { status: 500, summary: 'a node output exceeded the size limit' },
   CODE_ERROR: { status: 500, summary: 'the code threw an error' },
+  CODE_TIMEOUT: { status: 500, summary: 'the code ran longer than its time limit' },
   CODE_MEMORY: { status: 500, summary: 'the code exceeded its memory limit' },
   SHELL_EXIT: { status: 500, summary: 'the command exited with a non-zero status' },
   LLM_ERROR: { status: 502, summary: 'the LLM call failed' },

@@ -33,6 +33,7 @@ export const shellNode: NodeType = {
     }
     const cwd = context.config.cwd ? toText(context.config.cwd) : undefined;
     const result = await shell.run({
+      project: context.project.id,
       command: toText(context.config.command),
       cwd,
       env,
