@@ -18,6 +18,7 @@ import { LiveChannel } from './live/live-channel.js';
 import { scheduleRetention } from './maintenance/retention.js';
 import { registerHeartbeat } from './presence/heartbeat-route.js';
 import { Presence } from './presence/presence.js';
+import { Pricing } from './pricing/pricing.js';
 import { SqliteSpanStore } from './store/sqlite/sqlite-store.js';
 import type { SpanStore } from './store/store.js';
 import { registerStaticSite } from './web/static-site.js';
@@ -60,12 +61,14 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
   authorizeSockets(io, config.token);
   const presence = new Presence(store, (services) => live.emitApps(services));
 
+  // LLM cost from data/prices.json and the user's <data>/prices.json (docs/pricing.md).
+  const pricing = new Pricing({ dataDir: config.dataDir, log: app.log });
   const listeners: SpanListener[] = [(spans) => live.publish(spans), (spans) => presence.onSpans(spans)];
   const closeHooks: (() => Promise<void> | void)[] = [];
   const ctx: HubContext = {
     config,
     store,
-    ingest: createIngest(store, listeners),
+    ingest: createIngest(store, listeners, { priceUsage: (usage, attributes) => pricing.apply(usage, attributes) }),
     onSpans: (listener) => listeners.push(listener),
     live,
     presence,

@@ -1,12 +1,15 @@
-import { SPAN_LIMITS, type SpanRecord } from '@runtime-hub/protocol';
+import { SPAN_LIMITS, type Attributes, type SpanRecord, type SpanUsage } from '@runtime-hub/protocol';
 import type { EncodedSpan } from '../store/encoded-span.js';
 import { errorGroupOf } from '../store/error-group.js';
 import { deriveUsage } from './usage.js';
 
 export type EncodeResult = { ok: true; span: EncodedSpan } | { ok: false; message: string };
 
+/** Adds the cost to usage derived from a span's attributes (the hub's price table). */
+export type UsagePricer = (usage: SpanUsage, attributes: Attributes | undefined) => SpanUsage;
+
 /** Serializes a validated record's payloads once and enforces the per-record size limit. */
-export function encodeSpan(record: SpanRecord): EncodeResult {
+export function encodeSpan(record: SpanRecord, priceUsage?: UsagePricer): EncodeResult {
   const inputJson = toJson(record.input);
   const outputJson = toJson(record.output);
   const errorJson = record.error ? JSON.stringify(record.error) : null;
@@ -54,7 +57,7 @@ export function encodeSpan(record: SpanRecord): EncodeResult {
       attributesJson,
       eventsJson,
       errorGroup: error ? errorGroupOf(error) : null,
-      usage: deriveUsage(record.attributes),
+      usage: priceUsage ? priceUsage(deriveUsage(record.attributes), record.attributes) : deriveUsage(record.attributes),
       record,
       error,
     },

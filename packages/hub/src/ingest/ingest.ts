@@ -1,7 +1,7 @@
 import { validateSpanRecords, type RecordRejection, type Span } from '@runtime-hub/protocol';
 import type { EncodedSpan } from '../store/encoded-span.js';
 import type { SpanStore } from '../store/store.js';
-import { encodeSpan } from './encode.js';
+import { encodeSpan, type UsagePricer } from './encode.js';
 
 export interface IngestResult {
   accepted: number;
@@ -24,7 +24,7 @@ export type SpanListener = (spans: readonly Span[]) => void;
  * validate each record on its own, encode, persist in one transaction, then broadcast.
  * Persist-then-broadcast: a listener only ever sees what is already durable.
  */
-export function createIngest(store: SpanStore, listeners: SpanListener[]) {
+export function createIngest(store: SpanStore, listeners: SpanListener[], pricing: { priceUsage?: UsagePricer } = {}) {
   return async function ingest(records: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
     const { valid, rejected } = validateSpanRecords(records);
     const encoded: EncodedSpan[] = [];
@@ -33,7 +33,7 @@ export function createIngest(store: SpanStore, listeners: SpanListener[]) {
         rejected.push({ index, code: 'INVALID_UTF8', message: 'record contains bytes that are not valid UTF-8' });
         continue;
       }
-      const result = encodeSpan(record);
+      const result = encodeSpan(record, pricing.priceUsage);
       if (result.ok) encoded.push(result.span);
       else rejected.push({ index, code: 'RECORD_TOO_LARGE', message: result.message });
     }
