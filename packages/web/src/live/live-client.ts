@@ -134,9 +134,8 @@ export class LiveClient {
     return this.cursor;
   }
 
-  /** Changes the filter: the hub answers with recent history for it, then live changes. */
+  /** Subscribes again with a filter: the hub answers with recent history for it, then live changes. */
   setFilter(filter: LiveFilter): void {
-    if (JSON.stringify(filter) === JSON.stringify(this.filter) && this.cursor !== undefined) return;
     this.filter = { ...filter };
     this.cursor = undefined;
     this.resetPending = true;
