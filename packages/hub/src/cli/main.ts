@@ -1,10 +1,14 @@
 import { HUB_VERSION } from '../version.js';
 import { UsageError } from './args.js';
 import type { Command } from './command.js';
+import { hookCommand } from './hook-command.js';
 import { startCommand } from './start-command.js';
 
 /** Sub-commands; a feature that brings a command adds it here. */
-const COMMANDS: Command[] = [startCommand];
+const COMMANDS: Command[] = [
+  startCommand,
+  hookCommand, // Claude Code hook events → hub (stdin, spool when down); hook install / uninstall
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;

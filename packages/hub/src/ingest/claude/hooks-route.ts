@@ -2,9 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { HubError } from '@runtime-hub/protocol';
 import type { HubContext } from '../../context.js';
 import { ClaudeHookIngest, type TimedHookEvent } from './hook-ingest.js';
-
-/** The hook route's path; the `hook` command and `hook install --http` point here. */
-export const CLAUDE_HOOKS_PATH = '/api/v1/hooks/claude';
+import { CLAUDE_HOOKS_PATH } from './hooks-path.js';
 
 const MAX_BATCH = 1000;
 
