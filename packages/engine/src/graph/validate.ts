@@ -351,7 +351,13 @@ function checkStructure(
   for (const edge of edges) all.set(edge.source, [...(all.get(edge.source) ?? []), edge.target]);
   const reached = new Set([trigger.id]);
   const todo = [trigger.id];
-  while (todo.length > 0) for (const next of all.get(todo.pop() as string) ?? []) if (!reached.has(next)) reached.add(next), todo.push(next);
+  while (todo.length > 0) {
+    for (const next of all.get(todo.pop() as string) ?? []) {
+      if (reached.has(next)) continue;
+      reached.add(next);
+      todo.push(next);
+    }
+  }
   nodes.forEach((node, i) => {
     if (!reached.has(node.id)) {
       warnings.push({ code: 'unreachable_node', message: `node "${node.id}" is not connected to the trigger; it never runs`, path: `nodes[${i}]`, nodeId: node.id });

@@ -6,7 +6,6 @@ import type {
   ProjectDefinition,
   RunRecord,
   RunResponse,
-  SpanRecordInput,
   StepRecord,
   WorkflowDefinition,
 } from '@runtime-hub/protocol';
@@ -17,11 +16,14 @@ import type { NodeRegistry } from '../nodes/registry.js';
 import type { CallRequest, CallResult, NodeResult, NodeServices, NodeType } from '../nodes/types.js';
 import type { Clock, EngineLogger, IdSource, RunStore, SpanSink, Timer } from '../ports.js';
 import { backoffDelay, effectivePolicy, hasRetriesLeft, isRetryable } from '../retry/policy.js';
-import { stepKey } from '../store/keys.js';
 import { Redactor } from './redact.js';
+import { runAttempt } from './execute.js';
+import { nodeContext } from './node-context.js';
+import { openAttempts, replaySteps } from './replay.js';
 import { buildScope, codeGlobals, resolveConfig } from './scope.js';
 import type { ScopeSource } from './scope.js';
 import { runSpan, stepSpan } from './spans.js';
+import { Wave } from './wave.js';
 import { applyCompletion, createState, inputsOf, nextLoopEmission, settle, startNode } from './state.js';
 import type { Action, Completion, RunState } from './state.js';
 
@@ -57,12 +59,7 @@ interface Attempt {
 export class RunDriver {
   readonly state: RunState;
   private readonly attempts = new Map<string, Attempt>();
-  private batchRuns = false;
-  private batchSteps = new Map<string, StepRecord>();
-  private spanQueue: SpanRecordInput[] = [];
-  private starts: (() => void)[] = [];
-  /** Callbacks that must wait for the commit but survive the end of the run (responses). */
-  private notices: (() => void)[] = [];
+  private readonly wave = new Wave();
   private queue: Promise<void> = Promise.resolve();
   private runTimer?: Timer;
   private redactor: Redactor;
@@ -133,9 +130,9 @@ export class RunDriver {
       this.run.status = 'running';
       this.run.startedAt ??= this.host.clock.now();
       this.armRunTimeout();
-      this.batchRuns = true;
-      this.spanQueue.push(runSpan(this.run, this.definition.name, false));
-      for (const seed of seeds) this.batchSteps.set(stepKey(seed), seed);
+      this.wave.touchRun();
+      this.wave.span(runSpan(this.run, this.definition.name, false));
+      for (const seed of seeds) this.putStep(seed);
       const candidates = this.replay(seeds);
       candidates.push(this.graph.triggerId, ...this.graph.nodes.keys());
       await this.advance(candidates);
@@ -147,19 +144,7 @@ export class RunDriver {
     return this.enqueue(async () => {
       this.armRunTimeout();
       this.replay(steps);
-      // The latest attempt of each activation that had not finished.
-      const latest = new Map<string, StepRecord>();
-      for (const step of steps) {
-        if (step.seq !== undefined) continue;
-        const key = `${step.nodeId}#${step.visit}`;
-        const current = latest.get(key);
-        if (!current || step.attempt > current.attempt) latest.set(key, step);
-      }
-      const finishedActivations = new Set(steps.filter((s) => s.seq !== undefined).map((s) => `${s.nodeId}#${s.visit}`));
-      for (const step of latest.values()) {
-        if (finishedActivations.has(`${step.nodeId}#${step.visit}`)) continue;
-        if ((this.state.visits.get(step.nodeId) ?? 0) > step.visit) continue;
-        if (step.status === 'cancelled') continue;
+      for (const step of openAttempts(this.state, steps)) {
         startNode(this.state, step.nodeId, step.visit);
         if (step.status === 'waiting' && step.dueAt !== undefined) this.armWait(step);
         else if (step.status === 'failed' && step.retryAt !== undefined) this.armRetry(step);
@@ -168,29 +153,15 @@ export class RunDriver {
           step.startedAt = this.host.clock.now();
           this.putStep(step);
           this.attempts.set(`${step.nodeId}#${step.visit}`, { step, executing: true });
-          this.starts.push(() => this.execute(step));
+          this.wave.start(() => this.execute(step));
         }
       }
       await this.advance([...this.graph.nodes.keys()]);
     });
   }
 
-  /** Applies finished steps in completion order; returns nodes to re-examine. */
   private replay(steps: StepRecord[]): string[] {
-    const finished = steps.filter((s) => s.seq !== undefined).sort((a, b) => (a.seq as number) - (b.seq as number));
-    const candidates: string[] = [];
-    const lastSeq = finished.at(-1)?.seq ?? 0;
-    for (const step of finished) {
-      if (!this.graph.nodes.has(step.nodeId)) continue;
-      if (step.status === 'failed' && step.branch === undefined) continue;
-      this.state.activations++;
-      const completion: Completion = { nodeId: step.nodeId, visit: step.visit, branch: step.branch ?? 'main', output: step.output };
-      if (step.items !== undefined) completion.items = step.items;
-      if (step.nodeType === 'respond' && step.status === 'succeeded') completion.response = this.run.response;
-      candidates.push(...applyCompletion(this.state, completion));
-    }
-    this.state.seq = Math.max(this.state.seq, lastSeq);
-    return candidates;
+    return replaySteps(this.state, steps, this.run.response);
   }
 
   private armRunTimeout(): void {
@@ -219,11 +190,11 @@ export class RunDriver {
       return;
     }
     if (!this.finished) {
-      const status = this.executingCount() > 0 || this.starts.length > 0 ? 'running' : 'waiting';
+      const status = this.executingCount() > 0 || this.wave.pendingStarts > 0 ? 'running' : 'waiting';
       if (status !== this.lastStatus) {
         this.run.status = status;
         this.lastStatus = status;
-        this.batchRuns = true;
+        this.wave.touchRun();
       }
     }
     await this.flush();
@@ -231,32 +202,12 @@ export class RunDriver {
 
   private pendingFailure: Failure | undefined;
 
-  /** Commits the batch, then emits spans and starts the executions that waited for it. */
-  private async flush(): Promise<void> {
-    const steps = [...this.batchSteps.values()];
-    const runs = this.batchRuns ? [this.run] : [];
-    this.batchSteps.clear();
-    this.batchRuns = false;
-    if (steps.length > 0 || runs.length > 0) await this.host.store.commit({ runs, steps });
-    const spans = this.spanQueue;
-    this.spanQueue = [];
-    if (spans.length > 0 && this.host.spans) {
-      try {
-        this.host.spans.emit(spans);
-      } catch (error) {
-        this.host.log?.warn('workflow spans could not be emitted', { error: (error as Error).message });
-      }
-    }
-    const notices = this.notices;
-    this.notices = [];
-    for (const notice of notices) notice();
-    const starts = this.starts;
-    this.starts = [];
-    for (const start of starts) start();
+  private flush(): Promise<void> {
+    return this.wave.flush(this.host.store, this.run, this.host.spans, this.host.log);
   }
 
   private putStep(step: StepRecord): void {
-    this.batchSteps.set(stepKey(step), step);
+    this.wave.putStep(step);
   }
 
   private nodeName(node: NodeDefinition): string {
@@ -297,7 +248,7 @@ export class RunDriver {
     if (type.inline) {
       let result: NodeResult;
       try {
-        const config = this.resolve(node, type, step, input, inputs);
+        const config = this.resolve(node, type, input, inputs);
         const outcome = type.run(this.context(node, step, config, input, inputs));
         if (outcome instanceof Promise) throw permanent('INTERNAL', `inline node type "${node.type}" returned a promise`);
         result = outcome;
@@ -308,7 +259,7 @@ export class RunDriver {
         step.status = 'waiting';
         step.dueAt = result.waitUntil;
         this.putStep(step);
-        this.spanQueue.push(stepSpan(this.run, step, this.nodeName(node)));
+        this.wave.span(stepSpan(this.run, step, this.nodeName(node)));
         this.armWait(step);
         return undefined;
       }
@@ -316,9 +267,9 @@ export class RunDriver {
     }
     if (node.type === 'workflow') step.childRunId = this.host.ids.runId();
     this.putStep(step);
-    this.spanQueue.push(stepSpan(this.run, step, this.nodeName(node)));
+    this.wave.span(stepSpan(this.run, step, this.nodeName(node)));
     this.attempts.set(`${nodeId}#${visit}`, { step, executing: true });
-    if (!this.draining) this.starts.push(() => this.execute(step));
+    if (!this.draining) this.wave.start(() => this.execute(step));
     return undefined;
   }
 
@@ -326,7 +277,7 @@ export class RunDriver {
     let items: unknown;
     try {
       const type = this.host.registry.get(LOOP_TYPE) as NodeType;
-      const config = this.resolve(node, type, step, input, inputs);
+      const config = this.resolve(node, type, input, inputs);
       items = config.items;
     } catch (error) {
       return this.fail(step, error);
@@ -346,7 +297,7 @@ export class RunDriver {
     return this.complete(step, { output: emission.output, branch: emission.branch });
   }
 
-  private resolve(node: NodeDefinition, type: NodeType, step: StepRecord, input: unknown, inputs: { source: string; value: unknown }[]): Record<string, unknown> {
+  private resolve(node: NodeDefinition, type: NodeType, input: unknown, inputs: { source: string; value: unknown }[]): Record<string, unknown> {
     return resolveConfig(node, type.info.fields, buildScope(this.scopeSource(node.id, input, inputs)));
   }
 
@@ -364,25 +315,24 @@ export class RunDriver {
     };
   }
 
-  private context(node: NodeDefinition, step: StepRecord, config: Record<string, unknown>, input: unknown, inputs: { source: string; value: unknown }[], attempt?: Attempt) {
-    const signal = attempt?.controller?.signal ?? new AbortController().signal;
-    return {
+  private context(node: NodeDefinition, step: StepRecord, config: Record<string, unknown>, input: unknown, inputs: { source: string; value: unknown }[], attempt?: Attempt, signal?: AbortSignal) {
+    return nodeContext({
       node,
+      step,
+      run: this.run,
+      project: this.project,
       config,
       input,
       inputs,
-      trigger: this.run.trigger,
-      run: { id: this.run.id, project: this.run.project, workflow: this.run.workflow, depth: this.run.depth },
-      project: this.project,
-      attempt: step.attempt,
       signal,
-      now: () => this.host.clock.now(),
-      services: { ...this.host.services, callWorkflow: (request: CallRequest) => this.host.callWorkflow(this, step, request) },
+      clock: this.host.clock,
+      services: this.host.services,
+      callWorkflow: (request) => this.host.callWorkflow(this, step, request),
       globals: () => codeGlobals(this.scopeSource(node.id, input, inputs)),
-      setAttributes: (attributes: Attributes) => {
+      setAttributes: (attributes) => {
         if (attempt) attempt.attributes = { ...attempt.attributes, ...this.redactor.value(attributes) };
       },
-    };
+    });
   }
 
   /** Records a successful activation and applies it. */
@@ -404,15 +354,15 @@ export class RunDriver {
     delete step.retryAt;
     step.seq = this.state.seq + 1;
     this.putStep(step);
-    this.spanQueue.push(stepSpan(this.run, step, this.nodeName(node), attributes));
+    this.wave.span(stepSpan(this.run, step, this.nodeName(node), attributes));
     let response = result.response;
     if (response) {
       response = this.redactor.value(response);
       if (!this.run.response) {
         this.run.response = response;
-        this.batchRuns = true;
+        this.wave.touchRun();
         const answer = response;
-        this.notices.push(() => this.host.onResponse(this, answer));
+        this.wave.notice(() => this.host.onResponse(this, answer));
       }
     }
     const completion: Completion = { nodeId: step.nodeId, visit: step.visit, branch: step.branch, output };
@@ -435,13 +385,13 @@ export class RunDriver {
       step.output = { error: failure };
       step.seq = this.state.seq + 1;
       this.putStep(step);
-      this.spanQueue.push(stepSpan(this.run, step, this.nodeName(node), attributes));
+      this.wave.span(stepSpan(this.run, step, this.nodeName(node), attributes));
       return applyCompletion(this.state, { nodeId: step.nodeId, visit: step.visit, branch: step.branch, output: step.output });
     }
     step.seq = this.state.seq + 1;
     this.state.seq++;
     this.putStep(step);
-    this.spanQueue.push(stepSpan(this.run, step, this.nodeName(node), attributes));
+    this.wave.span(stepSpan(this.run, step, this.nodeName(node), attributes));
     this.state.status.set(step.nodeId, 'done');
     this.pendingFailure ??= { ...failure, nodeId: node.id };
     // The run fails once nothing else is running; executions in flight are cancelled now.
@@ -468,7 +418,7 @@ export class RunDriver {
     step.endedAt = this.host.clock.now();
     this.putStep(step);
     const node = this.graph.nodes.get(step.nodeId);
-    if (node) this.spanQueue.push(stepSpan(this.run, step, this.nodeName(node)));
+    if (node) this.wave.span(stepSpan(this.run, step, this.nodeName(node)));
   }
 
   // ---- Executions, retries, waits ------------------------------------------------------------
@@ -478,25 +428,19 @@ export class RunDriver {
     const node = this.graph.nodes.get(step.nodeId) as NodeDefinition;
     const type = this.host.registry.get(node.type) as NodeType;
     const key = `${step.nodeId}#${step.visit}`;
-    const attempt: Attempt = { step, controller: new AbortController(), executing: true };
-    this.attempts.set(key, attempt);
-    const timeoutMs = node.timeoutMs ?? this.definition.settings.nodeTimeoutMs;
-    if (timeoutMs !== undefined) {
-      attempt.timer = this.host.clock.setTimer(this.host.clock.now() + timeoutMs, () => {
-        attempt.controller?.abort(new NodeFailure('NODE_TIMEOUT', `node "${node.id}" ran longer than ${timeoutMs} ms`));
-      });
-    }
     const inputs = inputsOf(this.state, node.id);
-    const input = step.input;
-    const signal = (attempt.controller as AbortController).signal;
-    const run = async (): Promise<NodeResult> => {
-      const config = this.resolve(node, type, step, input, inputs);
-      return await type.run(this.context(node, step, config, input, inputs, attempt));
-    };
-    const aborted = new Promise<never>((_, reject) => {
-      signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
-    });
-    Promise.race([run(), aborted]).then(
+    const attempt: Attempt = { step, executing: true };
+    const started = runAttempt(
+      async (signal) => {
+        const config = this.resolve(node, type, step.input, inputs);
+        return await type.run(this.context(node, step, config, step.input, inputs, attempt, signal));
+      },
+      { clock: this.host.clock, timeoutMs: node.timeoutMs ?? this.definition.settings.nodeTimeoutMs, nodeId: node.id },
+    );
+    attempt.controller = started.controller;
+    attempt.timer = started.timer;
+    this.attempts.set(key, attempt);
+    started.result.then(
       (result) => this.settled(key, attempt, result, undefined),
       (error: unknown) => this.settled(key, attempt, undefined, error),
     );
@@ -523,7 +467,7 @@ export class RunDriver {
         step.endedAt = this.host.clock.now();
         step.retryAt = step.endedAt + delay;
         this.putStep(step);
-        this.spanQueue.push(stepSpan(this.run, step, this.nodeName(node), attempt.attributes));
+        this.wave.span(stepSpan(this.run, step, this.nodeName(node), attempt.attributes));
         this.armRetry(step);
         await this.advance([]);
         return;
@@ -543,9 +487,9 @@ export class RunDriver {
         const next = this.newStep(node, failed.visit, failed.attempt + 1, failed.input);
         if (node.type === 'workflow') next.childRunId = this.host.ids.runId();
         this.putStep(next);
-        this.spanQueue.push(stepSpan(this.run, next, this.nodeName(node)));
+        this.wave.span(stepSpan(this.run, next, this.nodeName(node)));
         this.attempts.set(key, { step: next, executing: true });
-        this.starts.push(() => this.execute(next));
+        this.wave.start(() => this.execute(next));
         await this.advance([]);
       });
     });
@@ -579,7 +523,7 @@ export class RunDriver {
       this.cancelStep(attempt.step);
     }
     this.attempts.clear();
-    this.starts = [];
+    this.wave.dropStarts();
     this.runTimer?.cancel();
     const run = this.run;
     run.status = status;
@@ -591,8 +535,8 @@ export class RunDriver {
       run.output = output === undefined ? null : output;
     }
     if (failure) run.error = this.redactor.value(failure);
-    this.batchRuns = true;
-    this.spanQueue.push(runSpan(run, this.definition.name, true));
+    this.wave.touchRun();
+    this.wave.span(runSpan(run, this.definition.name, true));
     this.finished = true;
     await this.flush();
     const copy = structuredClone(run);

@@ -68,7 +68,7 @@ describe('retries', () => {
 
   it('applies jitter from the injected randomness', async () => {
     const http = scriptedHttp((_, call) => (call === 1 ? jsonResponse(429, {}) : jsonResponse(200, {})));
-    const jittery = { ...retrying, nodes: [retrying.nodes[0], { ...retrying.nodes[1], retry: { maxRetries: 1, initialBackoffMs: 1000, jitter: 0.5 } }] };
+    const jittery = { ...retrying, nodes: [retrying.nodes[0], { ...(retrying.nodes[1] as object), retry: { maxRetries: 1, initialBackoffMs: 1000, jitter: 0.5 } }] };
     const ids = (await import('../ids.js')).sequentialIds();
     ids.fixedRandom = 1 - 1e-9;
     const t = await testEngine([jittery], { http, ids });

@@ -42,7 +42,7 @@ export async function startLlmTestServer(): Promise<LlmTestServer> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      let body: LlmTestRequest['body'] = {};
+      let body: LlmTestRequest['body'];
       try {
         body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as LlmTestRequest['body'];
       } catch {
