@@ -39,6 +39,14 @@ export class Client {
       });
     this.exporter = new Exporter(config, this.transport);
     this.heartbeat = new Heartbeat(config, this.transport, this.exporter, newInstanceId());
+    this.exporter.onDelivered = () => void this.heartbeat.beatIfStale();
+  }
+
+  /** Flushes, then makes sure the hub has this process's final drop counts. */
+  async flush(timeoutMs: number): Promise<boolean> {
+    const delivered = await this.exporter.flush(timeoutMs);
+    if (delivered && this.enabled) await this.heartbeat.beatIfStale();
+    return delivered;
   }
 
   /** Decides at a trace's root whether the trace is recorded. */
@@ -55,7 +63,7 @@ export class Client {
 
   async shutdown(timeoutMs: number): Promise<boolean> {
     this.heartbeat.stop();
-    const delivered = await this.exporter.flush(timeoutMs);
+    const delivered = await this.flush(timeoutMs);
     this.exporter.close();
     this.transport.close?.();
     return delivered;

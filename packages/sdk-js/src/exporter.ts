@@ -34,6 +34,8 @@ export class Exporter {
   private idleWaiters: (() => void)[] = [];
   /** Records the hub acknowledged; for tests and debugging. */
   sent = 0;
+  /** Called after each batch the hub accepted (the heartbeat uses it to report a recovery). */
+  onDelivered: (() => void) | undefined;
 
   constructor(
     private readonly config: Config,
@@ -152,6 +154,7 @@ export class Exporter {
           this.pending = undefined;
           this.attempt = 0;
           this.onReply(result.body, batch.count);
+          this.onDelivered?.();
           continue;
         }
         if (!result.retryable) {

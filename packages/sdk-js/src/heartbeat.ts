@@ -15,6 +15,9 @@ export const HEARTBEAT_PATH = '/api/v1/apps/heartbeat';
 export class Heartbeat {
   private timer: NodeJS.Timeout | undefined;
   private readonly host = safeHostname();
+  /** Drop total the hub last acknowledged; undefined until a beat got through. */
+  private acknowledgedDrops: number | undefined;
+  private beating = false;
 
   constructor(
     private readonly config: Config,
@@ -49,12 +52,28 @@ export class Heartbeat {
   }
 
   async beat(): Promise<void> {
+    if (this.beating) return;
+    this.beating = true;
+    const drops = this.exporter.totalDropped();
     try {
       const result = await this.transport.send(HEARTBEAT_PATH, JSON.stringify(this.payload()));
-      if (!result.ok) debug(`heartbeat failed: ${result.error}`);
+      if (result.ok) this.acknowledgedDrops = drops;
+      else debug(`heartbeat failed: ${result.error}`);
     } catch (error) {
       debug(`heartbeat failed: ${String(error)}`);
+    } finally {
+      this.beating = false;
     }
+  }
+
+  /**
+   * Beats now when the hub has not heard from this process yet or does not know its latest drop
+   * count: after the hub came back, and before exit, so even a short-lived script that started
+   * while the hub was down shows up with what it dropped.
+   */
+  beatIfStale(): Promise<void> {
+    if (this.acknowledgedDrops === this.exporter.totalDropped()) return Promise.resolve();
+    return this.beat();
   }
 }
 

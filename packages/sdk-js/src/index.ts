@@ -47,7 +47,7 @@ export function configure(options: Options = {}): void {
 export function flush(timeoutMs?: number): Promise<boolean> {
   const client = peekClient();
   if (client === undefined) return Promise.resolve(true);
-  return client.exporter.flush(timeoutMs ?? client.config.shutdownTimeoutMs);
+  return client.flush(timeoutMs ?? client.config.shutdownTimeoutMs);
 }
 
 /** Flushes, then stops heartbeats and the sender; later spans are dropped until configure(). */

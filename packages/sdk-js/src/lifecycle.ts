@@ -17,14 +17,24 @@ export function installExitHooks(current: () => Client | undefined): void {
 
   // beforeExit fires again after our flush empties the loop; give up after one timed-out attempt
   // so a hub that stays down cannot keep the process alive.
-  let flushing = false;
+  let busy = false;
   let gaveUp = false;
+  let finalBeat = false;
   process.on('beforeExit', () => {
     const client = current();
-    if (flushing || gaveUp || client === undefined || client.exporter.isIdle()) return;
-    flushing = true;
-    void client.exporter.flush(client.config.shutdownTimeoutMs).then((delivered) => {
-      flushing = false;
+    if (busy || gaveUp || client === undefined || !client.enabled) return;
+    busy = true;
+    if (client.exporter.isIdle()) {
+      // Nothing to send: one last heartbeat if the hub lacks this process's latest drop counts.
+      if (finalBeat) busy = false;
+      else {
+        finalBeat = true;
+        void client.heartbeat.beatIfStale().finally(() => (busy = false));
+      }
+      return;
+    }
+    void client.flush(client.config.shutdownTimeoutMs).then((delivered) => {
+      busy = false;
       if (!delivered) {
         gaveUp = true;
         debug('exit flush timed out; records still queued are lost');
@@ -40,7 +50,7 @@ export function installExitHooks(current: () => Client | undefined): void {
         if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
       };
       if (client === undefined || client.exporter.isIdle()) done();
-      else void client.exporter.flush(client.config.shutdownTimeoutMs).then(done, done);
+      else void client.flush(client.config.shutdownTimeoutMs).then(done, done);
     };
     process.on(signal, onSignal);
   }
