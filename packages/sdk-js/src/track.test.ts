@@ -196,7 +196,7 @@ describe('track', () => {
 
   it('redacts sensitive keys in arguments and results', async () => {
     const sdk = memorySdk();
-    const connect = track((options: { host: string; password: string; apiKey: string }) => ({ ok: true, token: 'abc' }));
+    const connect = track((_options: { host: string; password: string; apiKey: string }) => ({ ok: true, token: "abc" }));
     connect({ host: 'db', password: 'p', apiKey: 'k' });
     const [record] = await sdk.spans();
     expect(record!.input).toEqual([{ host: 'db', password: '[REDACTED]', apiKey: '[REDACTED]' }]);

@@ -132,8 +132,8 @@ describe('OTLP encodings', () => {
       traceId: Buffer.from(TRACE, 'hex').toString('base64'),
       spanId: Buffer.from(SPAN, 'hex').toString('base64'),
       parentSpanId: '',
-      startTimeUnixNano: 1700000000123456789,
-      endTimeUnixNano: 1700000000223456789,
+      startTimeUnixNano: Number('1700000000123456789'), // a JSON number, already rounded by the sender
+      endTimeUnixNano: Number('1700000000223456789'),
       kind: 'SPAN_KIND_CLIENT',
       status: { code: 'STATUS_CODE_ERROR', message: 'upstream 503' },
       attributes: [{ key: 'n', value: { intValue: 42 } }, { key: 'url.full', value: { stringValue: 'http://x' } }],
