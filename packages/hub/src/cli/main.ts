@@ -2,11 +2,13 @@ import { HUB_VERSION } from '../version.js';
 import { UsageError } from './args.js';
 import type { Command } from './command.js';
 import { hookCommand } from './hook-command.js';
+import { openCommand } from './open-command.js';
 import { startCommand } from './start-command.js';
 
 /** Sub-commands; a feature that brings a command adds it here. */
 const COMMANDS: Command[] = [
   startCommand,
+  openCommand, // the dashboard in an app window
   hookCommand, // Claude Code hook events → hub (stdin, spool when down); hook install / uninstall
 ];
 
