@@ -88,7 +88,7 @@ def _begin(meta: Meta, args: Any, kwargs: Any) -> Any:
     if parent is NON_RECORDING:
         return None
     try:
-        span = new_span(meta.name, meta.kind, parent, meta.sample_rate, meta.static_attributes)
+        span = new_span(meta.name, meta.kind, parent, meta.sample_rate, meta.template)
         if span is not None and span is not NON_RECORDING:
             meta.capture_input(span, args, kwargs)
             span.client.span_started(span)

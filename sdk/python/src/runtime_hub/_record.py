@@ -26,7 +26,7 @@ def build(span: Span, service: str, final: bool, max_span_bytes: int, redactor: 
         "service": service,
         "name": span.name if len(span.name) <= MAX_NAME else span.name[: MAX_NAME - 1] + "…",
         "kind": span.kind,
-        "startTime": span.start_time,
+        "startTime": round(span.start_time, 3),
     }
     if span.session_id is not None:
         record["sessionId"] = span.session_id
@@ -44,7 +44,7 @@ def build(span: Span, service: str, final: bool, max_span_bytes: int, redactor: 
     if not final:
         record["status"] = "unset"
         return record
-    record["endTime"] = span.end_time
+    record["endTime"] = round(span.end_time, 3) if span.end_time is not None else None
     record["status"] = span.status
     if output_value is not None:
         record["output"] = output_value
@@ -56,7 +56,7 @@ def build(span: Span, service: str, final: bool, max_span_bytes: int, redactor: 
 
 
 def _attributes(span: Span, redactor: Optional[Redactor]) -> Dict[str, Any]:
-    out: Dict[str, Any] = dict(span.static_attributes) if span.static_attributes else {}
+    out: Dict[str, Any] = dict(span.template.attributes) if span.template is not None else {}
     out["thread.id"] = span.thread_id
     if span.yielded >= 0:
         out["runtime_hub.generator.items"] = span.yielded

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _errors
 from ._ids import span_hex, trace_hex
@@ -22,6 +22,20 @@ STATUSES = ("unset", "ok", "error")
 MAX_ATTRIBUTES = 128
 MAX_EVENTS = 128
 _SCALARS = (str, bool, int, float)
+
+
+class SpanTemplate:
+    """What every span of one tracked function shares: name, kind and the code.* attributes,
+    plus the transport's pre-encoded form of them: `wire` is (encoder, text), one tuple so that
+    two transports never see each other's text."""
+
+    __slots__ = ("name", "kind", "attributes", "wire")
+
+    def __init__(self, name: str, kind: str, attributes: Dict[str, Any]) -> None:
+        self.name = name
+        self.kind = kind
+        self.attributes = attributes
+        self.wire: Optional[Tuple[Any, str]] = None
 
 
 class Span:
@@ -38,7 +52,7 @@ class Span:
     __slots__ = (
         "trace_id_int", "span_id_int", "parent_id_int", "name", "kind", "start_time", "_t0",
         "end_time", "status", "input", "output", "error", "attributes", "events", "session_id",
-        "size", "input_size", "output_size", "client", "start_sent", "yielded", "static_attributes",
+        "size", "input_size", "output_size", "client", "start_sent", "yielded", "template",
         "thread_id",
     )
 
@@ -50,7 +64,7 @@ class Span:
         parent_id: Optional[int],
         name: str,
         kind: str,
-        static_attributes: Optional[Dict[str, Any]],
+        template: Optional[SpanTemplate],
         session_id: Optional[str],
         thread_id: int,
     ) -> None:
@@ -60,7 +74,7 @@ class Span:
         self.parent_id_int = parent_id
         self.name = name
         self.kind = kind
-        self.static_attributes = static_attributes  # shared by every call of one function: read-only
+        self.template = template  # shared by every call of one function: read-only
         self.attributes: Optional[Dict[str, Any]] = None
         self.thread_id = thread_id
         self.session_id = session_id

@@ -8,13 +8,13 @@ locals over attribute lookups, no allocation that is not needed, and every failu
 from __future__ import annotations
 
 from threading import get_ident
-from typing import Any, Dict, Optional
+from typing import Any, Optional
 
 from . import _errors
 from ._context import NON_RECORDING
 from ._ids import getrandbits, rand
 from ._runtime import STATE, get_client
-from ._span import Span
+from ._span import Span, SpanTemplate
 
 
 def new_span(
@@ -22,7 +22,7 @@ def new_span(
     kind: str,
     parent: Any,
     sample_rate: Optional[float],
-    static_attributes: Optional[Dict[str, Any]],
+    template: Optional[SpanTemplate],
     session_id: Optional[str] = None,
 ) -> Any:
     """A started Span; NON_RECORDING when not sampled; None when the SDK cannot record.
@@ -38,7 +38,7 @@ def new_span(
         rate = client.sample_rate if sample_rate is None else sample_rate
         if rate < 1.0 and rand() >= rate:
             return NON_RECORDING
-        return Span(client, getrandbits(128) or 1, getrandbits(64) or 1, None, name, kind, static_attributes, session_id, get_ident())
+        return Span(client, getrandbits(128) or 1, getrandbits(64) or 1, None, name, kind, template, session_id, get_ident())
     if sample_rate is not None and sample_rate < 1.0 and rand() >= sample_rate:
         return NON_RECORDING
     return Span(
@@ -48,7 +48,7 @@ def new_span(
         parent.span_id_int,
         name,
         kind,
-        static_attributes,
+        template,
         parent.session_id if session_id is None else session_id,
         get_ident(),
     )

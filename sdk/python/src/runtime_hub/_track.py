@@ -16,6 +16,7 @@ from ._context import NON_RECORDING, current
 from ._generators import wrap_async_generator, wrap_generator
 from ._log import warn_user
 from ._runtime import DISABLED_AT_IMPORT, STATE
+from ._span import SpanTemplate
 from ._start import fail, new_span, succeed
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,7 +28,7 @@ get_current = current.get
 class Meta:
     """What every call of one tracked function shares, computed once at decoration."""
 
-    __slots__ = ("name", "kind", "static_attributes", "names", "varargs", "skip_first",
+    __slots__ = ("name", "kind", "template", "names", "varargs", "skip_first",
                  "capture_args", "capture_result", "sample_rate", "_secret_for", "_secret")
 
     def __init__(self, fn: Callable[..., Any], name: Optional[str], kind: str, capture_args: Optional[bool],
@@ -44,7 +45,7 @@ class Meta:
             sample_rate = None
         self.sample_rate = sample_rate
         self.names, self.varargs, self.skip_first = _parameters(fn)
-        self.static_attributes = _code_attributes(fn)
+        self.template = SpanTemplate(self.name, kind, _code_attributes(fn))
         self._secret_for: Any = None
         self._secret: frozenset = frozenset()
 
@@ -88,7 +89,7 @@ def _code_attributes(fn: Callable[..., Any]) -> Dict[str, Any]:
 
 def _sync(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
     capture_result = meta.capture_result
-    name, kind, sample_rate, attributes = meta.name, meta.kind, meta.sample_rate, meta.static_attributes
+    name, kind, sample_rate, template = meta.name, meta.kind, meta.sample_rate, meta.template
     capture_input = meta.capture_input
 
     @functools.wraps(fn)
@@ -99,7 +100,7 @@ def _sync(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
         if parent is NON_RECORDING:
             return fn(*args, **kwargs)
         try:
-            span = new_span(name, kind, parent, sample_rate, attributes)
+            span = new_span(name, kind, parent, sample_rate, template)
             if span is not None and span is not NON_RECORDING:
                 capture_input(span, args, kwargs)
                 span.client.span_started(span)
@@ -125,7 +126,7 @@ def _sync(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
 
 def _coroutine(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
     capture_result = meta.capture_result
-    name, kind, sample_rate, attributes = meta.name, meta.kind, meta.sample_rate, meta.static_attributes
+    name, kind, sample_rate, template = meta.name, meta.kind, meta.sample_rate, meta.template
     capture_input = meta.capture_input
 
     @functools.wraps(fn)
@@ -136,7 +137,7 @@ def _coroutine(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
         if parent is NON_RECORDING:
             return await fn(*args, **kwargs)
         try:
-            span = new_span(name, kind, parent, sample_rate, attributes)
+            span = new_span(name, kind, parent, sample_rate, template)
             if span is not None and span is not NON_RECORDING:
                 capture_input(span, args, kwargs)
                 span.client.span_started(span)

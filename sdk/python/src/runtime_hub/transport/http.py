@@ -24,6 +24,7 @@ from .._errors import python_version
 from .._log import logger
 from .._version import SDK_NAME, __version__
 from ._sender import Answer, Sender
+from ._wire import WireEncoder, make_encoder
 from .base import Transport
 
 if TYPE_CHECKING:
@@ -56,6 +57,8 @@ class HttpTransport(Transport):
         self._batch_bytes = config.batch_bytes
         self._interval = config.flush_interval
         self._host = _hostname()
+        self._json = make_encoder()
+        self._wire = WireEncoder(config.service, config.max_span_bytes, redactor) if config.before_send is None else None
         self._init_state()
 
     def _init_state(self) -> None:
@@ -252,18 +255,13 @@ class HttpTransport(Transport):
         """Send batches; with `everything`, until nothing is waiting. False if delivery failed."""
         while True:
             ended = self._take()
-            records: List[Dict[str, Any]] = []
+            records: List[str] = []
             for span in list(self._open.values()):
                 if not span.start_sent:
                     span.start_sent = True
-                    record = self.builder.build(span, final=False)
-                    if record is not None:
-                        records.append(record)
-            build = self.builder.build
+                    self._encode(span, False, records)
             for span in ended:
-                record = build(span, True)
-                if record is not None:
-                    records.append(record)
+                self._encode(span, True, records)
             if records and not self._send(records):
                 return False
             self._inflight = 0
@@ -272,11 +270,24 @@ class HttpTransport(Transport):
             if not self._queue:
                 return True
 
-    def _send(self, records: List[Dict[str, Any]]) -> bool:
+    def _encode(self, span: Span, final: bool, out: List[str]) -> None:
+        try:
+            if self._wire is not None:
+                out.append(self._wire.record(span, final))
+                return
+            record = self.builder.build(span, final)  # before_send needs the record as a dict
+            if record is not None:
+                out.append(self._json(record))
+        except Exception:
+            logger.debug("could not encode %r", span, exc_info=True)
+            self.drops.add("encode_error")
+
+    def _send(self, records: List[str]) -> bool:
         """POST one batch, retrying while the hub is unreachable or busy. False if given up."""
         attempt = 0
+        body = ('{"spans":[' + ",".join(records) + "]}").encode("utf-8", "replace")
         while True:
-            answer = self._sender.post_json(SPANS_PATH, {"spans": records})
+            answer = self._sender.post(SPANS_PATH, body)
             if answer.ok:
                 self._unreachable = False
                 self._count_rejected(answer)
