@@ -1,0 +1,222 @@
+import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JsonlWatcher, type JsonlSink, type WatchEvent, type WatchOptions } from './watcher.js';
+
+// Real files, real chokidar, and a sink that records what it was given (the hub is covered by
+// the end-to-end tests).
+
+let dir: string;
+const watchers: JsonlWatcher[] = [];
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rh-watch-'));
+});
+afterEach(async () => {
+  for (const w of watchers.splice(0)) await w.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const span = (id: number) => JSON.stringify({ traceId: 'a'.repeat(32), spanId: id.toString(16).padStart(16, '0'), service: 'svc', name: `op${id}`, startTime: 1_700_000_000_000 + id, endTime: 1_700_000_000_100 + id, status: 'ok' });
+const lines = (...ids: number[]) => ids.map((id) => `${span(id)}\n`).join('');
+
+function recorder() {
+  const ids: string[] = [];
+  const events: WatchEvent[] = [];
+  const sink: JsonlSink = {
+    async send(records) {
+      for (const r of records) ids.push((r as { name: string }).name);
+      return { accepted: records.length, rejected: [] };
+    },
+  };
+  return { ids, events, sink, report: (e: WatchEvent) => events.push(e) };
+}
+
+async function start(rec: ReturnType<typeof recorder>, options: Partial<WatchOptions> = {}) {
+  const watcher = new JsonlWatcher({ paths: [join(dir, 'logs')], offsetsFile: join(dir, 'offsets.json'), sink: rec.sink, report: rec.report, ...options });
+  watchers.push(watcher);
+  await watcher.start();
+  return watcher;
+}
+
+async function until(check: () => boolean, what: string, ms = 8000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const ops = (...ids: number[]) => ids.map((id) => `op${id}`);
+
+describe('JsonlWatcher', () => {
+  beforeEach(() => mkdirSync(join(dir, 'logs', 'nested'), { recursive: true }));
+
+  it('reads existing files, then what is appended; a half-written line waits for its newline', async () => {
+    const file = join(dir, 'logs', 'a.jsonl');
+    writeFileSync(file, lines(1, 2) + span(3).slice(0, 40));
+    writeFileSync(join(dir, 'logs', 'ignored.txt'), lines(99));
+    const rec = recorder();
+    const w = await start(rec);
+    expect(rec.ids).toEqual(ops(1, 2));
+    appendFileSync(file, span(3).slice(40));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(rec.ids).toEqual(ops(1, 2));
+    appendFileSync(file, `\n${lines(4)}`);
+    await until(() => rec.ids.length === 4, 'the completed line');
+    expect(rec.ids).toEqual(ops(1, 2, 3, 4));
+    expect(w.stats).toMatchObject({ lines: 4, records: 4, accepted: 4, malformed: 0 });
+  });
+
+  it('picks up files that appear later, in new folders too', async () => {
+    const rec = recorder();
+    await start(rec);
+    writeFileSync(join(dir, 'logs', 'nested', 'b.jsonl'), lines(1));
+    mkdirSync(join(dir, 'logs', 'new', 'deeper'), { recursive: true });
+    writeFileSync(join(dir, 'logs', 'new', 'deeper', 'c.jsonl'), lines(2));
+    await until(() => rec.ids.length === 2, 'both new files');
+    expect(rec.ids.sort()).toEqual(ops(1, 2));
+  });
+
+  it('resumes after a restart at the byte it reached: no duplicates, nothing skipped', async () => {
+    const file = join(dir, 'logs', 'a.jsonl');
+    writeFileSync(file, lines(1, 2));
+    const first = recorder();
+    const w = await start(first);
+    await w.close();
+    appendFileSync(file, lines(3) + span(4).slice(0, 10));
+    const second = recorder();
+    await start(second);
+    expect(second.ids).toEqual(ops(3));
+    appendFileSync(file, `${span(4).slice(10)}\n`);
+    await until(() => second.ids.length === 2, 'the line finished after the restart');
+    expect([...first.ids, ...second.ids]).toEqual(ops(1, 2, 3, 4));
+  });
+
+  it('starts over when a file is truncated', async () => {
+    const file = join(dir, 'logs', 'a.jsonl');
+    writeFileSync(file, lines(1, 2, 3));
+    const rec = recorder();
+    await start(rec);
+    truncateSync(file, 0);
+    appendFileSync(file, lines(4));
+    await until(() => rec.ids.includes('op4'), 'the line after truncation');
+    expect(rec.ids).toEqual(ops(1, 2, 3, 4));
+    expect(rec.events).toContainEqual({ type: 'restart', file, reason: 'truncated' });
+  });
+
+  it('notices a file replaced by one of equal or greater size (different first bytes)', async () => {
+    const file = join(dir, 'logs', 'a.jsonl');
+    writeFileSync(file, lines(1));
+    const rec = recorder();
+    const w = await start(rec);
+    await w.close();
+    writeFileSync(`${file}.tmp`, lines(7, 8));
+    renameSync(`${file}.tmp`, file);
+    const again = recorder();
+    await start(again);
+    expect(again.ids).toEqual(ops(7, 8));
+  });
+
+  it('reads the rest of a rotated file before the new one', async () => {
+    const file = join(dir, 'logs', 'app.jsonl');
+    writeFileSync(file, lines(1));
+    const rec = recorder();
+    await start(rec);
+    // Lines written just before rotation, then rotated away (to a name not watched) and a new file.
+    appendFileSync(file, lines(2, 3));
+    renameSync(file, join(dir, 'logs', 'app.jsonl.1'));
+    writeFileSync(file, lines(4));
+    await until(() => rec.ids.length >= 4, 'old tail and new file');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(rec.ids).toEqual(ops(1, 2, 3, 4));
+  });
+
+  it('keeps the cursor of a file renamed to another watched name (no duplicates)', async () => {
+    const file = join(dir, 'logs', 'app.jsonl');
+    writeFileSync(file, lines(1, 2));
+    const rec = recorder();
+    const w = await start(rec);
+    await w.close();
+    // Rotated while the watcher was down: app.jsonl → app-2026.jsonl, then a new app.jsonl.
+    appendFileSync(file, lines(3));
+    renameSync(file, join(dir, 'logs', 'app-2026.jsonl'));
+    writeFileSync(file, lines(4));
+    const again = recorder();
+    await start(again);
+    expect(again.ids.sort()).toEqual(ops(3, 4));
+  });
+
+  it('reports malformed lines with file and line number, and goes on', async () => {
+    const file = join(dir, 'logs', 'a.jsonl');
+    writeFileSync(file, `${lines(1)}{not json\n\n[1,2]\n${JSON.stringify({ hello: 'world' })}\n${lines(2)}`);
+    const rec = recorder();
+    const w = await start(rec);
+    expect(rec.ids).toEqual(ops(1, 2));
+    const problems = rec.events.filter((e) => e.type === 'problem');
+    expect(problems.map((p) => [p.file, p.line])).toEqual([
+      [file, 2],
+      [file, 4],
+      [file, 5],
+    ]);
+    expect(problems[0]).toMatchObject({ message: expect.stringContaining('not valid JSON') });
+    expect(problems[1]).toMatchObject({ message: 'not a JSON object' });
+    expect(problems[2]).toMatchObject({ message: expect.stringContaining('unrecognized line') });
+    expect(w.stats.malformed).toBe(3);
+  });
+
+  it('skips a line longer than the limit and reports it', async () => {
+    const file = join(dir, 'logs', 'a.jsonl');
+    writeFileSync(file, `${lines(1)}${'x'.repeat(300_000)}\n${lines(2)}`);
+    const rec = recorder();
+    await start(rec, { maxLineBytes: 100_000, batchBytes: 64 * 1024 });
+    expect(rec.ids).toEqual(ops(1, 2));
+    expect(rec.events).toContainEqual({ type: 'problem', file, line: 2, message: 'line is longer than 100000 bytes; skipped' });
+  });
+
+  it('reports records the hub rejects with their line numbers', async () => {
+    const file = join(dir, 'logs', 'a.jsonl');
+    writeFileSync(file, lines(1, 2, 3));
+    const events: WatchEvent[] = [];
+    const sink: JsonlSink = { send: async (records) => ({ accepted: records.length - 1, rejected: [{ index: 1, code: 'INVALID_FIELD', message: 'name: bad' }] }) };
+    const w = new JsonlWatcher({ paths: [join(dir, 'logs')], offsetsFile: join(dir, 'o.json'), sink, report: (e) => events.push(e) });
+    watchers.push(w);
+    await w.start();
+    expect(events).toContainEqual({ type: 'problem', file, line: 2, message: 'INVALID_FIELD: name: bad' });
+    expect(w.stats.rejected).toBe(1);
+  });
+
+  it('with startAtEnd, files present at start-up are read from their end', async () => {
+    const file = join(dir, 'logs', 'a.jsonl');
+    writeFileSync(file, lines(1, 2));
+    const rec = recorder();
+    await start(rec, { startAtEnd: true });
+    expect(rec.ids).toEqual([]);
+    appendFileSync(file, lines(3));
+    writeFileSync(join(dir, 'logs', 'late.jsonl'), lines(4));
+    await until(() => rec.ids.length === 2, 'new lines');
+    expect(rec.ids.sort()).toEqual(ops(3, 4));
+    const problem = rec.events.find((e) => e.type === 'problem');
+    expect(problem).toBeUndefined();
+  });
+
+  it('does not move the cursor when the sink could not deliver (closing mid-delivery)', async () => {
+    const file = join(dir, 'logs', 'a.jsonl');
+    writeFileSync(file, lines(1, 2));
+    let release: () => void = () => undefined;
+    const sink: JsonlSink = {
+      send: (records, signal) =>
+        new Promise((resolve) => {
+          release = () => resolve(signal.aborted ? undefined : { accepted: records.length, rejected: [] });
+          signal.addEventListener('abort', () => resolve(undefined));
+        }),
+    };
+    const w = new JsonlWatcher({ paths: [join(dir, 'logs')], offsetsFile: join(dir, 'offsets.json'), sink });
+    void w.start();
+    await until(() => release.name === 'release', 'the first delivery');
+    await w.close();
+    const rec = recorder();
+    await start(rec);
+    expect(rec.ids).toEqual(ops(1, 2));
+  });
+});
