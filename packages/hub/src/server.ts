@@ -22,6 +22,7 @@ import { Pricing } from './pricing/pricing.js';
 import { SqliteSpanStore } from './store/sqlite/sqlite-store.js';
 import type { SpanStore } from './store/store.js';
 import { registerStaticSite } from './web/static-site.js';
+import { registerWorkflows } from './workflows/register.js';
 
 export interface Hub {
   app: FastifyInstance;
@@ -44,6 +45,7 @@ const FEATURES: Feature[] = [
   registerExport,
   registerClaudeHooks, // POST /api/v1/hooks/claude: Claude Code hook events → spans
   registerOtlp, // POST /v1/traces (and --otlp-port): OTLP/HTTP JSON + protobuf → spans
+  registerWorkflows, // projects, workflows, secrets, runs, /w/<project>/… : the workflow engine
 ];
 
 export async function createHub(partial: Partial<HubConfig> = {}, options: { store?: SpanStore } = {}): Promise<Hub> {

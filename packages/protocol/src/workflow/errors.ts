@@ -17,6 +17,7 @@ export const WORKFLOW_ERROR_CODES = {
   RUN_NOT_FINISHED: { status: 409, summary: 'the run has not finished' },
   RUN_FINISHED: { status: 409, summary: 'the run has already finished' },
   RUN_FAILED: { status: 500, summary: 'the workflow run failed' },
+  ENV_NOT_FOUND: { status: 404, summary: 'no environment variable with this name' },
   SECRET_NOT_FOUND: { status: 404, summary: 'no secret with this name' },
   SCHEDULE_NOT_FOUND: { status: 404, summary: 'the workflow has no cron trigger' },
   INVALID_NAME: { status: 400, summary: 'the name is not valid' },

@@ -1,0 +1,37 @@
+import type { FastifyInstance } from 'fastify';
+import type { HubContext } from '../context.js';
+import { sendWorkflowError } from './http-errors.js';
+import { registerCatalogRoutes } from './routes/catalog-routes.js';
+import { registerProjectRoutes } from './routes/project-routes.js';
+import { registerPublicRoutes } from './routes/public-routes.js';
+import { registerRunRoutes } from './routes/run-routes.js';
+import { registerSecretRoutes } from './routes/secret-routes.js';
+import { registerWorkflowRoutes } from './routes/workflow-routes.js';
+import { WorkflowService } from './workflow-service.js';
+
+/**
+ * The workflow feature: projects, workflows, secrets, runs and public endpoints over HTTP
+ * (DESIGN.md §3), the durable engine behind them, and cron schedules. Runs interrupted by a
+ * crash resume once the hub is ready.
+ */
+export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): Promise<void> {
+  const service = new WorkflowService(ctx);
+  await service.load();
+  await app.register(async (scope) => {
+    scope.setErrorHandler((error, _request, reply) => {
+      if (sendWorkflowError(reply, error)) return;
+      throw error;
+    });
+    registerProjectRoutes(scope, service);
+    registerWorkflowRoutes(scope, service);
+    registerRunRoutes(scope, service);
+    registerSecretRoutes(scope, service);
+    registerCatalogRoutes(scope, service);
+    await registerPublicRoutes(scope, service);
+  });
+  app.addHook('onReady', async () => {
+    // Not awaited: the socket binds while interrupted runs resume.
+    service.start().catch((error: unknown) => ctx.log.error({ error: (error as Error).message }, 'workflows: could not resume runs'));
+  });
+  ctx.onClose(() => service.stop());
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import { EXPRESSION_ROOTS, FILTER_NAMES, TRIGGER_TYPES, cronProblem, describeNodeTypes, nextFires } from '@runtime-hub/engine';
+import { HubError } from '@runtime-hub/protocol';
+import { z } from 'zod';
+import type { WorkflowService } from '../workflow-service.js';
+import { parse } from './parse.js';
+
+const CronQuery = z.object({
+  expression: z.string().min(1).max(256),
+  timezone: z.string().min(1).max(64).default('UTC'),
+  count: z.coerce.number().int().min(1).max(50).default(5),
+});
+
+/** What the editor needs to build its panels: node types, triggers, expression help; cron previews. */
+export function registerCatalogRoutes(app: FastifyInstance, service: WorkflowService): void {
+  app.get('/api/v1/node-types', () => ({
+    nodeTypes: describeNodeTypes(service.registry),
+    triggers: TRIGGER_TYPES,
+    expressions: { roots: EXPRESSION_ROOTS, filters: FILTER_NAMES },
+  }));
+
+  app.get('/api/v1/cron/next', (request) => {
+    const query = parse(CronQuery, request.query, 'query');
+    const problem = cronProblem(query);
+    if (problem) throw new HubError('INVALID_QUERY', `${problem.field}: ${problem.message}`);
+    return { nextRuns: nextFires(query, query.count, Date.now()).map((t) => new Date(t).toISOString()) };
+  });
+}

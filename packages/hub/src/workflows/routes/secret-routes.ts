@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import { VarName } from '@runtime-hub/protocol';
+import { z } from 'zod';
+import { WorkflowApiError } from '../http-errors.js';
+import type { WorkflowService } from '../workflow-service.js';
+import { parse } from './parse.js';
+
+const ProjectParams = z.object({ project: z.string() });
+const SecretParams = z.object({ project: z.string(), name: VarName });
+const SecretBody = z.object({ value: z.string().min(1, { message: 'must not be empty' }).max(64 * 1024) });
+
+/** Secrets: names only ever leave the hub; values go in and stay encrypted. */
+export function registerSecretRoutes(app: FastifyInstance, service: WorkflowService): void {
+  const { catalog, vault } = service;
+
+  app.get('/api/v1/projects/:project/secrets', (request) => {
+    const { project } = parse(ProjectParams, request.params);
+    catalog.requireProject(project);
+    return { secrets: vault.names(project) };
+  });
+
+  app.put('/api/v1/projects/:project/secrets/:name', (request) => {
+    const { project, name } = parse(SecretParams, request.params);
+    catalog.requireProject(project);
+    const { value } = parse(SecretBody, request.body);
+    return { secret: vault.put(project, name, value) };
+  });
+
+  app.delete('/api/v1/projects/:project/secrets/:name', async (request, reply) => {
+    const { project, name } = parse(SecretParams, request.params);
+    catalog.requireProject(project);
+    if (!vault.delete(project, name)) throw new WorkflowApiError('SECRET_NOT_FOUND', `no secret "${name}" in project "${project}"`);
+    return reply.status(204).send();
+  });
+}

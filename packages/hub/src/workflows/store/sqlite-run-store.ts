@@ -1,0 +1,143 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { compareSteps, decodeRunCursor, encodeRunCursor } from '@runtime-hub/engine';
+import type { RunQuery, RunStore, ScheduleState, StoreBatch, WorkflowVersionRecord } from '@runtime-hub/engine';
+import type { RunRecord, StepRecord, WorkflowDefinition } from '@runtime-hub/protocol';
+import { WORKFLOW_SCHEMA, WORKFLOW_SCHEMA_VERSION } from './schema.js';
+
+/**
+ * The engine's {@link RunStore} on SQLite (WAL, synchronous=NORMAL: a committed transaction
+ * survives a crash of the hub process). Each engine commit is one transaction. The same
+ * database file holds the encrypted secrets (see secret-vault.ts).
+ */
+export class SqliteRunStore implements RunStore {
+  readonly db: Database.Database;
+  private readonly upsertRun: Database.Statement;
+  private readonly upsertStep: Database.Statement;
+  private readonly selectRun: Database.Statement;
+  private readonly selectSteps: Database.Statement;
+  private readonly writeBatch: (batch: StoreBatch) => void;
+
+  constructor(file: string) {
+    mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('cache_size = -32768');
+    this.db.exec(WORKFLOW_SCHEMA);
+    this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(WORKFLOW_SCHEMA_VERSION));
+    this.upsertRun = this.db.prepare(
+      `INSERT INTO runs (id, project, workflow, status, created_at, record) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET status = excluded.status, record = excluded.record`,
+    );
+    this.upsertStep = this.db.prepare(
+      `INSERT INTO steps (run_id, node_id, visit, attempt, record) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, node_id, visit, attempt) DO UPDATE SET record = excluded.record`,
+    );
+    this.selectRun = this.db.prepare('SELECT record FROM runs WHERE id = ?').pluck();
+    this.selectSteps = this.db.prepare('SELECT record FROM steps WHERE run_id = ?').pluck();
+    this.writeBatch = this.db.transaction((batch: StoreBatch) => {
+      for (const run of batch.runs ?? []) this.upsertRun.run(run.id, run.project, run.workflow, run.status, run.createdAt, JSON.stringify(run));
+      for (const step of batch.steps ?? []) this.upsertStep.run(step.runId, step.nodeId, step.visit, step.attempt, JSON.stringify(step));
+    });
+  }
+
+  commit(batch: StoreBatch): Promise<void> {
+    this.writeBatch(batch);
+    return Promise.resolve();
+  }
+
+  getRun(runId: string): Promise<RunRecord | undefined> {
+    const record = this.selectRun.get(runId) as string | undefined;
+    return Promise.resolve(record === undefined ? undefined : (JSON.parse(record) as RunRecord));
+  }
+
+  listSteps(runId: string): Promise<StepRecord[]> {
+    const rows = this.selectSteps.all(runId) as string[];
+    return Promise.resolve(rows.map((r) => JSON.parse(r) as StepRecord).sort(compareSteps));
+  }
+
+  listRuns(query: RunQuery): Promise<{ runs: RunRecord[]; nextCursor?: string }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const filter = (clause: string, ...values: unknown[]) => {
+      where.push(clause);
+      params.push(...values);
+    };
+    if (query.project !== undefined) filter('project = ?', query.project);
+    if (query.workflow !== undefined) filter('workflow = ?', query.workflow);
+    if (query.status !== undefined) filter('status = ?', query.status);
+    const after = query.cursor ? decodeRunCursor(query.cursor) : undefined;
+    if (after) filter('(created_at < ? OR (created_at = ? AND id < ?))', after.createdAt, after.createdAt, after.id);
+    const sql = `SELECT record FROM runs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
+    const rows = this.db.prepare(sql).pluck().all(...params, query.limit + 1) as string[];
+    const runs = rows.slice(0, query.limit).map((r) => JSON.parse(r) as RunRecord);
+    const last = runs.at(-1);
+    return Promise.resolve(rows.length > query.limit && last ? { runs, nextCursor: encodeRunCursor(last) } : { runs });
+  }
+
+  listUnfinishedRuns(): Promise<RunRecord[]> {
+    const rows = this.db
+      .prepare("SELECT record FROM runs WHERE status IN ('queued', 'running', 'waiting') ORDER BY created_at, id")
+      .pluck()
+      .all() as string[];
+    return Promise.resolve(rows.map((r) => JSON.parse(r) as RunRecord));
+  }
+
+  getSchedule(project: string, workflow: string): Promise<ScheduleState | undefined> {
+    const row = this.db.prepare('SELECT paused, last_fire_at FROM schedules WHERE project = ? AND workflow = ?').get(project, workflow) as
+      | { paused: number; last_fire_at: number | null }
+      | undefined;
+    if (!row) return Promise.resolve(undefined);
+    const state: ScheduleState = { project, workflow, paused: row.paused === 1 };
+    if (row.last_fire_at !== null) state.lastFireAt = row.last_fire_at;
+    return Promise.resolve(state);
+  }
+
+  putSchedule(state: ScheduleState): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO schedules (project, workflow, paused, last_fire_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (project, workflow) DO UPDATE SET paused = excluded.paused, last_fire_at = excluded.last_fire_at`,
+      )
+      .run(state.project, state.workflow, state.paused ? 1 : 0, state.lastFireAt ?? null);
+    return Promise.resolve();
+  }
+
+  /** Forgets the schedule state of a deleted workflow or project. */
+  deleteSchedules(project: string, workflow?: string): void {
+    if (workflow === undefined) this.db.prepare('DELETE FROM schedules WHERE project = ?').run(project);
+    else this.db.prepare('DELETE FROM schedules WHERE project = ? AND workflow = ?').run(project, workflow);
+  }
+
+  putWorkflowVersion(record: WorkflowVersionRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO workflow_versions (project, workflow, version, saved_at, definition) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (project, workflow, version) DO UPDATE SET saved_at = excluded.saved_at, definition = excluded.definition`,
+      )
+      .run(record.project, record.workflow, record.version, record.savedAt, JSON.stringify(record.definition));
+    return Promise.resolve();
+  }
+
+  getWorkflowVersion(project: string, workflow: string, version: number): Promise<WorkflowVersionRecord | undefined> {
+    const row = this.db
+      .prepare('SELECT saved_at, definition FROM workflow_versions WHERE project = ? AND workflow = ? AND version = ?')
+      .get(project, workflow, version) as { saved_at: number; definition: string } | undefined;
+    if (!row) return Promise.resolve(undefined);
+    return Promise.resolve({ project, workflow, version, savedAt: row.saved_at, definition: JSON.parse(row.definition) as WorkflowDefinition });
+  }
+
+  /** The highest stored version of a workflow (0 when none). */
+  latestVersion(project: string, workflow: string): number {
+    const row = this.db.prepare('SELECT MAX(version) AS v FROM workflow_versions WHERE project = ? AND workflow = ?').get(project, workflow) as { v: number | null };
+    return row.v ?? 0;
+  }
+
+  close(): Promise<void> {
+    if (this.db.open) this.db.close();
+    return Promise.resolve();
+  }
+}

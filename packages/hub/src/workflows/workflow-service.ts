@@ -1,0 +1,105 @@
+import { join } from 'node:path';
+import { CronScheduler, Engine, createRegistry } from '@runtime-hub/engine';
+import type { CronFire, EngineLogger, NodeRegistry } from '@runtime-hub/engine';
+import { WorkerSandbox, childShell, fetchHttp, officialLlmClients, randomIds, systemClock } from '@runtime-hub/engine/node';
+import type { WorkflowDefinition } from '@runtime-hub/protocol';
+import type { HubContext } from '../context.js';
+import { matchEndpoint } from './endpoints.js';
+import type { EndpointMatch } from './endpoints.js';
+import { ProjectCatalog } from './projects/catalog.js';
+import { ProjectFiles } from './projects/project-files.js';
+import { loadSecretKey } from './secrets/secret-key.js';
+import { SecretVault } from './secrets/secret-vault.js';
+import { IngestSpanSink } from './span-sink.js';
+import { SqliteRunStore } from './store/sqlite-run-store.js';
+
+/**
+ * The workflow pillar inside the hub: the engine with its Node adapters, the SQLite run store
+ * (`<dataDir>/workflows.sqlite`), project folders (`<dataDir>/projects/`), the secret vault and
+ * the cron scheduler. Routes talk to this object only.
+ */
+export class WorkflowService {
+  readonly registry: NodeRegistry;
+  readonly store: SqliteRunStore;
+  readonly vault: SecretVault;
+  readonly catalog: ProjectCatalog;
+  readonly engine: Engine;
+  readonly scheduler: CronScheduler;
+  private readonly sink: IngestSpanSink;
+  private readonly sandbox: WorkerSandbox;
+  private readonly log: EngineLogger;
+
+  constructor(ctx: Pick<HubContext, 'config' | 'ingest' | 'log'>) {
+    const { dataDir } = ctx.config;
+    const pino = ctx.log;
+    // Only ids, codes and counts are logged here — never config values, inputs or outputs.
+    this.log = {
+      info: (message, fields) => pino.info(fields ?? {}, message),
+      warn: (message, fields) => pino.warn(fields ?? {}, message),
+      error: (message, fields) => pino.error(fields ?? {}, message),
+    };
+    this.registry = createRegistry();
+    this.store = new SqliteRunStore(join(dataDir, 'workflows.sqlite'));
+    this.vault = new SecretVault(this.store.db, loadSecretKey(dataDir).key);
+    const files = new ProjectFiles(join(dataDir, 'projects'));
+    this.catalog = new ProjectCatalog(files, this.store, this.registry, () => Date.now(), (message, fields) => this.log.warn(message, fields));
+    this.sink = new IngestSpanSink(ctx);
+    this.sandbox = new WorkerSandbox();
+    this.engine = new Engine({
+      clock: systemClock,
+      ids: randomIds,
+      store: this.store,
+      workflows: this.catalog,
+      secrets: this.vault,
+      spans: this.sink,
+      log: this.log,
+      http: fetchHttp,
+      shell: childShell({ defaultCwd: (project) => files.folder(project) }),
+      sandbox: this.sandbox,
+      llm: officialLlmClients(),
+      registry: this.registry,
+    });
+    this.scheduler = new CronScheduler({ clock: systemClock, store: this.store, fire: (fire) => this.fireCron(fire), log: this.log });
+  }
+
+  /** Loads the project folders; runs nothing yet. */
+  async load(): Promise<void> {
+    await this.catalog.load();
+  }
+
+  /** Resumes interrupted runs and arms the cron schedules. */
+  async start(): Promise<void> {
+    await this.engine.start();
+    await this.syncSchedules();
+  }
+
+  async stop(): Promise<void> {
+    this.scheduler.stop();
+    await this.engine.stop(2000);
+    await this.sandbox.close();
+    await this.sink.drain();
+    await this.store.close();
+  }
+
+  /** Re-arms cron schedules after any workflow change. */
+  async syncSchedules(): Promise<void> {
+    const entries = this.catalog
+      .allWorkflows()
+      .filter((w): w is WorkflowDefinition & { trigger: { type: 'cron' } } => w.trigger.type === 'cron')
+      .map((w) => ({ project: w.project as string, workflow: w.id, trigger: w.trigger }));
+    await this.scheduler.sync(entries);
+  }
+
+  private async fireCron(fire: CronFire): Promise<void> {
+    const trigger = { type: 'cron' as const, scheduledAt: new Date(fire.scheduledAt).toISOString(), firedAt: new Date().toISOString() };
+    await this.engine.startRun({
+      project: fire.project,
+      workflow: fire.workflow,
+      trigger: fire.missed === undefined ? trigger : { ...trigger, missed: fire.missed },
+    });
+  }
+
+  endpoint(project: string, method: string, path: string): EndpointMatch | undefined {
+    return matchEndpoint(this.catalog.listWorkflows(project), method, path);
+  }
+}
