@@ -4,6 +4,7 @@ import { Server as SocketServer } from 'socket.io';
 import { registerExport } from './api/export-route.js';
 import { registerHealth } from './api/health-route.js';
 import { registerQueries } from './api/query-routes.js';
+import { registerTraceOutline } from './api/trace-outline-route.js';
 import { DEFAULT_CONFIG, type HubConfig } from './config.js';
 import type { HubContext } from './context.js';
 import { registerAuth } from './http/auth.js';
@@ -43,6 +44,7 @@ const FEATURES: Feature[] = [
   registerHeartbeat,
   registerQueries,
   registerExport,
+  registerTraceOutline, // GET /api/v1/traces/:id/outline: a huge trace without payloads, for the dashboard
   registerClaudeHooks, // POST /api/v1/hooks/claude: Claude Code hook events → spans
   registerOtlp, // POST /v1/traces (and --otlp-port): OTLP/HTTP JSON + protobuf → spans
   registerWorkflows, // projects, workflows, secrets, runs, /w/<project>/… : the workflow engine

@@ -11,6 +11,7 @@ import type {
   Page,
   ServiceRow,
   SessionSummary,
+  SpanOutline,
   SpanQuery,
   SpanStore,
   TraceSummary,
@@ -157,6 +158,15 @@ export class SqliteSpanStore implements SpanStore {
   getTrace(traceId: string): Promise<Span[]> {
     const rows = this.db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start_time, id').all(traceId) as SpanRow[];
     return Promise.resolve(rows.map(rowToSpan));
+  }
+
+  getTraceOutline(traceId: string): Promise<SpanOutline[]> {
+    // Raw rows of a few columns: no JSON parsing, no row objects.
+    const rows = this.db
+      .prepare('SELECT span_id, parent_span_id, service, name, kind, start_time, end_time, status, seq FROM spans WHERE trace_id = ? ORDER BY start_time, id')
+      .raw()
+      .all(traceId) as SpanOutline[];
+    return Promise.resolve(rows);
   }
 
   listSpans(query: SpanQuery): Promise<Page<Span>> {
