@@ -1,7 +1,7 @@
-import { resolveConfig, type Config, type Options } from './config.js';
+import { effectiveCompression, resolveConfig, type Config, type Options } from './config.js';
 import { Exporter } from './exporter.js';
 import { Heartbeat } from './heartbeat.js';
-import { newInstanceId, newSpanId, newTraceId } from './ids.js';
+import { newInstanceId } from './ids.js';
 import { installExitHooks } from './lifecycle.js';
 import { setDebug } from './log.js';
 import { Redactor } from './redact.js';
@@ -34,7 +34,7 @@ export class Client {
         url: config.url,
         token: config.token,
         timeoutMs: config.requestTimeoutMs,
-        compression: config.compression,
+        compression: effectiveCompression(config),
         userAgent: `${SDK_NAME}/${SDK_VERSION} node/${process.versions.node}`,
       });
     this.exporter = new Exporter(config, this.transport);
@@ -55,10 +55,7 @@ export class Client {
   }
 
   startSpan(name: string, kind: SpanKind, parent: SpanState | undefined, sessionId: string | undefined): SpanState {
-    if (parent === undefined) {
-      return new SpanState(this, newTraceId(), newSpanId(), null, name, kind, sessionId ?? null, nowMs());
-    }
-    return new SpanState(this, parent.traceId, newSpanId(), parent.spanId, name, kind, sessionId ?? parent.sessionId, nowMs());
+    return new SpanState(this, parent, name, kind, sessionId ?? parent?.sessionId ?? null, nowMs());
   }
 
   async shutdown(timeoutMs: number): Promise<boolean> {

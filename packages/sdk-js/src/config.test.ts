@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { defaultService, resolveConfig } from './config.js';
+import { defaultService, effectiveCompression, resolveConfig } from './config.js';
 
 describe('resolveConfig', () => {
   it('uses defaults that match the Python SDK', () => {
@@ -13,7 +13,7 @@ describe('resolveConfig', () => {
       maxItems: 50,
       maxSpanBytes: 256 * 1024,
       maxQueueSpans: 10_000,
-      compression: 'gzip',
+      compression: 'auto',
     });
   });
 
@@ -45,6 +45,13 @@ describe('resolveConfig', () => {
     expect(config).toMatchObject({ sampleRate: 1, maxDepth: 5, url: 'http://127.0.0.1:8765', enabled: true });
     expect(write).toHaveBeenCalled();
     write.mockRestore();
+  });
+
+  it('compresses for a remote hub only, unless told otherwise', () => {
+    expect(effectiveCompression(resolveConfig({ service: 's' }, {}))).toBe('none');
+    expect(effectiveCompression(resolveConfig({ service: 's', url: 'https://hub.example.com' }, {}))).toBe('gzip');
+    expect(effectiveCompression(resolveConfig({ service: 's' }, { RUNTIME_HUB_COMPRESSION: 'gzip' }))).toBe('gzip');
+    expect(effectiveCompression(resolveConfig({ service: 's', url: 'http://10.0.0.2:8765', compression: 'none' }, {}))).toBe('none');
   });
 
   it('names the service after the main script', () => {

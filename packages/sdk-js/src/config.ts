@@ -53,8 +53,8 @@ export interface Options {
   shutdownTimeoutMs?: number;
   /** Longest pause between retries. Default 5 s. Env RUNTIME_HUB_RETRY_MAX_DELAY (s). */
   retryMaxDelayMs?: number;
-  /** Request body compression. Default gzip. */
-  compression?: 'gzip' | 'none';
+  /** Request body compression. Default auto: gzip, except to a hub on this machine (loopback), where it costs more CPU than it saves. Env RUNTIME_HUB_COMPRESSION. */
+  compression?: 'auto' | 'gzip' | 'none';
   /** Bearer token for a hub started with --token. Env RUNTIME_HUB_TOKEN. */
   token?: string;
   /** Log the SDK's own activity to stderr. Env RUNTIME_HUB_DEBUG. */
@@ -88,7 +88,7 @@ export interface Config {
   requestTimeoutMs: number;
   shutdownTimeoutMs: number;
   retryMaxDelayMs: number;
-  compression: 'gzip' | 'none';
+  compression: 'auto' | 'gzip' | 'none';
   token: string | undefined;
   debug: boolean;
   exitHooks: boolean;
@@ -120,7 +120,7 @@ export const DEFAULTS: Readonly<Config> = Object.freeze({
   requestTimeoutMs: 5_000,
   shutdownTimeoutMs: 2_000,
   retryMaxDelayMs: 5_000,
-  compression: 'gzip',
+  compression: 'auto',
   token: undefined,
   debug: false,
   exitHooks: true,
@@ -202,9 +202,11 @@ export function resolveConfig(options: Options, env: NodeJS.ProcessEnv = process
     if (typeof options.beforeSend === 'function') config.beforeSend = options.beforeSend;
     else warnUser('beforeSend must be a function; ignoring it');
   }
-  if (options.compression !== undefined) {
-    if (options.compression === 'gzip' || options.compression === 'none') config.compression = options.compression;
-    else warnUser(`compression=${JSON.stringify(options.compression)} must be 'gzip' or 'none'; using gzip`);
+  const compression = options.compression ?? env.RUNTIME_HUB_COMPRESSION;
+  if (compression !== undefined) {
+    const value = String(compression).trim().toLowerCase();
+    if (value === 'auto' || value === 'gzip' || value === 'none') config.compression = value;
+    else warnUser(`compression=${JSON.stringify(compression)} must be 'auto', 'gzip' or 'none'; using auto`);
   }
   config.transport = options.transport;
   if (!config.service) config.service = defaultService();
@@ -253,4 +255,16 @@ export function defaultService(argv: readonly string[] = process.argv): string {
   let base = basename(script, extname(script));
   if (base === 'index' || base === 'main') base = basename(script.slice(0, script.length - basename(script).length)) || base;
   return base || 'node';
+}
+
+/** gzip for a remote hub; none for one on this machine, unless set explicitly. */
+export function effectiveCompression(config: Pick<Config, 'compression' | 'url'>): 'gzip' | 'none' {
+  if (config.compression !== 'auto') return config.compression;
+  let host: string;
+  try {
+    host = new URL(config.url).hostname;
+  } catch {
+    return 'gzip';
+  }
+  return host === 'localhost' || host === '[::1]' || host === '::1' || host.startsWith('127.') ? 'none' : 'gzip';
 }

@@ -37,10 +37,14 @@ export class Exporter {
   /** Called after each batch the hub accepted (the heartbeat uses it to report a recovery). */
   onDelivered: (() => void) | undefined;
 
+  private readonly serviceJson: string;
+
   constructor(
     private readonly config: Config,
     private readonly transport: Transport,
-  ) {}
+  ) {
+    this.serviceJson = JSON.stringify(config.service);
+  }
 
   /**
    * A span started: queue its start record. When the queue is full the start record is skipped
@@ -211,23 +215,25 @@ export class Exporter {
   }
 
   private serialize(span: SpanState): string | undefined {
-    let record: WireSpan = span.toWire();
     const beforeSend = this.config.beforeSend;
-    if (beforeSend !== undefined) {
-      try {
-        const changed = beforeSend(record);
-        if (changed === null || changed === undefined) {
-          this.drop('before_send');
-          return undefined;
-        }
-        record = changed;
-      } catch (error) {
-        warnUser(`beforeSend threw (${String(error)}); the record is sent unchanged`);
-      }
-    }
+    let record: WireSpan | undefined;
     let json: string;
     try {
-      json = JSON.stringify(record);
+      if (beforeSend === undefined) json = span.toJson(this.serviceJson);
+      else {
+        record = span.toWire();
+        try {
+          const changed = beforeSend(record);
+          if (changed === null || changed === undefined) {
+            this.drop('before_send');
+            return undefined;
+          }
+          record = changed;
+        } catch (error) {
+          warnUser(`beforeSend threw (${String(error)}); the record is sent unchanged`);
+        }
+        json = JSON.stringify(record);
+      }
     } catch (error) {
       debug(`cannot serialize span ${span.name}: ${String(error)}`);
       this.drop('unserializable');
@@ -236,6 +242,7 @@ export class Exporter {
     const max = this.config.maxSpanBytes;
     if (json.length * 3 > max && Buffer.byteLength(json) > max) {
       // Keep the span (timing, status, error) and say why its payloads are missing.
+      record ??= span.toWire();
       const note = `[dropped: record over ${max} bytes]`;
       if (record.input !== undefined) record.input = note;
       if (record.output !== undefined) record.output = note;

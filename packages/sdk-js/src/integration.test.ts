@@ -57,7 +57,8 @@ describe('SDK against a real hub process', () => {
 
   it('a short-lived ESM script delivers every span on exit, without an explicit flush', async () => {
     const hub = await start(await freePort());
-    const app = runApp('app.mjs', { RUNTIME_HUB_URL: hub.url, SERVICE: 'short-esm', CALLS: '10' });
+    // gzip on, as for a remote hub (loopback defaults to uncompressed).
+    const app = runApp('app.mjs', { RUNTIME_HUB_URL: hub.url, SERVICE: 'short-esm', CALLS: '10', RUNTIME_HUB_COMPRESSION: 'gzip' });
     expect(await app.exited).toEqual({ code: 0, signal: null });
     checkRun(await spansOf(hub.url, 'short-esm'), 10);
     const instance = await eventually(() => instanceOf(hub.url, 'short-esm'));

@@ -1,4 +1,5 @@
 import { toWireError } from './errors.js';
+import { newSpanId, newTraceId } from './ids.js';
 import { nowMs } from './clock.js';
 import { REDACTED } from './redact.js';
 import type { Client } from './client.js';
@@ -66,17 +67,32 @@ export class SpanState implements ActiveSpan {
   captureResult: boolean;
   private explicitStatus = false;
 
+  // Ids are drawn when first read (usually when the record is serialized, off the call path).
+  private traceIdValue: string | undefined;
+  private spanIdValue: string | undefined;
+
   constructor(
     readonly client: Client,
-    readonly traceId: string,
-    readonly spanId: string,
-    readonly parentSpanId: string | null,
+    /** The parent span, or undefined for a root span. */
+    readonly parent: SpanState | undefined,
     public name: string,
     public kind: SpanKind,
     readonly sessionId: string | null,
     readonly startTime: number,
   ) {
     this.captureResult = client.config.captureResult;
+  }
+
+  get traceId(): string {
+    return (this.traceIdValue ??= this.parent === undefined ? newTraceId() : this.parent.traceId);
+  }
+
+  get spanId(): string {
+    return (this.spanIdValue ??= newSpanId());
+  }
+
+  get parentSpanId(): string | null {
+    return this.parent === undefined ? null : this.parent.spanId;
   }
 
   get ended(): boolean {
@@ -193,6 +209,30 @@ export class SpanState implements ActiveSpan {
     return record;
   }
 
+  /**
+   * `JSON.stringify(this.toWire())`, built directly: the fixed fields are ids, numbers and enums
+   * that need no escaping, so only the name and the payloads go through JSON.stringify. This runs
+   * for every record in the background and is most of the SDK's CPU cost per span.
+   */
+  toJson(serviceJson: string): string {
+    const ended = this.endTime !== undefined;
+    const parent = this.parentSpanId;
+    let json =
+      `{"traceId":"${this.traceId}","spanId":"${this.spanId}","parentSpanId":${parent === null ? 'null' : `"${parent}"`}` +
+      `,"service":${serviceJson},"name":${JSON.stringify(this.name)},"kind":${JSON.stringify(this.kind)}` +
+      `,"startTime":${number(this.startTime)},"status":"${ended ? this.status : 'unset'}"`;
+    if (ended) json += `,"endTime":${number(this.endTime!)}`;
+    if (this.sessionId !== null) json += `,"sessionId":${JSON.stringify(this.sessionId)}`;
+    if (this.input !== undefined) json += `,"input":${JSON.stringify(this.input)}`;
+    if (ended) {
+      if (this.output !== undefined) json += `,"output":${JSON.stringify(this.output)}`;
+      if (this.hasError) json += `,"error":${JSON.stringify(toWireError(this.thrown))}`;
+    }
+    if (this.attributes !== undefined) json += `,"attributes":${JSON.stringify(this.attributes)}`;
+    if (this.events !== undefined) json += `,"events":${JSON.stringify(this.events)}`;
+    return json + '}';
+  }
+
   private copy(value: unknown): unknown {
     const serializer = this.client.serializer;
     const before = serializer.bytes;
@@ -237,4 +277,8 @@ function toScalar(value: unknown, maxString: number): Scalar | undefined {
     default:
       return value === null ? null : undefined;
   }
+}
+
+function number(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null';
 }

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { getClient } from './client.js';
+import { memorySdk } from './testing/memory-sdk.js';
+
+describe('SpanState.toJson', () => {
+  it('is exactly JSON.stringify(toWire()) in every state', () => {
+    memorySdk({ service: 'svc "quoted"' });
+    const client = getClient();
+    const root = client.startSpan('root "name"\n', 'agent', undefined, 'session-1');
+    const child = client.startSpan('child', 'llm', root, undefined);
+    const states = () => [root, child];
+    const check = () => {
+      for (const span of states()) expect(span.toJson(JSON.stringify('svc "quoted"'))).toBe(JSON.stringify(span.toWire()));
+    };
+    check();
+    root.setInput({ a: [1, 'two', null], s: 'é\u2028' });
+    child.setAttributes({ 'gen_ai.request.model': 'gpt-4o', n: 1.5, list: ['x'] }).addEvent('e', { k: true });
+    check();
+    child.finish('result', undefined, false);
+    root.finish(undefined, new RangeError('bad'), true);
+    check();
+    expect(JSON.parse(child.toJson('"s"'))).toMatchObject({ parentSpanId: root.spanId, traceId: root.traceId, sessionId: 'session-1', status: 'ok', output: 'result' });
+  });
+
+  it('draws ids lazily and shares the trace id down the tree', () => {
+    memorySdk();
+    const client = getClient();
+    const root = client.startSpan('root', 'function', undefined, undefined);
+    const child = client.startSpan('child', 'function', root, undefined);
+    const grandchild = client.startSpan('grandchild', 'function', child, undefined);
+    expect(grandchild.traceId).toBe(root.traceId);
+    expect(grandchild.parentSpanId).toBe(child.spanId);
+    expect(root.parentSpanId).toBeNull();
+    expect(new Set([root.spanId, child.spanId, grandchild.spanId]).size).toBe(3);
+  });
+});
