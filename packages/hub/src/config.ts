@@ -20,6 +20,8 @@ export interface HubConfig {
   /** Folder with the built dashboard; a plain status page is served when it is missing. */
   webRoot?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Folders (or files) whose `*.jsonl` trace files the hub tails in-process (`start --watch`). */
+  watchDirs?: string[];
 }
 
 export const DEFAULT_CONFIG: HubConfig = {

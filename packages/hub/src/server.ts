@@ -11,6 +11,7 @@ import { registerAuth } from './http/auth.js';
 import { registerBodyParsing } from './http/body.js';
 import { registerErrorHandling } from './http/errors.js';
 import { registerClaudeHooks } from './ingest/claude/hooks-route.js';
+import { registerJsonlWatch } from './ingest/jsonl/register.js';
 import { createIngest, type SpanListener } from './ingest/ingest.js';
 import { registerOtlp } from './ingest/otlp/otlp-route.js';
 import { registerSpanIngest } from './ingest/spans-route.js';
@@ -46,6 +47,7 @@ const FEATURES: Feature[] = [
   registerExport,
   registerTraceOutline, // GET /api/v1/traces/:id/outline: a huge trace without payloads, for the dashboard
   registerClaudeHooks, // POST /api/v1/hooks/claude: Claude Code hook events → spans
+  registerJsonlWatch, // start --watch <dir>: tail *.jsonl trace files in-process
   registerOtlp, // POST /v1/traces (and --otlp-port): OTLP/HTTP JSON + protobuf → spans
   registerWorkflows, // projects, workflows, secrets, runs, /w/<project>/… : the workflow engine
 ];

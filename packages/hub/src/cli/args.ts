@@ -1,3 +1,4 @@
+import { delimiter } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type HubConfig } from '../config.js';
 
@@ -7,6 +8,8 @@ interface OptionSpec {
   env: string;
   type: 'string' | 'boolean';
   help: string;
+  /** May be given more than once (the environment variable then holds a path list). */
+  multiple?: boolean;
 }
 
 export const START_OPTIONS: OptionSpec[] = [
@@ -21,6 +24,7 @@ export const START_OPTIONS: OptionSpec[] = [
   { flag: 'max-db-mb', env: 'RUNTIME_HUB_MAX_DB_MB', type: 'string', help: 'keep the database under this size, deleting the oldest spans' },
   { flag: 'body-limit-mb', env: 'RUNTIME_HUB_BODY_LIMIT_MB', type: 'string', help: 'largest request body in MB (default 10)' },
   { flag: 'log-level', env: 'RUNTIME_HUB_LOG_LEVEL', type: 'string', help: 'fatal, error, warn, info (default), debug, trace or silent' },
+  { flag: 'watch', env: 'RUNTIME_HUB_WATCH', type: 'string', multiple: true, help: 'tail *.jsonl trace files under this folder (repeatable; see docs/jsonl.md)' },
 ];
 
 export class UsageError extends Error {}
@@ -34,11 +38,11 @@ export interface StartArgs {
 
 /** Flags win over environment variables, which win over defaults. */
 export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv): StartArgs {
-  const options = Object.fromEntries(START_OPTIONS.map((o) => [o.flag, { type: o.type }])) as Record<
+  const options = Object.fromEntries(START_OPTIONS.map((o) => [o.flag, { type: o.type, multiple: o.multiple === true }])) as Record<
     string,
-    { type: 'string' | 'boolean' }
+    { type: 'string' | 'boolean'; multiple: boolean }
   >;
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true }));
   } catch (error) {
@@ -86,6 +90,8 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv): StartArg
     if (!levels.includes(logLevel)) throw new UsageError(`--log-level: expected one of ${levels.join(', ')}`);
     config.logLevel = logLevel as HubConfig['logLevel'];
   }
+  const watch = Array.isArray(values.watch) && values.watch.length > 0 ? values.watch : env.RUNTIME_HUB_WATCH?.split(delimiter).filter(Boolean);
+  if (watch && watch.length > 0) config.watchDirs = watch;
   const result: StartArgs = { config, help: values.help === true };
   const db = get('db');
   if (db) result.db = db;

@@ -4,12 +4,14 @@ import type { Command } from './command.js';
 import { hookCommand } from './hook-command.js';
 import { openCommand } from './open-command.js';
 import { startCommand } from './start-command.js';
+import { watchCommand } from './watch-command.js';
 
 /** Sub-commands; a feature that brings a command adds it here. */
 const COMMANDS: Command[] = [
   startCommand,
   openCommand, // the dashboard in an app window
   hookCommand, // Claude Code hook events → hub (stdin, spool when down); hook install / uninstall
+  watchCommand, // tail JSONL trace files into a running hub
 ];
 
 function usage(): string {
