@@ -27,6 +27,8 @@ export interface ServiceInfo {
   firstSeen: number;
   lastSeen: number;
   activity: ServiceActivity;
+  /** LLM tokens and cost over the service's stored spans (GET /api/v1/services); costUsd is null when none had a price. */
+  usage?: { inputTokens: number; outputTokens: number; costUsd: number | null };
 }
 
 /** Recent activity of a service, counted by the hub as spans arrive. */

@@ -13,7 +13,11 @@ const ErrorQueryParams = SpanQueryParams.pick({ service: true, from: true, to: t
 export function registerQueries(app: FastifyInstance, ctx: HubContext): void {
   const { store } = ctx;
 
-  app.get('/api/v1/services', async () => ({ services: await ctx.presence.list() }));
+  app.get('/api/v1/services', async () => {
+    const [services, usage] = await Promise.all([ctx.presence.list(), store.usageByService?.()]);
+    if (!usage) return { services };
+    return { services: services.map((s) => ({ ...s, usage: usage.get(s.service) ?? { inputTokens: 0, outputTokens: 0, costUsd: null } })) };
+  });
 
   app.get('/api/v1/traces', async (request) => {
     const page = await store.listTraces(spanQueryFrom(request.query));

@@ -18,7 +18,7 @@ function llmSpan(traceId: string, parentSpanId: string | null, model: string, in
   });
 }
 
-describe('LLM cost at ingest, rolled up per trace and session', () => {
+describe('LLM cost at ingest, rolled up per trace, session and service', () => {
   let hub: TestHub;
   let dataDir: string;
   const traceId = hexId(32);
@@ -69,5 +69,16 @@ describe('LLM cost at ingest, rolled up per trace and session', () => {
       sessions: { sessionId: string; usage: { costUsd: number | null } }[];
     };
     expect(sessions.find((s) => s.sessionId === 'session-cost')!.usage.costUsd).toBeCloseTo(gpt4o + haiku + acme, 8);
+  });
+
+  it('sums tokens and cost per service in the services list', async () => {
+    await postSpans(hub.url, [spanRecord({ service: 'no-llm' })]);
+    const { services } = (await (await fetch(`${hub.url}/api/v1/services`)).json()) as {
+      services: { service: string; usage: { inputTokens: number; outputTokens: number; costUsd: number | null } }[];
+    };
+    const agent = services.find((s) => s.service === 'agent')!;
+    expect(agent.usage.inputTokens).toBe(1000 + 2000 + 1_000_000 + 300);
+    expect(agent.usage.costUsd).toBeCloseTo(gpt4o + haiku + acme, 8);
+    expect(services.find((s) => s.service === 'no-llm')!.usage).toEqual({ inputTokens: 0, outputTokens: 0, costUsd: null });
   });
 });

@@ -25,6 +25,8 @@ export interface SpanStore {
    * back to `getTrace`.
    */
   getTraceOutline?(traceId: string): Promise<SpanOutline[]>;
+  /** Tokens and cost summed per service over the spans stored (optional: the services list shows usage when present). */
+  usageByService?(): Promise<Map<string, UsageTotals>>;
   listSpans(query: SpanQuery): Promise<Page<Span>>;
   listTraces(query: SpanQuery): Promise<Page<TraceSummary>>;
   listSessions(query: SpanQuery): Promise<Page<SessionSummary>>;

@@ -39,6 +39,9 @@ CREATE INDEX IF NOT EXISTS spans_service ON spans (service, start_time);
 CREATE INDEX IF NOT EXISTS spans_session ON spans (session_id, start_time) WHERE session_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS spans_errors ON spans (error_group, start_time) WHERE status = 'error';
 CREATE INDEX IF NOT EXISTS spans_seq ON spans (seq);
+-- Covers the per-service usage totals; holds only spans that count tokens (LLM calls).
+CREATE INDEX IF NOT EXISTS spans_usage ON spans (service, input_tokens, output_tokens, cost_usd)
+  WHERE input_tokens IS NOT NULL OR output_tokens IS NOT NULL;
 
 CREATE TABLE IF NOT EXISTS traces (
   trace_id TEXT PRIMARY KEY,

@@ -15,6 +15,7 @@ import type {
   SpanQuery,
   SpanStore,
   TraceSummary,
+  UsageTotals,
 } from '../store.js';
 import { Checkpointer } from './checkpointer.js';
 import { listErrorGroups } from './error-groups.js';
@@ -167,6 +168,16 @@ export class SqliteSpanStore implements SpanStore {
       .raw()
       .all(traceId) as SpanOutline[];
     return Promise.resolve(rows);
+  }
+
+  usageByService(): Promise<Map<string, UsageTotals>> {
+    const rows = this.db
+      .prepare(
+        `SELECT service, sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cost_usd) AS cost FROM spans
+         WHERE input_tokens IS NOT NULL OR output_tokens IS NOT NULL GROUP BY service`,
+      )
+      .all() as { service: string; input: number | null; output: number | null; cost: number | null }[];
+    return Promise.resolve(new Map(rows.map((r) => [r.service, { inputTokens: r.input ?? 0, outputTokens: r.output ?? 0, costUsd: r.cost }])));
   }
 
   listSpans(query: SpanQuery): Promise<Page<Span>> {
