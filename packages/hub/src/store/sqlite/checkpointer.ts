@@ -1,11 +1,34 @@
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** A background thread that keeps the WAL short; see checkpoint-worker.ts. */
+/**
+ * A background thread with its own connection that runs WAL checkpoints, so copying the WAL back
+ * into the database (and its fsync) never stalls the hub's event loop. PASSIVE checkpoints never
+ * block the writer; SQLite restarts the WAL from its beginning once a checkpoint has caught up.
+ * The thread's code is inline so it runs the same from sources (tests) and from the build.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 1000');
+const timer = setInterval(() => {
+  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy or closing: next round */ }
+}, workerData.intervalMs);
+parentPort.on('message', (message) => {
+  if (message !== 'stop') return;
+  clearInterval(timer);
+  db.close();
+  parentPort.postMessage('stopped');
+});
+`;
+
 export class Checkpointer {
   private readonly worker: Worker;
 
   constructor(file: string, intervalMs = 200) {
-    this.worker = new Worker(new URL('./checkpoint-worker.js', import.meta.url), { workerData: { file, intervalMs } });
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, intervalMs, driver } });
     this.worker.unref();
   }
 

@@ -298,9 +298,11 @@ export class SqliteSpanStore implements SpanStore {
 
   pruneToSize(maxBytes: number): Promise<number> {
     let deleted = 0;
-    while (this.usedBytes() > maxBytes && this.count > 0) {
-      // Delete a tenth of what is left per round: few rounds, and never far below the target.
-      const n = this.deleteOldest('1', [], Math.max(1000, Math.ceil(this.count / 10)));
+    for (let used = this.usedBytes(); used > maxBytes && this.count > 0; used = this.usedBytes()) {
+      // Estimate how many of the oldest spans hold the excess, from the average size per span;
+      // a few rounds converge without deleting far more than needed.
+      const excess = Math.ceil(((used - maxBytes) / used) * this.count * 1.05);
+      const n = this.deleteOldest('1', [], Math.max(10, excess));
       if (n === 0) break;
       deleted += n;
     }

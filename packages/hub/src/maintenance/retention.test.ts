@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postSpans, spanRecord, startTestHub, type TestHub } from '../testing/test-hub.js';
+
+const DAY = 86_400_000;
+let t: TestHub;
+beforeAll(async () => {
+  t = await startTestHub({ retentionDays: 2, maxDbMb: 2, retentionIntervalMs: 300 });
+});
+afterAll(() => t.close());
+
+async function count(query: string): Promise<number> {
+  let n = 0;
+  let cursor: string | null = null;
+  do {
+    const res: Response = await fetch(`${t.url}/api/v1/spans?limit=1000&${query}${cursor ? `&cursor=${cursor}` : ''}`);
+    const page = (await res.json()) as { spans: unknown[]; nextCursor: string | null };
+    n += page.spans.length;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return n;
+}
+
+describe('retention', () => {
+  it('deletes spans past the age limit and keeps the database under the size cap', async () => {
+    const now = Date.now();
+    await postSpans(t.url, Array.from({ length: 50 }, () => spanRecord({ service: 'old', startTime: now - 3 * DAY, endTime: now - 3 * DAY + 1 })));
+    const blob = 'r'.repeat(4_000);
+    for (let batch = 0; batch < 10; batch++) {
+      await postSpans(t.url, Array.from({ length: 200 }, (_, i) => spanRecord({ service: 'fresh', startTime: now + batch * 200 + i, input: { blob } })));
+    }
+    const store = t.hub.ctx.store;
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && (store.sizeBytes() > 2.5 * 1024 * 1024 || (await count('service=old')) > 0)) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await count('service=old')).toBe(0);
+    expect(store.sizeBytes()).toBeLessThanOrEqual(2.5 * 1024 * 1024);
+    const fresh = await count('service=fresh');
+    expect(fresh).toBeGreaterThan(0);
+    expect(fresh).toBeLessThan(2_000);
+    // The newest spans are the ones kept.
+    const newest = (await (await fetch(`${t.url}/api/v1/spans?service=fresh&limit=1`)).json()) as { spans: { startTime: number }[] };
+    expect(newest.spans[0]!.startTime).toBe(now + 1_999);
+  });
+});
