@@ -48,7 +48,7 @@ class Config:
     heartbeat_interval: float = 10.0
     request_timeout: float = 5.0
     shutdown_timeout: float = 2.0
-    compression: str = "gzip"
+    compression: str = "auto"  # gzip unless the hub is on this machine (see docs/python-sdk.md)
     token: Optional[str] = None
     debug: bool = False
     patch_threads: bool = False
@@ -138,9 +138,9 @@ def _coerce(name: str, raw: Any, default: Any) -> Any:
         return value
     if name == "compression":
         text = str(raw).strip().lower()
-        if text not in ("gzip", "none"):
-            warn_user(f"compression={raw!r} must be 'gzip' or 'none'; using gzip")
-            return "gzip"
+        if text not in ("auto", "gzip", "none"):
+            warn_user(f"compression={raw!r} must be 'auto', 'gzip' or 'none'; using auto")
+            return "auto"
         return text
     if name in ("service", "url", "token"):
         return None if raw is None else str(raw).strip()

@@ -48,7 +48,7 @@ def test_environment_and_precedence():
         ({"RUNTIME_HUB_MAX_DEPTH": "1000"}, "max_depth", 32),
         ({"RUNTIME_HUB_ENABLED": "maybe"}, "enabled", True),
         ({"RUNTIME_HUB_URL": "ftp://x"}, "url", "http://127.0.0.1:8765"),
-        ({"RUNTIME_HUB_COMPRESSION": "brotli"}, "compression", "gzip"),
+        ({"RUNTIME_HUB_COMPRESSION": "brotli"}, "compression", "auto"),
         ({"RUNTIME_HUB_MAX_SPAN_BYTES": "99999999"}, "max_span_bytes", 768 * 1024),
     ],
 )

@@ -55,7 +55,7 @@ def test_spans_and_heartbeat_arrive(hub):
 
 
 def test_large_batches_are_gzipped_and_split_by_count(hub):
-    configure(hub, flush_interval=10)
+    configure(hub, flush_interval=10, compression="gzip")
     for i in range(350):
         work(i)
     assert runtime_hub.flush(5)

@@ -115,3 +115,13 @@ def test_retry_after_forms():
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
     future = email.utils.formatdate(time.time() + 30, usegmt=True)
     assert 25 < parse_retry_after(future) <= 30
+
+
+def test_auto_compression_skips_loopback():
+    assert Sender("http://127.0.0.1:1", None, 1, "auto")._gzip is False
+    assert Sender("http://localhost:1", None, 1, "auto")._gzip is False
+    assert Sender("http://[::1]:1", None, 1, "auto")._gzip is False
+    assert Sender("http://hub.internal:8765", None, 1, "auto")._gzip is True
+    assert Sender("http://10.0.0.5:8765", None, 1, "auto")._gzip is True
+    assert Sender("http://127.0.0.1:1", None, 1, "gzip")._gzip is True
+    assert Sender("http://hub.internal:1", None, 1, "none")._gzip is False

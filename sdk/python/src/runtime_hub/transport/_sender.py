@@ -13,6 +13,7 @@ from __future__ import annotations
 import email.utils
 import encodings.idna  # noqa: F401 - imported now: a lazy import in a thread after fork can fail
 import gzip
+import ipaddress
 import json
 import socket
 import ssl
@@ -65,6 +66,15 @@ def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Opti
     return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class ProtocolError(Exception):
     """The server's answer was not the HTTP/1.1 we expect."""
 
@@ -77,7 +87,8 @@ class Sender:
         self._port = parts.port or (443 if self._https else 80)
         self._prefix = parts.path.rstrip("/")
         self._timeout = timeout
-        self._gzip = compression == "gzip"
+        # On loopback, compressing costs CPU on both ends and saves nothing: "auto" skips it there.
+        self._gzip = compression == "gzip" or (compression == "auto" and not _is_loopback(self._host))
         host_header = self._host if parts.port is None else f"{self._host}:{self._port}"
         if ":" in self._host:  # IPv6 literal
             host_header = f"[{self._host}]" + ("" if parts.port is None else f":{self._port}")
