@@ -77,6 +77,15 @@ describe('SDK against a real hub process', () => {
     expect(spans.find((s) => s.name === 'add')).toMatchObject({ parentSpanId: root.spanId, input: [1, 2], output: 3 });
   });
 
+  it('ESM and CommonJS builds loaded together share one configuration and one context', async () => {
+    const hub = await start(await freePort());
+    const app = runApp('dual.mjs', { RUNTIME_HUB_URL: hub.url, SERVICE: 'dual' });
+    expect(await app.exited).toEqual({ code: 0, signal: null });
+    const spans = await spansOf(hub.url, 'dual');
+    const outer = spans.find((s) => s.name === 'outer-esm')!;
+    expect(spans.find((s) => s.name === 'inner')).toMatchObject({ parentSpanId: outer.spanId, traceId: outer.traceId, output: 'from cjs' });
+  });
+
   it('hub down, then up: the app buffers and delivers everything once the hub starts', async () => {
     const port = await freePort();
     const app = runApp('app.mjs', {
