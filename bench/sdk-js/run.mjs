@@ -17,6 +17,7 @@
 // Both SDKs send to a real hub started by this script: ours to /api/v1/spans, OpenTelemetry with
 // BatchSpanProcessor + the OTLP/HTTP JSON exporter to the hub's /v1/traces.
 import { spawnSync } from 'node:child_process';
+import { setImmediate } from 'node:timers';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
