@@ -22,4 +22,4 @@ export type { EngineOptions, RerunOptions, StartRunRequest } from './run/engine.
 export { Redactor } from './run/redact.js';
 export { MemoryRunStore } from './store/memory-store.js';
 export { MemoryWorkflowSource } from './store/memory-workflows.js';
-export { decodeRunCursor, encodeRunCursor, stepKey } from './store/keys.js';
+export { compareSteps, decodeRunCursor, encodeRunCursor, stepKey } from './store/keys.js';

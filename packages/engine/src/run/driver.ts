@@ -63,7 +63,7 @@ export class RunDriver {
   private queue: Promise<void> = Promise.resolve();
   private runTimer?: Timer;
   private redactor: Redactor;
-  private finishedResolvers: ((run: RunRecord) => void)[] = [];
+  private finishedResolvers: { resolve: (run: RunRecord) => void; reject: (error: unknown) => void }[] = [];
   private lastStatus: RunRecord['status'];
   finished = false;
   stopped = false;
@@ -84,7 +84,7 @@ export class RunDriver {
   /** Resolves with the finished run. */
   finishedRun(): Promise<RunRecord> {
     if (this.finished) return Promise.resolve(structuredClone(this.run));
-    return new Promise((resolve) => this.finishedResolvers.push(resolve));
+    return new Promise((resolve, reject) => this.finishedResolvers.push({ resolve, reject }));
   }
 
   /** Serializes every change to this run. */
@@ -106,8 +106,10 @@ export class RunDriver {
   }
 
   /** Stops without recording anything: the process is going away; the run resumes on restart. */
-  stop(): void {
+  stop(reason: unknown = new Error('the run was stopped')): void {
     this.stopped = true;
+    for (const waiter of this.finishedResolvers) waiter.reject(reason);
+    this.finishedResolvers = [];
     this.runTimer?.cancel();
     for (const attempt of this.attempts.values()) {
       attempt.timer?.cancel();
@@ -540,7 +542,7 @@ export class RunDriver {
     this.finished = true;
     await this.flush();
     const copy = structuredClone(run);
-    for (const resolve of this.finishedResolvers) resolve(copy);
+    for (const waiter of this.finishedResolvers) waiter.resolve(copy);
     this.finishedResolvers = [];
     this.host.onFinished(this);
   }

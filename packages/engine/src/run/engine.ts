@@ -77,6 +77,11 @@ export interface RerunOptions {
   version?: 'same' | 'current';
 }
 
+interface Waiter<T> {
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
 interface Compiled {
   definition: WorkflowDefinition;
   graph: CompiledGraph;
@@ -95,8 +100,8 @@ interface Compiled {
 export class Engine {
   readonly registry: NodeRegistry;
   private readonly drivers = new Map<string, RunDriver>();
-  private readonly runWaiters = new Map<string, ((run: RunRecord) => void)[]>();
-  private readonly responseWaiters = new Map<string, ((answer: { response?: RunResponse; run?: RunRecord }) => void)[]>();
+  private readonly runWaiters = new Map<string, Waiter<RunRecord>[]>();
+  private readonly responseWaiters = new Map<string, Waiter<{ response?: RunResponse; run?: RunRecord }>[]>();
   private readonly active = new Map<string, number>();
   private readonly queued = new Map<string, string[]>();
   private readonly compiled = new Map<string, Compiled>();
@@ -163,8 +168,12 @@ export class Engine {
         void timer;
       });
     }
-    for (const driver of this.drivers.values()) driver.stop();
+    const stopping = new EngineError('ENGINE_STOPPED', 'the workflow engine stopped; the run resumes when it starts again');
+    for (const driver of this.drivers.values()) driver.stop(stopping);
     this.drivers.clear();
+    for (const waiters of [...this.runWaiters.values(), ...this.responseWaiters.values()]) for (const waiter of waiters) waiter.reject(stopping);
+    this.runWaiters.clear();
+    this.responseWaiters.clear();
   }
 
   private queueOf(key: string): string[] {
@@ -303,13 +312,13 @@ export class Engine {
   private resolveRun(runId: string, run: RunRecord): void {
     const waiters = this.runWaiters.get(runId);
     this.runWaiters.delete(runId);
-    for (const resolve of waiters ?? []) resolve(run);
+    for (const waiter of waiters ?? []) waiter.resolve(run);
   }
 
   private notifyResponse(runId: string, answer: { response?: RunResponse; run?: RunRecord }): void {
     const waiters = this.responseWaiters.get(runId);
     this.responseWaiters.delete(runId);
-    for (const resolve of waiters ?? []) resolve(answer);
+    for (const waiter of waiters ?? []) waiter.resolve(answer);
   }
 
   /** Resolves with the run once it has finished (succeeded, failed or cancelled). */
@@ -321,9 +330,9 @@ export class Engine {
     if (FINISHED_RUN_STATUSES.includes(run.status)) return run;
     const again = this.drivers.get(runId);
     if (again) return again.finishedRun();
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const list = this.runWaiters.get(runId) ?? [];
-      list.push(resolve);
+      list.push({ resolve, reject });
       this.runWaiters.set(runId, list);
     });
   }
@@ -340,9 +349,9 @@ export class Engine {
       if (!run) throw new EngineError('RUN_NOT_FOUND', `no run "${runId}"`);
       if (FINISHED_RUN_STATUSES.includes(run.status)) return { run };
     }
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const list = this.responseWaiters.get(runId) ?? [];
-      list.push(resolve);
+      list.push({ resolve, reject });
       this.responseWaiters.set(runId, list);
     });
   }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLlmTestServer } from '@runtime-hub/engine/testing';
 import { startTestHub, type TestHub } from '../testing/test-hub.js';
 import { GREET, apiClient, eventually } from './testing.js';
 
@@ -269,5 +270,33 @@ describe('workflow API', () => {
     expect(answer.body.error).toMatchObject({ code: 'RUN_FAILED', details: { cause: 'EXPRESSION_ERROR', nodeId: 'boom' } });
     const run = await waitRun(answer.headers.get('x-runtime-hub-run-id') as string);
     expect(run.run.error.message).toMatch(/^node "boom", field "value": /);
+  });
+
+  it('calls an LLM through the official client against a local OpenAI-compatible server, tokens and cost on the span', async () => {
+    const llm = await startLlmTestServer();
+    try {
+      await api('PUT', '/api/v1/projects/demo/secrets/OPENAI_API_KEY', { value: 'sk-local-test-000111' });
+      const ask = {
+        id: 'ask',
+        name: 'Ask',
+        nodes: [
+          { id: 'start', type: 'trigger' },
+          { id: 'llm', type: 'llm', name: 'chat gpt-4o-mini', config: { baseUrl: llm.openaiBaseUrl, apiKey: '{{ secrets.OPENAI_API_KEY }}', model: 'gpt-4o-mini', prompt: 'Say {{ trigger.body.word }}' } },
+        ],
+        edges: [{ source: 'start', target: 'llm' }],
+      };
+      await api('POST', '/api/v1/projects/demo/workflows', ask);
+      const run = await api('POST', '/api/v1/projects/demo/workflows/ask/runs?wait=true', { word: 'hi' });
+      expect(run.body.output).toMatchObject({ text: 'echo: Say hi', model: 'gpt-4o-mini', usage: { outputTokens: 3 } });
+      const traceId = (await api('GET', `/api/v1/runs/${run.body.runId}`)).body.run.traceId;
+      const span = await eventually(async () => {
+        const { body } = await api('GET', `/api/v1/traces/${traceId}`);
+        return body.spans?.find((s: { name: string; endTime: number | null }) => s.name === 'chat gpt-4o-mini' && s.endTime !== null);
+      });
+      expect(span.attributes).toMatchObject({ 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.output_tokens': 3 });
+      expect(span.usage).toMatchObject({ model: 'gpt-4o-mini', outputTokens: 3, costUsd: expect.any(Number) });
+    } finally {
+      await llm.close();
+    }
   });
 });

@@ -29,12 +29,12 @@ describe('llm node', () => {
     const t = await testEngine([workflow({ baseUrl: llm.openaiBaseUrl, system: 'Be brief.', temperature: 0.2 })], { llm: officialLlmClients(), secrets });
     const run = await t.engine.startRun({ project: 'demo', workflow: 'ask', trigger: { type: 'manual', body: { text: 'the hub' } } });
     const done = await t.engine.waitForRun(run.id);
-    expect(done.output).toMatchObject({ text: 'echo: Summarize: the hub', model: 'test-model-served', finishReason: 'stop' });
+    expect(done.output).toMatchObject({ text: 'echo: Summarize: the hub', model: 'test-model', finishReason: 'stop' });
     const request = llm.requests.at(-1)!;
     expect(request.headers.authorization).toBe('Bearer sk-test-key-123456');
     expect(request.body).toMatchObject({ model: 'test-model', temperature: 0.2, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Summarize: the hub' }] });
     const span = t.spans.find((s) => s.name === 'Ask the model' && s.endTime !== undefined)!;
-    expect(span.attributes).toMatchObject({ 'gen_ai.system': 'openai', 'gen_ai.request.model': 'test-model', 'gen_ai.response.model': 'test-model-served' });
+    expect(span.attributes).toMatchObject({ 'gen_ai.system': 'openai', 'gen_ai.request.model': 'test-model', 'gen_ai.response.model': 'test-model' });
     expect(span.attributes?.['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
     expect(span.attributes?.['gen_ai.usage.output_tokens']).toBe(4);
     expect(JSON.stringify(t.spans)).not.toContain('sk-test-key-123456');
