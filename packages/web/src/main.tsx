@@ -1,15 +1,18 @@
-import { StrictMode } from 'react';
+import './live/boot';
+import { startTransition, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
-import { hubLive } from './live/hub-live';
 import './index.css';
 
-hubLive.start();
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+const root = createRoot(document.getElementById('root')!);
+// A transition renders in slices, so the live connection's handshake and history are handled
+// between them instead of waiting for the whole first render.
+startTransition(() =>
+  root.render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  ),
 );
 
 if ('serviceWorker' in navigator && import.meta.env.PROD) {

@@ -6,6 +6,7 @@ import type {
   SessionsPage,
   Span,
   SpansPage,
+  TraceOutline,
   TracesPage,
 } from './types';
 
@@ -60,6 +61,8 @@ export const api = {
   traces: (params: QueryParams, signal?: AbortSignal) => get<TracesPage>('/api/v1/traces', params, signal),
   trace: (traceId: string, signal?: AbortSignal) =>
     get<{ traceId: string; spans: Span[] }>(`/api/v1/traces/${encodeURIComponent(traceId)}`, undefined, signal),
+  traceOutline: (traceId: string, signal?: AbortSignal) =>
+    get<TraceOutline>(`/api/v1/traces/${encodeURIComponent(traceId)}/outline`, undefined, signal),
   spans: (params: QueryParams, signal?: AbortSignal) => get<SpansPage>('/api/v1/spans', params, signal),
   span: (spanId: string, signal?: AbortSignal) =>
     get<{ span: Span }>(`/api/v1/spans/${encodeURIComponent(spanId)}`, undefined, signal),

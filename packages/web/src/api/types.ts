@@ -6,6 +6,17 @@ import type { ServiceInfo, Span, SpanKind, SpanStatus } from '@runtime-hub/proto
 
 export type { InstanceInfo, ServiceInfo, Span, SpanError, SpanEvent, SpanKind, SpanStatus, StackFrame } from '@runtime-hub/protocol';
 
+/** A span as a trace outline gives it: no payloads (input, output, error, attributes) until fetched. */
+export type TraceSpan = Span & { partial?: true };
+
+/** `GET /api/v1/traces/:traceId/outline`; spans are [spanId, parentSpanId, service#, name#, kind, start, end, status, seq]. */
+export interface TraceOutline {
+  traceId: string;
+  services: string[];
+  names: string[];
+  spans: [string, string | null, number, number, SpanKind, number, number | null, SpanStatus, number][];
+}
+
 export interface UsageTotals {
   inputTokens: number;
   outputTokens: number;

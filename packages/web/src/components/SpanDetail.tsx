@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { Link } from 'wouter';
-import type { Span } from '../api/types';
+import type { Span, TraceSpan } from '../api/types';
 import { useNow } from '../hooks/use-now';
 import { formatDateTime, formatDuration, formatUsd } from '../lib/format';
 import { CopyButton } from './CopyButton';
@@ -123,7 +123,11 @@ export function SpanDetail({ span, parent, childSpans, childrenTruncated, onSele
 
         {span.input !== undefined ? <JsonViewer name="input" value={span.input} testId="detail-input" /> : null}
         {span.output !== undefined ? <JsonViewer name="output" value={span.output} testId="detail-output" /> : null}
-        {span.input === undefined && span.output === undefined ? <p className="text-xs text-zinc-500">No inputs or outputs were recorded.</p> : null}
+        {(span as TraceSpan).partial ? (
+          <p className="text-xs text-zinc-500">Loading inputs and outputs…</p>
+        ) : span.input === undefined && span.output === undefined ? (
+          <p className="text-xs text-zinc-500">No inputs or outputs were recorded.</p>
+        ) : null}
 
         {span.attributes && Object.keys(span.attributes).length > 0 ? (
           <Section title="Attributes">

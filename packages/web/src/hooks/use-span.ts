@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
-import type { Span } from '../api/types';
+import type { Span, TraceSpan } from '../api/types';
+import { newerSpan } from '../lib/newer-span';
 import { useFeed } from '../state/feed-store';
 
 export interface SpanState {
@@ -8,13 +9,13 @@ export interface SpanState {
   error: string | undefined;
 }
 
-const newer = (a: Span | undefined, b: Span | undefined) => (!a ? b : !b ? a : b.seq > a.seq ? b : a);
+const newer = (a: TraceSpan | undefined, b: TraceSpan | undefined) => newerSpan(a, b);
 
 /**
  * A span by id: from the live feed when it is there (updates in place as it ends), else from the
  * API; a running span that the feed does not carry is polled until it ends.
  */
-export function useSpan(spanId: string | null, known?: Span): SpanState {
+export function useSpan(spanId: string | null, known?: TraceSpan): SpanState {
   const live = useFeed((s) => (spanId ? s.model.byId.get(spanId) : undefined));
   const [fetched, setFetched] = useState<Span | undefined>();
   const [error, setError] = useState<string | undefined>();

@@ -1,13 +1,13 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
-import type { Span } from '../api/types';
+import type { Span, TraceOutline, TraceSpan } from '../api/types';
 import { LiveClient } from '../live/live-client';
 
 /** Live changes to an open trace are folded in at most this often (a rebuild is O(n)). */
 const LIVE_MERGE_MS = 400;
 
 export interface TraceState {
-  spans: Span[] | undefined;
+  spans: TraceSpan[] | undefined;
   error: string | undefined;
   /** Milliseconds from the request to the parsed response. */
   loadMs: number | undefined;
@@ -26,12 +26,13 @@ export function useTrace(traceId: string): TraceState {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const started = performance.now();
     setState({ spans: undefined, error: undefined, loadMs: undefined });
-    api.trace(traceId, abort.signal).then(
-      ({ spans }) => {
+    api.traceOutline(traceId, abort.signal).then(
+      (outline) => {
+        const spans = spansOf(outline);
         if (abort.signal.aborted) return;
         const loadMs = performance.now() - started;
         setState({ spans, error: undefined, loadMs });
-        const byId = new Map(spans.map((s) => [s.spanId, s]));
+        const byId = new Map<string, TraceSpan>(spans.map((s) => [s.spanId, s]));
         let after = 0;
         for (const span of spans) if (span.seq > after) after = span.seq;
         let dirty = false;
@@ -40,7 +41,7 @@ export function useTrace(traceId: string): TraceState {
           spans: (batch) => {
             for (const span of batch) {
               const known = byId.get(span.spanId);
-              if (!known || known.seq < span.seq) {
+              if (!known || known.seq < span.seq || (known.seq === span.seq && known.partial)) {
                 byId.set(span.spanId, span);
                 dirty = true;
               }
@@ -71,4 +72,24 @@ export function useTrace(traceId: string): TraceState {
   }, [traceId]);
 
   return state;
+}
+
+/** Spans from an outline: everything but payloads, marked partial until fetched in full. */
+export function spansOf(outline: TraceOutline): TraceSpan[] {
+  const { traceId, services, names } = outline;
+  return outline.spans.map(([spanId, parentSpanId, service, name, kind, startTime, endTime, status, seq]) => ({
+    traceId,
+    spanId,
+    parentSpanId,
+    service: services[service]!,
+    name: names[name]!,
+    kind,
+    startTime,
+    endTime,
+    durationMs: endTime === null ? null : endTime - startTime,
+    status,
+    sessionId: null,
+    seq,
+    partial: true,
+  }));
 }

@@ -22,16 +22,21 @@ export class HubLive {
   private readonly batcher = new FrameBatcher<FeedBatch>((batches) => useFeed.getState().receive(batches));
   private readonly timers: ReturnType<typeof setInterval>[] = [];
   private filters: Filters | undefined;
+  /** Spans received on the live channel since start (diagnostics and the benchmark read it). */
+  received = 0;
   private backfillAbort: AbortController | undefined;
 
   start(): this {
+    performance.mark('rh:start');
     this.client.listen({
       spans: (spans, reset) => {
+        this.received += spans.length;
         this.rate.add(spans.length);
         if (reset) this.batcher.clear();
         this.batcher.push([{ spans, reset }]);
       },
       caughtUp: () => {
+        if (performance.getEntriesByName('rh:caught-up').length === 0) performance.mark('rh:caught-up');
         this.batcher.flushNow();
         useFeed.getState().markReady();
       },
@@ -39,6 +44,7 @@ export class HubLive {
       connection: (connection) => {
         useHub.setState({ connection });
         if (connection.status === 'connected') {
+          if (performance.getEntriesByName('rh:connected').length === 0) performance.mark('rh:connected');
           void this.refreshHealth();
           void this.refreshServices();
         }

@@ -22,7 +22,7 @@ export const FeedRow = memo(function FeedRow({ span, selected, top, height, onSe
       data-span-id={span.spanId}
       data-status={status}
       onClick={() => onSelect(span.spanId)}
-      style={{ transform: `translateY(${top}px)`, height }}
+      style={{ transform: `translateY(${top}px)`, height, contain: 'strict' }}
       className={`absolute left-0 right-0 flex cursor-pointer items-center gap-3 border-b border-zinc-100 px-3 text-xs dark:border-zinc-900 ${
         selected ? 'bg-indigo-50 dark:bg-indigo-950/50' : status === 'error' ? 'bg-red-50/50 hover:bg-red-50 dark:bg-red-950/20 dark:hover:bg-red-950/40' : 'hover:bg-zinc-50 dark:hover:bg-zinc-900'
       }`}

@@ -21,6 +21,8 @@ export function LiveFeed({ selected, onSelect }: { selected: string | null; onSe
   const [, navigate] = useLocation();
   const scroller = useRef<HTMLDivElement>(null);
   const previousHead = useRef<string | undefined>(undefined);
+  // Kept from scroll events: reading scrollTop after a commit would force a layout every frame.
+  const scrollTop = useRef(0);
 
   const virtualizer = useVirtualizer({
     count: model.order.length,
@@ -31,14 +33,25 @@ export function LiveFeed({ selected, onSelect }: { selected: string | null; onSe
 
   useEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
 
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const onScroll = () => (scrollTop.current = el.scrollTop);
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => el.removeEventListener('scroll', onScroll);
+  }, []);
+
   // Keep the rows being read in place when new ones are prepended above them.
   useLayoutEffect(() => {
     const el = scroller.current;
     const head = previousHead.current;
     previousHead.current = model.order[0];
-    if (!el || !head || el.scrollTop === 0 || model.order[0] === head) return;
+    if (!el || !head || scrollTop.current === 0 || model.order[0] === head) return;
     const shift = model.order.indexOf(head);
-    if (shift > 0) el.scrollTop += shift * rowHeight;
+    if (shift > 0) {
+      scrollTop.current += shift * rowHeight;
+      el.scrollTop = scrollTop.current;
+    }
   }, [model, rowHeight]);
 
   useEffect(() => {
@@ -105,7 +118,9 @@ export function LiveFeed({ selected, onSelect }: { selected: string | null; onSe
             const id = model.order[item.index]!;
             const span = model.byId.get(id);
             if (!span) return null;
-            return <FeedRow key={id} span={span} selected={id === selected} top={item.start} height={rowHeight} onSelect={onSelect} />;
+            // Keyed by position: at thousands of spans per second every visible row shows a new
+            // span each frame, and updating a row's text is far cheaper than replacing the row.
+            return <FeedRow key={item.index} span={span} selected={id === selected} top={item.start} height={rowHeight} onSelect={onSelect} />;
           })}
         </div>
       </div>

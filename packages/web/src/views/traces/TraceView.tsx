@@ -1,8 +1,10 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'wouter';
 import { isTyping } from '../../app/shortcuts';
+import type { Span, TraceSpan } from '../../api/types';
 import { CopyButton } from '../../components/CopyButton';
 import { displayStatusOf, StatusPill } from '../../components/StatusBadge';
+import { useSpan } from '../../hooks/use-span';
 import { useTrace } from '../../hooks/use-trace';
 import { buildFlowGraph } from '../../lib/flow-graph';
 import { formatDateTime, formatDuration } from '../../lib/format';
@@ -127,13 +129,13 @@ export default function TraceView({ traceId }: { traceId: string }) {
         {selectedSpan ? (
           <aside className="w-[40%] min-w-96 max-w-2xl shrink-0 border-l border-zinc-200 dark:border-zinc-800">
             <Suspense fallback={null}>
-              <SpanDetail
-                span={selectedSpan}
+              <SelectedSpan
+                key={selectedSpan.spanId}
+                outline={selectedSpan}
                 parent={parentIndex === -1 ? null : tree.spans[parentIndex]}
                 childSpans={childrenOf(tree, selectedIndex!)}
                 onSelect={select}
                 onClose={() => setSelected(null)}
-                showTraceLink={false}
               />
             </Suspense>
           </aside>
@@ -144,5 +146,20 @@ export default function TraceView({ traceId }: { traceId: string }) {
         ) : null}
       </div>
     </div>
+  );
+}
+
+/** The detail of a span of the trace: shown from the outline at once, completed by its payloads. */
+function SelectedSpan(props: { outline: TraceSpan; parent: Span | null | undefined; childSpans: Span[]; onSelect(id: string): void; onClose(): void }) {
+  const { span } = useSpan(props.outline.spanId, props.outline);
+  return (
+    <SpanDetail
+      span={span ?? props.outline}
+      parent={props.parent}
+      childSpans={props.childSpans}
+      onSelect={props.onSelect}
+      onClose={props.onClose}
+      showTraceLink={false}
+    />
   );
 }

@@ -63,7 +63,8 @@ export function Waterfall({ tree, rows, collapsed, selected, scrollTo, onSelect,
             const span = tree.spans[index]!;
             return (
               <WaterfallRow
-                key={span.spanId}
+                // By position: scrolling reuses rows instead of replacing them.
+                key={item.index}
                 span={span}
                 depth={rows.depth[item.index]!}
                 childCount={tree.childCount[index]!}
@@ -110,7 +111,7 @@ const WaterfallRow = memo(function WaterfallRow({ span, depth, childCount, colla
       data-span-id={span.spanId}
       data-depth={depth}
       onClick={() => onSelect(span.spanId)}
-      style={{ transform: `translateY(${top}px)`, height }}
+      style={{ transform: `translateY(${top}px)`, height, contain: 'strict' }}
       className={`absolute left-0 right-0 flex cursor-pointer items-center text-xs ${selected ? 'bg-indigo-50 dark:bg-indigo-950/50' : 'hover:bg-zinc-50 dark:hover:bg-zinc-900'}`}
     >
       <div className="flex w-[38%] shrink-0 items-center gap-1 overflow-hidden pr-2" style={{ paddingLeft: 8 + Math.min(depth, MAX_INDENT_DEPTH) * INDENT }}>
