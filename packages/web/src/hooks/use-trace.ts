@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
-import type { Span, TraceOutline, TraceSpan } from '../api/types';
+import type { TraceOutline, TraceSpan } from '../api/types';
 import { LiveClient } from '../live/live-client';
 
 /** Live changes to an open trace are folded in at most this often (a rebuild is O(n)). */
