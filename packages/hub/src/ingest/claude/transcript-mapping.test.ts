@@ -132,6 +132,19 @@ describe('Claude Code transcript mapping', () => {
     expect(JSON.stringify(state).length).toBeLessThan(20_000);
   });
 
+  it('keeps every block of a message even when each line carries a stop_reason', () => {
+    const lines2 = [
+      main[1]!,
+      assistant('c1', 'u1', 2, 'msg_multi', { type: 'text', text: 'Looking.' }, 'tool_use', 5),
+      assistant('c2', 'c1', 2, 'msg_multi', { type: 'tool_use', id: 'toolu_m1', name: 'Glob', input: { pattern: '*.ts' } }, 'tool_use', 9),
+    ];
+    const s = fold(mapTranscriptLines(newTranscriptState(), lines(lines2)).records);
+    expect(s.get(claudeIds.llm(SID, 'msg_multi'))!.output).toEqual([
+      { type: 'text', text: 'Looking.' },
+      { type: 'tool_use', id: 'toolu_m1', name: 'Glob', input: { pattern: '*.ts' } },
+    ]);
+  });
+
   it('marks failed tool calls and API errors', () => {
     const failed = [
       main[1]!,

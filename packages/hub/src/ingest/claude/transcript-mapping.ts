@@ -70,6 +70,8 @@ interface Message {
   error?: string;
   line: number;
   dirty: boolean;
+  /** The scope (main conversation or subagent) it answers in. */
+  scope: string;
 }
 
 interface OpenTool {
@@ -106,7 +108,9 @@ export function newTranscriptState(): TranscriptState {
 const TRANSCRIPT_TYPES = new Set(['user', 'assistant', 'system', 'summary', 'file-history-snapshot', 'queue-operation', 'progress', 'pr-link', 'attachment', 'custom-title', 'tag']);
 const MAX_MESSAGES = 8;
 const MAX_TOOLS = 500;
-const MAX_SIDECHAIN_UUIDS = 5000;
+const MAX_SIDECHAIN_UUIDS = 2000;
+/** Task prompts are kept (to match inline sidechains of older files) up to this length. */
+const PROMPT_KEY = 2048;
 const MAX_BLOCKS = 64;
 
 /** Whether a JSON line looks like a Claude Code transcript line. */
@@ -181,6 +185,9 @@ function mapLine(state: TranscriptState, v: Record<string, unknown>, line: numbe
   }
 
   if (type === 'user') {
+    // A new message from the user side: the responses before it in this scope are complete.
+    for (const msg of state.messages) if (msg.scope === scopeKey) flushMessage(base, msg, out);
+    state.messages = state.messages.filter((m) => m.scope !== scopeKey);
     const blocks = blocksOf(message.content);
     const results = blocks.filter((b) => b.type === 'tool_result');
     if (results.length > 0) {
@@ -217,7 +224,7 @@ function mapLine(state: TranscriptState, v: Record<string, unknown>, line: numbe
   if (id === '') return 'assistant line without message.id, requestId or uuid';
   let msg = state.messages.find((m) => m.id === id);
   if (!msg) {
-    msg = { id, spanId: claudeIds.llm(sid, id), parentSpanId: scope.spanId ?? claudeIds.session(sid), start: Math.min(scope.prev ?? time, time), end: time, blocks: [], keys: [], input: scope.input, line, dirty: true };
+    msg = { id, spanId: claudeIds.llm(sid, id), parentSpanId: scope.spanId ?? claudeIds.session(sid), start: Math.min(scope.prev ?? time, time), end: time, blocks: [], keys: [], input: scope.input, line, dirty: true, scope: scopeKey };
     state.messages.push(msg);
     if (state.messages.length > MAX_MESSAGES) state.messages.shift();
   }
@@ -266,7 +273,8 @@ function scopeOf(state: TranscriptState, v: Record<string, unknown>): string {
 function startAgentScope(state: TranscriptState, scope: Scope, spanId: string, sid: string, time: number, prompt: string): void {
   if (scope.spanId) return;
   // A sidechain of an older file: its Task call is the open one with the same prompt.
-  const task = Object.values(state.tools).find((t) => SUBAGENT_TOOLS.has(t.name) && !t.agentSpanId && t.prompt === prompt);
+  const key = prompt.slice(0, PROMPT_KEY);
+  const task = Object.values(state.tools).find((t) => SUBAGENT_TOOLS.has(t.name) && !t.agentSpanId && t.prompt === key);
   if (task) task.agentSpanId = spanId;
   const main = state.scopes.main;
   Object.assign(scope, {
@@ -290,7 +298,7 @@ function startTool(state: TranscriptState, sid: string, parentSpanId: string, bl
     spanId: claudeIds.tool(sid, id),
     name,
     start: time,
-    ...(typeof input.prompt === 'string' ? { prompt: input.prompt } : {}),
+    ...(typeof input.prompt === 'string' ? { prompt: input.prompt.slice(0, PROMPT_KEY) } : {}),
     ...(typeof input.subagent_type === 'string' ? { agentType: input.subagent_type } : {}),
   };
   const ids = Object.keys(state.tools);
@@ -384,28 +392,30 @@ function flush(state: TranscriptState, out: MappedRecord[]): void {
     }
     if (scope.dirty) flushScope(base, scope, out);
   }
-  for (const msg of state.messages) {
-    if (!msg.dirty) continue;
-    const status: SpanStatus = msg.error ? 'error' : 'ok';
-    out.push({
-      line: msg.line,
-      record: {
-        ...base,
-        spanId: msg.spanId,
-        parentSpanId: msg.parentSpanId,
-        name: `chat ${msg.model ?? 'claude'}`,
-        kind: 'llm',
-        startTime: msg.start,
-        endTime: msg.end,
-        status,
-        ...(msg.input !== undefined ? { input: msg.input } : {}),
-        output: msg.blocks,
-        ...(msg.error ? { error: { type: 'ApiError', message: limitString(msg.error, 4096) } } : {}),
-        attributes: llmAttributes(msg.model, msg.id, msg.usage, msg.stop),
-      },
-    });
-    msg.dirty = false;
-  }
+  for (const msg of state.messages) flushMessage(base, msg, out);
+}
+
+function flushMessage(base: { traceId: string; service: string; sessionId: string }, msg: Message, out: MappedRecord[]): void {
+  if (!msg.dirty) return;
+  const status: SpanStatus = msg.error ? 'error' : 'ok';
+  out.push({
+    line: msg.line,
+    record: {
+      ...base,
+      spanId: msg.spanId,
+      parentSpanId: msg.parentSpanId,
+      name: `chat ${msg.model ?? 'claude'}`,
+      kind: 'llm',
+      startTime: msg.start,
+      endTime: msg.end,
+      status,
+      ...(msg.input !== undefined ? { input: msg.input } : {}),
+      output: msg.blocks,
+      ...(msg.error ? { error: { type: 'ApiError', message: limitString(msg.error, 4096) } } : {}),
+      attributes: llmAttributes(msg.model, msg.id, msg.usage, msg.stop),
+    },
+  });
+  msg.dirty = false;
 }
 
 function flushScope(base: { traceId: string; service: string; sessionId: string }, scope: Scope, out: MappedRecord[]): void {

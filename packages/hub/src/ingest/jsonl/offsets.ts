@@ -42,7 +42,7 @@ export class OffsetStore {
 
   constructor(
     readonly file: string,
-    private readonly delayMs = 250,
+    private readonly delayMs = 1000,
   ) {
     try {
       const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<OffsetsFile>;
