@@ -83,7 +83,7 @@ export class RunDriver {
 
   /** Resolves with the finished run. */
   finishedRun(): Promise<RunRecord> {
-    if (this.finished) return Promise.resolve(structuredClone(this.run));
+    if (this.finished) return Promise.resolve({ ...this.run });
     return new Promise((resolve, reject) => this.finishedResolvers.push({ resolve, reject }));
   }
 
@@ -541,7 +541,7 @@ export class RunDriver {
     this.wave.span(runSpan(run, this.definition.name, true));
     this.finished = true;
     await this.flush();
-    const copy = structuredClone(run);
+    const copy = { ...run };
     for (const waiter of this.finishedResolvers) waiter.resolve(copy);
     this.finishedResolvers = [];
     this.host.onFinished(this);

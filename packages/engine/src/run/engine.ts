@@ -271,7 +271,7 @@ export class Engine {
     }
     const driver = this.track(run, target, project);
     await driver.begin(seeded);
-    return structuredClone(driver.run);
+    return { ...driver.run };
   }
 
   private async fillSlots(key: string): Promise<void> {
@@ -302,8 +302,9 @@ export class Engine {
     this.drivers.delete(run.id);
     const key = `${run.project}/${run.workflow}`;
     this.active.set(key, Math.max(0, (this.active.get(key) ?? 1) - 1));
-    this.resolveRun(run.id, structuredClone(run));
-    this.notifyResponse(run.id, { run: structuredClone(run) });
+    const snapshot = { ...run };
+    this.resolveRun(run.id, snapshot);
+    this.notifyResponse(run.id, { run: snapshot });
     if (this.queued.get(key)?.length) {
       this.fillSlots(key).catch((error: unknown) => this.options.log?.error('could not start a queued run', { key, error: (error as Error).message }));
     }

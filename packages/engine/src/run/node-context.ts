@@ -2,6 +2,9 @@ import type { Attributes, NodeDefinition, ProjectDefinition, RunRecord, StepReco
 import type { CallRequest, CallResult, NodeRunContext, NodeServices } from '../nodes/types.js';
 import type { Clock } from '../ports.js';
 
+/** The signal of inline nodes: they finish before anything could abort them. */
+const NEVER_ABORTED = new AbortController().signal;
+
 /** What a node sees when it runs: its resolved config, its input and the services it may use. */
 export function nodeContext(options: {
   node: NodeDefinition;
@@ -28,7 +31,7 @@ export function nodeContext(options: {
     run: { id: run.id, project: run.project, workflow: run.workflow, depth: run.depth },
     project: options.project,
     attempt: options.step.attempt,
-    signal: options.signal ?? new AbortController().signal,
+    signal: options.signal ?? NEVER_ABORTED,
     now: () => options.clock.now(),
     services: { ...options.services, callWorkflow: options.callWorkflow },
     globals: options.globals,

@@ -100,6 +100,6 @@ export class WorkflowService {
   }
 
   endpoint(project: string, method: string, path: string): EndpointMatch | undefined {
-    return matchEndpoint(this.catalog.listWorkflows(project), method, path);
+    return matchEndpoint(this.catalog.publicWorkflows(project), method, path);
   }
 }

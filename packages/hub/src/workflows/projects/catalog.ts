@@ -21,6 +21,7 @@ export class ProjectCatalog implements WorkflowSource {
   private readonly projects = new Map<string, ProjectDefinition>();
   private readonly workflows = new Map<string, Map<string, WorkflowDefinition>>();
   private readonly invalid = new Map<string, InvalidWorkflow[]>();
+  private readonly publicCache = new Map<string, WorkflowDefinition[]>();
 
   constructor(
     private readonly files: ProjectFiles,
@@ -85,16 +86,28 @@ export class ProjectCatalog implements WorkflowSource {
   }
 
   putProject(project: ProjectDefinition): void {
+    this.publicCache.delete(project.id);
     this.files.writeProject(project);
     this.projects.set(project.id, project);
     if (!this.workflows.has(project.id)) this.workflows.set(project.id, new Map());
   }
 
   deleteProject(project: string): void {
+    this.publicCache.delete(project);
     this.files.deleteProject(project);
     this.projects.delete(project);
     this.workflows.delete(project);
     this.invalid.delete(project);
+  }
+
+  /** The public workflows of a project (cached until the project's workflows change). */
+  publicWorkflows(project: string): WorkflowDefinition[] {
+    let list = this.publicCache.get(project);
+    if (!list) {
+      list = this.listWorkflows(project).filter((w) => w.visibility === 'public' && w.endpoint);
+      this.publicCache.set(project, list);
+    }
+    return list;
   }
 
   listWorkflows(project: string): WorkflowDefinition[] {
@@ -161,6 +174,7 @@ export class ProjectCatalog implements WorkflowSource {
     let map = this.workflows.get(project);
     if (!map) this.workflows.set(project, (map = new Map()));
     map.set(workflow.id, workflow);
+    this.publicCache.delete(project);
     this.invalid.set(project, this.listInvalid(project).filter((w) => w.id !== workflow.id));
     return { workflow, warnings: result.warnings, created: !current };
   }
@@ -169,6 +183,7 @@ export class ProjectCatalog implements WorkflowSource {
     this.requireWorkflow(project, workflow);
     this.files.deleteWorkflow(project, workflow);
     this.workflows.get(project)?.delete(workflow);
+    this.publicCache.delete(project);
   }
 }
 

@@ -18,7 +18,9 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_by_time ON runs (created_at DESC, id DESC);
 CREATE INDEX IF NOT EXISTS runs_by_workflow ON runs (project, workflow, created_at DESC, id DESC);
-CREATE INDEX IF NOT EXISTS runs_by_status ON runs (status, created_at DESC, id DESC);
+-- Only unfinished runs (what a restart resumes): a run that starts and finishes within one
+-- commit never touches this index.
+CREATE INDEX IF NOT EXISTS runs_unfinished ON runs (created_at, id) WHERE status IN ('queued', 'running', 'waiting');
 
 CREATE TABLE IF NOT EXISTS steps (
   run_id TEXT NOT NULL,

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { compareSteps, decodeRunCursor, encodeRunCursor } from '@runtime-hub/engine';
 import type { RunQuery, RunStore, ScheduleState, StoreBatch, WorkflowVersionRecord } from '@runtime-hub/engine';
 import type { RunRecord, StepRecord, WorkflowDefinition } from '@runtime-hub/protocol';
+import { Checkpointer } from '../../store/sqlite/checkpointer.js';
 import { WORKFLOW_SCHEMA, WORKFLOW_SCHEMA_VERSION } from './schema.js';
 
 /**
@@ -17,15 +18,22 @@ export class SqliteRunStore implements RunStore {
   private readonly upsertStep: Database.Statement;
   private readonly selectRun: Database.Statement;
   private readonly selectSteps: Database.Statement;
-  private readonly writeBatch: (batch: StoreBatch) => void;
+  private readonly writeBatches: (batches: readonly StoreBatch[]) => void;
+  private pending: { batch: StoreBatch; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private flushScheduled = false;
+  private readonly checkpointer: Checkpointer | undefined;
 
-  constructor(file: string) {
+  constructor(file: string, options: { backgroundCheckpoints?: boolean } = {}) {
     mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('cache_size = -32768');
+    // Checkpoints (and their fsync) run on a background thread, as for the span store; the
+    // writer's own auto-checkpoint is only a safety net.
+    this.db.pragma('wal_autocheckpoint = 50000');
+    this.db.pragma('journal_size_limit = 67108864');
     this.db.exec(WORKFLOW_SCHEMA);
     this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(WORKFLOW_SCHEMA_VERSION));
     this.upsertRun = this.db.prepare(
@@ -38,15 +46,40 @@ export class SqliteRunStore implements RunStore {
     );
     this.selectRun = this.db.prepare('SELECT record FROM runs WHERE id = ?').pluck();
     this.selectSteps = this.db.prepare('SELECT record FROM steps WHERE run_id = ?').pluck();
-    this.writeBatch = this.db.transaction((batch: StoreBatch) => {
-      for (const run of batch.runs ?? []) this.upsertRun.run(run.id, run.project, run.workflow, run.status, run.createdAt, JSON.stringify(run));
-      for (const step of batch.steps ?? []) this.upsertStep.run(step.runId, step.nodeId, step.visit, step.attempt, JSON.stringify(step));
+    this.checkpointer = options.backgroundCheckpoints === false ? undefined : new Checkpointer(file);
+    this.writeBatches = this.db.transaction((batches: readonly StoreBatch[]) => {
+      for (const batch of batches) {
+        for (const run of batch.runs ?? []) this.upsertRun.run(run.id, run.project, run.workflow, run.status, run.createdAt, JSON.stringify(run));
+        for (const step of batch.steps ?? []) this.upsertStep.run(step.runId, step.nodeId, step.visit, step.attempt, JSON.stringify(step));
+      }
     });
   }
 
+  /**
+   * Group commit: the batches of one event-loop turn (many runs' waves under load) are written
+   * in one transaction, and each promise resolves once that transaction is committed.
+   */
   commit(batch: StoreBatch): Promise<void> {
-    this.writeBatch(batch);
-    return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.pending.push({ batch, resolve, reject });
+      if (this.flushScheduled) return;
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const pending = this.pending;
+    this.pending = [];
+    if (pending.length === 0) return;
+    try {
+      this.writeBatches(pending.map((p) => p.batch));
+    } catch (error) {
+      for (const p of pending) p.reject(error);
+      return;
+    }
+    for (const p of pending) p.resolve();
   }
 
   getRun(runId: string): Promise<RunRecord | undefined> {
@@ -136,8 +169,9 @@ export class SqliteRunStore implements RunStore {
     return row.v ?? 0;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    this.flush();
+    await this.checkpointer?.stop();
     if (this.db.open) this.db.close();
-    return Promise.resolve();
   }
 }

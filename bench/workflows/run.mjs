@@ -1,0 +1,100 @@
+// npm run bench:workflows [-- --seconds 10 --concurrency 32 --runs 2000]
+//
+// Workflow throughput over HTTP on loopback: a 3-node workflow (webhook → set → respond) with
+// every step persisted, called at /w/bench/greet by concurrent keep-alive clients. Next to it,
+// measured in the same run, the baseline: a bare Fastify + better-sqlite3 server that writes the
+// same rows per request with no engine (baseline-server.mjs). Then the engine's overhead per
+// node from a 20-node chain of no-op set nodes (engine-overhead.mjs). Needs `npm run build`.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { memoryOf, startHub, stopHub } from '../lib/hub.mjs';
+import { engineOverhead } from './engine-overhead.mjs';
+import { load } from './http-load.mjs';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    concurrency: { type: 'string', default: '32' },
+    runs: { type: 'string', default: '2000' },
+  },
+});
+const options = { seconds: Number(values.seconds), warmupSeconds: Number(values.warmup), concurrency: Number(values.concurrency) };
+const check = (text) => text === '{"message":"Hello, Ada!"}';
+
+const GREET = {
+  id: 'greet',
+  name: 'Greet',
+  visibility: 'public',
+  endpoint: { method: 'POST', path: '/greet' },
+  trigger: { type: 'webhook' },
+  nodes: [
+    { id: 'start', type: 'trigger', name: 'Webhook' },
+    { id: 'hello', type: 'set', name: 'Say hello', config: { fields: { message: 'Hello, {{ trigger.body.name }}!' } } },
+    { id: 'answer', type: 'respond', name: 'Respond', config: { body: '{{ input }}' } },
+  ],
+  edges: [
+    { source: 'start', target: 'hello' },
+    { source: 'hello', target: 'answer' },
+  ],
+};
+
+async function benchHub() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rh-bench-wf-'));
+  const hub = await startHub(['--data', dataDir]);
+  const post = (path, body) => fetch(`${hub.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await post('/api/v1/projects', { id: 'bench', name: 'Bench' });
+  const saved = await post('/api/v1/projects/bench/workflows', GREET);
+  if (saved.status !== 201) throw new Error(`could not save the workflow: ${await saved.text()}`);
+  const result = await load(`${hub.url}/w/bench/greet`, { name: 'Ada' }, { ...options, check });
+  const memory = memoryOf(hub.proc.pid);
+  const runs = await (await fetch(`${hub.url}/api/v1/runs?project=bench&limit=1`)).json();
+  await stopHub(hub);
+  rmSync(dataDir, { recursive: true, force: true });
+  return { ...result, memory, lastRun: runs.runs[0] };
+}
+
+async function benchBaseline() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rh-bench-wf-base-'));
+  const proc = spawn(process.execPath, [fileURLToPath(new URL('./baseline-server.mjs', import.meta.url)), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /baseline listening on (\S+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    proc.on('exit', (code) => reject(new Error(`baseline exited with ${code}`)));
+  });
+  const result = await load(`${url}/greet`, { name: 'Ada' }, { ...options, check });
+  proc.removeAllListeners('exit');
+  const exited = new Promise((resolve) => proc.on('exit', resolve));
+  proc.kill('SIGTERM');
+  await exited;
+  rmSync(dataDir, { recursive: true, force: true });
+  return result;
+}
+
+const f = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+console.log(`workflow bench: ${options.concurrency} keep-alive clients, ${options.warmupSeconds}s warm-up + ${options.seconds}s measured per side`);
+const baseline = await benchBaseline();
+const hub = await benchHub();
+const overhead = await engineOverhead(Number(values.runs));
+
+console.log('');
+console.log('3-node workflow (webhook → set → respond), every step persisted, HTTP on loopback');
+console.log(`  runtime-hub  /w/bench/greet  ${f(hub.perSecond)} executions/s   p50 ${f(hub.p50, 2)} ms   p99 ${f(hub.p99, 2)} ms   (${f(hub.count)} runs, hub RSS ${f(hub.memory.rssMb)} MB)`);
+console.log(`  baseline     bare Fastify + SQLite, same rows, no engine   ${f(baseline.perSecond)} req/s   p50 ${f(baseline.p50, 2)} ms   p99 ${f(baseline.p99, 2)} ms`);
+console.log(`  hub / baseline: ${f((100 * hub.perSecond) / baseline.perSecond, 1)} %   target ≥ 2,000 executions/s: ${hub.perSecond >= 2000 ? 'met' : 'NOT met'}`);
+console.log(`  last run: ${hub.lastRun.status}, ${hub.lastRun.durationMs} ms, trigger ${hub.lastRun.trigger}`);
+console.log('');
+console.log(`engine overhead per node (20-node chain of no-op set nodes vs 1 node, ${f(Number(values.runs))} sequential runs each)`);
+for (const [name, m] of [['SQLite (every step persisted)', overhead.persisted], ['in-memory store', overhead.memory]]) {
+  console.log(`  ${name.padEnd(30)} 1-node run ${f(m.one * 1000, 0)} µs   20-node run ${f(m.twenty * 1000, 0)} µs   per node ${f(m.perNode * 1000, 1)} µs`);
+}
+console.log(`  target < 1 ms per node: ${overhead.persisted.perNode < 1 ? 'met' : 'NOT met'}`);
