@@ -23,11 +23,13 @@ function help(): string {
       call. Always exits 0 and prints nothing: a hook must never block or fail the agent.
   runtime-hub hook flush [--url URL] [--spool DIR]
       Sends every spooled event now.
-  runtime-hub hook install [--project DIR | --settings FILE] [--url URL] [--http] [--command CMD]
+  runtime-hub hook install [--project DIR | --settings FILE] [--url URL] [--http | --async] [--command CMD]
       Adds runtime-hub's hooks to ~/.claude/settings.json (or DIR/.claude/settings.json), keeping
       every other setting and hook. Run it again to update; it never adds a hook twice.
       --http installs Claude Code HTTP hooks that post to the hub directly (no spool: events are
-      lost while the hub is down). --command sets the command (default: this runtime-hub, by path).
+      lost while the hub is down). --async marks the command hooks "async": Claude Code does not
+      wait for them at all (events may then arrive out of order; see docs/claude-code.md).
+      --command sets the command (default: this runtime-hub, by path).
   runtime-hub hook uninstall [--project DIR | --settings FILE]
       Removes runtime-hub's hooks and nothing else.
 
@@ -44,6 +46,7 @@ const OPTIONS = {
   project: { type: 'string' },
   settings: { type: 'string' },
   http: { type: 'boolean' },
+  async: { type: 'boolean' },
   command: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -89,7 +92,7 @@ export const hookCommand: Command = {
           }
           const handler = values.http
             ? httpHandler(hubUrl(str('url')))
-            : { type: 'command' as const, command: str('command') ?? defaultCommand(str('url')), timeout: 10 };
+            : { type: 'command' as const, command: str('command') ?? defaultCommand(str('url')), timeout: 10, ...(values.async ? { async: true } : {}) };
           const count = installIntoFile(path, handler);
           process.stdout.write(`installed runtime-hub hooks for ${count} events in ${path}\n  ${handler.type === 'http' ? `POST ${handler.url}` : handler.command}\n`);
           return 0;

@@ -24,7 +24,7 @@ export const HOOK_EVENTS = [
 const TOOL_EVENTS = new Set<string>(['PreToolUse', 'PostToolUse', 'PostToolUseFailure']);
 
 export type HookHandler =
-  | { type: 'command'; command: string; timeout?: number }
+  | { type: 'command'; command: string; timeout?: number; async?: boolean }
   | { type: 'http'; url: string; timeout?: number; headers?: Record<string, string>; allowedEnvVars?: string[] };
 
 type Settings = Record<string, unknown>;
