@@ -106,6 +106,21 @@ describe('runtime-hub hook', () => {
     expect(() => readdirSync(spool)).toThrow();
   });
 
+  it('sends RUNTIME_HUB_TOKEN to a hub that requires a token; without it the event waits in the spool', async () => {
+    const secured = await startTestHub({ token: 's3cret' });
+    try {
+      const spool = join(dir, 'spool-token');
+      const event = JSON.stringify({ ...common, session_id: 'token-session', hook_event_name: 'Notification', message: 'x' });
+      await cli(['hook', '--url', secured.url, '--spool', spool], event);
+      expect(spooled(spool)).toHaveLength(1);
+      await cli(['hook', '--url', secured.url, '--spool', spool], event, { RUNTIME_HUB_TOKEN: 's3cret' });
+      expect(spooled(spool)).toHaveLength(0);
+      expect((await secured.hub.ctx.store.getTrace(claudeIds.trace('token-session'))).length).toBeGreaterThan(0);
+    } finally {
+      await secured.close();
+    }
+  });
+
   it('uses RUNTIME_HUB_SPOOL and RUNTIME_HUB_URL from the environment', async () => {
     const spool = join(dir, 'spool-env');
     const run = await cli(['hook'], JSON.stringify({ ...common, hook_event_name: 'Notification', message: 'hi' }), { RUNTIME_HUB_SPOOL: spool, RUNTIME_HUB_URL: downUrl });
