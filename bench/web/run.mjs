@@ -6,10 +6,12 @@
 //   npm run build && node bench/web/run.mjs [--spans 1000000] [--trace-spans 100000]
 //        [--live-rate 5000] [--live-seconds 60] [--loads 5] [--data DIR] [--keep]
 //
-// With --data DIR the seeded database is kept in DIR and reused by the next run with the same
-// sizes (seeding 1,000,000 spans takes a while on a small machine).
+// With --data DIR the seeded database is kept in DIR/seed and copied to DIR/run for each run, so
+// runs start from the same 1,000,000 spans (seeding takes a while on a small machine) and the
+// live phase's spans do not pile up.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -133,27 +135,37 @@ async function heap(page) {
 
 async function main() {
   if (!existsSync(CLI) || !existsSync(WEB_DIST)) throw new Error('build first: npm run build');
-  const dataDir = opts.data ?? mkdtempSync(join(tmpdir(), 'rh-bench-web-'));
-  const marker = join(dataDir, 'bench-seed.json');
+  const root = opts.data ?? mkdtempSync(join(tmpdir(), 'rh-bench-web-'));
+  const seedDir = opts.data ? join(root, 'seed') : root;
+  const marker = join(seedDir, 'bench-seed.json');
   const seedKey = `${TOTAL}/${TRACE_SPANS}`;
   const cached = existsSync(marker) ? JSON.parse(readFileSync(marker, 'utf8')) : null;
 
   console.log(`runtime-hub dashboard benchmark — ${new Date().toISOString()}, ${process.platform}, node ${process.version}, ${CHROMIUM}`);
-  let hub = await startHub(dataDir);
+  console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 shared cores: figures vary with other work)`);
   let bigTraceId;
   console.log(`\nSeed: ${TOTAL.toLocaleString()} spans (one trace of ${TRACE_SPANS.toLocaleString()}, the rest in traces of 10) via POST /api/v1/spans`);
   if (cached?.key === seedKey) {
     bigTraceId = cached.bigTraceId;
-    line('seeded', 'reused', dataDir);
+    line('seeded', 'reused', seedDir);
   } else {
-    const s = await seed(hub.url);
+    rmSync(seedDir, { recursive: true, force: true });
+    mkdirSync(seedDir, { recursive: true });
+    const seeding = await startHub(seedDir);
+    const s = await seed(seeding.url);
     bigTraceId = s.bigTraceId;
+    await seeding.stop();
     writeFileSync(marker, JSON.stringify({ key: seedKey, bigTraceId }));
     line('seed time', `${s.seconds.toFixed(1)} s`, `${Math.round(TOTAL / s.seconds).toLocaleString()} spans/s through the hub`);
-    // Measure against a freshly started hub, as a user opening the dashboard would.
-    await hub.stop();
-    hub = await startHub(dataDir);
   }
+  let dataDir = seedDir;
+  if (opts.data) {
+    dataDir = join(root, 'run');
+    rmSync(dataDir, { recursive: true, force: true });
+    cpSync(seedDir, dataDir, { recursive: true });
+  }
+  // Measured against a freshly started hub, as a user opening the dashboard would meet it.
+  const hub = await startHub(dataDir);
   const health = await (await fetch(`${hub.url}/api/health`)).json();
   line('spans stored', health.spans.toLocaleString());
 
@@ -188,36 +200,8 @@ async function main() {
     line('interactive (live feed history shown)', ms(median(loads.map((l) => l.ready))), `median; runs: ${loads.map((l) => Math.round(l.ready)).join(', ')} ms; target < 500 ms`);
     line('longest task before interactive', ms(Math.max(...loads.map((l) => l.longest))), `feed rows rendered: ${loads[0].rows}`);
 
-    // 2. Live feed.
-    console.log(`\n2. Live feed at ${LIVE_RATE.toLocaleString()} spans/s for ${LIVE_SECONDS} s (Monitor view, all apps)`);
-    {
-      const ctx = await browser.newContext({ viewport });
-      const page = await ctx.newPage();
-      await longTaskProbe(page);
-      await page.goto(`${hub.url}/`);
-      await page.waitForFunction(() => performance.getEntriesByName('rh:feed-ready').length > 0);
-      await page.waitForTimeout(1000);
-      const heapStart = await heap(page);
-      await resetProbe(page);
-      const receivedBefore = await page.evaluate(() => window.__runtimeHub.hubLive.received);
-      const worker = new Worker(new URL('./live-sender.mjs', import.meta.url), { workerData: { url: hub.url, rate: LIVE_RATE, seconds: LIVE_SECONDS } });
-      const result = await new Promise((resolve, reject) => (worker.once('message', resolve), worker.once('error', reject)));
-      await page.waitForTimeout(500);
-      const probe = await page.evaluate(() => ({ ...window.__bench, received: window.__runtimeHub.hubLive.received, shown: document.querySelector('[data-testid="feed-scroller"]').getAttribute('aria-rowcount') }));
-      const heapEnd = await heap(page);
-      const tasks = probe.longTasks.map((t) => t.duration);
-      line('baseline: sender rate achieved', `${Math.round(result.sent / result.seconds).toLocaleString()}/s`, `${result.sent.toLocaleString()} records, ${result.failed} failed`);
-      line('spans received by the dashboard', `${Math.round((probe.received - receivedBefore) / result.seconds).toLocaleString()}/s`, `${(probe.received - receivedBefore).toLocaleString()} in ${result.seconds.toFixed(1)} s; ${probe.shown} rows kept (cap)`);
-      line('long tasks > 50 ms', tasks.filter((d) => d > 50).length, `of which > 100 ms: ${tasks.filter((d) => d > 100).length}; target 0 > 100 ms`);
-      line('longest task', ms(Math.max(0, ...tasks)));
-      line('frames', `${(probe.frames / result.seconds).toFixed(1)} fps`, `frames > 50 ms apart: ${probe.slowFrames}; longest gap ${ms(probe.maxFrameGap)}`);
-      line('JS heap at start', mb(heapStart.after), 'after GC');
-      line('JS heap at end', mb(heapEnd.before), `before GC; ${mb(heapEnd.after)} after GC; target < 100 MB`);
-      await ctx.close();
-    }
-
-    // 3. A 100,000-span trace.
-    console.log(`\n3. Opening a ${TRACE_SPANS.toLocaleString()}-span trace, then scrolling its waterfall`);
+    // 2. A 100,000-span trace.
+    console.log(`\n2. Opening a ${TRACE_SPANS.toLocaleString()}-span trace, then scrolling its waterfall`);
     {
       const apiRuns = [];
       for (let i = 0; i < 3; i++) {
@@ -277,10 +261,39 @@ async function main() {
       line('flow graph of the trace', ms(Date.now() - t0), `${await page.locator('[data-testid="flow-node"]').count()} functions, ${await page.locator('[data-testid="flow-edge"]').count()} edges`);
       await ctx.close();
     }
+    // 3. Live feed (last: its spans are stored too).
+    console.log(`\n3. Live feed at ${LIVE_RATE.toLocaleString()} spans/s for ${LIVE_SECONDS} s (Monitor view, all apps)`);
+    {
+      const ctx = await browser.newContext({ viewport });
+      const page = await ctx.newPage();
+      await longTaskProbe(page);
+      await page.goto(`${hub.url}/`);
+      await page.waitForFunction(() => performance.getEntriesByName('rh:feed-ready').length > 0);
+      await page.waitForTimeout(1000);
+      const heapStart = await heap(page);
+      await resetProbe(page);
+      const receivedBefore = await page.evaluate(() => window.__runtimeHub.hubLive.received);
+      const worker = new Worker(new URL('./live-sender.mjs', import.meta.url), { workerData: { url: hub.url, rate: LIVE_RATE, seconds: LIVE_SECONDS } });
+      const result = await new Promise((resolve, reject) => (worker.once('message', resolve), worker.once('error', reject)));
+      await page.waitForTimeout(500);
+      const probe = await page.evaluate(() => ({ ...window.__bench, received: window.__runtimeHub.hubLive.received, shown: document.querySelector('[data-testid="feed-scroller"]').getAttribute('aria-rowcount') }));
+      const heapEnd = await heap(page);
+      const tasks = probe.longTasks.map((t) => t.duration);
+      line('baseline: sender rate achieved', `${Math.round(result.sent / result.seconds).toLocaleString()}/s`, `${result.sent.toLocaleString()} records, ${result.failed} failed`);
+      line('spans received by the dashboard', `${Math.round((probe.received - receivedBefore) / result.seconds).toLocaleString()}/s`, `${(probe.received - receivedBefore).toLocaleString()} in ${result.seconds.toFixed(1)} s; ${probe.shown} rows kept (cap)`);
+      line('long tasks > 50 ms', tasks.filter((d) => d > 50).length, `of which > 100 ms: ${tasks.filter((d) => d > 100).length}; target 0 > 100 ms`);
+      line('longest task', ms(Math.max(0, ...tasks)));
+      line('frames', `${(probe.frames / result.seconds).toFixed(1)} fps`, `frames > 50 ms apart: ${probe.slowFrames}; longest gap ${ms(probe.maxFrameGap)}`);
+      line('JS heap at start', mb(heapStart.after), 'after GC');
+      line('JS heap at end', mb(heapEnd.before), `before GC; ${mb(heapEnd.after)} after GC; target < 100 MB`);
+      await ctx.close();
+    }
+
   } finally {
     await browser.close();
     await hub.stop();
-    if (!opts.data && !opts.keep) rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.data && !opts.keep) rmSync(root, { recursive: true, force: true });
+    console.log(`\nload average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   }
 }
 

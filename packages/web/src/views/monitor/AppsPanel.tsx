@@ -3,6 +3,7 @@ import { useNow } from '../../hooks/use-now';
 import { formatAgo, formatPercent } from '../../lib/format';
 import { useHub } from '../../state/connection-store';
 import { useFilters } from '../../state/use-filters';
+import { RecentErrors } from './RecentErrors';
 
 /** Connected apps with presence and activity; clicking one filters every view to it. */
 export function AppsPanel() {
@@ -66,6 +67,7 @@ export function AppsPanel() {
           );
         })}
       </ul>
+      <RecentErrors />
     </section>
   );
 }
