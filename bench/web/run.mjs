@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global window, document, requestAnimationFrame, PerformanceObserver -- code passed to page.evaluate runs in the browser */
 // Dashboard benchmark (DESIGN.md §6): first load with 1,000,000 spans stored, a 60 s live feed at
 // 5,000 spans/s (long tasks, frames, JS heap), and a 100,000-span trace (open time, waterfall
 // scrolling). Prints figures next to baselines measured in the same run. Not a test.
