@@ -334,3 +334,13 @@ describe('GenAI and OpenInference conventions', () => {
     expect(record).toMatchObject({ kind: 'llm', input: [{ role: 'user', content: 'q' }], output: [{ role: 'assistant', content: 'a' }] });
   });
 });
+
+describe('limits', () => {
+  it('keeps a span with too many attributes within the hub limit instead of losing it', () => {
+    const many = Array.from({ length: 600 }, (_, i) => ({ key: `k${i}`, value: { intValue: String(i) } }));
+    const body = request({ attributes: [...many, ...attrs({ 'gen_ai.usage.prompt_tokens': 5, 'llm.model_name': 'm' })] });
+    const { records } = otlpToSpanRecords(body);
+    expect(validateSpanRecords(records).rejected).toEqual([]);
+    expect(Object.keys(records[0]!.attributes!).length).toBeLessThanOrEqual(512);
+  });
+});

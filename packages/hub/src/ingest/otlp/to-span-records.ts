@@ -92,7 +92,9 @@ function convertSpan(span: OtlpSpan, service: string, resource: Attributes, scop
   const end = nanosToMs(span.endTimeUnixNano);
   const endTime = end === undefined || end === 0 ? null : Math.max(end, startTime);
 
-  const own = toAttributes(span.attributes, SPAN_LIMITS.maxAttributes - RESOURCE_KEYS.length - 4);
+  // Room for the resource and scope attributes, otel.span_kind / otel.status_description and the
+  // canonical gen_ai.* names the AI mapping may add, within the hub's per-span limit.
+  const own = toAttributes(span.attributes, SPAN_LIMITS.maxAttributes - RESOURCE_KEYS.length - 2 - 2 - 6);
   const attributes: Attributes = { ...resource, ...scope, ...own };
   const otlpKind = enumValue(span.kind, KIND_NAMES);
   if (otlpKind >= 2 && otlpKind <= 5) attributes['otel.span_kind'] = OTLP_KINDS[otlpKind]!;
