@@ -1,4 +1,4 @@
-// npm run bench:workflows [-- --seconds 10 --concurrency 32 --runs 2000]
+// npm run bench:workflows [-- --seconds 5 --rounds 3 --concurrency 32 --runs 2000]
 //
 // Workflow throughput over HTTP on loopback: a 3-node workflow (webhook → set → respond) with
 // every step persisted, called at /w/bench/greet by concurrent keep-alive clients. Next to it,
@@ -17,12 +17,14 @@ import { load } from './http-load.mjs';
 
 const { values } = parseArgs({
   options: {
-    seconds: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '32' },
     runs: { type: 'string', default: '2000' },
+    rounds: { type: 'string', default: '3' },
   },
 });
+const ROUNDS = Number(values.rounds);
 const options = { seconds: Number(values.seconds), warmupSeconds: Number(values.warmup), concurrency: Number(values.concurrency) };
 const check = (text) => text === '{"message":"Hello, Ada!"}';
 
@@ -43,22 +45,26 @@ const GREET = {
   ],
 };
 
-async function benchHub() {
+async function startHubSide() {
   const dataDir = mkdtempSync(join(tmpdir(), 'rh-bench-wf-'));
   const hub = await startHub(['--data', dataDir]);
   const post = (path, body) => fetch(`${hub.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   await post('/api/v1/projects', { id: 'bench', name: 'Bench' });
   const saved = await post('/api/v1/projects/bench/workflows', GREET);
   if (saved.status !== 201) throw new Error(`could not save the workflow: ${await saved.text()}`);
-  const result = await load(`${hub.url}/w/bench/greet`, { name: 'Ada' }, { ...options, check });
-  const memory = memoryOf(hub.proc.pid);
-  const runs = await (await fetch(`${hub.url}/api/v1/runs?project=bench&limit=1`)).json();
-  await stopHub(hub);
-  rmSync(dataDir, { recursive: true, force: true });
-  return { ...result, memory, lastRun: runs.runs[0] };
+  return {
+    url: `${hub.url}/w/bench/greet`,
+    async stop() {
+      const memory = memoryOf(hub.proc.pid);
+      const runs = await (await fetch(`${hub.url}/api/v1/runs?project=bench&limit=1`)).json();
+      await stopHub(hub);
+      rmSync(dataDir, { recursive: true, force: true });
+      return { memory, lastRun: runs.runs[0] };
+    },
+  };
 }
 
-async function benchBaseline() {
+async function startBaselineSide() {
   const dataDir = mkdtempSync(join(tmpdir(), 'rh-bench-wf-base-'));
   const proc = spawn(process.execPath, [fileURLToPath(new URL('./baseline-server.mjs', import.meta.url)), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
@@ -70,25 +76,41 @@ async function benchBaseline() {
     });
     proc.on('exit', (code) => reject(new Error(`baseline exited with ${code}`)));
   });
-  const result = await load(`${url}/greet`, { name: 'Ada' }, { ...options, check });
-  proc.removeAllListeners('exit');
-  const exited = new Promise((resolve) => proc.on('exit', resolve));
-  proc.kill('SIGTERM');
-  await exited;
-  rmSync(dataDir, { recursive: true, force: true });
-  return result;
+  return {
+    url: `${url}/greet`,
+    async stop() {
+      proc.removeAllListeners('exit');
+      const exited = new Promise((resolve) => proc.on('exit', resolve));
+      proc.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
+
+const median = (list, key) => [...list].sort((a, b) => a[key] - b[key])[Math.floor(list.length / 2)];
 
 const f = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-console.log(`workflow bench: ${options.concurrency} keep-alive clients, ${options.warmupSeconds}s warm-up + ${options.seconds}s measured per side`);
-const baseline = await benchBaseline();
-const hub = await benchHub();
+console.log(`workflow bench: ${options.concurrency} keep-alive clients; ${ROUNDS} alternating rounds of ${options.warmupSeconds}s warm-up + ${options.seconds}s measured per side; medians`);
+const baselineSide = await startBaselineSide();
+const hubSide = await startHubSide();
+const baselineRounds = [];
+const hubRounds = [];
+for (let round = 0; round < ROUNDS; round++) {
+  baselineRounds.push(await load(baselineSide.url, { name: 'Ada' }, { ...options, check }));
+  hubRounds.push(await load(hubSide.url, { name: 'Ada' }, { ...options, check }));
+}
+await baselineSide.stop();
+const hubEnd = await hubSide.stop();
+const baseline = median(baselineRounds, 'perSecond');
+const hub = { ...median(hubRounds, 'perSecond'), ...hubEnd };
 const overhead = await engineOverhead(Number(values.runs));
 
 console.log('');
 console.log('3-node workflow (webhook → set → respond), every step persisted, HTTP on loopback');
-console.log(`  runtime-hub  /w/bench/greet  ${f(hub.perSecond)} executions/s   p50 ${f(hub.p50, 2)} ms   p99 ${f(hub.p99, 2)} ms   (${f(hub.count)} runs, hub RSS ${f(hub.memory.rssMb)} MB)`);
+console.log(`  rounds (executions/s): hub ${hubRounds.map((r) => f(r.perSecond)).join(' / ')}   baseline ${baselineRounds.map((r) => f(r.perSecond)).join(' / ')}`);
+console.log(`  runtime-hub  /w/bench/greet  ${f(hub.perSecond)} executions/s   p50 ${f(hub.p50, 2)} ms   p99 ${f(hub.p99, 2)} ms   (${f(hubRounds.reduce((n, r) => n + r.count, 0))} runs in all, hub RSS ${f(hub.memory.rssMb)} MB)`);
 console.log(`  baseline     bare Fastify + SQLite, same rows, no engine   ${f(baseline.perSecond)} req/s   p50 ${f(baseline.p50, 2)} ms   p99 ${f(baseline.p99, 2)} ms`);
 console.log(`  hub / baseline: ${f((100 * hub.perSecond) / baseline.perSecond, 1)} %   target ≥ 2,000 executions/s: ${hub.perSecond >= 2000 ? 'met' : 'NOT met'}`);
 console.log(`  last run: ${hub.lastRun.status}, ${hub.lastRun.durationMs} ms, trigger ${hub.lastRun.trigger}`);
