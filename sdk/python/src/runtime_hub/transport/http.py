@@ -313,10 +313,12 @@ class HttpTransport(Transport):
             self._wait(delay)
 
     def _wait(self, seconds: float) -> None:
-        if self._closing:
+        if self._closing:  # keep backing off, but never past the exit deadline
             seconds = min(seconds, self._deadline - time.monotonic())
-        if seconds > 0:
-            self._stop.wait(seconds)  # set by shutdown, so a closing process skips the backoff
+            if seconds > 0:
+                time.sleep(seconds)
+        elif seconds > 0:
+            self._stop.wait(seconds)  # shutdown cuts a backoff short: one more try right away
 
     def _count_rejected(self, answer: Answer) -> None:
         body = answer.body if isinstance(answer.body, dict) else {}
