@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateSpanRecords, type SpanRecordInput } from '@runtime-hub/protocol';
 import { anchorRecord, applyKnown, type KnownSpan } from './anchor.js';
-import type { HookEvent } from './hook-event.js';
+import { readHookEvent, type HookEvent } from './hook-event.js';
 import { mapHookEvent, type SessionState } from './hook-mapping.js';
 import { claudeIds } from './ids.js';
 
@@ -235,6 +235,47 @@ describe('mapHookEvent', () => {
     const record = mapHookEvent(big, 1, undefined).records.at(-1)!;
     expect(JSON.stringify(record).length).toBeLessThan(100_000);
     expect(validateSpanRecords([record]).rejected).toEqual([]);
+  });
+});
+
+describe('mapHookEvent, less common shapes', () => {
+  it('StopFailure ends the turn with an error', () => {
+    const failure = ev({ hook_event_name: 'StopFailure', error: 'rate_limit_error: 429' });
+    const { out } = run([sessionStart, prompt, failure]);
+    const end = out[2]!.records.find((r) => r.spanId === out[1]!.records[0]!.spanId)!;
+    expect(end).toMatchObject({ status: 'error', error: { type: 'StopFailure', message: 'rate_limit_error: 429' } });
+  });
+
+  it('links parallel Task calls to their subagents in order', () => {
+    const task = (n: number) => ev({ ...preTask, tool_use_id: `toolu_task_${n}` });
+    const start = (id: string) => ev({ hook_event_name: 'SubagentStart', agent_id: id, agent_type: 'Explore' });
+    const { out } = run([sessionStart, prompt, task(1), task(2), start('aaa1111'), start('bbb2222')]);
+    expect(out[4]!.records[0]!.parentSpanId).toBe(claudeIds.tool(SID, 'toolu_task_1'));
+    expect(out[5]!.records[0]!.parentSpanId).toBe(claudeIds.tool(SID, 'toolu_task_2'));
+  });
+
+  it('SubagentStop without agent_id (older versions) ends the oldest running subagent, or is kept as a hook span', () => {
+    const { agent_id: _a, agent_type: _t, agent_transcript_path: _p, ...bare } = subagentStop;
+    const { out } = run([sessionStart, prompt, preTask, subagentStart, bare as HookEvent, bare as HookEvent]);
+    expect(out[4]!.records[0]).toMatchObject({ spanId: claudeIds.agent(SID, 'a4c7249'), status: 'ok' });
+    expect(out[5]!.records[0]).toMatchObject({ kind: 'hook', name: 'SubagentStop' });
+  });
+
+  it('a subagent tool call pairs its Pre and Post and stays in the subagent', () => {
+    const post = ev({ ...subagentGrep, hook_event_name: 'PostToolUse', tool_response: { mode: 'files_with_matches', filenames: ['src/config.ts'] } });
+    const { out } = run([sessionStart, prompt, preTask, subagentStart, subagentGrep, post]);
+    expect(out[5]!.records[0]).toMatchObject({ spanId: out[4]!.records[0]!.spanId, parentSpanId: claudeIds.agent(SID, 'a4c7249'), status: 'ok' });
+  });
+});
+
+describe('readHookEvent', () => {
+  it('requires hook_event_name and session_id and checks the id fields it uses', () => {
+    expect(readHookEvent([])).toEqual({ ok: false, message: 'a hook event must be a JSON object' });
+    expect(readHookEvent({ session_id: 's' })).toEqual({ ok: false, message: 'hook_event_name: must be a non-empty string' });
+    expect(readHookEvent({ hook_event_name: 'Stop', session_id: 7 })).toEqual({ ok: false, message: 'session_id: must be a non-empty string' });
+    expect(readHookEvent({ hook_event_name: 'Stop', session_id: 'x'.repeat(300) })).toMatchObject({ ok: false });
+    expect(readHookEvent({ hook_event_name: 'PreToolUse', session_id: 's', tool_use_id: 5 })).toEqual({ ok: false, message: 'tool_use_id: must be a string' });
+    expect(readHookEvent({ hook_event_name: 'Anything', session_id: 's', extra: { a: 1 } })).toMatchObject({ ok: true });
   });
 });
 
