@@ -108,7 +108,7 @@ def default_service(argv: Optional[List[str]] = None) -> str:
     main = sys.modules.get("__main__")
     spec = getattr(main, "__spec__", None)
     if spec is not None and getattr(spec, "name", None):
-        name = spec.name
+        name = str(spec.name)
         return name[: -len(".__main__")] if name.endswith(".__main__") else name
     script = argv[0] if argv and argv[0] else ""
     if script in ("", "-c", "-"):

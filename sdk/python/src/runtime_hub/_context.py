@@ -91,18 +91,18 @@ def patch_thread_pool() -> None:
     global _original_submit
     if _original_submit is not None:
         return
-    original = ThreadPoolExecutor.submit
+    original: Callable[..., Any] = ThreadPoolExecutor.submit
     _original_submit = original
 
-    @functools.wraps(original)
     def submit(self: ThreadPoolExecutor, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
         return original(self, contextvars.copy_context().run, fn, *args, **kwargs)
 
-    ThreadPoolExecutor.submit = submit  # type: ignore[method-assign]
+    functools.update_wrapper(submit, original)
+    setattr(ThreadPoolExecutor, "submit", submit)
 
 
 def unpatch_thread_pool() -> None:
     global _original_submit
     if _original_submit is not None:
-        ThreadPoolExecutor.submit = _original_submit  # type: ignore[method-assign]
+        setattr(ThreadPoolExecutor, "submit", _original_submit)
         _original_submit = None

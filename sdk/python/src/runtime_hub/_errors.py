@@ -26,7 +26,7 @@ _SDK_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
 def type_name(exc_type: type) -> str:
     module = getattr(exc_type, "__module__", "") or ""
-    name = getattr(exc_type, "__qualname__", None) or getattr(exc_type, "__name__", "Exception")
+    name = str(getattr(exc_type, "__qualname__", None) or getattr(exc_type, "__name__", "Exception"))
     return name if module in ("builtins", "__main__", "exceptions") else f"{module}.{name}"
 
 
@@ -132,13 +132,13 @@ def to_record(err: CapturedError) -> Dict[str, Any]:
     stack = "".join(lines)
     if len(stack) > MAX_STACK:
         stack = stack[: MAX_STACK // 4] + "\n…\n" + stack[-(MAX_STACK * 3 // 4):]
-    frames = []
+    frame_records: List[Dict[str, Any]] = []
     for filename, lineno, function, module in err.frames:
         frame: Dict[str, Any] = {"file": filename, "line": lineno, "function": function, "inApp": in_app(filename)}
         if module:
             frame["module"] = module
-        frames.append(frame)
-    return {"type": err.type, "message": err.message, "stack": stack, "frames": frames}
+        frame_records.append(frame)
+    return {"type": err.type, "message": err.message, "stack": stack, "frames": frame_records}
 
 
 def python_version() -> str:

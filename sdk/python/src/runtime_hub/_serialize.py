@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from itertools import islice
 from decimal import Decimal
 from pathlib import PurePath
-from typing import Any, Dict, List, Set, Tuple
+from typing import Any, Dict, FrozenSet, List, Mapping as MappingType, Set, Tuple
 
 from ._redact import REDACTED, Redactor
 
@@ -32,7 +32,7 @@ _SEQUENCES = (list, tuple, set, frozenset)
 def _describe(value: Any) -> str:
     cls = type(value)
     module = getattr(cls, "__module__", None) or ""
-    name = getattr(cls, "__qualname__", None) or getattr(cls, "__name__", "object")
+    name = str(getattr(cls, "__qualname__", None) or getattr(cls, "__name__", "object"))
     return name if module in ("builtins", "") else f"{module}.{name}"
 
 
@@ -106,7 +106,7 @@ class Serializer:
         return out, walk.size
 
     def capture_args(
-        self, names: Tuple[str, ...], secret: frozenset, args: tuple, kwargs: Dict[str, Any], varargs: str = "args"
+        self, names: Tuple[str, ...], secret: FrozenSet[str], args: Tuple[Any, ...], kwargs: Dict[str, Any], varargs: str = "args"
     ) -> Tuple[Dict[str, Any], int]:
         """Arguments as one {parameter: value} map: positional ones by their parameter `names`,
         extra positional ones as a list under `varargs`, keyword ones by their own name."""
@@ -225,7 +225,7 @@ class Serializer:
         if isinstance(value, dict):
             return self._mapping(value, depth, walk)
         if isinstance(value, tuple) and hasattr(type(value), "_fields"):  # namedtuple
-            return self._mapping(dict(zip(value._fields, value)), depth, walk)
+            return self._mapping(dict(zip(getattr(value, "_fields"), value)), depth, walk)
         if isinstance(value, _SEQUENCES):
             return self._sequence(value, len(value), depth, walk)
         cls = type(value)
@@ -245,11 +245,11 @@ class Serializer:
             return self._array(value, depth, walk)
         if isinstance(value, Mapping):
             return self._mapping(value, depth, walk)
-        if cls.__repr__ is object.__repr__ and isinstance(getattr(value, "__dict__", None), dict):
+        if getattr(cls, "__repr__", None) is object.__repr__ and isinstance(getattr(value, "__dict__", None), dict):
             return self._mapping(dict(vars(value)), depth, walk, _describe(value))
         return self._repr(value, walk)
 
-    def _mapping(self, value: Mapping, depth: int, walk: _Walk, cls: str | None = None) -> Dict[str, Any]:
+    def _mapping(self, value: MappingType[Any, Any], depth: int, walk: _Walk, cls: str | None = None) -> Dict[str, Any]:
         out: Dict[str, Any] = {}
         walk.size += 2
         if cls is not None:

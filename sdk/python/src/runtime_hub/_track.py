@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Any, Callable, Dict, Optional, Tuple, TypeVar, Union, overload
+from typing import Any, Callable, Dict, FrozenSet, Optional, Tuple, TypeVar, Union, cast, overload
 
 from ._config import KINDS
 from ._context import NON_RECORDING, current
@@ -47,7 +47,7 @@ class Meta:
         self.names, self.varargs, self.skip_first = _parameters(fn)
         self.template = SpanTemplate(self.name, kind, _code_attributes(fn))
         self._secret_for: Any = None
-        self._secret: frozenset = frozenset()
+        self._secret: FrozenSet[str] = frozenset()
 
     def capture_input(self, span: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> None:
         client = span.client
@@ -236,5 +236,5 @@ def track(
     if isinstance(fn, str):  # @track("custom name")
         name, fn = fn, None
     if fn is None:
-        return lambda f: _decorate(f, name, kind, capture_args, capture_result, sample_rate)
-    return _decorate(fn, name, kind, capture_args, capture_result, sample_rate)
+        return lambda f: cast(F, _decorate(f, name, kind, capture_args, capture_result, sample_rate))
+    return cast(F, _decorate(fn, name, kind, capture_args, capture_result, sample_rate))

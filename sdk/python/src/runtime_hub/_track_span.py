@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Mapping, Optional, Type, Union
+from typing import Any, Mapping, Optional, Type, Union, cast
 
 from ._config import KINDS
 from ._context import NON_RECORDING, current
@@ -72,7 +72,7 @@ class track_span:  # noqa: N801 - used like a function: `with track_span("name")
                 span.set_input(self._input)
             span.client.span_started(span)
             self._span = span
-            return span
+            return cast(Span, span)
         except Exception:
             return NOOP_SPAN
 

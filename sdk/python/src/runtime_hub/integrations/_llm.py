@@ -10,7 +10,7 @@ Reading a request or a response never breaks the call: a failure there costs onl
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, Dict, Iterator, List, AsyncIterator, Optional, Tuple
+from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Optional, Tuple, cast
 
 from .._context import NON_RECORDING, current
 from .._log import logger
@@ -103,7 +103,7 @@ def _start(spec: Spec, kwargs: Dict[str, Any]) -> Optional[Span]:
         if client.capture_args:
             span.input, span.input_size = client.serializer.capture(request_input(kwargs, spec.input_keys))
         client.span_started(span)
-        return span
+        return cast(Span, span)
     except Exception:
         logger.debug("could not start an llm span", exc_info=True)
         return None

@@ -104,7 +104,7 @@ class WireEncoder:
         if not final:
             parts.append(',"status":"unset"}')
             return "".join(parts)
-        parts.append(',"endTime":%.3f,"status":"%s"' % (span.end_time, span.status))
+        parts.append(',"endTime":%.3f,"status":"%s"' % (span.end_time or span.start_time, span.status))
         if output_value is not None:
             parts.append(',"output":' + self._value(output_value))
         if span.error is not None:

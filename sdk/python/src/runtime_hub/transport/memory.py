@@ -59,7 +59,7 @@ class InMemoryTransport(Transport):
         """The last finished record with this name, or None."""
         for record in reversed(self.finished()):
             if record["name"] == name:
-                return record
+                return dict(record)
         return None
 
     def clear(self) -> None:
