@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG } from '../config.js';
@@ -60,6 +61,9 @@ export const watchCommand: Command = {
     const dataDir = values.data ?? (process.env.RUNTIME_HUB_DATA || DEFAULT_CONFIG.dataDir);
     const offsetsFile = resolve(join(dataDir, 'watch-offsets.json'));
 
+    for (const path of positionals) {
+      if (!existsSync(path)) process.stderr.write(`runtime-hub watch: ${resolve(path)} does not exist yet; it is read once it appears\n`);
+    }
     const { JsonlWatcher } = await import('../ingest/jsonl/watcher.js');
     const { httpSink } = await import('../ingest/jsonl/sinks.js');
     let lastRetry = '';

@@ -20,7 +20,7 @@ export function registerJsonlWatch(_app: FastifyInstance, ctx: HubContext): void
     paths: dirs,
     offsetsFile: join(ctx.config.dataDir, HUB_OFFSETS_FILE),
     sink: ingestSink((records) => ctx.ingest(records)),
-    report: (event) => logEvent(log, event),
+    report: (event) => logEvent(log, event, watcher.stats.malformed + watcher.stats.rejected),
   });
   const started = watcher.start().then(
     () => log.info({ dirs, ...watcher.stats }, 'watching JSONL trace files'),
@@ -29,13 +29,14 @@ export function registerJsonlWatch(_app: FastifyInstance, ctx: HubContext): void
   ctx.onClose(async () => {
     await watcher.close();
     await started;
+    log.info({ dirs, ...watcher.stats }, 'stopped watching JSONL trace files');
   });
 }
 
-function logEvent(log: HubContext['log'], event: WatchEvent): void {
+function logEvent(log: HubContext['log'], event: WatchEvent, problems: number): void {
   switch (event.type) {
     case 'problem':
-      log.warn({ file: event.file, line: event.line }, `${event.file}:${event.line}: ${event.message}`);
+      log.warn({ file: event.file, line: event.line, problems }, `${event.file}:${event.line}: ${event.message}`);
       break;
     case 'restart':
       log.info({ file: event.file, reason: event.reason }, `reading ${event.file} from the start (${event.reason})`);
