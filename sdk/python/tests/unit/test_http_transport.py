@@ -280,3 +280,24 @@ def test_exit_flushes_and_reports_drops(hub, tmp_path):
     assert result.stdout.strip() == "42" and result.returncode == 0
     assert time.monotonic() - start < 6  # the exit flush gives up after shutdown_timeout (2 s)
     assert "1 span records were not delivered" in result.stderr and "hub_unreachable: 1" in result.stderr
+
+
+def test_a_bug_in_one_batch_does_not_stop_delivery(hub):
+    configure(hub)
+    transport = STATE.client.transport
+    original = transport._wire.record
+    calls = []
+
+    def flaky(span, final):
+        calls.append(span)
+        if len(calls) == 1:
+            raise RuntimeError("bug")
+        return original(span, final)
+
+    transport._wire.record = flaky
+    work(1)
+    assert runtime_hub.flush(5)
+    work(2)
+    assert runtime_hub.flush(5)
+    assert [r["output"] for r in hub.ended()] == [4]
+    assert transport.dropped() == {"encode_error": 1}

@@ -186,9 +186,17 @@ class HttpTransport(Transport):
     def _run(self) -> None:
         _context.suppress_in_this_thread()  # whatever we call must never be traced
         try:
-            self._loop()
-        except Exception:
-            logger.warning("runtime-hub transport thread failed", exc_info=True)
+            while True:
+                try:
+                    self._loop()
+                    return
+                except Exception:  # a bug must cost a batch at most, never the delivery of the rest
+                    logger.warning("runtime-hub transport error; continuing", exc_info=True)
+                    self.drops.add("internal_error", self._inflight)
+                    self._inflight = 0
+                    if self._closing:
+                        return
+                    self._stop.wait(1.0)
         finally:
             with self._done:
                 self._done.notify_all()
