@@ -25,7 +25,8 @@ test('screenshots of the main views', async ({ page, hub }) => {
 
   await page.goto(`/traces/${demo.checkoutTrace}?view=graph`);
   await expect(page.getByTestId('flow-node').first()).toBeVisible();
-  await page.getByTestId('flow-node').last().hover();
+  await page.locator('[data-testid="flow-node"][data-name="db.query"]').click();
+  await page.mouse.move(5, 400);
   await shot('trace-flow-graph');
 
   await page.goto('/errors');

@@ -30,13 +30,12 @@ export function NavRail() {
   const search = useSearch();
   const carry = filterSearch(search);
   return (
-    <nav aria-label="Views" className="flex w-44 shrink-0 flex-col gap-0.5 border-r border-zinc-200 bg-zinc-50 p-2 dark:border-zinc-800 dark:bg-zinc-900/60">
+    <nav aria-label="Views" className="flex w-40 shrink-0 flex-col gap-0.5 border-r border-zinc-200 bg-zinc-50 p-2 dark:border-zinc-800 dark:bg-zinc-900/60">
       {NAV_ITEMS.map((item) => {
-        const Icon = item.icon;
         if (item.soon) {
           return (
             <span key={item.path} className="flex items-center gap-2 rounded px-2 py-1.5 text-sm text-zinc-400 dark:text-zinc-600" title="Coming with agent tracing and workflows">
-              <Icon />
+              <item.icon className="shrink-0" />
               {item.label}
               <span className="ml-auto text-[10px] uppercase tracking-wide">soon</span>
             </span>
@@ -54,7 +53,7 @@ export function NavRail() {
                 : 'text-zinc-700 hover:bg-zinc-200 dark:text-zinc-300 dark:hover:bg-zinc-800'
             }`}
           >
-            <Icon />
+            <item.icon className="shrink-0" />
             {item.label}
             {item.key ? <kbd className="ml-auto font-mono text-[10px] text-zinc-400">{item.key}</kbd> : null}
           </Link>

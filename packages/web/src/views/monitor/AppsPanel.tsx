@@ -12,7 +12,7 @@ export function AppsPanel() {
   const [filters, setFilters] = useFilters();
   const now = useNow(true, 5000);
   return (
-    <section aria-label="Connected apps" className="flex w-72 shrink-0 flex-col border-r border-zinc-200 dark:border-zinc-800">
+    <section aria-label="Connected apps" className="flex w-64 shrink-0 flex-col border-r border-zinc-200 dark:border-zinc-800">
       <h2 className="flex items-center justify-between px-3 py-2 text-xs font-semibold uppercase tracking-wide text-zinc-500">
         Apps
         <span className="font-normal normal-case">{services.filter((s) => s.online).length} online</span>

@@ -24,7 +24,7 @@ export function MonitorView() {
         <LiveFeed selected={selected} onSelect={select} />
       </div>
       {selected ? (
-        <aside className="w-[44%] min-w-96 max-w-3xl shrink-0 border-l border-zinc-200 dark:border-zinc-800">
+        <aside className="w-[40%] min-w-96 max-w-3xl shrink-0 border-l border-zinc-200 dark:border-zinc-800">
           <SpanPanel key={selected} spanId={selected} onSelect={(id) => setSelected(id, { push: true })} onClose={() => select(null)} />
         </aside>
       ) : null}

@@ -28,6 +28,8 @@ export function FlowGraph({ graph, selected, onSelect }: { graph: Graph; selecte
   const svgRef = useRef<SVGSVGElement>(null);
   const layerRef = useRef<SVGGElement>(null);
   const zoomRef = useRef<ZoomBehavior<SVGSVGElement, unknown> | null>(null);
+  /** Set once the user zooms or pans: then resizing the view no longer refits the graph. */
+  const userMoved = useRef(false);
   const [hover, setHover] = useState<number | null>(null);
   const highlighted = useMemo(() => (hover === null ? null : pathTo(graph, hover)), [graph, hover]);
 
@@ -39,7 +41,10 @@ export function FlowGraph({ graph, selected, onSelect }: { graph: Graph; selecte
     if (!svg) return;
     const behavior = zoom<SVGSVGElement, unknown>()
       .scaleExtent([0.1, 4])
-      .on('zoom', (event: { transform: { toString(): string } }) => layerRef.current?.setAttribute('transform', event.transform.toString()));
+      .on('zoom', (event: { transform: { toString(): string }; sourceEvent: unknown }) => {
+        if (event.sourceEvent) userMoved.current = true;
+        layerRef.current?.setAttribute('transform', event.transform.toString());
+      });
     zoomRef.current = behavior;
     const selection = select(svg);
     selection.call(behavior).on('dblclick.zoom', null);
@@ -58,8 +63,19 @@ export function FlowGraph({ graph, selected, onSelect }: { graph: Graph; selecte
     const y = Math.max(0, (box.height - height * scale) / 2);
     select(svg).call(behavior.transform, zoomIdentity.translate(x, y).scale(scale));
   };
-  // Fit once per graph shape (not on every live update).
+  // Fit once per graph shape (not on every live update), and when the view changes size.
   useEffect(fit, [graph.layers, graph.maxRows]);
+  const fitRef = useRef(fit);
+  fitRef.current = fit;
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg) return;
+    const observer = new ResizeObserver(() => {
+      if (!userMoved.current) fitRef.current();
+    });
+    observer.observe(svg);
+    return () => observer.disconnect();
+  }, []);
 
   const onPath = (id: number) => highlighted === null || highlighted.has(id);
   return (
@@ -76,7 +92,7 @@ export function FlowGraph({ graph, selected, onSelect }: { graph: Graph; selecte
       ) : null}
       <svg ref={svgRef} className="h-full w-full cursor-grab select-none active:cursor-grabbing" role="img" aria-label="Flow graph of the trace" onClick={() => onSelect(null)}>
         <defs>
-          <marker id="flow-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker id="flow-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" className="fill-zinc-400" />
           </marker>
         </defs>
@@ -97,7 +113,7 @@ export function FlowGraph({ graph, selected, onSelect }: { graph: Graph; selecte
             return (
               <g key={`${edge.from}-${edge.to}`} data-testid="flow-edge" data-from={from.name} data-to={to.name} data-calls={edge.calls} opacity={highlighted && !lit ? 0.25 : 1}>
                 <path d={d} fill="none" markerEnd="url(#flow-arrow)" className={lit ? 'stroke-indigo-500' : 'stroke-zinc-400 dark:stroke-zinc-600'} strokeWidth={Math.min(6, 1 + Math.log2(edge.calls))} />
-                <text x={mx} y={my} textAnchor="middle" className="fill-zinc-600 text-[10px] dark:fill-zinc-400">
+                <text x={mx} y={my} textAnchor="middle" strokeWidth={4} className="fill-zinc-600 stroke-white text-[10px] [paint-order:stroke] dark:fill-zinc-400 dark:stroke-zinc-950">
                   ×{edge.calls} · {formatDuration(edge.totalMs)}
                 </text>
               </g>
