@@ -200,6 +200,27 @@ describe('JsonlWatcher', () => {
     expect(problem).toBeUndefined();
   });
 
+  it('retries a file whose delivery failed, without waiting for it to change', async () => {
+    const file = join(dir, 'logs', 'a.jsonl');
+    writeFileSync(file, lines(1, 2));
+    const names: string[] = [];
+    const events: WatchEvent[] = [];
+    let failures = 1;
+    const sink: JsonlSink = {
+      async send(records) {
+        if (failures-- > 0) throw new Error('SQLITE_BUSY: database is locked');
+        for (const r of records) names.push((r as { name: string }).name);
+        return { accepted: records.length, rejected: [] };
+      },
+    };
+    const w = new JsonlWatcher({ paths: [join(dir, 'logs')], offsetsFile: join(dir, 'offsets.json'), sink, report: (e) => events.push(e) });
+    watchers.push(w);
+    await w.start();
+    await until(() => names.length === 2, 'the retry');
+    expect(names).toEqual(ops(1, 2));
+    expect(events).toContainEqual({ type: 'error', file, message: 'SQLITE_BUSY: database is locked (retrying in 1 s)' });
+  });
+
   it('does not move the cursor when the sink could not deliver (closing mid-delivery)', async () => {
     const file = join(dir, 'logs', 'a.jsonl');
     writeFileSync(file, lines(1, 2));

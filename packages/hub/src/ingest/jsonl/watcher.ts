@@ -71,6 +71,8 @@ export class JsonlWatcher {
   private idleWaiters: (() => void)[] = [];
   /** The file being read now (not to be closed by the idle sweep). */
   private current: string | undefined;
+  /** Files whose last read failed, and how long to wait before the next try. */
+  private readonly retryDelay = new Map<string, number>();
 
   constructor(private readonly options: WatchOptions) {
     this.offsets = new OffsetStore(options.offsetsFile);
@@ -138,8 +140,13 @@ export class JsonlWatcher {
       this.current = path;
       try {
         if (await this.readFile(path)) this.dirty.add(path); // more to read: after the others
+        this.retryDelay.delete(path);
       } catch (error) {
-        this.report({ type: 'error', file: path, message: (error as Error).message });
+        // Unreadable for now (permissions, the store busy …): try again later, backing off.
+        const delay = Math.min((this.retryDelay.get(path) ?? 500) * 2, 30_000);
+        this.retryDelay.set(path, delay);
+        this.report({ type: 'error', file: path, message: `${(error as Error).message} (retrying in ${delay / 1000} s)` });
+        setTimeout(() => this.schedule(path), delay).unref();
       } finally {
         this.current = undefined;
       }
