@@ -84,7 +84,7 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
   };
 
   registerErrorHandling(app);
-  registerAuth(app, config.token);
+  registerAuth(app, config.token, ['/w/']); // public workflows answer without the hub token (docs/workflows.md)
   registerBodyParsing(app);
   for (const feature of FEATURES) await feature(app, ctx);
   await registerStaticSite(app, ctx);
