@@ -1,7 +1,8 @@
 // The baseline of bench/workflows: the least a server can do for one "execution" of the
 // webhook → set → respond workflow with every step persisted — parse the JSON request, write
-// the same rows (one run, three steps, the run again at the end) to SQLite in one transaction
-// with the hub's own workflow schema, answer — with no engine in between. Started as a child
+// the same rows (one run, three steps, the run again at the end) to SQLite with the hub's own
+// workflow schema, answer once committed — with no engine in between. Like the hub's run store
+// it group-commits: the requests of one event-loop turn share a transaction. Started as a child
 // process, like the hub, so both sides get the same machine.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -22,7 +23,7 @@ const upsertStep = db.prepare(
   `INSERT INTO steps (run_id, node_id, visit, attempt, record) VALUES (?, ?, ?, ?, ?)
    ON CONFLICT (run_id, node_id, visit, attempt) DO UPDATE SET record = excluded.record`,
 );
-const execute = db.transaction((body) => {
+const writeOne = (body) => {
   const id = randomBytes(16).toString('hex');
   const now = Date.now();
   const run = { id, project: 'bench', workflow: 'greet', version: 1, status: 'running', trigger: { type: 'webhook', body }, createdAt: now, startedAt: now };
@@ -35,7 +36,20 @@ const execute = db.transaction((body) => {
   }
   upsertRun.run(id, 'bench', 'greet', 'succeeded', now, JSON.stringify({ ...run, status: 'succeeded', output: { message }, endedAt: Date.now() }));
   return { message };
-});
+};
+const writeAll = db.transaction((bodies) => bodies.map(writeOne));
+let pending = [];
+const execute = (body) =>
+  new Promise((resolve) => {
+    pending.push({ body, resolve });
+    if (pending.length > 1) return;
+    setImmediate(() => {
+      const batch = pending;
+      pending = [];
+      const results = writeAll(batch.map((p) => p.body));
+      batch.forEach((p, i) => p.resolve(results[i]));
+    });
+  });
 
 const app = Fastify({ logger: false });
 app.post('/greet', (request) => execute(request.body));
