@@ -71,8 +71,12 @@ export class OffsetStore {
     this.changed();
   }
 
-  /** Keeps the cursor of a file that left its path, in case it shows up under another name. */
-  retire(cursor: Cursor): void {
+  /**
+   * Keeps the cursor of a file that left `path`, in case it shows up under another name — unless
+   * another path already carries on with that file (it was renamed there and adopted).
+   */
+  retire(cursor: Cursor, path?: string): void {
+    for (const [other, current] of Object.entries(this.data.files)) if (other !== path && current.id === cursor.id) return;
     this.data.retired[cursor.id] = { ...cursor, at: Date.now() };
     const ids = Object.keys(this.data.retired);
     if (ids.length > MAX_RETIRED) {

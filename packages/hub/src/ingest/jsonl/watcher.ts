@@ -97,7 +97,7 @@ export class JsonlWatcher {
     // Files deleted while we were not watching: keep their cursors in case they were renamed.
     for (const path of this.offsets.paths()) {
       if (this.isWatched(path) && !existsSync(path)) {
-        this.offsets.retire(this.offsets.get(path)!);
+        this.offsets.retire(this.offsets.get(path)!, path);
         this.offsets.delete(path);
       }
     }
@@ -170,7 +170,7 @@ export class JsonlWatcher {
       const step = await file.step(this.options.batchBytes ?? 1024 * 1024);
       if (step.kind === 'idle') return false;
       if (step.kind === 'gone') {
-        if (step.retired) this.offsets.retire(step.retired);
+        if (step.retired) this.offsets.retire(step.retired, path);
         this.offsets.delete(path);
         await file.close();
         this.files.delete(path);
@@ -179,7 +179,7 @@ export class JsonlWatcher {
         return false;
       }
       if (step.kind === 'restart') {
-        if (step.retired) this.offsets.retire(step.retired);
+        if (step.retired) this.offsets.retire(step.retired, path);
         this.offsets.set(path, file.cursor!);
         this.report({ type: 'restart', file: path, reason: step.reason });
         continue;
