@@ -28,9 +28,12 @@ export class WorkflowService {
   private readonly sink: IngestSpanSink;
   private readonly sandbox: WorkerSandbox;
   private readonly log: EngineLogger;
+  private readonly config: HubContext['config'];
+  private retentionTimer: NodeJS.Timeout | undefined;
 
   constructor(ctx: Pick<HubContext, 'config' | 'ingest' | 'log'>) {
     const { dataDir } = ctx.config;
+    this.config = ctx.config;
     const pino = ctx.log;
     // Only ids, codes and counts are logged here — never config values, inputs or outputs.
     this.log = {
@@ -71,9 +74,31 @@ export class WorkflowService {
   async start(): Promise<void> {
     await this.engine.start();
     await this.syncSchedules();
+    this.scheduleRetention();
+  }
+
+  /** With `retentionDays` set, finished runs older than that are deleted, like old spans. */
+  private scheduleRetention(): void {
+    const days = this.config.retentionDays;
+    if (days === undefined) return;
+    const prune = () => {
+      try {
+        let removed = 0;
+        for (let batch = this.store.pruneFinishedRuns(Date.now() - days * 86_400_000); batch > 0; batch = this.store.pruneFinishedRuns(Date.now() - days * 86_400_000)) {
+          removed += batch;
+        }
+        if (removed > 0) this.log.info('workflows: pruned finished runs', { removed, days });
+      } catch (error) {
+        this.log.warn('workflows: pruning runs failed', { error: (error as Error).message });
+      }
+    };
+    prune();
+    this.retentionTimer = setInterval(prune, this.config.retentionIntervalMs);
+    this.retentionTimer.unref();
   }
 
   async stop(): Promise<void> {
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
     this.scheduler.stop();
     await this.engine.stop(2000);
     await this.sandbox.close();

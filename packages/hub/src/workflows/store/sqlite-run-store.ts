@@ -163,6 +163,27 @@ export class SqliteRunStore implements RunStore {
     return Promise.resolve({ project, workflow, version, savedAt: row.saved_at, definition: JSON.parse(row.definition) as WorkflowDefinition });
   }
 
+  /**
+   * Deletes finished runs created before `before` (epoch ms) with their steps; unfinished runs
+   * are kept whatever their age. Returns how many runs went.
+   */
+  pruneFinishedRuns(before: number, limit = 10_000): number {
+    const prune = this.db.transaction(() => {
+      const ids = this.db
+        .prepare("SELECT id FROM runs WHERE created_at < ? AND status IN ('succeeded', 'failed', 'cancelled') ORDER BY created_at LIMIT ?")
+        .pluck()
+        .all(before, limit) as string[];
+      const deleteSteps = this.db.prepare('DELETE FROM steps WHERE run_id = ?');
+      const deleteRun = this.db.prepare('DELETE FROM runs WHERE id = ?');
+      for (const id of ids) {
+        deleteSteps.run(id);
+        deleteRun.run(id);
+      }
+      return ids.length;
+    });
+    return prune();
+  }
+
   /** The highest stored version of a workflow (0 when none). */
   latestVersion(project: string, workflow: string): number {
     const row = this.db.prepare('SELECT MAX(version) AS v FROM workflow_versions WHERE project = ? AND workflow = ?').get(project, workflow) as { v: number | null };
