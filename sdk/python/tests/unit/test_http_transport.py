@@ -301,3 +301,15 @@ def test_a_bug_in_one_batch_does_not_stop_delivery(hub):
     assert runtime_hub.flush(5)
     assert [r["output"] for r in hub.ended()] == [4]
     assert transport.dropped() == {"encode_error": 1}
+
+
+def test_an_auth_failure_is_reported_once(hub, recwarn):
+    hub.reply = lambda path, body: (401, {}, {"error": {"code": "UNAUTHORIZED", "message": "token required"}})
+    configure(hub)
+    work(1)
+    runtime_hub.flush(5)
+    work(2)
+    runtime_hub.flush(5)
+    messages = [str(w.message) for w in recwarn if "RUNTIME_HUB_TOKEN" in str(w.message)]
+    assert len(messages) == 1 and "token required" in messages[0]
+    assert STATE.client.transport.dropped() == {"rejected": 2}

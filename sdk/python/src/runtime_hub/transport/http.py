@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional
 
 from .. import _context, _ids
 from .._errors import python_version
-from .._log import logger
+from .._log import logger, warn_user
 from .._version import SDK_NAME, __version__
 from ._sender import Answer, Sender
 from ._wire import WireEncoder, make_encoder
@@ -57,6 +57,7 @@ class HttpTransport(Transport):
         self._batch_bytes = config.batch_bytes
         self._interval = config.flush_interval
         self._host = _hostname()
+        self._auth_warned = False
         self._json = make_encoder()
         self._wire = WireEncoder(config.service, config.max_span_bytes, redactor) if config.before_send is None else None
         self._init_state()
@@ -305,6 +306,9 @@ class HttpTransport(Transport):
                 return self._send(records[:half]) and self._send(records[half:])
             if not answer.retry:
                 logger.warning("the hub refused %d records: %s", len(records), answer.error)
+                if answer.status in (401, 403) and not self._auth_warned:
+                    self._auth_warned = True
+                    warn_user(f"the hub at {self.config.url} refused the spans ({answer.error}); check RUNTIME_HUB_TOKEN")
                 self.drops.add("rejected" if answer.status else "encode_error", len(records))
                 return True  # nothing more to do for this batch; carry on with the next
             self._unreachable = answer.status == 0
