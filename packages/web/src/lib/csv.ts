@@ -37,7 +37,15 @@ export function unguard(text: string): string {
   return /^'[=+\-@\t\r]/.test(text) ? text.slice(1) : text;
 }
 
-const json = (text: string): unknown => (text === '' ? undefined : JSON.parse(text));
+/** A JSON cell; a cell that is not JSON (edited by hand in a spreadsheet) is kept as text. */
+const json = (text: string): unknown => {
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+};
 const num = (text: string): number | null => (text === '' ? null : Number(text));
 
 /** Span records from the rows of an exported CSV file (header row first). */
