@@ -261,4 +261,18 @@ describe('durability', () => {
     const t2 = await t.restart({ http: scriptedHttp(() => jsonResponse(200, {})) });
     for (const run of runs) expect((await t2.engine.waitForRun(run.id)).status).toBe('succeeded');
   });
+
+  it('never runs more than the limit, even when started all at once', async () => {
+    const def = wf('capped2', [{ id: 'pause', type: 'wait', config: { duration: '1m' } }], [{ source: 'start', target: 'pause' }], { settings: { maxConcurrentRuns: 2 } });
+    const t = await testEngine([def]);
+    const runs = await Promise.all(Array.from({ length: 7 }, (_, i) => t.engine.startRun({ project: 'demo', workflow: 'capped2', trigger: manual({ i }) })));
+    expect(runs.filter((r) => r.status === 'waiting')).toHaveLength(2);
+    let peak = t.engine.activeRuns;
+    for (let minute = 0; minute < 5; minute++) {
+      await t.clock.advance(60_000);
+      peak = Math.max(peak, t.engine.activeRuns);
+    }
+    expect(peak).toBe(2);
+    for (const run of runs) expect((await t.engine.waitForRun(run.id)).status).toBe('succeeded');
+  });
 });

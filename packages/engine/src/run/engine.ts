@@ -274,7 +274,26 @@ export class Engine {
     return { ...driver.run };
   }
 
+  private readonly filling = new Map<string, boolean>();
+
+  /** Starts queued runs while the workflow has free slots; one filler per workflow at a time. */
   private async fillSlots(key: string): Promise<void> {
+    if (this.filling.has(key)) {
+      this.filling.set(key, true);
+      return;
+    }
+    this.filling.set(key, false);
+    try {
+      do {
+        this.filling.set(key, false);
+        await this.fillSlotsOnce(key);
+      } while (this.filling.get(key) === true);
+    } finally {
+      this.filling.delete(key);
+    }
+  }
+
+  private async fillSlotsOnce(key: string): Promise<void> {
     const queue = this.queued.get(key);
     while (queue && queue.length > 0 && !this.stopped) {
       const [project, workflow] = key.split('/') as [string, string];
