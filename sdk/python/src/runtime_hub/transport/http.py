@@ -115,8 +115,9 @@ class HttpTransport(Transport):
             self.drops.add("queue_full")
             return
         if count >= self._batch_spans and not self._signalled:
-            if os.getpid() != self._pid:  # forked without our at-fork hook (e.g. a raw os.fork via ctypes)
+            if os.getpid() != self._pid:  # forked without our at-fork hook (e.g. a raw fork via ctypes)
                 self.after_fork()
+                self.span_ended(span)  # into the child's own, fresh buffer
                 return
             self._signal()
         if self._thread is None:
@@ -244,12 +245,14 @@ class HttpTransport(Transport):
         return any(not span.start_sent for span in list(self._open.values()))
 
     def _take(self) -> List[Span]:
-        """Up to batch_bytes of ended spans (at least batch_spans when that many are waiting)."""
+        """Every ended span waiting, up to batch_bytes (a send is triggered by batch_spans waiting
+        or by the flush interval; once sending, a backlog goes out in requests as large as allowed,
+        since each request costs far more than a span)."""
         batch: List[Span] = []
         size = 0
         with self._lock:
             queue = self._queue
-            while queue and (len(batch) < self._batch_spans or size < self._batch_bytes):
+            while queue:
                 span = queue[0]
                 if batch and size + span.size > self._batch_bytes:
                     break
