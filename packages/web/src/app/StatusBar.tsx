@@ -17,7 +17,9 @@ export function StatusBar() {
   const version = useHub((s) => s.version);
   const paused = useFeed((s) => s.paused);
   const label =
-    connection.status === 'reconnecting'
+    connection.lastError === 'unauthorized' && connection.status !== 'connected'
+      ? 'not authorized: open the dashboard once with ?token=<token>'
+      : connection.status === 'reconnecting'
       ? `reconnecting${connection.attempt > 0 ? ` (attempt ${connection.attempt})` : ''}…`
       : connection.status === 'connecting'
         ? 'connecting…'

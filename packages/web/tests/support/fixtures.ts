@@ -32,6 +32,10 @@ export const test = base.extend<TestFixtures, { hub: RunningHub }>({
       void dialog.dismiss();
     });
     page.on('pageerror', (error) => errors.push(error.message));
+    // The Content-Security-Policy must never block the dashboard's own code or styles.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) errors.push(message.text());
+    });
     await use(page);
     expect(dialogs, 'no payload may open a dialog').toEqual([]);
     expect(errors, 'no uncaught errors in the page').toEqual([]);

@@ -18,9 +18,11 @@ export interface RunningHub {
  * Starts a real hub process (the CLI, as a user would) on a free port, or on `port` to come back
  * at the same address after a restart. Resolves once it prints its listening line.
  */
-export function startHub(options: { dataDir?: string; port?: number } = {}): Promise<RunningHub> {
+export function startHub(options: { dataDir?: string; port?: number; token?: string } = {}): Promise<RunningHub> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'runtime-hub-web-'));
-  const child = spawn(process.execPath, [CLI, 'start', '--port', String(options.port ?? 0), '--data', dataDir, '--log-level', 'warn'], {
+  const args = [CLI, 'start', '--port', String(options.port ?? 0), '--data', dataDir, '--log-level', 'warn'];
+  if (options.token) args.push('--token', options.token);
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
