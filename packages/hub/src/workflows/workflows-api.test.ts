@@ -226,6 +226,16 @@ describe('workflow API', () => {
     expect((await api('POST', '/api/v1/projects/demo/workflows/nightly/schedule/pause')).body.schedule.paused).toBe(true);
     expect((await api('POST', '/api/v1/projects/demo/workflows/nightly/schedule/resume')).body.schedule.paused).toBe(false);
     expect((await api('GET', '/api/v1/projects/demo/workflows/greet/schedule')).status).toBe(404);
+    // A schedule that fires every second really starts runs, with the cron trigger data.
+    await api('POST', '/api/v1/projects/demo/workflows', { ...nightly, id: 'tick', trigger: { type: 'cron', expression: '* * * * * *' } });
+    const ticked = await eventually(async () => {
+      const { body } = await api('GET', '/api/v1/projects/demo/workflows/tick/runs');
+      return body.runs.length > 0 ? body.runs[0] : undefined;
+    }, 5000, 'a cron run');
+    expect(ticked).toMatchObject({ trigger: 'cron', status: 'succeeded' });
+    const detail = await api('GET', `/api/v1/runs/${ticked.id}`);
+    expect(detail.body.run.trigger).toMatchObject({ type: 'cron', scheduledAt: expect.stringMatching(/T.*Z$/) });
+    await api('DELETE', '/api/v1/projects/demo/workflows/tick');
     const preview = await api('GET', '/api/v1/cron/next?expression=*/15%20*%20*%20*%20*&count=3');
     expect(preview.body.nextRuns).toHaveLength(3);
     expect((await api('GET', '/api/v1/cron/next?expression=nope')).status).toBe(400);
