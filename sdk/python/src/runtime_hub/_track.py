@@ -33,7 +33,7 @@ class Meta:
 
     def __init__(self, fn: Callable[..., Any], name: Optional[str], kind: str, capture_args: Optional[bool],
                  capture_result: Optional[bool], sample_rate: Optional[float]) -> None:
-        self.name = name or getattr(fn, "__qualname__", None) or getattr(fn, "__name__", None) or repr(fn)
+        self.name = name or _qualname(fn)
         if kind not in KINDS:
             warn_user(f"kind={kind!r} is not one of {sorted(KINDS)}; using 'function'")
             kind = "function"
@@ -64,6 +64,16 @@ class Meta:
         span.input, span.input_size = client.serializer.capture_args(self.names, self._secret, args, kwargs, self.varargs)
 
 
+def _qualname(fn: Any) -> str:
+    """`Cart.total` for functions; the wrapped function's name for partials; the class's name for
+    callable objects."""
+    target = fn.func if isinstance(fn, functools.partial) else fn
+    name = getattr(target, "__qualname__", None) or getattr(target, "__name__", None)
+    if not isinstance(name, str):
+        name = getattr(type(target), "__qualname__", None) or "callable"
+    return str(name)
+
+
 def _parameters(fn: Callable[..., Any]) -> Tuple[Tuple[str, ...], str, bool]:
     try:
         params = list(inspect.signature(fn).parameters.values())
@@ -76,11 +86,12 @@ def _parameters(fn: Callable[..., Any]) -> Tuple[Tuple[str, ...], str, bool]:
 
 
 def _code_attributes(fn: Callable[..., Any]) -> Dict[str, Any]:
-    attributes: Dict[str, Any] = {"code.function": getattr(fn, "__qualname__", None) or getattr(fn, "__name__", "?")}
-    module = getattr(fn, "__module__", None)
+    attributes: Dict[str, Any] = {"code.function": _qualname(fn)}
+    module = getattr(fn.func if isinstance(fn, functools.partial) else fn, "__module__", None)
     if isinstance(module, str):
         attributes["code.namespace"] = module
-    code = getattr(inspect.unwrap(fn), "__code__", None)
+    target = fn.func if isinstance(fn, functools.partial) else fn
+    code = getattr(inspect.unwrap(target), "__code__", None) or getattr(getattr(target, "__call__", None), "__code__", None)
     if code is not None:
         attributes["code.filepath"] = code.co_filename
         attributes["code.lineno"] = code.co_firstlineno

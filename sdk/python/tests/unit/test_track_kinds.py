@@ -240,3 +240,22 @@ def test_disabled_sdk_calls_through(spans):
 
     assert f(1) == 2
     assert spans.records == []
+
+
+def test_partials_and_callable_objects(spans):
+    import functools
+
+    def scale(factor, value):
+        return factor * value
+
+    class Doubler:
+        def __call__(self, value):
+            return value * 2
+
+    double = track(functools.partial(scale, 2))
+    assert double(4) == 8
+    assert track(Doubler())(5) == 10
+    names = [r["name"] for r in spans.finished()]
+    assert names[0].endswith("scale") and names[1].endswith("Doubler")
+    assert spans.finished()[0]["input"] == {"value": 4}
+    assert spans.finished()[1]["attributes"]["code.lineno"] > 0
