@@ -110,14 +110,16 @@ describe('kill -9 during 200 concurrent runs', () => {
     const restartedAt = Date.now();
     api = apiClient(second.url);
 
-    const results = await eventually(
+    await eventually(
       async () => {
-        const runs = await Promise.all([...runIds, lateRun].map(async (id) => (await api('GET', `/api/v1/runs/${id}`)).body));
-        return runs.every((r) => r.run?.status === 'succeeded' || r.run?.status === 'failed') ? runs : undefined;
+        const { body } = await api('GET', '/api/v1/runs?project=crash&limit=500');
+        const open = body.runs.filter((r: { status: string }) => !['succeeded', 'failed', 'cancelled'].includes(r.status));
+        return body.runs.length === RUNS + 1 && open.length === 0 ? true : undefined;
       },
       30_000,
       'all runs to finish after the restart',
     );
+    const results = await Promise.all([...runIds, lateRun].map(async (id) => (await api('GET', `/api/v1/runs/${id}`)).body));
     const durableRuns = results.slice(0, RUNS);
     for (const [i, { run }] of durableRuns.entries()) {
       expect(run.status, run.id).toBe('succeeded');
