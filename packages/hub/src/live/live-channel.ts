@@ -31,6 +31,12 @@ export class LiveChannel {
   private readonly nsp: Namespace;
   private pending = new Map<string, Span>();
   private pendingCursor = 0;
+  /**
+   * The highest seq handed to publish(). Replays stop here rather than at the store's last
+   * write: a span committed but not yet published will reach subscribers through their room, so
+   * it must not also be in their history.
+   */
+  private publishedSeq: number;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -39,6 +45,7 @@ export class LiveChannel {
     private readonly options: LiveOptions = DEFAULT_LIVE_OPTIONS,
   ) {
     this.nsp = io.of('/live');
+    this.publishedSeq = store.lastSeq();
     this.nsp.on('connection', (socket) => this.onConnection(socket));
   }
 
@@ -55,6 +62,7 @@ export class LiveChannel {
       this.pending.set(span.spanId, span);
       if (span.seq > this.pendingCursor) this.pendingCursor = span.seq;
     }
+    if (this.pendingCursor > this.publishedSeq) this.publishedSeq = this.pendingCursor;
     this.timer ??= setTimeout(() => this.flush(), this.options.flushIntervalMs);
   }
 
@@ -113,15 +121,15 @@ export class LiveChannel {
     let cursor: number;
     if (after === undefined) {
       this.flush();
-      cursor = this.store.lastSeq();
+      cursor = this.publishedSeq;
       const spans = await this.store.recentChanges(filter, cursor, this.options.historyLimit);
       socket.emit('history', { spans, cursor, done: false });
     } else {
-      cursor = Math.min(after, this.store.lastSeq());
+      cursor = Math.min(after, this.publishedSeq);
     }
     for (;;) {
       this.flush();
-      const upTo = this.store.lastSeq();
+      const upTo = this.publishedSeq;
       if (upTo <= cursor) {
         void socket.join(roomOf(filter));
         socket.emit('history', { spans: [], cursor, done: true });

@@ -27,31 +27,56 @@ export interface SpanRow {
   seq: number;
 }
 
-/** Named parameters for the insert and merge statements. */
-export function spanParams(span: EncodedSpan, seq: number): Record<string, unknown> {
-  return {
-    spanId: span.spanId,
-    traceId: span.traceId,
-    parentSpanId: span.parentSpanId,
-    service: span.service,
-    name: span.name,
-    kind: span.kind,
-    startTime: span.startTime,
-    endTime: span.endTime,
-    status: span.status,
-    sessionId: span.sessionId,
-    input: span.inputJson,
-    output: span.outputJson,
-    error: span.errorJson,
-    attributes: span.attributesJson,
-    events: span.eventsJson,
-    errorGroup: span.errorGroup,
-    model: span.usage.model ?? null,
-    inputTokens: span.usage.inputTokens ?? null,
-    outputTokens: span.usage.outputTokens ?? null,
-    costUsd: span.usage.costUsd ?? null,
-    seq,
-  };
+/**
+ * A span's column values in SPAN_COLUMNS order, without `seq` (the writer assigns it): plain
+ * strings and numbers, cheap to post to the writer thread.
+ */
+export type SpanValues = [
+  spanId: string,
+  traceId: string,
+  parentSpanId: string | null,
+  service: string,
+  name: string,
+  kind: string,
+  startTime: number,
+  endTime: number | null,
+  status: string,
+  sessionId: string | null,
+  input: string | null,
+  output: string | null,
+  error: string | null,
+  attributes: string | null,
+  events: string | null,
+  errorGroup: string | null,
+  model: string | null,
+  inputTokens: number | null,
+  outputTokens: number | null,
+  costUsd: number | null,
+];
+
+export function spanValues(span: EncodedSpan): SpanValues {
+  return [
+    span.spanId,
+    span.traceId,
+    span.parentSpanId,
+    span.service,
+    span.name,
+    span.kind,
+    span.startTime,
+    span.endTime,
+    span.status,
+    span.sessionId,
+    span.inputJson,
+    span.outputJson,
+    span.errorJson,
+    span.attributesJson,
+    span.eventsJson,
+    span.errorGroup,
+    span.usage.model ?? null,
+    span.usage.inputTokens ?? null,
+    span.usage.outputTokens ?? null,
+    span.usage.costUsd ?? null,
+  ];
 }
 
 export function rowToSpan(row: SpanRow): Span {

@@ -19,11 +19,11 @@ import type {
 } from '../store.js';
 import { Checkpointer } from './checkpointer.js';
 import { listErrorGroups } from './error-groups.js';
-import { rowToSpan, encodedToSpan, spanParams, type SpanRow } from './row-codec.js';
+import { encodedToSpan, rowToSpan, spanValues, type SpanRow } from './row-codec.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
-import { INSERT_SPAN, MERGE_SPAN, TOUCH_SERVICE, UPSERT_INSTANCE, UPSERT_TRACE } from './statements.js';
 import { listSessions, listTraces } from './trace-queries.js';
 import { Where, spanFilterWhere, spanQueryWhere } from './where.js';
+import { WriterClient } from './writer-client.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; created with its folder when missing. */
@@ -33,21 +33,20 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * The embedded span store: one SQLite file in WAL mode. Writes are synchronous and batched, one
- * transaction per ingest call; with synchronous=NORMAL a committed transaction survives a crash
- * of the hub process (the WAL is in the OS page cache), which is the promise an acknowledgement
- * makes. Queries are served from indexes; nothing groups the whole spans table.
+ * The embedded span store: one SQLite file in WAL mode. Writes go to a writer thread
+ * (writer-thread.ts), one transaction per batch, so SQLite's work overlaps with parsing and
+ * validating the next request on the main thread; reads use this thread's own connection. With
+ * synchronous=NORMAL a committed transaction survives a crash of the hub process, which is the
+ * promise an acknowledgement makes. Queries are served from indexes; nothing groups the whole
+ * spans table.
  */
 export class SqliteSpanStore implements SpanStore {
   readonly kind = 'sqlite' as const;
+  /** The reading connection (query_only). */
   readonly db: Database.Database;
   private seq: number;
   private count: number;
-  private readonly insertSpan: Database.Statement;
-  private readonly mergeSpan: Database.Statement;
-  private readonly upsertTrace: Database.Statement;
-  private readonly touchService: Database.Statement;
-  private readonly writeBatch: (spans: readonly EncodedSpan[]) => Span[];
+  private readonly writer: WriterClient;
   private readonly checkpointer: Checkpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
@@ -58,97 +57,26 @@ export class SqliteSpanStore implements SpanStore {
     // pages back to the file system without a full VACUUM.
     if (isNew.n === 0) this.db.pragma('auto_vacuum = INCREMENTAL');
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('cache_size = -65536');
-    this.db.pragma('temp_store = MEMORY');
-    // Checkpoints run on a background thread (Checkpointer) so they never stall ingest; the
-    // writer's own auto-checkpoint only kicks in as a safety net if that thread falls behind.
-    this.db.pragma('wal_autocheckpoint = 50000');
-    this.db.pragma('journal_size_limit = 67108864');
     this.db.exec(SCHEMA);
     this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+    this.db.pragma('query_only = ON');
 
-    this.insertSpan = this.db.prepare(INSERT_SPAN);
-    this.mergeSpan = this.db.prepare(MERGE_SPAN);
-    this.upsertTrace = this.db.prepare(UPSERT_TRACE);
-    this.touchService = this.db.prepare(TOUCH_SERVICE);
     this.seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM spans').get() as { s: number }).s;
     this.count = (this.db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
+    this.writer = new WriterClient(options.file, this.seq);
     this.checkpointer = options.backgroundCheckpoints === false ? undefined : new Checkpointer(options.file);
-    this.writeBatch = this.db.transaction((spans: readonly EncodedSpan[]) => this.writeInTransaction(spans));
   }
 
-  write(spans: readonly EncodedSpan[]): Promise<Span[]> {
-    if (spans.length === 0) return Promise.resolve([]);
-    const seqBefore = this.seq;
-    const countBefore = this.count;
-    try {
-      return Promise.resolve(this.writeBatch(spans));
-    } catch (error) {
-      // The transaction rolled back: so do the counters.
-      this.seq = seqBefore;
-      this.count = countBefore;
-      return Promise.reject(error);
-    }
-  }
-
-  private writeInTransaction(spans: readonly EncodedSpan[]): Span[] {
-    const written: Span[] = [];
-    for (const span of spans) {
-      const seq = ++this.seq;
-      const params = spanParams(span, seq);
-      if (this.insertSpan.run(params).changes === 1) {
-        this.count++;
-        written.push(encodedToSpan(span, seq));
-      } else {
-        written.push(rowToSpan(this.mergeSpan.get(params) as SpanRow));
-      }
-    }
-    this.updateTraces(written);
-    const now = Date.now();
-    for (const service of new Set(written.map((s) => s.service))) this.touchService.run(service, now, now);
+  async write(spans: readonly EncodedSpan[]): Promise<Span[]> {
+    if (spans.length === 0) return [];
+    const outcome = await this.writer.write(spans.map(spanValues), Date.now());
+    const written = spans.map((span, i) => encodedToSpan(span, outcome.firstSeq + i));
+    for (const [index, row] of outcome.merged) written[index] = rowToSpan(row);
+    this.seq = outcome.firstSeq + spans.length - 1;
+    this.count += outcome.inserted;
     return written;
-  }
-
-  /** Folds the batch's merged spans into one upsert per trace. */
-  private updateTraces(spans: readonly Span[]): void {
-    const byTrace = new Map<string, Record<string, unknown>>();
-    for (const span of spans) {
-      let trace = byTrace.get(span.traceId);
-      const isRoot = span.parentSpanId === null;
-      if (!trace) {
-        trace = {
-          traceId: span.traceId,
-          rootSpanId: null,
-          name: span.name,
-          service: span.service,
-          kind: span.kind,
-          sessionId: span.sessionId,
-          startTime: span.startTime,
-          endTime: span.endTime,
-          rootEndTime: null,
-          rootStatus: null,
-          hasError: 0,
-        };
-        byTrace.set(span.traceId, trace);
-      }
-      if (isRoot) {
-        Object.assign(trace, {
-          rootSpanId: span.spanId,
-          name: span.name,
-          service: span.service,
-          kind: span.kind,
-          rootEndTime: span.endTime,
-          rootStatus: span.status,
-        });
-      }
-      trace.sessionId ??= span.sessionId;
-      trace.startTime = Math.min(trace.startTime as number, span.startTime);
-      if (span.endTime !== null) trace.endTime = Math.max((trace.endTime as number | null) ?? 0, span.endTime);
-      if (span.status === 'error') trace.hasError = 1;
-    }
-    for (const trace of byTrace.values()) this.upsertTrace.run(trace);
   }
 
   getSpan(spanId: string): Promise<Span | undefined> {
@@ -248,12 +176,8 @@ export class SqliteSpanStore implements SpanStore {
     return this.count;
   }
 
-  recordHeartbeat(beat: InstanceBeat): Promise<void> {
-    this.db.transaction(() => {
-      this.db.prepare(UPSERT_INSTANCE).run({ ...beat, dropped: JSON.stringify(beat.dropped) });
-      this.touchService.run(beat.service, beat.time, beat.time);
-    })();
-    return Promise.resolve();
+  async recordHeartbeat(beat: InstanceBeat): Promise<void> {
+    await this.writer.request({ op: 'heartbeat', beat });
   }
 
   listServices(): Promise<ServiceRow[]> {
@@ -292,50 +216,17 @@ export class SqliteSpanStore implements SpanStore {
     );
   }
 
-  pruneOlderThan(before: number): Promise<number> {
-    return Promise.resolve(this.deleteOldest('start_time < ?', [before], Number.POSITIVE_INFINITY));
+  async pruneOlderThan(before: number): Promise<number> {
+    return this.afterPrune((await this.writer.request({ op: 'pruneOlderThan', before })) as number);
   }
 
-  pruneToSize(maxBytes: number): Promise<number> {
-    let deleted = 0;
-    for (let used = this.usedBytes(); used > maxBytes && this.count > 0; used = this.usedBytes()) {
-      // Estimate how many of the oldest spans hold the excess, from the average size per span;
-      // a few rounds converge without deleting far more than needed.
-      const excess = Math.ceil(((used - maxBytes) / used) * this.count * 1.05);
-      const n = this.deleteOldest('1', [], Math.max(10, excess));
-      if (n === 0) break;
-      deleted += n;
-    }
-    return Promise.resolve(deleted);
+  async pruneToSize(maxBytes: number): Promise<number> {
+    return this.afterPrune((await this.writer.request({ op: 'pruneToSize', maxBytes })) as number);
   }
 
-  /** Deletes up to `max` of the oldest spans matching `condition`, in chunks, and their empty traces. */
-  private deleteOldest(condition: string, params: unknown[], max: number): number {
-    const chunk = this.db.prepare(
-      `DELETE FROM spans WHERE id IN (SELECT id FROM spans WHERE ${condition} ORDER BY start_time LIMIT ?)`,
-    );
-    let deleted = 0;
-    while (deleted < max) {
-      const n = chunk.run(...params, Math.min(5000, max - deleted)).changes;
-      if (n === 0) break;
-      deleted += n;
-      this.count -= n;
-    }
-    if (deleted > 0) {
-      // Only traces that started before the oldest remaining span can have lost all their spans.
-      this.db.exec(`DELETE FROM traces
-        WHERE start_time < COALESCE((SELECT MIN(start_time) FROM spans), 9e15)
-          AND NOT EXISTS (SELECT 1 FROM spans WHERE spans.trace_id = traces.trace_id)`);
-    }
+  private afterPrune(deleted: number): number {
+    this.count -= deleted;
     return deleted;
-  }
-
-  /** Bytes held by live pages: what pruning can actually reduce. */
-  private usedBytes(): number {
-    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
-    const pages = this.db.pragma('page_count', { simple: true }) as number;
-    const free = this.db.pragma('freelist_count', { simple: true }) as number;
-    return (pages - free) * pageSize;
   }
 
   sizeBytes(): number {
@@ -350,17 +241,13 @@ export class SqliteSpanStore implements SpanStore {
     return size(file) + size(`${file}-wal`);
   }
 
-  compact(): Promise<void> {
-    this.db.pragma('incremental_vacuum');
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
-    return Promise.resolve();
+  async compact(): Promise<void> {
+    await this.writer.request({ op: 'compact' });
   }
 
   async close(): Promise<void> {
     await this.checkpointer?.stop();
-    if (this.db.open) {
-      this.db.pragma('wal_checkpoint(TRUNCATE)');
-      this.db.close();
-    }
+    await this.writer.close();
+    if (this.db.open) this.db.close();
   }
 }

@@ -4,14 +4,20 @@
  * ended: so an end fills endTime/status/output/error, and a start arriving after its end only
  * fills what the end left empty. SQLite evaluates every SET expression on the old row.
  */
-const COLUMNS =
-  'span_id, trace_id, parent_span_id, service, name, kind, start_time, end_time, status, session_id, ' +
-  'input, output, error, attributes, events, error_group, model, input_tokens, output_tokens, cost_usd, seq';
-const VALUES =
-  '@spanId, @traceId, @parentSpanId, @service, @name, @kind, @startTime, @endTime, @status, @sessionId, ' +
-  '@input, @output, @error, @attributes, @events, @errorGroup, @model, @inputTokens, @outputTokens, @costUsd, @seq';
+/** Column order of INSERT_SPAN; `SpanValues` (row-codec.ts) follows it. */
+export const SPAN_COLUMNS = [
+  'span_id', 'trace_id', 'parent_span_id', 'service', 'name', 'kind', 'start_time', 'end_time', 'status', 'session_id',
+  'input', 'output', 'error', 'attributes', 'events', 'error_group', 'model', 'input_tokens', 'output_tokens', 'cost_usd', 'seq',
+] as const;
 
-export const INSERT_SPAN = `INSERT OR IGNORE INTO spans (${COLUMNS}) VALUES (${VALUES})`;
+/** Named parameters of MERGE_SPAN, in the same order as SPAN_COLUMNS. */
+export const SPAN_PARAMS = [
+  'spanId', 'traceId', 'parentSpanId', 'service', 'name', 'kind', 'startTime', 'endTime', 'status', 'sessionId',
+  'input', 'output', 'error', 'attributes', 'events', 'errorGroup', 'model', 'inputTokens', 'outputTokens', 'costUsd', 'seq',
+] as const;
+
+// Positional parameters: binding 21 values by position is measurably cheaper than by name.
+export const INSERT_SPAN = `INSERT OR IGNORE INTO spans (${SPAN_COLUMNS.join(', ')}) VALUES (${SPAN_COLUMNS.map(() => '?').join(', ')})`;
 
 const WINS = '(@endTime IS NOT NULL OR end_time IS NULL)';
 const prefer = (column: string, param: string) =>

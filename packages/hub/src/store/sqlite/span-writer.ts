@@ -1,0 +1,225 @@
+import type Database from 'better-sqlite3';
+import type { InstanceBeat } from '../store.js';
+import type { SpanRow, SpanValues } from './row-codec.js';
+import { INSERT_SPAN, MERGE_SPAN, SPAN_PARAMS, TOUCH_SERVICE, UPSERT_INSTANCE, UPSERT_TRACE } from './statements.js';
+
+/** What a write tells the caller: the batch's sequence numbers and the rows that were merged. */
+export interface WriteOutcome {
+  /** The i-th span of the batch got `firstSeq + i`. */
+  firstSeq: number;
+  /** Spans that existed already, by batch index, with their merged row. */
+  merged: [index: number, row: SpanRow][];
+  /** Spans that were new. */
+  inserted: number;
+}
+
+/** The fields of a span that fold into its trace's summary row. */
+interface TraceFold {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  service: string;
+  kind: string;
+  sessionId: string | null;
+  startTime: number;
+  endTime: number | null;
+  status: string;
+}
+
+/**
+ * Every write to the spans database, on one connection: the writer thread runs it so that SQLite's
+ * work overlaps with parsing and validation on the main thread. Synchronous by design.
+ */
+export class SpanWriter {
+  private seq: number;
+  private readonly insertSpan: Database.Statement;
+  private readonly mergeSpan: Database.Statement;
+  private readonly upsertTrace: Database.Statement;
+  private readonly touchService: Database.Statement;
+  private readonly upsertInstance: Database.Statement;
+  private readonly writeBatch: (batch: readonly SpanValues[], now: number) => WriteOutcome;
+
+  constructor(
+    private readonly db: Database.Database,
+    lastSeq: number,
+  ) {
+    this.seq = lastSeq;
+    this.insertSpan = db.prepare(INSERT_SPAN);
+    this.mergeSpan = db.prepare(MERGE_SPAN);
+    this.upsertTrace = db.prepare(UPSERT_TRACE);
+    this.touchService = db.prepare(TOUCH_SERVICE);
+    this.upsertInstance = db.prepare(UPSERT_INSTANCE);
+    this.writeBatch = db.transaction((batch: readonly SpanValues[], now: number) => this.writeInTransaction(batch, now));
+  }
+
+  write(batch: readonly SpanValues[], now: number): WriteOutcome {
+    const before = this.seq;
+    try {
+      return this.writeBatch(batch, now);
+    } catch (error) {
+      this.seq = before; // the transaction rolled back, so do the numbers
+      throw error;
+    }
+  }
+
+  private writeInTransaction(batch: readonly SpanValues[], now: number): WriteOutcome {
+    const outcome: WriteOutcome = { firstSeq: this.seq + 1, merged: [], inserted: 0 };
+    const folds: TraceFold[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const values = batch[i]!;
+      const seq = ++this.seq;
+      if (this.insertSpan.run(...values, seq).changes === 1) {
+        outcome.inserted++;
+        folds.push(foldOfValues(values));
+      } else {
+        const params: Record<string, unknown> = { seq };
+        for (let p = 0; p < values.length; p++) params[SPAN_PARAMS[p]!] = values[p];
+        const row = this.mergeSpan.get(params) as SpanRow;
+        outcome.merged.push([i, row]);
+        folds.push(foldOfRow(row));
+      }
+    }
+    this.updateTraces(folds);
+    for (const service of new Set(folds.map((f) => f.service))) this.touchService.run(service, now, now);
+    return outcome;
+  }
+
+  /** Folds the batch's merged spans into one upsert per trace. */
+  private updateTraces(folds: readonly TraceFold[]): void {
+    const byTrace = new Map<string, Record<string, unknown>>();
+    for (const span of folds) {
+      let trace = byTrace.get(span.traceId);
+      if (!trace) {
+        trace = {
+          traceId: span.traceId,
+          rootSpanId: null,
+          name: span.name,
+          service: span.service,
+          kind: span.kind,
+          sessionId: span.sessionId,
+          startTime: span.startTime,
+          endTime: span.endTime,
+          rootEndTime: null,
+          rootStatus: null,
+          hasError: 0,
+        };
+        byTrace.set(span.traceId, trace);
+      }
+      if (span.parentSpanId === null) {
+        Object.assign(trace, {
+          rootSpanId: span.spanId,
+          name: span.name,
+          service: span.service,
+          kind: span.kind,
+          rootEndTime: span.endTime,
+          rootStatus: span.status,
+        });
+      }
+      trace.sessionId ??= span.sessionId;
+      trace.startTime = Math.min(trace.startTime as number, span.startTime);
+      if (span.endTime !== null) trace.endTime = Math.max((trace.endTime as number | null) ?? 0, span.endTime);
+      if (span.status === 'error') trace.hasError = 1;
+    }
+    for (const trace of byTrace.values()) this.upsertTrace.run(trace);
+  }
+
+  recordHeartbeat(beat: InstanceBeat): void {
+    this.db.transaction(() => {
+      this.upsertInstance.run({ ...beat, dropped: JSON.stringify(beat.dropped) });
+      this.touchService.run(beat.service, beat.time, beat.time);
+    })();
+  }
+
+  pruneOlderThan(before: number): number {
+    return this.deleteOldest('start_time < ?', [before], Number.POSITIVE_INFINITY);
+  }
+
+  pruneToSize(maxBytes: number): number {
+    let deleted = 0;
+    const count = () => (this.db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
+    let remaining = count();
+    for (let used = this.usedBytes(); used > maxBytes && remaining > 0; used = this.usedBytes()) {
+      // Estimate how many of the oldest spans hold the excess, from the average size per span;
+      // a few rounds converge without deleting far more than needed.
+      const excess = Math.ceil(((used - maxBytes) / used) * remaining * 1.05);
+      const n = this.deleteOldest('1', [], Math.max(10, excess));
+      if (n === 0) break;
+      deleted += n;
+      remaining -= n;
+    }
+    return deleted;
+  }
+
+  /** Deletes up to `max` of the oldest spans matching `condition`, in chunks, and their empty traces. */
+  private deleteOldest(condition: string, params: unknown[], max: number): number {
+    const chunk = this.db.prepare(
+      `DELETE FROM spans WHERE id IN (SELECT id FROM spans WHERE ${condition} ORDER BY start_time LIMIT ?)`,
+    );
+    let deleted = 0;
+    while (deleted < max) {
+      const n = chunk.run(...params, Math.min(5000, max - deleted)).changes;
+      if (n === 0) break;
+      deleted += n;
+    }
+    if (deleted > 0) {
+      // Only traces that started before the oldest remaining span can have lost all their spans.
+      this.db.exec(`DELETE FROM traces
+        WHERE start_time < COALESCE((SELECT MIN(start_time) FROM spans), 9e15)
+          AND NOT EXISTS (SELECT 1 FROM spans WHERE spans.trace_id = traces.trace_id)`);
+    }
+    return deleted;
+  }
+
+  /** Bytes held by live pages: what pruning can actually reduce. */
+  private usedBytes(): number {
+    const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const free = this.db.pragma('freelist_count', { simple: true }) as number;
+    return (pages - free) * pageSize;
+  }
+
+  /** Returns free pages to the file system and truncates the WAL. */
+  compact(): void {
+    this.db.pragma('incremental_vacuum');
+    this.truncateWal();
+  }
+
+  close(): void {
+    if (!this.db.open) return;
+    this.truncateWal();
+    this.db.close();
+  }
+
+  /**
+   * Checkpoints the whole WAL and truncates it. The checkpoint thread may hold the checkpoint
+   * lock for a moment, in which case SQLite answers "busy" instead of waiting: retry briefly.
+   */
+  private truncateWal(): void {
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (!result || result.busy === 0) return;
+      Atomics.wait(pause, 0, 0, 20);
+    }
+  }
+}
+
+function foldOfValues(v: SpanValues): TraceFold {
+  return { spanId: v[0], traceId: v[1], parentSpanId: v[2], service: v[3], name: v[4], kind: v[5], startTime: v[6], endTime: v[7], status: v[8], sessionId: v[9] };
+}
+
+function foldOfRow(row: SpanRow): TraceFold {
+  return {
+    spanId: row.span_id,
+    traceId: row.trace_id,
+    parentSpanId: row.parent_span_id,
+    service: row.service,
+    name: row.name,
+    kind: row.kind,
+    startTime: row.start_time,
+    endTime: row.end_time,
+    status: row.status,
+    sessionId: row.session_id,
+  };
+}

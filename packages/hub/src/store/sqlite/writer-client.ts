@@ -1,0 +1,71 @@
+import { Worker } from 'node:worker_threads';
+import type { InstanceBeat } from '../store.js';
+import type { SpanValues } from './row-codec.js';
+import type { WriteOutcome } from './span-writer.js';
+
+export type WriterRequest = { id: number } & (
+  | { op: 'write'; batch: SpanValues[]; now: number }
+  | { op: 'heartbeat'; beat: InstanceBeat }
+  | { op: 'pruneOlderThan'; before: number }
+  | { op: 'pruneToSize'; maxBytes: number }
+  | { op: 'compact' }
+  | { op: 'close' }
+);
+
+type Request = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/**
+ * The main thread's handle on the writer thread. Requests are answered in the order they were
+ * posted, so writes commit — and their promises resolve — in order.
+ */
+export class WriterClient {
+  private readonly worker: Worker;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private failure: Error | undefined;
+
+  constructor(file: string, lastSeq: number) {
+    // From the build the thread is plain JavaScript; from sources (tests) tsx compiles it.
+    const fromSource = import.meta.url.endsWith('.ts');
+    const entry = new URL(`./writer-thread.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+    this.worker = fromSource
+      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`, {
+          eval: true,
+          workerData: { file, lastSeq },
+        })
+      : new Worker(entry, { workerData: { file, lastSeq } });
+    this.worker.on('message', (reply: { id: number; result?: unknown; error?: string }) => {
+      const waiter = this.pending.get(reply.id);
+      if (!waiter) return;
+      this.pending.delete(reply.id);
+      if (reply.error !== undefined) waiter.reject(new Error(`span writer: ${reply.error}`));
+      else waiter.resolve(reply.result);
+    });
+    const fail = (error: Error) => {
+      this.failure = error;
+      for (const waiter of this.pending.values()) waiter.reject(error);
+      this.pending.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`span writer thread exited (${code})`)));
+  }
+
+  write(batch: SpanValues[], now: number): Promise<WriteOutcome> {
+    return this.request({ op: 'write', batch, now }) as Promise<WriteOutcome>;
+  }
+
+  request(request: Request): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...request, id });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.failure) await this.request({ op: 'close' });
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,49 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { SpanWriter } from './span-writer.js';
+import type { WriterRequest } from './writer-client.js';
+
+/**
+ * The writer thread: owns the only writing connection to the spans database and runs requests
+ * one at a time, in the order they were posted, answering each with its result or its error.
+ */
+const { file, lastSeq } = workerData as { file: string; lastSeq: number };
+const db = new Database(file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('busy_timeout = 5000');
+db.pragma('cache_size = -65536');
+db.pragma('temp_store = MEMORY');
+// Checkpoints run on their own thread (Checkpointer); this is only a safety net.
+db.pragma('wal_autocheckpoint = 50000');
+db.pragma('journal_size_limit = 67108864');
+const writer = new SpanWriter(db, lastSeq);
+
+parentPort!.on('message', (request: WriterRequest) => {
+  try {
+    let result: unknown;
+    switch (request.op) {
+      case 'write':
+        result = writer.write(request.batch, request.now);
+        break;
+      case 'heartbeat':
+        writer.recordHeartbeat(request.beat);
+        break;
+      case 'pruneOlderThan':
+        result = writer.pruneOlderThan(request.before);
+        break;
+      case 'pruneToSize':
+        result = writer.pruneToSize(request.maxBytes);
+        break;
+      case 'compact':
+        writer.compact();
+        break;
+      case 'close':
+        writer.close();
+        break;
+    }
+    parentPort!.postMessage({ id: request.id, result });
+  } catch (error) {
+    parentPort!.postMessage({ id: request.id, error: (error as Error).message });
+  }
+});
