@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api, ApiError } from '../api/client';
+import { takePrefetchedOutline } from '../api/prefetch';
 import type { TraceOutline, TraceSpan } from '../api/types';
 import { LiveClient } from '../live/live-client';
 
@@ -26,7 +27,7 @@ export function useTrace(traceId: string): TraceState {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const started = performance.now();
     setState({ spans: undefined, error: undefined, loadMs: undefined });
-    api.traceOutline(traceId, abort.signal).then(
+    (takePrefetchedOutline(traceId) ?? api.traceOutline(traceId, abort.signal)).then(
       (outline) => {
         const spans = spansOf(outline);
         if (abort.signal.aborted) return;

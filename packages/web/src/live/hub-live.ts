@@ -10,6 +10,7 @@ import { RateMeter } from './rate-meter';
 const HEALTH_POLL_MS = 5000;
 const SERVICES_POLL_MS = 15_000;
 const BACKFILL_LIMIT = 200;
+const IDLE_SUBSCRIBE_MS = 3000;
 
 /**
  * The dashboard's connection to the hub: one live subscription feeding the feed store once per
@@ -21,6 +22,7 @@ export class HubLive {
   private readonly rate = new RateMeter();
   private readonly batcher = new FrameBatcher<FeedBatch>((batches) => useFeed.getState().receive(batches));
   private readonly timers: ReturnType<typeof setInterval>[] = [];
+  private idleSubscribe: ReturnType<typeof setTimeout> | undefined;
   private filters: Filters | undefined;
   /** Spans received on the live channel since start (diagnostics and the benchmark read it). */
   received = 0;
@@ -51,6 +53,11 @@ export class HubLive {
       },
     });
     this.client.connect();
+    // The monitor subscribes at once with its filters; other views first load what they show,
+    // then the subscription starts (for the status bar's event rate).
+    this.idleSubscribe = setTimeout(() => {
+      if (!this.filters) this.setFilters({});
+    }, IDLE_SUBSCRIBE_MS);
     this.timers.push(
       setInterval(() => {
         const rate = Math.round(this.rate.perSecond());
@@ -84,6 +91,7 @@ export class HubLive {
 
   stop(): void {
     for (const timer of this.timers) clearInterval(timer);
+    clearTimeout(this.idleSubscribe);
     this.client.close();
   }
 

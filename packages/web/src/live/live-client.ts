@@ -59,6 +59,8 @@ interface Batch {
 export class LiveClient {
   private readonly socket: Socket;
   private filter: LiveFilter = {};
+  /** Subscribes on connect only once a filter was given (in the options or by setFilter). */
+  private active: boolean;
   private cursor: number | undefined;
   private awaitingHistory = true;
   private resetPending = true;
@@ -72,6 +74,7 @@ export class LiveClient {
   constructor(options: LiveClientOptions = {}) {
     this.cursor = options.after;
     this.filter = { ...options.filter };
+    this.active = options.filter !== undefined;
     this.resetPending = options.after === undefined;
     this.socket = io(`${options.url ?? ''}/live`, {
       transports: ['websocket'],
@@ -83,7 +86,7 @@ export class LiveClient {
     });
     this.socket.on('connect', () => {
       this.setState({ status: 'connected', attempt: 0 });
-      this.subscribe();
+      if (this.active) this.subscribe();
     });
     this.socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') this.setState({ status: 'offline', attempt: 0 });
@@ -136,6 +139,7 @@ export class LiveClient {
 
   /** Subscribes again with a filter: the hub answers with recent history for it, then live changes. */
   setFilter(filter: LiveFilter): void {
+    this.active = true;
     this.filter = { ...filter };
     this.cursor = undefined;
     this.resetPending = true;
