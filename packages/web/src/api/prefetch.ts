@@ -6,16 +6,17 @@ const pending = new Map<string, Promise<TraceOutline>>();
 
 /**
  * When the page is opened on a trace's address, its outline is requested before React and the
- * trace view's code have even loaded; `useTrace` then takes the response in flight.
+ * trace view's code have even loaded; `useTrace` then takes the response in flight. Returns
+ * whether the address is a trace's.
  */
-export function prefetchForLocation(pathname: string): void {
+export function prefetchForLocation(pathname: string): boolean {
   const match = TRACE_PATH.exec(pathname);
-  if (!match) return;
+  if (!match) return false;
   const traceId = match[1]!.toLowerCase();
   const request = api.traceOutline(traceId);
   request.catch(() => undefined); // handled by whoever takes it
   pending.set(traceId, request);
-  void import('../views/traces/TraceView');
+  return true;
 }
 
 /** The prefetched outline of a trace, once; undefined when none was started. */
