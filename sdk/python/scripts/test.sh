@@ -20,7 +20,6 @@ fi
 # Reinstall only when the package metadata changed.
 stamp="$venv/.installed-$(cksum < "$sdk/pyproject.toml" | cut -d' ' -f1)"
 if [ ! -f "$stamp" ]; then
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$sdk[test]"
   rm -f "$venv"/.installed-*
   touch "$stamp"
