@@ -135,6 +135,14 @@ def _sync(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
     return tracked
 
 
+def _reset(token: Any) -> None:
+    """A coroutine driven by hand (not by an event loop) may resume in another context."""
+    try:
+        current.reset(token)
+    except ValueError:
+        pass
+
+
 def _coroutine(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
     capture_result = meta.capture_result
     name, kind, sample_rate, template = meta.name, meta.kind, meta.sample_rate, meta.template
@@ -160,11 +168,11 @@ def _coroutine(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
         try:
             result = await fn(*args, **kwargs)
         except BaseException as exc:
-            current.reset(token)
+            _reset(token)
             if span is not NON_RECORDING:
                 fail(span, exc)
             raise
-        current.reset(token)
+        _reset(token)
         if span is not NON_RECORDING:
             succeed(span, result, capture_result)
         return result
