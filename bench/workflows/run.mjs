@@ -116,7 +116,7 @@ console.log(`  hub / baseline: ${f((100 * hub.perSecond) / baseline.perSecond, 1
 console.log(`  last run: ${hub.lastRun.status}, ${hub.lastRun.durationMs} ms, trigger ${hub.lastRun.trigger}`);
 console.log('');
 console.log(`engine overhead per node (20-node chain of no-op set nodes vs 1 node, ${f(Number(values.runs))} sequential runs each)`);
-for (const [name, m] of [['SQLite (every step persisted)', overhead.persisted], ['in-memory store', overhead.memory]]) {
+for (const [name, m] of [['SQLite (every step persisted)', overhead.persisted], ['no store (engine alone)', overhead.memory]]) {
   console.log(`  ${name.padEnd(30)} 1-node run ${f(m.one * 1000, 0)} µs   20-node run ${f(m.twenty * 1000, 0)} µs   per node ${f(m.perNode * 1000, 1)} µs`);
 }
 console.log(`  target < 1 ms per node: ${overhead.persisted.perNode < 1 ? 'met' : 'NOT met'}`);
