@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import { useHub } from '../state/connection-store';
-import { FILTER_KINDS, FILTER_STATUSES, hasFilters, type Filters, type FilterStatus } from '../state/filters';
+import { FILTER_KINDS, FILTER_STATUSES, hasFilters, TIME_RANGES, type Filters, type FilterStatus, type TimeRange } from '../state/filters';
 import { useFilters } from '../state/use-filters';
 import type { SpanKind } from '../api/types';
 import { CopyButton } from './CopyButton';
 import { SearchIcon } from './icons';
 
-type Field = 'service' | 'kind' | 'status' | 'q' | 'minMs';
+type Field = 'service' | 'kind' | 'status' | 'q' | 'minMs' | 'range';
 
 const SELECT =
   'h-7 rounded border border-zinc-300 bg-white px-1.5 text-xs dark:border-zinc-700 dark:bg-zinc-900 focus:outline-none focus:ring-2 focus:ring-indigo-500';
@@ -103,6 +103,16 @@ export function FilterBar({ fields = ['service', 'kind', 'status', 'q', 'minMs']
           />
           ms
         </label>
+      ) : null}
+      {fields.includes('range') ? (
+        <select aria-label="Time range" className={SELECT} value={filters.range ?? ''} onChange={(e) => setFilters({ range: (e.target.value || undefined) as TimeRange | undefined })}>
+          <option value="">All time</option>
+          {Object.keys(TIME_RANGES).map((range) => (
+            <option key={range} value={range}>
+              Last {range}
+            </option>
+          ))}
+        </select>
       ) : null}
       {hasFilters(filters) ? (
         <button type="button" className="h-7 rounded px-2 text-xs text-zinc-600 hover:bg-zinc-200 dark:text-zinc-400 dark:hover:bg-zinc-800" onClick={() => setFilters(null)}>

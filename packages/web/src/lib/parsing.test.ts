@@ -9,7 +9,9 @@ describe('filters in the URL', () => {
     const search = withFilters('?span=abc', { service: 'shop api', status: 'running', minMs: 40, q: 'db' });
     expect(search).toBe('?span=abc&service=shop+api&status=running&q=db&minMs=40');
     expect(parseFilters(search)).toEqual({ service: 'shop api', status: 'running', q: 'db', minMs: 40 });
-    expect(parseFilters('?kind=banana&status=weird&minMs=-3')).toEqual({});
+    expect(parseFilters('?kind=banana&status=weird&minMs=-3&range=2y')).toEqual({});
+    expect(parseFilters('?range=1h')).toEqual({ range: '1h' });
+    expect(apiParamsOf({ range: '1h' }, 10_000_000).from).toBe(10_000_000 - 3_600_000);
   });
 
   it('sends the hub what it can filter, checks the rest in the browser', () => {

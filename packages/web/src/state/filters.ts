@@ -12,7 +12,12 @@ export interface Filters {
   /** Minimum duration in milliseconds. */
   minMs?: number;
   sessionId?: string;
+  /** Only the last 15 minutes, hour, day or week (lists; the live feed is always "now"). */
+  range?: TimeRange;
 }
+
+export const TIME_RANGES = { '15m': 15 * 60_000, '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000 } as const;
+export type TimeRange = keyof typeof TIME_RANGES;
 
 export const FILTER_STATUSES = ['ok', 'error', 'running'] as const;
 export type FilterStatus = (typeof FILTER_STATUSES)[number];
@@ -20,7 +25,7 @@ export type FilterStatus = (typeof FILTER_STATUSES)[number];
 export const FILTER_KINDS: readonly SpanKind[] = ['function', 'llm', 'tool', 'agent', 'workflow', 'node', 'http', 'hook', 'internal'];
 
 /** The query-string keys that carry filters (everything else in the URL is view state). */
-export const FILTER_KEYS = ['service', 'kind', 'status', 'q', 'minMs', 'sessionId'] as const;
+export const FILTER_KEYS = ['service', 'kind', 'status', 'q', 'minMs', 'sessionId', 'range'] as const;
 
 export function parseFilters(search: string): Filters {
   const params = new URLSearchParams(search);
@@ -37,6 +42,8 @@ export function parseFilters(search: string): Filters {
   if (params.has('minMs') && Number.isFinite(minMs) && minMs > 0) filters.minMs = minMs;
   const sessionId = params.get('sessionId');
   if (sessionId) filters.sessionId = sessionId;
+  const range = params.get('range');
+  if (range && range in TIME_RANGES) filters.range = range as TimeRange;
   return filters;
 }
 
@@ -95,8 +102,9 @@ export function matchesFilters(span: Span, filters: Filters): boolean {
 }
 
 /** Filters as query parameters of the REST API (`/api/v1/spans`, `/traces`, `/export`). */
-export function apiParamsOf(filters: Filters): QueryParams {
+export function apiParamsOf(filters: Filters, now = Date.now()): QueryParams {
   return {
+    from: filters.range ? Math.floor(now - TIME_RANGES[filters.range]) : undefined,
     service: filters.service,
     kind: filters.kind,
     status: filters.status === 'running' ? 'unset' : filters.status,

@@ -4,6 +4,7 @@ import type { ErrorGroup } from '../../api/types';
 import { FilterBar } from '../../components/FilterBar';
 import { Sparkline } from '../../components/Sparkline';
 import { formatAgo, formatDateTime } from '../../lib/format';
+import { TIME_RANGES } from '../../state/filters';
 import { useFilters, useSearchParam } from '../../state/use-filters';
 import { SpanPanel } from '../monitor/SpanPanel';
 import { Occurrences } from './Occurrences';
@@ -24,7 +25,10 @@ export default function ErrorsView() {
       abort.abort();
       abort = new AbortController();
       const signal = abort.signal;
-      api.errors({ service: filters.service, limit: 200 }, signal).then(
+      // 24 trend buckets over the chosen range (default: the last day).
+      const span = filters.range ? TIME_RANGES[filters.range] : TIME_RANGES['24h'];
+      const from = filters.range ? Date.now() - span : undefined;
+      api.errors({ service: filters.service, from, bucketMs: Math.max(1000, Math.round(span / 24)), limit: 200 }, signal).then(
         (r) => {
           if (signal.aborted) return;
           setGroups(r.groups);
@@ -39,7 +43,7 @@ export default function ErrorsView() {
       clearInterval(timer);
       abort.abort();
     };
-  }, [filters.service]);
+  }, [filters.service, filters.range]);
 
   const group = groups?.find((g) => g.id === groupId);
   return (
@@ -47,7 +51,7 @@ export default function ErrorsView() {
       <div className="flex min-w-0 flex-1 flex-col">
         <div className="flex items-center gap-3 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
           <h1 className="text-sm font-semibold">Errors</h1>
-          <FilterBar fields={['service']} />
+          <FilterBar fields={['service', 'range']} />
         </div>
         <ul className="min-h-0 flex-1 divide-y divide-zinc-100 overflow-y-auto dark:divide-zinc-900" data-testid="error-groups">
           {groups?.length === 0 ? <li className="p-6 text-center text-sm text-zinc-500">No errors. Nice.</li> : null}
@@ -78,7 +82,7 @@ export default function ErrorsView() {
                     {g.services.join(', ')} · first {formatAgo(g.firstSeen)} · last {formatAgo(g.lastSeen)}
                   </div>
                 </div>
-                <Sparkline values={g.trend} width={96} height={24} className="text-red-500" label={`occurrences per hour, last ${g.trend.length} hours`} />
+                <Sparkline values={g.trend} width={96} height={24} className="text-red-500" label={`occurrences over the ${filters.range ? `last ${filters.range}` : 'last 24h'}, in ${g.trend.length} steps`} />
                 <div className="w-16 text-right">
                   <div className="font-mono text-base font-semibold" data-testid="group-count">
                     {g.count.toLocaleString()}

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { Link } from 'wouter';
 import { api } from '../../api/client';
 import type { SessionSummary } from '../../api/types';
@@ -5,12 +6,13 @@ import { FilterBar } from '../../components/FilterBar';
 import { PagerFooter } from '../../components/PagerFooter';
 import { usePaged } from '../../hooks/use-paged';
 import { formatAgo, formatCount, formatDateTime, formatDuration, formatUsd } from '../../lib/format';
+import { apiParamsOf } from '../../state/filters';
 import { useFilters } from '../../state/use-filters';
 
 /** /sessions — traces grouped by session, most recently active first. */
 export default function SessionsView() {
   const [filters] = useFilters();
-  const params = { service: filters.service, q: filters.q };
+  const params = useMemo(() => ({ service: filters.service, q: filters.q, from: apiParamsOf(filters).from }), [filters]);
   const page = usePaged<SessionSummary>(JSON.stringify(params), (cursor, signal) =>
     api.sessions({ ...params, limit: 100, cursor }, signal).then((r) => ({ items: r.sessions, nextCursor: r.nextCursor })),
   );
@@ -18,7 +20,7 @@ export default function SessionsView() {
     <div className="flex min-h-0 flex-1 flex-col">
       <div className="flex items-center gap-3 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
         <h1 className="text-sm font-semibold">Sessions</h1>
-        <FilterBar fields={['service', 'q']} />
+        <FilterBar fields={['service', 'q', 'range']} />
         <button type="button" onClick={page.reload} className="ml-auto rounded px-2 py-1 text-xs hover:bg-zinc-100 dark:hover:bg-zinc-800">
           Refresh
         </button>

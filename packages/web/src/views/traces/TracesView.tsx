@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { Link } from 'wouter';
 import { api } from '../../api/client';
 import type { TraceSummary } from '../../api/types';
@@ -14,7 +15,8 @@ const PAGE_SIZE = 100;
 /** /traces — one row per trace, newest first, with the shared filters and cursor paging. */
 export default function TracesView() {
   const [filters, setFilters] = useFilters();
-  const params = apiParamsOf(filters);
+  // Computed once per filter change: a time range becomes a `from` relative to now.
+  const params = useMemo(() => apiParamsOf(filters), [filters]);
   const page = usePaged<TraceSummary>(JSON.stringify(params), (cursor, signal) =>
     api.traces({ ...params, limit: PAGE_SIZE, cursor }, signal).then((r) => ({ items: r.traces, nextCursor: r.nextCursor })),
   );
@@ -22,7 +24,7 @@ export default function TracesView() {
     <div className="flex min-h-0 flex-1 flex-col">
       <div className="flex flex-wrap items-center gap-2 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
         <h1 className="mr-2 text-sm font-semibold">Traces</h1>
-        <FilterBar />
+        <FilterBar fields={['service', 'kind', 'status', 'q', 'minMs', 'range']} />
         {filters.sessionId ? (
           <button type="button" className="rounded bg-indigo-100 px-2 py-0.5 text-xs text-indigo-900 dark:bg-indigo-950 dark:text-indigo-200" onClick={() => setFilters({ sessionId: undefined })}>
             session {filters.sessionId} ×
