@@ -26,7 +26,7 @@ parentPort.on('message', (message) => {
 export class Checkpointer {
   private readonly worker: Worker;
 
-  constructor(file: string, intervalMs = 200) {
+  constructor(file: string, intervalMs = 1000) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, intervalMs, driver } });
     this.worker.unref();

@@ -58,7 +58,7 @@ export class SqliteSpanStore implements SpanStore {
     if (isNew.n === 0) this.db.pragma('auto_vacuum = INCREMENTAL');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('cache_size = -65536');
+    this.db.pragma('cache_size = -32768');
     this.db.exec(SCHEMA);
     this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
     this.db.pragma('query_only = ON');
