@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { setImmediate } from 'node:timers';
 import Fastify from 'fastify';
 import { WORKFLOW_SCHEMA } from '../../packages/hub/dist/workflows/store/schema.js';
 

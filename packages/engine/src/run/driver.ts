@@ -5,42 +5,24 @@ import type {
   NodeDefinition,
   ProjectDefinition,
   RunRecord,
-  RunResponse,
   StepRecord,
   WorkflowDefinition,
 } from '@runtime-hub/protocol';
 import { NodeFailure, isNonRetryable, permanent, toFailure } from '../errors.js';
 import type { CompiledGraph } from '../graph/compile.js';
-import { LOOP_TYPE, TRIGGER_TYPE } from '../graph/compile.js';
-import type { NodeRegistry } from '../nodes/registry.js';
-import type { CallRequest, CallResult, NodeResult, NodeServices, NodeType } from '../nodes/types.js';
-import type { Clock, EngineLogger, IdSource, RunStore, SpanSink, Timer } from '../ports.js';
+import type { NodeResult, NodeType } from '../nodes/types.js';
+import type { Timer } from '../ports.js';
 import { backoffDelay, effectivePolicy, hasRetriesLeft, isRetryable } from '../retry/policy.js';
+import type { DriverHost } from './host.js';
 import { Redactor } from './redact.js';
+import { Activator } from './activation.js';
+import type { Activation } from './activation.js';
 import { runAttempt } from './execute.js';
-import { nodeContext } from './node-context.js';
 import { openAttempts, replaySteps } from './replay.js';
-import { buildScope, codeGlobals, resolveConfig } from './scope.js';
-import type { ScopeSource } from './scope.js';
-import { runSpan, stepSpan } from './spans.js';
+import { jsonSize, runSpan, stepSpan } from './spans.js';
 import { Wave } from './wave.js';
-import { applyCompletion, createState, inputsOf, nextLoopEmission, settle, startNode } from './state.js';
+import { applyCompletion, createState, inputsOf, settle, startNode } from './state.js';
 import type { Action, Completion, RunState } from './state.js';
-
-/** What a driver needs from the engine that owns it. */
-export interface DriverHost {
-  clock: Clock;
-  ids: IdSource;
-  store: RunStore;
-  spans?: SpanSink;
-  log?: EngineLogger;
-  registry: NodeRegistry;
-  services: Omit<NodeServices, 'callWorkflow'>;
-  secrets(project: string): Record<string, string>;
-  callWorkflow(driver: RunDriver, step: StepRecord, request: CallRequest): Promise<CallResult>;
-  onFinished(driver: RunDriver): void;
-  onResponse(driver: RunDriver, response: RunResponse): void;
-}
 
 interface Attempt {
   step: StepRecord;
@@ -58,6 +40,9 @@ interface Attempt {
  */
 export class RunDriver {
   readonly state: RunState;
+  private readonly activator: Activator;
+  /** The failure that ends the run once nothing else is running. */
+  private pendingFailure: Failure | undefined;
   private readonly attempts = new Map<string, Attempt>();
   private readonly wave = new Wave();
   private queue: Promise<void> = Promise.resolve();
@@ -78,6 +63,19 @@ export class RunDriver {
   ) {
     this.state = createState(graph);
     this.redactor = new Redactor(host.secrets(run.project));
+    this.activator = new Activator({
+      clock: host.clock,
+      ids: host.ids,
+      registry: host.registry,
+      services: host.services,
+      secrets: () => host.secrets(run.project),
+      callWorkflow: (step, request) => host.callWorkflow(this, step, request),
+      run,
+      definition,
+      graph,
+      project,
+      state: this.state,
+    });
     this.lastStatus = run.status;
   }
 
@@ -135,7 +133,7 @@ export class RunDriver {
       this.wave.touchRun();
       this.wave.span(runSpan(this.run, this.definition.name, false));
       for (const seed of seeds) this.putStep(seed);
-      const candidates = this.replay(seeds);
+      const candidates = replaySteps(this.state, seeds, this.run.response);
       candidates.push(this.graph.triggerId, ...this.graph.nodes.keys());
       await this.advance(candidates);
     });
@@ -145,7 +143,7 @@ export class RunDriver {
   resume(steps: StepRecord[]): Promise<void> {
     return this.enqueue(async () => {
       this.armRunTimeout();
-      this.replay(steps);
+      replaySteps(this.state, steps, this.run.response);
       for (const step of openAttempts(this.state, steps)) {
         startNode(this.state, step.nodeId, step.visit);
         if (step.status === 'waiting' && step.dueAt !== undefined) this.armWait(step);
@@ -160,10 +158,6 @@ export class RunDriver {
       }
       await this.advance([...this.graph.nodes.keys()]);
     });
-  }
-
-  private replay(steps: StepRecord[]): string[] {
-    return replaySteps(this.state, steps, this.run.response);
   }
 
   private armRunTimeout(): void {
@@ -183,7 +177,7 @@ export class RunDriver {
     const work: Action[] = settle(this.state, candidates);
     while (work.length > 0 && !this.finished && !this.pendingFailure) {
       const action = work.shift() as Action;
-      const next = action.type === 'loop-next' ? this.loopNext(action.nodeId) : this.activate(action.nodeId);
+      const next = this.apply(action.type === 'loop-next' ? this.activator.loopNext(action.nodeId) : this.activator.activate(action.nodeId));
       if (next) work.push(...settle(this.state, next));
     }
     if (!this.finished && this.attempts.size === 0) {
@@ -202,8 +196,6 @@ export class RunDriver {
     await this.flush();
   }
 
-  private pendingFailure: Failure | undefined;
-
   private flush(): Promise<void> {
     return this.wave.flush(this.host.store, this.run, this.host.spans, this.host.log);
   }
@@ -212,136 +204,42 @@ export class RunDriver {
     this.wave.putStep(step);
   }
 
-  private nodeName(node: NodeDefinition): string {
-    return node.name ?? node.id;
+  private nodeName(nodeId: string): string {
+    const node = this.graph.nodes.get(nodeId);
+    return node?.name ?? nodeId;
   }
 
-  private newStep(node: NodeDefinition, visit: number, attempt: number, input: unknown): StepRecord {
-    const step: StepRecord = {
-      runId: this.run.id,
-      nodeId: node.id,
-      nodeType: node.type,
-      visit,
-      attempt,
-      status: 'running',
-      startedAt: this.host.clock.now(),
-      spanId: this.host.ids.spanId(),
-    };
-    if (input !== undefined) step.input = input;
-    return step;
-  }
-
-  /** Starts one activation. Inline nodes finish here; returns the nodes to re-examine. */
-  private activate(nodeId: string): string[] | undefined {
-    const node = this.graph.nodes.get(nodeId) as NodeDefinition;
-    if (this.state.activations >= WORKFLOW_LIMITS.maxStepsPerRun) {
-      this.pendingFailure = { code: 'STEP_LIMIT', message: `the run executed ${WORKFLOW_LIMITS.maxStepsPerRun} steps; is a loop running away?`, retryable: false };
-      this.state.status.set(nodeId, 'done');
-      return undefined;
-    }
-    const visit = startNode(this.state, nodeId);
-    const inputs = inputsOf(this.state, nodeId);
-    const input = node.type === TRIGGER_TYPE ? undefined : inputs[0]?.value;
-    const step = this.newStep(node, visit, 1, input);
-    const type = this.host.registry.get(node.type);
-
-    if (node.type === LOOP_TYPE) return this.loopStart(node, step, input, inputs);
-    if (node.disabled || !type) return this.complete(step, { output: node.type === TRIGGER_TYPE ? this.run.trigger : input });
-    if (type.inline) {
-      let result: NodeResult;
-      try {
-        const config = this.resolve(node, type, input, inputs);
-        const outcome = type.run(this.context(node, step, config, input, inputs));
-        if (outcome instanceof Promise) throw permanent('INTERNAL', `inline node type "${node.type}" returned a promise`);
-        result = outcome;
-      } catch (error) {
-        return this.fail(step, error);
-      }
-      if (result.waitUntil !== undefined) {
-        step.status = 'waiting';
-        step.dueAt = result.waitUntil;
+  /** Records what starting an activation amounted to; returns the nodes to re-examine. */
+  private apply(activation: Activation): string[] | undefined {
+    switch (activation.kind) {
+      case 'complete':
+        return this.complete(activation.step, activation.result);
+      case 'fail':
+        return this.fail(activation.step, activation.error);
+      case 'limit':
+        this.pendingFailure = { code: 'STEP_LIMIT', message: `the run executed ${WORKFLOW_LIMITS.maxStepsPerRun} steps; is a loop running away?`, retryable: false };
+        return undefined;
+      case 'wait':
+        this.putStep(activation.step);
+        this.wave.span(stepSpan(this.run, activation.step, this.nodeName(activation.step.nodeId)));
+        this.armWait(activation.step);
+        return undefined;
+      case 'start': {
+        const { step } = activation;
         this.putStep(step);
-        this.wave.span(stepSpan(this.run, step, this.nodeName(node)));
-        this.armWait(step);
+        this.wave.span(stepSpan(this.run, step, this.nodeName(step.nodeId)));
+        this.attempts.set(`${step.nodeId}#${step.visit}`, { step, executing: true });
+        if (!this.draining) this.wave.start(() => this.execute(step));
         return undefined;
       }
-      return this.complete(step, result);
     }
-    if (node.type === 'workflow') step.childRunId = this.host.ids.runId();
-    this.putStep(step);
-    this.wave.span(stepSpan(this.run, step, this.nodeName(node)));
-    this.attempts.set(`${nodeId}#${visit}`, { step, executing: true });
-    if (!this.draining) this.wave.start(() => this.execute(step));
-    return undefined;
-  }
-
-  private loopStart(node: NodeDefinition, step: StepRecord, input: unknown, inputs: { source: string; value: unknown }[]): string[] | undefined {
-    let items: unknown;
-    try {
-      const type = this.host.registry.get(LOOP_TYPE) as NodeType;
-      const config = this.resolve(node, type, input, inputs);
-      items = config.items;
-    } catch (error) {
-      return this.fail(step, error);
-    }
-    if (!Array.isArray(items)) {
-      return this.fail(step, permanent('LOOP_INPUT', `node "${node.id}": items must be a list, not ${items === null ? 'null' : typeof items}`, 'items'));
-    }
-    step.items = items;
-    return this.complete(step, { output: items.length > 0 ? items[0] : [], branch: items.length > 0 ? 'item' : 'done' });
-  }
-
-  private loopNext(loopId: string): string[] | undefined {
-    const node = this.graph.nodes.get(loopId) as NodeDefinition;
-    const emission = nextLoopEmission(this.state, loopId);
-    const visit = startNode(this.state, loopId);
-    const step = this.newStep(node, visit, 1, undefined);
-    return this.complete(step, { output: emission.output, branch: emission.branch });
-  }
-
-  private resolve(node: NodeDefinition, type: NodeType, input: unknown, inputs: { source: string; value: unknown }[]): Record<string, unknown> {
-    return resolveConfig(node, type.info.fields, buildScope(this.scopeSource(node.id, input, inputs)));
-  }
-
-  private scopeSource(nodeId: string, input: unknown, inputs: { source: string; value: unknown }[]): ScopeSource {
-    return {
-      state: this.state,
-      run: this.run,
-      definition: this.definition,
-      project: this.project,
-      secrets: () => this.host.secrets(this.run.project),
-      now: this.host.clock.now(),
-      nodeId,
-      input,
-      inputs,
-    };
-  }
-
-  private context(node: NodeDefinition, step: StepRecord, config: Record<string, unknown>, input: unknown, inputs: { source: string; value: unknown }[], attempt?: Attempt, signal?: AbortSignal) {
-    return nodeContext({
-      node,
-      step,
-      run: this.run,
-      project: this.project,
-      config,
-      input,
-      inputs,
-      signal,
-      clock: this.host.clock,
-      services: this.host.services,
-      callWorkflow: (request) => this.host.callWorkflow(this, step, request),
-      globals: () => codeGlobals(this.scopeSource(node.id, input, inputs)),
-      setAttributes: (attributes) => {
-        if (attempt) attempt.attributes = { ...attempt.attributes, ...this.redactor.value(attributes) };
-      },
-    });
   }
 
   /** Records a successful activation and applies it. */
   private complete(step: StepRecord, result: NodeResult, attributes?: Attributes): string[] | undefined {
     const node = this.graph.nodes.get(step.nodeId) as NodeDefinition;
     let output = this.redactor.value(result.output);
-    const size = safeSize(output);
+    const size = jsonSize(output);
     if (size === undefined || size > WORKFLOW_LIMITS.maxOutputBytes) {
       return this.fail(
         step,
@@ -356,7 +254,7 @@ export class RunDriver {
     delete step.retryAt;
     step.seq = this.state.seq + 1;
     this.putStep(step);
-    this.wave.span(stepSpan(this.run, step, this.nodeName(node), attributes));
+    this.wave.span(stepSpan(this.run, step, this.nodeName(node.id), attributes));
     let response = result.response;
     if (response) {
       response = this.redactor.value(response);
@@ -387,13 +285,13 @@ export class RunDriver {
       step.output = { error: failure };
       step.seq = this.state.seq + 1;
       this.putStep(step);
-      this.wave.span(stepSpan(this.run, step, this.nodeName(node), attributes));
+      this.wave.span(stepSpan(this.run, step, this.nodeName(node.id), attributes));
       return applyCompletion(this.state, { nodeId: step.nodeId, visit: step.visit, branch: step.branch, output: step.output });
     }
     step.seq = this.state.seq + 1;
     this.state.seq++;
     this.putStep(step);
-    this.wave.span(stepSpan(this.run, step, this.nodeName(node), attributes));
+    this.wave.span(stepSpan(this.run, step, this.nodeName(node.id), attributes));
     this.state.status.set(step.nodeId, 'done');
     this.pendingFailure ??= { ...failure, nodeId: node.id };
     // The run fails once nothing else is running; executions in flight are cancelled now.
@@ -420,7 +318,7 @@ export class RunDriver {
     step.endedAt = this.host.clock.now();
     this.putStep(step);
     const node = this.graph.nodes.get(step.nodeId);
-    if (node) this.wave.span(stepSpan(this.run, step, this.nodeName(node)));
+    if (node) this.wave.span(stepSpan(this.run, step, this.nodeName(node.id)));
   }
 
   // ---- Executions, retries, waits ------------------------------------------------------------
@@ -434,8 +332,11 @@ export class RunDriver {
     const attempt: Attempt = { step, executing: true };
     const started = runAttempt(
       async (signal) => {
-        const config = this.resolve(node, type, step.input, inputs);
-        return await type.run(this.context(node, step, config, step.input, inputs, attempt, signal));
+        const config = this.activator.resolve(node, type, step.input, inputs);
+        const onAttributes = (attributes: Attributes) => {
+          attempt.attributes = { ...attempt.attributes, ...this.redactor.value(attributes) };
+        };
+        return await type.run(this.activator.context(node, step, config, step.input, inputs, onAttributes, signal));
       },
       { clock: this.host.clock, timeoutMs: node.timeoutMs ?? this.definition.settings.nodeTimeoutMs, nodeId: node.id },
     );
@@ -469,7 +370,7 @@ export class RunDriver {
         step.endedAt = this.host.clock.now();
         step.retryAt = step.endedAt + delay;
         this.putStep(step);
-        this.wave.span(stepSpan(this.run, step, this.nodeName(node), attempt.attributes));
+        this.wave.span(stepSpan(this.run, step, this.nodeName(node.id), attempt.attributes));
         this.armRetry(step);
         await this.advance([]);
         return;
@@ -486,10 +387,9 @@ export class RunDriver {
       void this.enqueue(async () => {
         if (this.finished || this.attempts.get(key) !== attempt) return;
         const node = this.graph.nodes.get(failed.nodeId) as NodeDefinition;
-        const next = this.newStep(node, failed.visit, failed.attempt + 1, failed.input);
-        if (node.type === 'workflow') next.childRunId = this.host.ids.runId();
+        const next = this.activator.newStep(node, failed.visit, failed.attempt + 1, failed.input);
         this.putStep(next);
-        this.wave.span(stepSpan(this.run, next, this.nodeName(node)));
+        this.wave.span(stepSpan(this.run, next, this.nodeName(node.id)));
         this.attempts.set(key, { step: next, executing: true });
         this.wave.start(() => this.execute(next));
         await this.advance([]);
@@ -552,14 +452,4 @@ export class RunDriver {
     this.draining = true;
   }
 
-}
-
-function safeSize(value: unknown): number | undefined {
-  if (value === undefined) return 4;
-  try {
-    const json = JSON.stringify(value);
-    return json === undefined ? undefined : json.length;
-  } catch {
-    return undefined;
-  }
 }

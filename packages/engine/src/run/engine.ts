@@ -9,7 +9,7 @@ import type {
   WorkflowErrorCode,
 } from '@runtime-hub/protocol';
 import { permanent } from '../errors.js';
-import { compileGraph, descendants } from '../graph/compile.js';
+import { compileGraph } from '../graph/compile.js';
 import type { CompiledGraph } from '../graph/compile.js';
 import { createRegistry } from '../nodes/registry.js';
 import type { NodeRegistry } from '../nodes/registry.js';
@@ -29,8 +29,9 @@ import type {
   WorkflowSource,
 } from '../ports.js';
 import { RunDriver } from './driver.js';
-import type { DriverHost } from './driver.js';
+import type { DriverHost, DriverRef } from './host.js';
 import { Redactor } from './redact.js';
+import { rerunSeeds } from './rerun.js';
 
 /** An error of the engine's API (not found, not allowed now…), with a stable code. */
 export class EngineError extends Error {
@@ -316,7 +317,7 @@ export class Engine {
     }
   }
 
-  private onFinished(driver: RunDriver): void {
+  private onFinished(driver: DriverRef): void {
     const run = driver.run;
     this.drivers.delete(run.id);
     const key = `${run.project}/${run.workflow}`;
@@ -419,19 +420,9 @@ export class Engine {
     const target = await this.resolve(original.project, original.workflow, version);
     let seeds: StepRecord[] = [];
     if (options.fromNode !== undefined) {
-      const { graph } = target;
-      if (!graph.nodes.has(options.fromNode)) {
-        throw new EngineError('INVALID_RERUN', `node "${options.fromNode}" is not in version ${target.definition.version ?? 0} of workflow "${original.workflow}"`);
-      }
-      const loop = graph.enclosingLoop.get(options.fromNode);
-      if (loop) throw new EngineError('INVALID_RERUN', `node "${options.fromNode}" is inside loop "${loop}"; re-run from the loop node instead`);
-      const redo = descendants(graph, options.fromNode);
-      redo.add(options.fromNode);
-      const steps = await this.options.store.listSteps(runId);
-      seeds = steps
-        .filter((s) => s.seq !== undefined && graph.nodes.has(s.nodeId) && !redo.has(s.nodeId))
-        .filter((s) => s.status === 'succeeded' || (s.status === 'failed' && s.branch !== undefined))
-        .sort((a, b) => (a.seq as number) - (b.seq as number));
+      const result = rerunSeeds(target.graph, await this.options.store.listSteps(runId), options.fromNode);
+      if ('problem' in result) throw new EngineError('INVALID_RERUN', result.problem);
+      seeds = result.seeds;
     }
     const trigger = original.trigger;
     return this.startRun(
@@ -441,7 +432,7 @@ export class Engine {
     );
   }
 
-  private async callWorkflow(driver: RunDriver, step: StepRecord, request: CallRequest): Promise<CallResult> {
+  private async callWorkflow(driver: DriverRef, step: StepRecord, request: CallRequest): Promise<CallResult> {
     const caller = driver.run;
     let child: RunRecord;
     try {

@@ -109,3 +109,14 @@ export function stepSpan(run: RunRecord, step: StepRecord, name: string, extra?:
   }
   return record;
 }
+
+/** The length of a value's JSON text (4 for undefined), or undefined when it is not JSON. */
+export function jsonSize(value: unknown): number | undefined {
+  if (value === undefined) return 4;
+  try {
+    const json = JSON.stringify(value);
+    return json === undefined ? undefined : json.length;
+  } catch {
+    return undefined;
+  }
+}
