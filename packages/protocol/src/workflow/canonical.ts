@@ -10,7 +10,7 @@
 const ORDERS: Record<string, readonly string[]> = {
   workflow: ['id', 'name', 'description', 'project', 'version', 'visibility', 'endpoint', 'trigger', 'settings', 'nodes', 'edges'],
   project: ['id', 'name', 'description', 'version', 'settings', 'env'],
-  endpoint: ['method', 'path'],
+  endpoint: ['method', 'path', 'auth'],
   trigger: ['type', 'expression', 'timezone', 'missed'],
   node: ['id', 'type', 'name', 'position', 'config', 'retry', 'timeoutMs', 'onError', 'disabled', 'notes'],
   position: ['x', 'y'],

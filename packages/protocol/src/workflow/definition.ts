@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NodeId, Slug } from './ids.js';
+import { NodeId, Slug, VarName } from './ids.js';
 import { RetryPolicyPatch } from './retry.js';
 
 /**
@@ -16,6 +16,21 @@ export type HttpMethod = z.infer<typeof HttpMethod>;
 /** `/greet`, `/users/:id/orders` — literal segments and `:param` segments. */
 export const ENDPOINT_PATH_PATTERN = /^(\/(:?[A-Za-z0-9._~-]+))+\/?$|^\/$/;
 
+/**
+ * A public endpoint's own credential check, done by the hub before a run starts: the request must
+ * carry the project secret `secret` in `header` — as `Bearer <value>` when the header is
+ * `authorization`, as the bare value otherwise. A wrong or missing credential gets a 401.
+ */
+export const EndpointAuth = z.object({
+  secret: VarName,
+  header: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, { message: 'must be a header name' })
+    .transform((h) => h.toLowerCase())
+    .default('authorization'),
+});
+export type EndpointAuth = z.infer<typeof EndpointAuth>;
+
 export const Endpoint = z.object({
   method: HttpMethod.default('POST'),
   path: z
@@ -24,6 +39,7 @@ export const Endpoint = z.object({
     .regex(ENDPOINT_PATH_PATTERN, {
       message: 'must start with "/" and contain only letters, digits, ".", "_", "~", "-" and ":param" segments',
     }),
+  auth: EndpointAuth.optional(),
 });
 export type Endpoint = z.infer<typeof Endpoint>;
 

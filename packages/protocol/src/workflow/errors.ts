@@ -12,6 +12,7 @@ export const WORKFLOW_ERROR_CODES = {
   PROJECT_INVALID: { status: 400, summary: 'the project definition is invalid' },
   VERSION_CONFLICT: { status: 409, summary: 'the workflow was changed since the version you sent' },
   DEFINITION_TOO_LARGE: { status: 413, summary: 'the definition exceeds the size limit' },
+  ENDPOINT_UNAUTHORIZED: { status: 401, summary: 'the endpoint requires a credential this request does not carry' },
   ENDPOINT_NOT_FOUND: { status: 404, summary: 'no public workflow answers at this path' },
   RUN_NOT_FOUND: { status: 404, summary: 'no run with this id' },
   RUN_NOT_FINISHED: { status: 409, summary: 'the run has not finished' },

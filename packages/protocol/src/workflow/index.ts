@@ -3,6 +3,7 @@ export {
   CronTrigger,
   EdgeDefinition,
   Endpoint,
+  EndpointAuth,
   ENDPOINT_PATH_PATTERN,
   HTTP_METHODS,
   HttpMethod,

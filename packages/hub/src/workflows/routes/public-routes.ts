@@ -1,15 +1,33 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { HttpMethod, RunRecord, RunResponse } from '@runtime-hub/protocol';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { EndpointAuth, HttpMethod, RunRecord, RunResponse } from '@runtime-hub/protocol';
 import { WorkflowApiError } from '../http-errors.js';
 import type { WorkflowService } from '../workflow-service.js';
 
 const DEFAULT_RESPONSE_TIMEOUT_MS = 30_000;
+/** Credentials a caller sends are not kept in trigger data (run history, spans); see endpoint.auth. */
+const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
 const HOP_BY_HOP = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer']);
 
 function flatHeaders(request: FastifyRequest): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined) continue;
+    out[name] = CREDENTIAL_HEADERS.has(name) ? '[redacted]' : Array.isArray(value) ? value.join(', ') : value;
+  }
   return out;
+}
+
+/** Compares in constant time (over hashes, so lengths leak nothing); no secret stored: no access. */
+function credentialMatches(request: FastifyRequest, auth: EndpointAuth, secret: string | undefined): boolean {
+  if (!secret) return false;
+  const raw = request.headers[auth.header];
+  const given = Array.isArray(raw) ? raw[0] : raw;
+  if (given === undefined) return false;
+  const expected = auth.header === 'authorization' ? `Bearer ${secret}` : secret;
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
 }
 
 function sendRunResponse(reply: FastifyReply, response: RunResponse): FastifyReply {
@@ -55,6 +73,10 @@ export async function registerPublicRoutes(app: FastifyInstance, service: Workfl
       const match = service.catalog.getProject(project) ? service.endpoint(project, method, path) : undefined;
       if (!match) throw new WorkflowApiError('ENDPOINT_NOT_FOUND', `no public workflow answers ${method} /w/${project}${path}`);
       const workflow = match.workflow;
+      const auth = workflow.endpoint?.auth;
+      if (auth && !credentialMatches(request, auth, service.vault.values(project)[auth.secret])) {
+        throw new WorkflowApiError('ENDPOINT_UNAUTHORIZED', `this endpoint needs the credential in the ${auth.header} header`);
+      }
       const run = await service.engine.startRun({
         project,
         workflow: workflow.id,
