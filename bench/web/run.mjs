@@ -251,13 +251,17 @@ async function main() {
         () =>
           new Promise((resolve) => {
             const el = document.querySelector('[data-testid="waterfall-scroller"]');
+            // Written, never read back: reading scrollTop in the loop would force a layout per frame.
+            const max = el.scrollHeight - el.clientHeight;
+            let pos = el.scrollTop;
             const started = performance.now();
             let steps = 0;
             const step = () => {
               const t = performance.now() - started;
-              if (t < 5000) el.scrollTop += 240; // smooth: 10 rows per frame
-              else if (t < 8000) el.scrollTop = Math.random() * el.scrollHeight; // jumps anywhere
-              else return resolve({ steps, seconds: t / 1000, height: el.scrollHeight });
+              if (t < 5000) pos = Math.min(max, pos + 240); // smooth: 10 rows per frame
+              else if (t < 8000) pos = Math.random() * max; // jumps anywhere
+              else return resolve({ steps, seconds: t / 1000, height: max });
+              el.scrollTop = pos;
               steps++;
               requestAnimationFrame(step);
             };

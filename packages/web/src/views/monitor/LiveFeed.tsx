@@ -3,6 +3,7 @@ import { useEffect, useLayoutEffect, useRef } from 'react';
 import { useLocation } from 'wouter';
 import { isTyping } from '../../app/shortcuts';
 import { PauseIcon, PlayIcon, TrashIcon } from '../../components/icons';
+import { bySlot, useRowSlots } from '../../hooks/use-row-slots';
 import { useFeed } from '../../state/feed-store';
 import { ROW_HEIGHT, useUi } from '../../state/ui-store';
 import { FeedRow } from './FeedRow';
@@ -82,6 +83,7 @@ export function LiveFeed({ selected, onSelect }: { selected: string | null; onSe
   }, [selected, onSelect, navigate, virtualizer]);
 
   const items = virtualizer.getVirtualItems();
+  const slot = useRowSlots(items.map((item) => item.index));
   return (
     <section aria-label="Live feed" className="@container flex min-h-0 min-w-0 flex-1 flex-col" data-testid="live-feed" data-ready={ready}>
       <div className="flex items-center gap-2 border-b border-zinc-200 px-3 py-1.5 text-xs dark:border-zinc-800">
@@ -114,13 +116,13 @@ export function LiveFeed({ selected, onSelect }: { selected: string | null; onSe
           <p className="p-6 text-center text-sm text-zinc-500">{ready ? 'Waiting for calls… they appear here the moment they start.' : 'Connecting…'}</p>
         ) : null}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => {
+          {bySlot(items, slot).map((item) => {
             const id = model.order[item.index]!;
             const span = model.byId.get(id);
             if (!span) return null;
-            // Keyed by position: at thousands of spans per second every visible row shows a new
-            // span each frame, and updating a row's text is far cheaper than replacing the row.
-            return <FeedRow key={item.index} span={span} selected={id === selected} top={item.start} height={rowHeight} onSelect={onSelect} />;
+            // Keyed by position (recycled): at thousands of spans per second every visible row
+            // shows a new span each frame, and refilling a row is far cheaper than replacing it.
+            return <FeedRow key={slot(item.index)} span={span} selected={id === selected} top={item.start} height={rowHeight} onSelect={onSelect} />;
           })}
         </div>
       </div>

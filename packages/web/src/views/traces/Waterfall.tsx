@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
 import type { Span } from '../../api/types';
+import { bySlot, useRowSlots } from '../../hooks/use-row-slots';
 import { displayStatusOf, StatusDot } from '../../components/StatusBadge';
 import { formatDuration } from '../../lib/format';
 import type { FlatRows, TraceTree } from '../../lib/trace-tree';
@@ -43,6 +44,8 @@ export function Waterfall({ tree, rows, collapsed, selected, scrollTo, onSelect,
     // Only when the deep link changes, not on every live update.
   }, [scrollTo]);
 
+  const items = virtualizer.getVirtualItems();
+  const slot = useRowSlots(items.map((item) => item.index));
   return (
     <div className="flex min-h-0 flex-1 flex-col" data-testid="waterfall">
       <div className="flex border-b border-zinc-200 text-[11px] text-zinc-500 dark:border-zinc-800">
@@ -58,13 +61,13 @@ export function Waterfall({ tree, rows, collapsed, selected, scrollTo, onSelect,
       </div>
       <div ref={scroller} className="relative min-h-0 flex-1 overflow-y-auto" role="tree" aria-label="Call tree" data-testid="waterfall-scroller">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
+          {bySlot(items, slot).map((item) => {
             const index = rows.index[item.index]!;
             const span = tree.spans[index]!;
             return (
               <WaterfallRow
-                // By position: scrolling reuses rows instead of replacing them.
-                key={item.index}
+                // Recycled: scrolling refills row elements instead of replacing them.
+                key={slot(item.index)}
                 span={span}
                 depth={rows.depth[item.index]!}
                 childCount={tree.childCount[index]!}
