@@ -6,6 +6,7 @@
 //
 //   npm run build && node bench/web/run.mjs [--spans 1000000] [--trace-spans 100000]
 //        [--live-rate 5000] [--live-seconds 60] [--loads 5] [--data DIR] [--keep]
+//        [--only load,trace,live]
 //
 // With --data DIR the seeded database is kept in DIR/seed and copied to DIR/run for each run, so
 // runs start from the same 1,000,000 spans (seeding takes a while on a small machine) and the
@@ -30,6 +31,7 @@ const { values: opts } = parseArgs({
     loads: { type: 'string', default: '5' },
     data: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    only: { type: 'string', default: 'load,trace,live' },
   },
 });
 const TOTAL = Number(opts.spans);
@@ -37,6 +39,7 @@ const TRACE_SPANS = Number(opts['trace-spans']);
 const LIVE_RATE = Number(opts['live-rate']);
 const LIVE_SECONDS = Number(opts['live-seconds']);
 const LOADS = Number(opts.loads);
+const PHASES = new Set(opts.only.split(','));
 const CLI = fileURLToPath(new URL('../../packages/hub/dist/cli/main.js', import.meta.url));
 const WEB_DIST = fileURLToPath(new URL('../../packages/web/dist/index.html', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -174,6 +177,7 @@ async function main() {
   const viewport = { width: 1440, height: 900 };
   try {
     // 1. First load.
+    if (PHASES.has('load')) {
     console.log(`\n1. First load to interactive (${LOADS} cold loads, each in a new browser context)`);
     const loads = [];
     const baselines = [];
@@ -206,9 +210,11 @@ async function main() {
     line('interactive, warm (opened again)', ms(median(loads.map((l) => l.warm))), `median; runs: ${loads.map((l) => Math.round(l.warm)).join(', ')} ms`);
     line('longest task before interactive', ms(Math.max(...loads.map((l) => l.longest))), `feed rows rendered: ${loads[0].rows}`);
 
+    }
+
     // 2. A 100,000-span trace.
-    console.log(`\n2. Opening a ${TRACE_SPANS.toLocaleString()}-span trace, then scrolling its waterfall`);
-    {
+    if (PHASES.has('trace')) {
+      console.log(`\n2. Opening a ${TRACE_SPANS.toLocaleString()}-span trace, then scrolling its waterfall`);
       const apiRuns = [];
       for (let i = 0; i < 3; i++) {
         const t0 = performance.now();
@@ -280,8 +286,8 @@ async function main() {
       await ctx.close();
     }
     // 3. Live feed (last: its spans are stored too).
-    console.log(`\n3. Live feed at ${LIVE_RATE.toLocaleString()} spans/s for ${LIVE_SECONDS} s (Monitor view, all apps)`);
-    {
+    if (PHASES.has('live')) {
+      console.log(`\n3. Live feed at ${LIVE_RATE.toLocaleString()} spans/s for ${LIVE_SECONDS} s (Monitor view, all apps)`);
       const ctx = await browser.newContext({ viewport });
       const page = await ctx.newPage();
       await longTaskProbe(page);
