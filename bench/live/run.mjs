@@ -1,8 +1,11 @@
 // npm run bench:live [-- --rate 10000 --seconds 10 --batch 100]
 //
 // A /live subscriber measures the time from the start of a POST to the receipt of each span while
-// spans flow at a steady rate. Baseline in the same run: the POST's own acknowledgement latency
-// (the floor: a span cannot be broadcast before it is committed).
+// spans flow at a steady rate. The producer is a separate process, so neither side's event loop
+// delays the other; both read the same system-wide monotonic clock (process.hrtime), and each span
+// carries its send time. Baseline in the same run: the POST's own acknowledgement latency (the
+// floor: a span is broadcast only after it is committed).
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,66 +15,74 @@ import { percentile, startHub, stopHub } from '../lib/hub.mjs';
 import { makeSpans } from '../lib/spans.mjs';
 
 const { values } = parseArgs({
-  options: { rate: { type: 'string', default: '10000' }, seconds: { type: 'string', default: '10' }, batch: { type: 'string', default: '100' } },
+  options: {
+    rate: { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '10' },
+    batch: { type: 'string', default: '100' },
+    producer: { type: 'string' },
+  },
 });
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const BATCH = Number(values.batch);
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'rh-bench-live-'));
-const hub = await startHub(['--data', dataDir]);
-const socket = io(`${hub.url}/live`, { transports: ['websocket'] });
-const sentAt = new Map();
-const latencies = [];
-const acks = [];
-socket.on('spans', ({ spans }) => {
-  const now = performance.now();
-  for (const span of spans) {
-    const t0 = sentAt.get(span.spanId);
-    if (t0 !== undefined) {
-      latencies.push(now - t0);
-      sentAt.delete(span.spanId);
-    }
+if (values.producer) await produce(values.producer);
+else await measure();
+
+async function post(url, spans) {
+  const res = await fetch(`${url}/api/v1/spans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ spans }) });
+  await res.json();
+}
+
+async function produce(url) {
+  // Warm up (JIT, prepared statements, first socket frames) before measuring.
+  for (let i = 0; i < 20; i++) await post(url, makeSpans(BATCH).map((s) => ({ ...s, service: 'warm-up' })));
+  await new Promise((r) => setTimeout(r, 500));
+  const acks = [];
+  const interval = (1000 * BATCH) / RATE;
+  const total = RATE * SECONDS;
+  const started = performance.now();
+  const inflight = [];
+  for (let sent = 0, i = 0; sent < total; sent += BATCH, i++) {
+    const wait = started + i * interval - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const spans = makeSpans(BATCH);
+    const t0 = nowMs();
+    for (const span of spans) span.attributes['bench.sent_ms'] = t0;
+    inflight.push(post(url, spans).then(() => acks.push(nowMs() - t0)));
   }
-});
-await new Promise((resolve) => socket.once('history', resolve).emit('subscribe', { filter: {} }));
-
-// Warm up (JIT, prepared statements, first socket frames) before measuring.
-for (let i = 0; i < 20; i++) {
-  await fetch(`${hub.url}/api/v1/spans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ spans: makeSpans(BATCH) }) });
+  await Promise.all(inflight);
+  process.send({ acks, achieved: total / ((performance.now() - started) / 1000) });
 }
-await new Promise((r) => setTimeout(r, 500));
 
-const interval = (1000 * BATCH) / RATE;
-const total = RATE * SECONDS;
-const started = performance.now();
-const inflight = [];
-for (let sent = 0, i = 0; sent < total; sent += BATCH, i++) {
-  const due = started + i * interval;
-  const wait = due - performance.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  const spans = makeSpans(BATCH);
-  const body = JSON.stringify({ spans });
-  const t0 = performance.now();
-  for (const span of spans) sentAt.set(span.spanId, t0);
-  inflight.push(
-    fetch(`${hub.url}/api/v1/spans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-      .then((res) => res.json())
-      .then(() => acks.push(performance.now() - t0)),
-  );
+async function measure() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rh-bench-live-'));
+  const hub = await startHub(['--data', dataDir]);
+  const socket = io(`${hub.url}/live`, { transports: ['websocket'] });
+  const latencies = [];
+  socket.on('spans', ({ spans }) => {
+    const now = nowMs();
+    for (const span of spans) {
+      const sent = span.attributes?.['bench.sent_ms'];
+      if (typeof sent === 'number') latencies.push(now - sent);
+    }
+  });
+  await new Promise((resolve) => socket.once('history', resolve).emit('subscribe', { filter: {} }));
+
+  const producer = fork(new URL(import.meta.url).pathname, ['--producer', hub.url, '--rate', String(RATE), '--seconds', String(SECONDS), '--batch', String(BATCH)]);
+  const { acks, achieved } = await new Promise((resolve) => producer.once('message', resolve));
+  await new Promise((r) => setTimeout(r, 500));
+  socket.close();
+  await stopHub(hub);
+  rmSync(dataDir, { recursive: true, force: true });
+
+  latencies.sort((a, b) => a - b);
+  acks.sort((a, b) => a - b);
+  const row = (label, xs) =>
+    `${label.padEnd(28)} p50 ${percentile(xs, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(xs, 99).toFixed(1).padStart(6)} ms   max ${xs[xs.length - 1].toFixed(1).padStart(6)} ms`;
+  console.log(`live latency: ${RATE.toLocaleString('en-US')} spans/s requested (${Math.round(achieved).toLocaleString('en-US')} achieved) for ${SECONDS} s, batches of ${BATCH}`);
+  console.log(row('POST start -> /live receipt', latencies));
+  console.log(row('baseline: POST -> ack', acks));
+  console.log(`received ${latencies.length.toLocaleString('en-US')} of ${(RATE * SECONDS).toLocaleString('en-US')} spans; target p99 < 25 ms`);
 }
-await Promise.all(inflight);
-const achieved = total / ((performance.now() - started) / 1000);
-await new Promise((r) => setTimeout(r, 500));
-socket.close();
-await stopHub(hub);
-rmSync(dataDir, { recursive: true, force: true });
-
-latencies.sort((a, b) => a - b);
-acks.sort((a, b) => a - b);
-const row = (label, xs) =>
-  `${label.padEnd(28)} p50 ${percentile(xs, 50).toFixed(1).padStart(6)} ms   p99 ${percentile(xs, 99).toFixed(1).padStart(6)} ms   max ${xs[xs.length - 1].toFixed(1).padStart(6)} ms`;
-console.log(`live latency: ${RATE.toLocaleString('en-US')} spans/s requested (${Math.round(achieved).toLocaleString('en-US')} achieved) for ${SECONDS} s, batches of ${BATCH}`);
-console.log(row('POST start -> /live receipt', latencies));
-console.log(row('baseline: POST -> ack', acks));
-console.log(`received ${latencies.length.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} spans; target p99 < 25 ms`);
