@@ -58,3 +58,19 @@ test('the monitor lists recent errors of the filtered app', async ({ guarded: pa
   await expect(page).toHaveURL(/\/errors\?service=.*&group=[0-9a-f]{16}/);
   await expect(page.getByTestId('occurrence')).toHaveCount(1);
 });
+
+test('connected apps: presence, language, instances, activity, dropped spans; a click filters', async ({ guarded: page, sender }) => {
+  const service = uniqueService('presence');
+  await sender.heartbeat(service, 'python', { queue_full: 12 });
+  await sender.send([call({ traceId: traceId(), service, name: 'tick' }, Date.now(), 2)]);
+  await openMonitor(page);
+  const app = page.locator(`[data-testid="app"][data-service="${service}"]`);
+  await expect(app.getByLabel('online')).toBeVisible();
+  await expect(app).toContainText('python');
+  await expect(app).toContainText('1 instance');
+  await expect(app).toContainText('12 dropped');
+  await expect(app).toHaveAttribute('title', /devbox pid 4242/);
+  await app.click();
+  await expect(app).toHaveAttribute('aria-pressed', 'true');
+  await expect(page).toHaveURL(new RegExp(`service=${service}`));
+});

@@ -36,11 +36,11 @@ export class Sender {
     if (!response.ok || body.rejected.length > 0) throw new Error(`hub rejected spans: ${response.status} ${JSON.stringify(body)}`);
   }
 
-  async heartbeat(service: string, language = 'python'): Promise<void> {
+  async heartbeat(service: string, language = 'python', dropped: Record<string, number> = {}): Promise<void> {
     await fetch(`${this.url}/api/v1/apps/heartbeat`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ service, instanceId: `${service}-1`, pid: 4242, host: 'devbox', language, runtimeVersion: '3.12.4', sdk: { name: 'runtime_hub', version: '0.1.0' } }),
+      body: JSON.stringify({ service, instanceId: `${service}-1`, pid: 4242, host: 'devbox', language, runtimeVersion: '3.12.4', sdk: { name: 'runtime_hub', version: '0.1.0' }, dropped }),
     });
   }
 }

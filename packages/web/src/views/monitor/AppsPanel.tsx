@@ -27,6 +27,11 @@ export function AppsPanel() {
         {services.map((service) => {
           const selected = filters.service === service.service;
           const onlineInstances = service.instances.filter((i) => i.online).length;
+          // What the SDKs had to drop (buffer full while the hub was away, …), summed over instances.
+          const dropped = service.instances.reduce((n, i) => n + Object.values(i.dropped).reduce((a, b) => a + b, 0), 0);
+          const instanceInfo = service.instances
+            .map((i) => `${i.online ? '●' : '○'} ${i.host ?? '?'} pid ${i.pid ?? '?'}${i.runtimeVersion ? ` · ${i.language ?? ''} ${i.runtimeVersion}` : ''}${i.sdk ? ` · ${i.sdk}` : ''}`)
+            .join('\n');
           return (
             <li key={service.service}>
               <button
@@ -34,6 +39,7 @@ export function AppsPanel() {
                 aria-pressed={selected}
                 data-testid="app"
                 data-service={service.service}
+                title={instanceInfo || undefined}
                 onClick={() => setFilters({ service: selected ? undefined : service.service })}
                 className={`mb-1 w-full rounded-md border px-2.5 py-2 text-left ${
                   selected
@@ -60,6 +66,11 @@ export function AppsPanel() {
                       {formatAgo(service.lastSeen, now)}
                     </div>
                   </div>
+                  {dropped > 0 ? (
+                    <span className="text-[11px] text-amber-700 dark:text-amber-400" title="Spans the SDK could not deliver">
+                      {dropped.toLocaleString()} dropped
+                    </span>
+                  ) : null}
                   <Sparkline values={service.activity.sparkline} width={72} height={18} label={`${service.service} calls per minute, last 30 minutes`} />
                 </div>
               </button>
