@@ -23,3 +23,4 @@ export { LiveSubscribe, SpanFilter } from './query.js';
 export { validateSpanRecords } from './validate.js';
 export type { RecordRejection, ValidationResult } from './validate.js';
 export * from './workflow/index.js';
+export type { ErrorGroup, SessionSummary, TraceSummary, UsageTotals } from './api.js';

@@ -1,4 +1,6 @@
-import type { Span, SpanFilter, SpanKind, SpanStatus } from '@runtime-hub/protocol';
+import type { ErrorGroup, SessionSummary, Span, SpanFilter, SpanKind, SpanStatus, TraceSummary, UsageTotals } from '@runtime-hub/protocol';
+
+export type { ErrorGroup, SessionSummary, TraceSummary, UsageTotals };
 import type { EncodedSpan } from './encoded-span.js';
 
 /**
@@ -82,39 +84,6 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export interface TraceSummary {
-  traceId: string;
-  name: string;
-  service: string;
-  kind: SpanKind;
-  sessionId: string | null;
-  startTime: number;
-  endTime: number | null;
-  /** Root span's duration when it has ended, else null (running). */
-  durationMs: number | null;
-  spanCount: number;
-  errorCount: number;
-  status: SpanStatus;
-  usage: UsageTotals;
-}
-
-export interface SessionSummary {
-  sessionId: string;
-  services: string[];
-  traceCount: number;
-  errorCount: number;
-  firstSeen: number;
-  lastSeen: number;
-  usage: UsageTotals;
-}
-
-/** Tokens and cost summed over many spans; costUsd is null when no span had a known price. */
-export interface UsageTotals {
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number | null;
-}
-
 export interface ErrorGroupQuery {
   service?: string;
   from?: number;
@@ -124,22 +93,6 @@ export interface ErrorGroupQuery {
   limit: number;
 }
 
-export interface ErrorGroup {
-  id: string;
-  type: string;
-  message: string;
-  topFrame: string | null;
-  count: number;
-  firstSeen: number;
-  lastSeen: number;
-  services: string[];
-  /** The most recent occurrence, to open directly. */
-  lastSpanId: string;
-  lastTraceId: string;
-  /** Occurrences per bucket, oldest first, covering [trendFrom, lastSeen]. */
-  trend: number[];
-  trendFrom: number;
-}
 
 export interface InstanceBeat {
   service: string;

@@ -13,12 +13,16 @@ export async function registerStaticSite(app: FastifyInstance, ctx: HubContext):
   const root = ctx.config.webRoot;
   const hasBuild = root !== undefined && existsSync(join(root, 'index.html'));
   if (hasBuild) {
-    await app.register(fastifyStatic, { root, wildcard: false, index: ['index.html'] });
+    // wildcard: files are looked up per request, not listed at start, so rebuilding the dashboard
+    // while a hub runs serves the new build instead of 404s for its renamed assets.
+    await app.register(fastifyStatic, { root, wildcard: true, index: ['index.html'] });
   }
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0]!;
     const isApi = path.startsWith('/api/') || path.startsWith('/v1/') || path.startsWith('/socket.io');
-    if (isApi || request.method !== 'GET') {
+    // A missing file (a name with an extension) is a 404; any other path is a dashboard route.
+    const isFile = /\.[a-z0-9]+$/i.test(path);
+    if (isApi || isFile || request.method !== 'GET') {
       return reply.status(404).send(new HubError('NOT_FOUND', `no route ${request.method} ${path}`).toBody());
     }
     if (hasBuild) return reply.sendFile('index.html');

@@ -1,10 +1,23 @@
 /**
- * Response shapes of the hub's query API (see packages/hub/src/store/store.ts). Span and service
- * types come from the protocol package; only types cross the boundary, no runtime code.
+ * Response shapes of the hub's query API. Span, service, trace, session and error-group types come
+ * from the protocol package; only types cross the boundary, no runtime code.
  */
-import type { ServiceInfo, Span, SpanKind, SpanStatus } from '@runtime-hub/protocol';
+import type { ServiceInfo, SessionSummary, Span, SpanKind, SpanStatus, TraceSummary } from '@runtime-hub/protocol';
 
-export type { InstanceInfo, ServiceInfo, Span, SpanError, SpanEvent, SpanKind, SpanStatus, StackFrame } from '@runtime-hub/protocol';
+export type {
+  ErrorGroup,
+  InstanceInfo,
+  ServiceInfo,
+  SessionSummary,
+  Span,
+  SpanError,
+  SpanEvent,
+  SpanKind,
+  SpanStatus,
+  StackFrame,
+  TraceSummary,
+  UsageTotals,
+} from '@runtime-hub/protocol';
 
 /** A span as a trace outline gives it: no payloads (input, output, error, attributes) until fetched. */
 export type TraceSpan = Span & { partial?: true };
@@ -15,52 +28,6 @@ export interface TraceOutline {
   services: string[];
   names: string[];
   spans: [string, string | null, number, number, SpanKind, number, number | null, SpanStatus, number][];
-}
-
-export interface UsageTotals {
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number | null;
-}
-
-export interface TraceSummary {
-  traceId: string;
-  name: string;
-  service: string;
-  kind: SpanKind;
-  sessionId: string | null;
-  startTime: number;
-  endTime: number | null;
-  durationMs: number | null;
-  spanCount: number;
-  errorCount: number;
-  status: SpanStatus;
-  usage: UsageTotals;
-}
-
-export interface SessionSummary {
-  sessionId: string;
-  services: string[];
-  traceCount: number;
-  errorCount: number;
-  firstSeen: number;
-  lastSeen: number;
-  usage: UsageTotals;
-}
-
-export interface ErrorGroup {
-  id: string;
-  type: string;
-  message: string;
-  topFrame: string | null;
-  count: number;
-  firstSeen: number;
-  lastSeen: number;
-  services: string[];
-  lastSpanId: string;
-  lastTraceId: string;
-  trend: number[];
-  trendFrom: number;
 }
 
 export interface Health {
