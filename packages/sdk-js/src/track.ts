@@ -159,23 +159,39 @@ export function settle<T>(span: SpanState, promise: Promise<T>): Promise<T> {
   );
 }
 
-function wrapGenerator(span: SpanState, generator: Generator): Generator {
+/**
+ * The span of one generator: it covers the whole iteration, counts the items yielded and ends on
+ * exhaustion, error or an early return. Shared by the sync and async wrappers below.
+ */
+function generatorSpan(span: SpanState) {
   let yielded = 0;
+  return {
+    failed(error: unknown): never {
+      span.setAttribute('generator.yielded', yielded);
+      span.finish(undefined, error, true);
+      throw error;
+    },
+    stepped(result: IteratorResult<unknown>): IteratorResult<unknown> {
+      if (result.done) {
+        span.setAttribute('generator.yielded', yielded);
+        span.finish(result.value, undefined, false);
+      } else yielded++;
+      return result;
+    },
+  };
+}
+
+function wrapGenerator(span: SpanState, generator: Generator): Generator {
+  const tracked = generatorSpan(span);
   const step = (op: () => IteratorResult<unknown>): IteratorResult<unknown> =>
     storage.run(span, () => {
       let result: IteratorResult<unknown>;
       try {
         result = op();
       } catch (error) {
-        span.setAttribute('generator.yielded', yielded);
-        span.finish(undefined, error, true);
-        throw error;
+        return tracked.failed(error);
       }
-      if (result.done) {
-        span.setAttribute('generator.yielded', yielded);
-        span.finish(result.value, undefined, false);
-      } else yielded++;
-      return result;
+      return tracked.stepped(result);
     });
   const wrapped: Generator = {
     next: (...value: [] | [unknown]) => step(() => generator.next(...value)),
@@ -189,22 +205,16 @@ function wrapGenerator(span: SpanState, generator: Generator): Generator {
 }
 
 function wrapAsyncGenerator(span: SpanState, generator: AsyncGenerator): AsyncGenerator {
-  let yielded = 0;
+  const tracked = generatorSpan(span);
   const step = (op: () => Promise<IteratorResult<unknown>>): Promise<IteratorResult<unknown>> =>
     storage.run(span, async () => {
       let result: IteratorResult<unknown>;
       try {
         result = await op();
       } catch (error) {
-        span.setAttribute('generator.yielded', yielded);
-        span.finish(undefined, error, true);
-        throw error;
+        return tracked.failed(error);
       }
-      if (result.done) {
-        span.setAttribute('generator.yielded', yielded);
-        span.finish(result.value, undefined, false);
-      } else yielded++;
-      return result;
+      return tracked.stepped(result);
     });
   const wrapped: AsyncGenerator = {
     next: (...value: [] | [unknown]) => step(() => generator.next(...value)),
