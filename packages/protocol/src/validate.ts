@@ -33,7 +33,7 @@ export function validateSpanRecords(records: readonly unknown[]): ValidationResu
       result.rejected.push({ index, code: 'INVALID_RECORD', message: 'a span record must be a JSON object' });
       continue;
     }
-    const deep = findTooDeep(raw, SPAN_LIMITS.maxDepth);
+    const deep = withinDepth(raw, SPAN_LIMITS.maxDepth) ? undefined : findTooDeep(raw, SPAN_LIMITS.maxDepth);
     if (deep !== undefined) {
       result.rejected.push({
         index,
@@ -86,7 +86,30 @@ function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /**
- * Returns the path of the first value nested deeper than `maxDepth`, or undefined. Iterative, so a
+ * Whether no value is nested deeper than `maxDepth`: the fast check every record takes (no paths
+ * are built). Iterative, so a hostile 10,000-level document cannot overflow the stack here.
+ */
+function withinDepth(root: object, maxDepth: number): boolean {
+  const values: object[] = [root];
+  const depths: number[] = [0];
+  while (values.length > 0) {
+    const value = values.pop()!;
+    const depth = depths.pop()!;
+    if (depth > maxDepth) return false;
+    const children = Array.isArray(value) ? (value as unknown[]) : Object.values(value);
+    for (const child of children) {
+      if (child !== null && typeof child === 'object') {
+        values.push(child);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * Returns the path of the first value nested deeper than `maxDepth`, or undefined; run only on a
+ * record that failed `withinDepth`, to say where. Iterative, so a
  * hostile 10,000-level document cannot overflow the stack here.
  */
 function findTooDeep(root: object, maxDepth: number): string | undefined {
