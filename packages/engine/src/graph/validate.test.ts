@@ -2,21 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createRegistry } from '../nodes/registry.js';
 import { compileGraph } from './compile.js';
 import { validateWorkflow } from './validate.js';
+import { GREET_WORKFLOW as greet } from '../testing/fixtures.js';
 
 const registry = createRegistry();
 
-const greet = {
-  id: 'greet',
-  name: 'Greet',
-  visibility: 'public',
-  endpoint: { method: 'POST', path: '/greet' },
-  trigger: { type: 'webhook' },
-  nodes: [
-    { id: 'start', type: 'trigger', name: 'Webhook' },
-    { id: 'hello', type: 'set', name: 'Say hello', config: { fields: { message: 'Hello, {{ trigger.body.name }}!' } } },
-  ],
-  edges: [{ source: 'start', target: 'hello' }],
-};
 
 function withChanges(changes: Record<string, unknown>) {
   return { ...structuredClone(greet), ...changes };

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsonResponse, scriptedHttp, testEngine } from '../testing/harness.js';
+import { GREET_WORKFLOW as greet } from '../testing/fixtures.js';
 
-const greet = {
-  id: 'greet',
-  name: 'Greet',
-  visibility: 'public',
-  endpoint: { method: 'POST', path: '/greet' },
-  trigger: { type: 'webhook' },
-  nodes: [
-    { id: 'start', type: 'trigger', name: 'Webhook' },
-    { id: 'hello', type: 'set', name: 'Say hello', config: { fields: { message: 'Hello, {{ trigger.body.name }}!' } } },
-  ],
-  edges: [{ source: 'start', target: 'hello' }],
-};
 
 const manual = (body: unknown) => ({ type: 'manual' as const, body });
 
