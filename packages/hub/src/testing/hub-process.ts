@@ -14,12 +14,23 @@ export interface HubProcess {
 }
 
 /**
+ * The environment for a CLI child: the test's own, minus the user's RUNTIME_HUB_* settings (a
+ * developer's token, port or data folder must not change what a test sees), plus `env`.
+ */
+export function childEnv(env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RUNTIME_HUB_')));
+  return { ...clean, ...env };
+}
+
+/**
  * Starts `runtime-hub start` as a real child process and resolves once it prints its address.
- * Rejects with the process output when it exits or stays silent for `timeoutMs`.
+ * It listens on a free port unless `args` name one (`--port` given later wins), so a hub the user
+ * runs on the default port never collides with a test. Rejects with the process output when it
+ * exits or stays silent for `timeoutMs`.
  */
 export function spawnHub(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 20_000): Promise<HubProcess> {
-  const proc = spawn(process.execPath, [CLI_PATH, 'start', '--log-level', 'warn', ...args], {
-    env: { ...process.env, ...env },
+  const proc = spawn(process.execPath, [CLI_PATH, 'start', '--port', '0', '--log-level', 'warn', ...args], {
+    env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -49,7 +60,7 @@ export function spawnHub(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs 
 /** Runs the CLI to completion and returns its exit code and output. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [CLI_PATH, ...args], { env: { ...process.env, ...env } });
+    const proc = spawn(process.execPath, [CLI_PATH, ...args], { env: childEnv(env) });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

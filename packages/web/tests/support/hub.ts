@@ -22,7 +22,10 @@ export function startHub(options: { dataDir?: string; port?: number; token?: str
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'runtime-hub-web-'));
   const args = [CLI, 'start', '--port', String(options.port ?? 0), '--data', dataDir, '--log-level', 'warn'];
   if (options.token) args.push('--token', options.token);
+  // The user's RUNTIME_HUB_* settings (a token, a port) must not change what a test sees.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RUNTIME_HUB_')));
   const child = spawn(process.execPath, args, {
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Span } from '@runtime-hub/protocol';
 import { claudeIds, hashId } from '../claude/ids.js';
-import { CLI_PATH, spawnHub as spawnTestHub, type HubProcess } from '../../testing/hub-process.js';
+import { childEnv, CLI_PATH, spawnHub as spawnTestHub, type HubProcess } from '../../testing/hub-process.js';
 
 // End to end: real hub processes, real files, the real CLI (needs `npm run build`).
 
@@ -61,7 +61,7 @@ function writeFixtures(dir: string): void {
 
 /** A hub process whose log (pino writes it to stdout) the test can read. */
 async function spawnHub(args: string[]): Promise<HubProcess & { log(): string }> {
-  const proc = spawn(process.execPath, [CLI_PATH, 'start', '--port', '0', '--log-level', 'warn', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [CLI_PATH, 'start', '--port', '0', '--log-level', 'warn', ...args], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
