@@ -225,3 +225,78 @@ describe('runtime-hub watch (CLI → running hub over HTTP)', () => {
     }
   });
 });
+
+/**
+ * Thousands of appends in bursts: each burst is cut into chunks of random sizes written back to
+ * back (file-system events close together are coalesced or dropped), some bursts end in the
+ * middle of a line, and then the writer pauses. Every complete line must reach the hub without a
+ * further write. The bound is generous (a stalled tail never catches up at all).
+ */
+async function appendInBursts(file: string, url: string, bursts = 40): Promise<void> {
+  const random = seeded(17);
+  let pending = '';
+  let complete = 0;
+  let n = 1000;
+  for (let burst = 0; burst < bursts; burst++) {
+    const count = 1 + Math.floor(random() * 120);
+    let text = pending;
+    for (let i = 0; i < count; i++) text += `${padded(n++, Math.floor(random() * 1500))}\n`;
+    // Some bursts stop inside their last line; the rest of it opens the next burst.
+    const cut = burst < bursts - 1 && random() < 0.3 ? text.length - 1 - Math.floor(random() * 60) : text.length;
+    pending = text.slice(cut);
+    text = text.slice(0, cut);
+    for (let at = 0; at < text.length; ) {
+      const size = 1 + Math.floor(random() * 4096);
+      appendFileSync(file, text.slice(at, at + size));
+      at += size;
+    }
+    complete += (text.match(/\n/g) ?? []).length;
+    const expected = complete;
+    await until(async () => (await spanCount(url)) === expected, `burst ${burst}: ${expected} lines without a further write`, 10_000);
+    await new Promise((r) => setTimeout(r, Math.floor(random() * 120)));
+  }
+  expect(complete).toBeGreaterThan(1000);
+}
+
+const padded = (n: number, pad: number) =>
+  JSON.stringify({ traceId: TRACE, spanId: n.toString(16).padStart(16, '0'), service: 'burst', name: `line ${n}`, kind: 'function', startTime: 1_767_600_000_000 + n, endTime: 1_767_600_000_001 + n, status: 'ok', attributes: { pad: 'x'.repeat(pad) } });
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('tailing never waits for the next write', () => {
+  it('start --watch: every line of thousands of bursty appends arrives', async () => {
+    const dir = join(root, 'burst-in-hub');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'burst.jsonl'), '');
+    const hub = await spawnHub(['--data', join(root, 'burst-in-hub-data'), '--watch', dir]);
+    try {
+      await appendInBursts(join(dir, 'burst.jsonl'), hub.url);
+    } finally {
+      await stop(hub);
+    }
+  });
+
+  it('runtime-hub watch: every line of thousands of bursty appends arrives', async () => {
+    const dir = join(root, 'burst-cli');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'burst.jsonl'), '');
+    const hub = await spawnTestHub(['--data', join(root, 'burst-cli-hub')]);
+    const cli = watchCli([dir, '--url', hub.url, '--data', join(root, 'burst-cli-data')]);
+    try {
+      await until(async () => cli.stdout().includes('following'), 'the watcher to start');
+      await appendInBursts(join(dir, 'burst.jsonl'), hub.url);
+    } finally {
+      cli.proc.kill('SIGKILL');
+      await stop(hub);
+    }
+  });
+});

@@ -221,6 +221,36 @@ describe('JsonlWatcher', () => {
     expect(events).toContainEqual({ type: 'error', file, message: 'SQLITE_BUSY: database is locked (retrying in 1 s)' });
   });
 
+  it('never waits for the next write: bursts of appends (events coalesced or lost) are all read', async () => {
+    const file = join(dir, 'logs', 'burst.jsonl');
+    writeFileSync(file, '');
+    const names: string[] = [];
+    // A delivery that takes a moment, as over HTTP: writes land while a batch is in flight.
+    const sink: JsonlSink = {
+      async send(records) {
+        await new Promise((r) => setTimeout(r, 3));
+        for (const r of records) names.push((r as { name: string }).name);
+        return { accepted: records.length, rejected: [] };
+      },
+    };
+    const w = new JsonlWatcher({ paths: [join(dir, 'logs')], offsetsFile: join(dir, 'offsets.json'), sink });
+    watchers.push(w);
+    await w.start();
+    let next = 1;
+    let pending = '';
+    for (let burst = 0; burst < 30; burst++) {
+      let text = pending + lines(...Array.from({ length: 1 + ((burst * 37) % 50) }, () => next++));
+      // Every third burst stops inside its last line.
+      const cut = burst % 3 === 2 ? text.length - 7 : text.length;
+      pending = text.slice(cut);
+      text = text.slice(0, cut);
+      for (let at = 0; at < text.length; at += 1 + ((at * 7919) % 3000)) appendFileSync(file, text.slice(at, at + 1 + ((at * 7919) % 3000)));
+      const complete = next - 1 - (pending === '' ? 0 : 1);
+      await until(() => names.length === complete, `burst ${burst}: ${complete} lines without a further write`, 5000);
+    }
+    expect(names).toEqual(ops(...Array.from({ length: names.length }, (_, i) => i + 1)));
+  });
+
   it('does not move the cursor when the sink could not deliver (closing mid-delivery)', async () => {
     const file = join(dir, 'logs', 'a.jsonl');
     writeFileSync(file, lines(1, 2));

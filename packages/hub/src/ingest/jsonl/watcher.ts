@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { mapLines } from './line-mapper.js';
@@ -50,12 +51,25 @@ export interface WatchStats {
 const MAX_OPEN_FILES = 256;
 const IDLE_CLOSE_MS = 30_000;
 const BATCHES_PER_TURN = 16;
+/**
+ * The safety re-stat: file-system events close together are coalesced or dropped (chokidar drops
+ * a change that comes within a few ms of the previous one), so a write whose event is lost would
+ * wait for the next write. Files that changed recently are re-stat'ed this often; the others on
+ * every RESTAT_ALL_EVERY-th round.
+ */
+const RESTAT_MS = 250;
+const RESTAT_ACTIVE_MS = 60_000;
+const RESTAT_ALL_EVERY = 20;
 
 /**
  * Tails `*.jsonl` files under the given folders: files that grow, are truncated, rotated or appear
  * later. chokidar reports changes (inotify / FSEvents, or polling); each changed file is read from
  * its cursor to its last complete line, mapped to span records, delivered, and only then is the
  * cursor saved, so a restart resumes exactly there. Files are handled one at a time.
+ *
+ * Events only say "look again": after every read the file's size is checked again, and a periodic
+ * re-stat (RESTAT_MS) catches writes whose event never came, so a tail never waits for the next
+ * write.
  */
 export class JsonlWatcher {
   readonly stats: WatchStats = { files: 0, lines: 0, records: 0, accepted: 0, malformed: 0, rejected: 0 };
@@ -68,6 +82,10 @@ export class JsonlWatcher {
   private running: Promise<void> | undefined;
   private initialScan = true;
   private sweeper: NodeJS.Timeout | undefined;
+  private restat: NodeJS.Timeout | undefined;
+  private restatRound = 0;
+  /** What the last re-stat saw of each file, and when it last changed. */
+  private readonly seen = new Map<string, { stamp: string; changedAt: number }>();
   private idleWaiters: (() => void)[] = [];
   /** The file being read now (not to be closed by the idle sweep). */
   private current: string | undefined;
@@ -105,6 +123,11 @@ export class JsonlWatcher {
     this.initialScan = false;
     this.sweeper = setInterval(() => void this.closeIdleFiles(), 5_000);
     this.sweeper.unref();
+    // Polling already re-stats every file; with events, re-stat as a safety net.
+    if (this.options.poll !== true) {
+      this.restat = setInterval(() => void this.restatFiles(), RESTAT_MS);
+      this.restat.unref();
+    }
   }
 
   /** Resolves when every change seen so far has been handled. */
@@ -116,6 +139,7 @@ export class JsonlWatcher {
   async close(): Promise<void> {
     this.abort.abort();
     if (this.sweeper) clearInterval(this.sweeper);
+    if (this.restat) clearInterval(this.restat);
     await this.watcher?.close();
     await this.running;
     for (const file of this.files.values()) await file.close();
@@ -203,9 +227,31 @@ export class JsonlWatcher {
       const next: Cursor = { ...step.next, state: mapped.state };
       file.commit(next);
       this.offsets.set(path, next);
-      if (!step.more) return false;
+      // Even when this batch reached the end, go round once more: the next step checks the size
+      // again, so lines written while this batch was delivered are read now, not on the next event.
     }
     return true;
+  }
+
+  /** Schedules every file whose size, time or identity changed since the last round. */
+  private async restatFiles(): Promise<void> {
+    const now = Date.now();
+    const all = ++this.restatRound % RESTAT_ALL_EVERY === 0;
+    for (const path of this.files.keys()) {
+      const last = this.seen.get(path);
+      if (!all && last && now - last.changedAt > RESTAT_ACTIVE_MS) continue;
+      let stamp: string;
+      try {
+        const info = await stat(path);
+        stamp = `${info.ino}:${info.size}:${info.mtimeMs}`;
+      } catch {
+        stamp = 'gone';
+      }
+      if (last?.stamp === stamp) continue;
+      this.seen.set(path, { stamp, changedAt: now });
+      if (!this.abort.signal.aborted && this.files.has(path)) this.schedule(path);
+    }
+    for (const path of this.seen.keys()) if (!this.files.has(path)) this.seen.delete(path);
   }
 
   /** A renamed file keeps its cursor: from a path that lost it, or from a live reader that held it. */
