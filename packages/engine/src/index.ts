@@ -19,6 +19,8 @@ export type * from './ports.js';
 export { backoffDelay, effectivePolicy, isRetryable } from './retry/policy.js';
 export { Engine, EngineError } from './run/engine.js';
 export type { EngineOptions, RerunOptions, StartRunRequest } from './run/engine.js';
+export { DEFAULT_RUN_LIMITS, runLimits } from './run/limits.js';
+export type { RunLimits } from './run/limits.js';
 export { Redactor } from './run/redact.js';
 export { MemoryRunStore } from './store/memory-store.js';
 export { MemoryWorkflowSource } from './store/memory-workflows.js';

@@ -1,4 +1,3 @@
-import { WORKFLOW_LIMITS } from '@runtime-hub/protocol';
 import type { NodeDefinition, ProjectDefinition, RunRecord, StepRecord, WorkflowDefinition } from '@runtime-hub/protocol';
 import { permanent } from '../errors.js';
 import type { CompiledGraph } from '../graph/compile.js';
@@ -6,6 +5,7 @@ import { LOOP_TYPE, TRIGGER_TYPE } from '../graph/compile.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import type { CallRequest, CallResult, NodeResult, NodeRunContext, NodeServices, NodeType } from '../nodes/types.js';
 import type { Clock, IdSource } from '../ports.js';
+import type { RunLimits } from './limits.js';
 import { nodeContext } from './node-context.js';
 import { buildScope, codeGlobals, resolveConfig } from './scope.js';
 import type { ScopeSource } from './scope.js';
@@ -33,6 +33,7 @@ export class Activator {
       clock: Clock;
       ids: IdSource;
       registry: NodeRegistry;
+      limits: RunLimits;
       services: Omit<NodeServices, 'callWorkflow'>;
       secrets: () => Record<string, string>;
       callWorkflow: (step: StepRecord, request: CallRequest) => Promise<CallResult>;
@@ -63,7 +64,7 @@ export class Activator {
   activate(nodeId: string): Activation {
     const { state, graph, registry } = this.r;
     const node = graph.nodes.get(nodeId) as NodeDefinition;
-    if (state.activations >= WORKFLOW_LIMITS.maxStepsPerRun) {
+    if (state.activations >= this.r.limits.maxActivationsPerRun) {
       state.status.set(nodeId, 'done');
       return { kind: 'limit' };
     }
@@ -97,6 +98,16 @@ export class Activator {
     }
     if (!Array.isArray(items)) {
       return { kind: 'fail', step, error: permanent('LOOP_INPUT', `node "${node.id}": items must be a list, not ${items === null ? 'null' : typeof items}`, 'items') };
+    }
+    if (items.length > this.r.limits.maxLoopItems) {
+      return {
+        kind: 'fail',
+        step,
+        error: permanent('LOOP_TOO_LARGE', `node "${node.id}": ${items.length} items; a loop may iterate over at most ${this.r.limits.maxLoopItems}`, 'items', {
+          items: items.length,
+          limit: this.r.limits.maxLoopItems,
+        }),
+      };
     }
     step.items = items;
     return { kind: 'complete', step, result: { output: items.length > 0 ? items[0] : [], branch: items.length > 0 ? 'item' : 'done' } };

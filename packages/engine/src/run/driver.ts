@@ -1,4 +1,5 @@
 import { WORKFLOW_LIMITS } from '@runtime-hub/protocol';
+import { SLICE } from './limits.js';
 import type {
   Attributes,
   Failure,
@@ -67,6 +68,7 @@ export class RunDriver {
       clock: host.clock,
       ids: host.ids,
       registry: host.registry,
+      limits: host.limits,
       services: host.services,
       secrets: () => host.secrets(run.project),
       callWorkflow: (step, request) => host.callWorkflow(this, step, request),
@@ -175,10 +177,22 @@ export class RunDriver {
 
   private async advance(candidates: string[]): Promise<void> {
     const work: Action[] = settle(this.state, candidates);
+    let sliceStart = performance.now();
+    let sliceCount = 0;
     while (work.length > 0 && !this.finished && !this.pendingFailure) {
+      if (++sliceCount > SLICE.activations || performance.now() - sliceStart >= SLICE.ms) {
+        // A long wave (a loop over many items) is cut into slices: each is committed, then the
+        // event loop serves other requests before the next one starts.
+        await this.flush();
+        await this.host.yieldTurn();
+        if (this.stopped) return;
+        sliceStart = performance.now();
+        sliceCount = 1;
+        if (this.finished || this.pendingFailure) break;
+      }
       const action = work.shift() as Action;
       const next = this.apply(action.type === 'loop-next' ? this.activator.loopNext(action.nodeId) : this.activator.activate(action.nodeId));
-      if (next) work.push(...settle(this.state, next));
+      if (next) for (const item of settle(this.state, next)) work.push(item);
     }
     if (!this.finished && this.attempts.size === 0) {
       const failure = this.pendingFailure;
@@ -217,7 +231,7 @@ export class RunDriver {
       case 'fail':
         return this.fail(activation.step, activation.error);
       case 'limit':
-        this.pendingFailure = { code: 'STEP_LIMIT', message: `the run executed ${WORKFLOW_LIMITS.maxStepsPerRun} steps; is a loop running away?`, retryable: false };
+        this.pendingFailure = { code: 'STEP_LIMIT', message: `the run started ${this.host.limits.maxActivationsPerRun} activations, the most one run may; is a loop running away?`, retryable: false };
         return undefined;
       case 'wait':
         this.putStep(activation.step);

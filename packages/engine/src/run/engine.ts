@@ -32,6 +32,8 @@ import { RunDriver } from './driver.js';
 import type { DriverHost, DriverRef } from './host.js';
 import { Redactor } from './redact.js';
 import { rerunSeeds } from './rerun.js';
+import { runLimits } from './limits.js';
+import type { RunLimits } from './limits.js';
 
 /** An error of the engine's API (not found, not allowed now…), with a stable code. */
 export class EngineError extends Error {
@@ -58,7 +60,13 @@ export interface EngineOptions {
   sandbox?: CodeSandbox;
   llm?: LlmClient;
   registry?: NodeRegistry;
+  /** What one run may do (loop items, activations); defaults in `run/limits.ts`. */
+  limits?: Partial<RunLimits>;
+  /** Lets the event loop run between slices of a long wave; default: one `setImmediate` turn. */
+  yieldTurn?: () => Promise<void>;
 }
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export interface StartRunRequest {
   project: string;
@@ -118,6 +126,8 @@ export class Engine {
       spans: options.spans,
       log: options.log,
       registry: this.registry,
+      limits: runLimits(options.limits),
+      yieldTurn: options.yieldTurn ?? nextTurn,
       services: { http: options.http, shell: options.shell, sandbox: options.sandbox, llm: options.llm },
       secrets: (project) => options.secrets?.values(project) ?? {},
       callWorkflow: (driver, step, request) => this.callWorkflow(driver, step, request),

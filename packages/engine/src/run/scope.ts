@@ -24,11 +24,16 @@ function nodesView(state: RunState): Record<string, { output: unknown; status: s
   return strict(view, (key) => `no node "${key}" in this workflow`);
 }
 
-function loopView(source: ScopeSource): unknown {
+/**
+ * `loop` inside a loop body. Expressions read `results` by reference; code nodes get no
+ * `results`, since their globals are serialized on every activation (O(n) per item).
+ */
+function loopView(source: ScopeSource, withResults = true): unknown {
   const loopId = source.state.graph.enclosingLoop.get(source.nodeId);
   const loop = loopId ? source.state.loops.get(loopId) : undefined;
   if (!loopId || !loop) return undefined;
-  return { id: loopId, index: loop.index, item: loop.items[loop.index], total: loop.items.length, results: loop.results };
+  const view = { id: loopId, index: loop.index, item: loop.items[loop.index], total: loop.items.length };
+  return withResults ? { ...view, results: loop.results } : view;
 }
 
 /** The scope of one node activation; costly roots are computed only when read. */
@@ -63,7 +68,7 @@ export function codeGlobals(source: ScopeSource): Record<string, unknown> {
     trigger: source.run.trigger,
     env: { ...source.project.env },
     run: { id: source.run.id, project: source.run.project, workflow: source.run.workflow, version: source.run.version },
-    loop: loopView(source) ?? null,
+    loop: loopView(source, false) ?? null,
   };
 }
 

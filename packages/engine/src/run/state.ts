@@ -213,7 +213,10 @@ function resetBody(state: RunState, loopId: string): void {
 export function nextLoopEmission(state: RunState, loopId: string): { branch: 'item' | 'done'; output: unknown } {
   const loop = state.loops.get(loopId);
   if (!loop) return { branch: 'done', output: [] };
-  const results = [...loop.results];
+  const next = loop.index + 1;
+  if (next < loop.items.length) return { branch: 'item', output: loop.items[next] };
+  // Copied once, when the loop ends: copying on every item made a loop O(n²).
+  const results = loop.results.slice();
   if (loop.index >= 0) {
     for (const edge of state.graph.backEdges.get(loopId) ?? []) {
       if (state.edgeStatus[edge.index] === ACTIVE) {
@@ -222,8 +225,6 @@ export function nextLoopEmission(state: RunState, loopId: string): { branch: 'it
       }
     }
   }
-  const next = loop.index + 1;
-  if (next < loop.items.length) return { branch: 'item', output: loop.items[next] };
   return { branch: 'done', output: results };
 }
 

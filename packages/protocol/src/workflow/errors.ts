@@ -45,6 +45,7 @@ export const WORKFLOW_ERROR_CODES = {
   CALL_FAILED: { status: 500, summary: 'the called workflow failed' },
   CALL_DEPTH_EXCEEDED: { status: 500, summary: 'workflow calls nested too deeply' },
   LOOP_INPUT: { status: 500, summary: 'a loop needs an array of items' },
+  LOOP_TOO_LARGE: { status: 500, summary: 'a loop was given more items than a run may iterate over' },
   STEP_LIMIT: { status: 500, summary: 'the run executed too many steps' },
   NODE_FAILED: { status: 500, summary: 'a node failed' },
   INTERNAL: { status: 500, summary: 'internal error' },

@@ -19,4 +19,6 @@ export const WORKFLOW_LIMITS = {
   maxCallDepth: 16,
   /** How many activations one run may execute before it fails (a guard against runaway loops). */
   maxStepsPerRun: 100_000,
+  /** How many items one loop node may iterate over (LOOP_TOO_LARGE beyond); the hub can lower or raise both. */
+  maxLoopItems: 50_000,
 } as const;

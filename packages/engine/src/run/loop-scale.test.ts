@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { compileGraph } from '../graph/compile.js';
+import type { RunStore, StoreBatch } from '../ports.js';
+import { MemoryRunStore } from '../store/memory-store.js';
+import { testEngine } from '../testing/harness.js';
+import { applyCompletion, createState, initialCandidates, nextLoopEmission, settle, startNode } from './state.js';
+import type { Action, RunState } from './state.js';
+
+/** trigger → loop over trigger.body.items → `double` (set) → back to the loop; done → `out`. */
+const LOOP = {
+  id: 'each',
+  name: 'Each',
+  nodes: [
+    { id: 'start', type: 'trigger' },
+    { id: 'loop', type: 'loop', config: { items: '{{ trigger.body.items }}' } },
+    { id: 'double', type: 'set', config: { fields: { n: '{{ loop.item * 2 }}' } } },
+    { id: 'out', type: 'set', config: { fields: { count: '{{ input | length }}', last: '{{ input | last }}' } } },
+  ],
+  edges: [
+    { source: 'start', target: 'loop' },
+    { source: 'loop', sourceOutput: 'item', target: 'double' },
+    { source: 'double', target: 'loop' },
+    { source: 'loop', sourceOutput: 'done', target: 'out' },
+  ],
+};
+
+const manual = (body: unknown) => ({ type: 'manual' as const, body });
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** An array that counts every element read (index or iteration), to catch hidden copies. */
+function countingArray(): { array: unknown[]; reads: () => number } {
+  let reads = 0;
+  const array = new Proxy<unknown[]>([], {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+  return { array, reads: () => reads };
+}
+
+/** Drives the pure state machine through a loop of `n` items the way the driver does. */
+function driveLoop(n: number): { reads: number; done: unknown } {
+  const state: RunState = createState(compileGraph(LOOP as never));
+  let counter: ReturnType<typeof countingArray> | undefined;
+  let done: unknown;
+  const work: Action[] = settle(state, initialCandidates(state));
+  while (work.length > 0) {
+    const action = work.shift() as Action;
+    const id = action.nodeId;
+    let candidates: string[];
+    if (action.type === 'loop-next') {
+      const visit = startNode(state, id);
+      const emission = nextLoopEmission(state, id);
+      if (emission.branch === 'done') done = emission.output;
+      candidates = applyCompletion(state, { nodeId: id, visit, ...emission });
+    } else if (id === 'loop') {
+      const visit = startNode(state, id);
+      candidates = applyCompletion(state, { nodeId: id, visit, branch: 'item', output: 0, items: range(n) });
+      // From here on every read of the collected results is counted.
+      counter = countingArray();
+      (state.loops.get('loop') as { results: unknown[] }).results = counter.array;
+    } else {
+      const visit = startNode(state, id);
+      candidates = applyCompletion(state, { nodeId: id, visit, branch: 'main', output: { n: visit } });
+    }
+    work.push(...settle(state, candidates));
+  }
+  return { reads: counter?.reads() ?? 0, done };
+}
+
+describe('loops scale linearly', () => {
+  it('never copies the collected results while items remain: element reads grow with n, not n²', () => {
+    for (const n of [500, 2000]) {
+      const { reads, done } = driveLoop(n);
+      expect(done).toHaveLength(n);
+      // One copy when the loop ends is n reads; a copy per item would be about n²/2.
+      expect(reads, `n = ${n}`).toBeLessThanOrEqual(2 * n);
+    }
+  });
+
+  it('cuts a long loop into committed slices and yields to the event loop between them', async () => {
+    const commits: number[] = [];
+    const memory = new MemoryRunStore();
+    const store: RunStore = Object.assign(Object.create(memory) as RunStore, {
+      commit: (batch: StoreBatch) => {
+        commits.push(batch.steps?.length ?? 0);
+        return memory.commit(batch);
+      },
+    });
+    let yields = 0;
+    const t = await testEngine([LOOP], {
+      store,
+      yieldTurn: () => {
+        yields++;
+        return new Promise<void>((resolve) => setImmediate(resolve));
+      },
+    });
+    const n = 5000;
+    const started = await t.engine.startRun({ project: 'demo', workflow: 'each', trigger: manual({ items: range(n) }) });
+    const run = await t.engine.waitForRun(started.id);
+    expect(run.status).toBe('succeeded');
+    expect(run.output).toEqual({ count: n, last: { n: 2 * (n - 1) } });
+    // 2n + 3 activations; a slice holds at most 500 of them.
+    expect(yields).toBeGreaterThanOrEqual(Math.floor((2 * n) / 500) - 1);
+    expect(Math.max(...commits)).toBeLessThanOrEqual(501);
+  });
+
+  it('refuses a loop over more items than the limit with LOOP_TOO_LARGE, before running any item', async () => {
+    const t = await testEngine([LOOP], { limits: { maxLoopItems: 100 } });
+    const ok = await t.engine.startRun({ project: 'demo', workflow: 'each', trigger: manual({ items: range(100) }) });
+    expect((await t.engine.waitForRun(ok.id)).status).toBe('succeeded');
+    const big = await t.engine.startRun({ project: 'demo', workflow: 'each', trigger: manual({ items: range(101) }) });
+    const run = await t.engine.waitForRun(big.id);
+    expect(run).toMatchObject({ status: 'failed', error: { code: 'LOOP_TOO_LARGE', nodeId: 'loop' } });
+    const detail = await t.engine.getRun(big.id);
+    expect(detail?.steps.map((s) => s.nodeId)).toEqual(['start', 'loop']);
+    expect(detail?.steps[1]?.error).toMatchObject({ code: 'LOOP_TOO_LARGE', details: { items: 101, limit: 100 } });
+  });
+
+  it('fails a run that starts more activations than its limit with STEP_LIMIT', async () => {
+    const t = await testEngine([LOOP], { limits: { maxActivationsPerRun: 50 } });
+    const started = await t.engine.startRun({ project: 'demo', workflow: 'each', trigger: manual({ items: range(40) }) });
+    const run = await t.engine.waitForRun(started.id);
+    expect(run).toMatchObject({ status: 'failed', error: { code: 'STEP_LIMIT' } });
+    const detail = await t.engine.getRun(started.id);
+    expect(detail?.steps.length).toBeLessThanOrEqual(50);
+  });
+
+  it('refuses limits that are not positive integers', async () => {
+    await expect(testEngine([LOOP], { limits: { maxLoopItems: 0 } })).rejects.toThrow(/maxLoopItems must be a positive integer/);
+  });
+});
