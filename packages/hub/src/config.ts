@@ -22,6 +22,8 @@ export interface HubConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Folders (or files) whose `*.jsonl` trace files the hub tails in-process (`start --watch`). */
   watchDirs?: string[];
+  /** What one workflow run may do (`--max-loop-items`, `--max-run-activations`); engine defaults otherwise. */
+  workflowLimits?: { maxLoopItems?: number; maxActivationsPerRun?: number };
 }
 
 export const DEFAULT_CONFIG: HubConfig = {

@@ -1,9 +1,12 @@
-import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Span } from '@runtime-hub/protocol';
 import type { HubContext } from '../context.js';
+import { pagedStream } from './paged-stream.js';
 import { parseQuery, spanQueryFrom } from './query-params.js';
+
+/** Spans per export page. */
+const EXPORT_PAGE = 500;
 
 const ExportParams = z.object({ format: z.enum(['jsonl', 'csv']).default('jsonl') });
 
@@ -21,17 +24,18 @@ export function registerExport(app: FastifyInstance, ctx: HubContext): void {
     const { format } = parseQuery(ExportParams, request.query);
     // Exports take the filters of every other query; limit and cursor do not apply.
     const { limit: _limit, cursor: _cursor, ...query } = spanQueryFrom(request.query);
-    const toLine = format === 'csv' ? csvLine : (span: Span) => `${JSON.stringify(span)}\n`;
-    const pages = ctx.store.scanSpans({ ...query, limit: 0 }, 1000);
-    async function* lines() {
-      if (format === 'csv') yield `${CSV_COLUMNS.join(',')}\n`;
-      for await (const spans of pages) yield spans.map(toLine).join('');
-    }
+    // Spans come as JSON text from a reader thread: JSON Lines copies them through, CSV parses
+    // one page at a time.
+    const pages = ctx.store.scanSpans(query, EXPORT_PAGE);
+    const body =
+      format === 'csv'
+        ? pagedStream(pages, (spans) => spans.map((json) => csvLine(JSON.parse(json) as Span)).join(''), `${CSV_COLUMNS.join(',')}\n`)
+        : pagedStream(pages, (spans) => `${spans.join('\n')}\n`);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     return reply
       .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
       .header('content-disposition', `attachment; filename="runtime-hub-spans-${stamp}.${format}"`)
-      .send(Readable.from(lines()));
+      .send(body);
   });
 }
 

@@ -2,7 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { HubError, normalizeHexId } from '@runtime-hub/protocol';
 import type { HubContext } from '../context.js';
+import { firstPage, pagedStream } from './paged-stream.js';
 import { parseQuery, SpanQueryParams, spanQueryFrom } from './query-params.js';
+
+/** Spans per page of a streamed trace (about 0.5 MB of text with typical payloads). */
+const TRACE_PAGE = 500;
 
 const ErrorQueryParams = SpanQueryParams.pick({ service: true, from: true, to: true }).extend({
   bucketMs: z.coerce.number().int().min(1000).default(3_600_000),
@@ -24,12 +28,15 @@ export function registerQueries(app: FastifyInstance, ctx: HubContext): void {
     return { traces: page.items, nextCursor: page.nextCursor };
   });
 
-  app.get<{ Params: { traceId: string } }>('/api/v1/traces/:traceId', async (request) => {
+  // `{ traceId, spans }`, streamed: a 100,000-span trace is read by a reader thread in pages and
+  // sent as it comes, so neither the event loop nor memory notices its size.
+  app.get<{ Params: { traceId: string } }>('/api/v1/traces/:traceId', async (request, reply) => {
     const traceId = normalizeHexId(request.params.traceId, 32);
     if (!traceId) throw new HubError('INVALID_QUERY', 'traceId: must be 32 hex characters');
-    const spans = await store.getTrace(traceId);
-    if (spans.length === 0) throw new HubError('TRACE_NOT_FOUND', `no trace with id ${traceId}`);
-    return { traceId, spans };
+    const pages = await firstPage(store.scanTrace(traceId, TRACE_PAGE));
+    if (!pages) throw new HubError('TRACE_NOT_FOUND', `no trace with id ${traceId}`);
+    const body = pagedStream(pages, (spans, i) => (i === 0 ? '' : ',') + spans.join(','), `{"traceId":"${traceId}","spans":[`, ']}');
+    return reply.type('application/json; charset=utf-8').send(body);
   });
 
   app.get('/api/v1/spans', async (request) => {

@@ -25,6 +25,8 @@ export const START_OPTIONS: OptionSpec[] = [
   { flag: 'body-limit-mb', env: 'RUNTIME_HUB_BODY_LIMIT_MB', type: 'string', help: 'largest request body in MB (default 10)' },
   { flag: 'log-level', env: 'RUNTIME_HUB_LOG_LEVEL', type: 'string', help: 'fatal, error, warn, info (default), debug, trace or silent' },
   { flag: 'watch', env: 'RUNTIME_HUB_WATCH', type: 'string', multiple: true, help: 'tail *.jsonl trace files under this folder (repeatable; see docs/jsonl.md)' },
+  { flag: 'max-loop-items', env: 'RUNTIME_HUB_MAX_LOOP_ITEMS', type: 'string', help: 'items one workflow loop may iterate over (default 50000)' },
+  { flag: 'max-run-activations', env: 'RUNTIME_HUB_MAX_RUN_ACTIVATIONS', type: 'string', help: 'node activations one workflow run may start (default 100000)' },
 ];
 
 export class UsageError extends Error {}
@@ -82,6 +84,13 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv): StartArg
   if (retentionDays !== undefined) config.retentionDays = retentionDays;
   const maxDbMb = number('max-db-mb', 1);
   if (maxDbMb !== undefined) config.maxDbMb = maxDbMb;
+  const maxLoopItems = number('max-loop-items', 1);
+  const maxActivationsPerRun = number('max-run-activations', 1);
+  if (maxLoopItems !== undefined || maxActivationsPerRun !== undefined) {
+    config.workflowLimits = {};
+    if (maxLoopItems !== undefined) config.workflowLimits.maxLoopItems = Math.floor(maxLoopItems);
+    if (maxActivationsPerRun !== undefined) config.workflowLimits.maxActivationsPerRun = Math.floor(maxActivationsPerRun);
+  }
   const bodyLimit = number('body-limit-mb', 0.001);
   if (bodyLimit !== undefined) config.bodyLimitBytes = Math.round(bodyLimit * 1024 * 1024);
   const logLevel = get('log-level');

@@ -117,12 +117,80 @@ export function runStoreConformance(name: string, open: () => Promise<SpanStore>
       await store.close();
     });
 
+    it('pages a trace, its outline and an export in bounded pages, as the JSON of each span', async () => {
+      const store = await open();
+      const traceId = hexId(32);
+      // Equal start times on purpose: pages must split ties without losing or repeating a span.
+      const spans = Array.from({ length: 23 }, (_, i) =>
+        encode({ traceId, startTime: 7_000 + Math.floor(i / 4), endTime: 7_010, status: 'ok', input: { i }, attributes: { n: i }, error: i === 5 ? { type: 'E', message: 'm' } : null }),
+      );
+      await store.write(spans.slice(12));
+      await store.write(spans.slice(0, 12));
+      await store.write([encode({ startTime: 7_001 })]); // another trace, never in this one's pages
+      const collect = async <T>(pages: AsyncIterable<T[]>) => {
+        const sizes: number[] = [];
+        const items: T[] = [];
+        for await (const page of pages) {
+          sizes.push(page.length);
+          items.push(...page);
+        }
+        return { sizes, items };
+      };
+      const trace = await collect(store.scanTrace(traceId, 5));
+      expect(trace.sizes.every((n) => n <= 5)).toBe(true);
+      const parsed = trace.items.map((json) => JSON.parse(json) as { spanId: string; startTime: number });
+      expect(parsed.map((s) => s.spanId).sort()).toEqual(spans.map((s) => s.spanId).sort());
+      expect(parsed.map((s) => s.startTime)).toEqual([...parsed.map((s) => s.startTime)].sort((a, b) => a - b));
+      // The JSON text is the span the other reads give, field for field.
+      for (const json of trace.items) {
+        const span = JSON.parse(json) as { spanId: string };
+        expect(span).toEqual(await store.getSpan(span.spanId));
+      }
+      expect((await store.getTrace(traceId)).map((s) => s.spanId)).toEqual(parsed.map((s) => s.spanId));
+
+      const outline = await collect(store.scanTraceOutline(traceId, 4));
+      expect(outline.sizes.every((n) => n <= 4)).toBe(true);
+      expect(outline.items.map((row) => row[0])).toEqual(parsed.map((s) => s.spanId));
+      expect(outline.items[0]).toHaveLength(9);
+
+      const exported = await collect(store.scanSpans({ traceId }, 7));
+      expect(exported.items).toEqual(trace.items);
+      expect((await collect(store.scanTrace(hexId(32), 5))).items).toEqual([]);
+      await store.close();
+    });
+
+    it('caps a live replay at the newest changes', async () => {
+      const store = await open();
+      const written = await store.write(Array.from({ length: 10 }, (_, i) => encode({ service: i % 2 ? 'odd' : 'even' })));
+      const first = written[0]!.seq - 1;
+      const last = store.lastSeq();
+      // Five 'odd' changes: a cap of 2 starts after the third newest of them.
+      const start = await store.replayStart({ service: 'odd' }, first, last, 2);
+      expect((await store.changesBetween({ service: 'odd' }, start, last, 100)).map((s) => s.spanId)).toEqual([written[7]!.spanId, written[9]!.spanId]);
+      expect(await store.replayStart({ service: 'odd' }, first, last, 5)).toBe(first);
+      await store.close();
+    });
+
     it('records heartbeats per instance', async () => {
       const store = await open();
       await store.recordHeartbeat({ service: 'api', instanceId: 'i-1', pid: 10, host: 'h', language: 'python', runtimeVersion: '3.11', sdk: 'py/1', dropped: { queue_full: 2 }, time: 50 });
       await store.recordHeartbeat({ service: 'api', instanceId: 'i-1', pid: 10, host: 'h', language: 'python', runtimeVersion: '3.11', sdk: 'py/1', dropped: {}, time: 60 });
       const [api] = (await store.listServices()).filter((s) => s.service === 'api');
       expect(api!.instances).toEqual([expect.objectContaining({ instanceId: 'i-1', pid: 10, time: 60, dropped: {} })]);
+      await store.close();
+    });
+
+    it('prunes in small transactions: a write sent during a large prune commits before the prune ends', async () => {
+      const store = await open();
+      for (let batch = 0; batch < 10; batch++) {
+        await store.write(Array.from({ length: 2_000 }, (_, i) => encode({ startTime: 20_000 + batch * 2_000 + i })));
+      }
+      const order: string[] = [];
+      const prune = store.pruneOlderThan(20_000 + 19_000).then((n) => order.push(`prune ${n}`));
+      const write = store.write([encode({ startTime: 90_000 })]).then(() => order.push('write'));
+      await Promise.all([prune, write]);
+      expect(order).toEqual(['write', 'prune 19000']);
+      expect(store.spanCount()).toBe(1_001);
       await store.close();
     });
 

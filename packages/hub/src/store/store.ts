@@ -19,27 +19,36 @@ export interface SpanStore {
   write(spans: readonly EncodedSpan[]): Promise<Span[]>;
 
   getSpan(spanId: string): Promise<Span | undefined>;
-  /** All spans of a trace ordered by start time; empty when the trace is unknown. */
+  /** All spans of a trace ordered by start time; empty when the trace is unknown. Small traces only: it holds them all. */
   getTrace(traceId: string): Promise<Span[]>;
   /**
-   * Every span of a trace without its payloads, ordered by start time: what a waterfall of a
-   * 100,000-span trace needs, at a fraction of the cost of `getTrace`. Optional; callers fall
-   * back to `getTrace`.
+   * A trace's spans ordered by start time, page by page, as JSON text: what a reply streams, so
+   * memory stays flat and the event loop free whatever the trace's size.
    */
-  getTraceOutline?(traceId: string): Promise<SpanOutline[]>;
+  scanTrace(traceId: string, pageSize: number): AsyncIterable<SpanJson[]>;
+  /**
+   * Every span of a trace without its payloads, ordered by start time, page by page: what a
+   * waterfall of a 100,000-span trace needs, at a fraction of the cost of `scanTrace`.
+   */
+  scanTraceOutline(traceId: string, pageSize: number): AsyncIterable<SpanOutline[]>;
   /** Tokens and cost summed per service over the spans stored (optional: the services list shows usage when present). */
   usageByService?(): Promise<Map<string, UsageTotals>>;
   listSpans(query: SpanQuery): Promise<Page<Span>>;
   listTraces(query: SpanQuery): Promise<Page<TraceSummary>>;
   listSessions(query: SpanQuery): Promise<Page<SessionSummary>>;
   listErrorGroups(query: ErrorGroupQuery): Promise<ErrorGroup[]>;
-  /** Pages through every span matching the query, oldest first, for streamed exports. */
-  scanSpans(query: SpanQuery, pageSize: number): AsyncIterable<Span[]>;
+  /** Pages through every span matching the query, oldest first, as JSON text, for streamed exports. */
+  scanSpans(query: Omit<SpanQuery, 'limit' | 'cursor'>, pageSize: number): AsyncIterable<SpanJson[]>;
 
   /** Spans changed after `after` and at most `upTo`, in change order (live replay). */
   changesBetween(filter: SpanFilter, after: number, upTo: number, limit: number): Promise<Span[]>;
   /** The newest `limit` matching spans with seq ≤ upTo, in change order (live history). */
   recentChanges(filter: SpanFilter, upTo: number, limit: number): Promise<Span[]>;
+  /**
+   * Where a replay of the changes in (after, upTo] must start so that it sends at most `max`
+   * spans, the newest: `after` itself when no more than `max` match (live history cap).
+   */
+  replayStart(filter: SpanFilter, after: number, upTo: number, max: number): Promise<number>;
   /** The highest change sequence number written so far. */
   lastSeq(): number;
   /** Number of spans stored (kept current without a full count). */
@@ -49,7 +58,10 @@ export interface SpanStore {
   /** Services with their instances, most recently seen first. */
   listServices(): Promise<ServiceRow[]>;
 
-  /** Deletes spans that started before `before`, oldest first; returns how many. */
+  /**
+   * Deletes spans that started before `before`, oldest first; returns how many. Deletes run in
+   * small transactions with writes let through between them, so ingest never waits on retention.
+   */
   pruneOlderThan(before: number): Promise<number>;
   /** Deletes the oldest spans until the database holds at most `maxBytes`; returns how many. */
   pruneToSize(maxBytes: number): Promise<number>;
@@ -65,6 +77,9 @@ export interface SpanStore {
  * A span without payloads: [spanId, parentSpanId, service, name, kind, startTime, endTime, status,
  * seq]. A tuple, because building and sending 100,000 objects costs several times more.
  */
+/** A span serialized as JSON text: the document `JSON.stringify(span)` gives for a `Span`. */
+export type SpanJson = string;
+
 export type SpanOutline = [string, string | null, string, string, SpanKind, number, number | null, SpanStatus, number];
 
 export interface SpanQuery extends SpanFilter {

@@ -131,58 +131,44 @@ export class SpanWriter {
     })();
   }
 
-  pruneOlderThan(before: number): number {
-    return this.deleteOldest('start_time < ?', [before], Number.POSITIVE_INFINITY);
+  /**
+   * Deletes up to `max` of the oldest spans — those that started before `before`, when given —
+   * and the traces they leave empty, in one transaction. Retention calls it in a loop with small
+   * `max`, so the writes queued behind each call commit between chunks.
+   */
+  deleteOldest(before: number | null, max: number): number {
+    return this.db.transaction(() => this.deleteInTransaction(before, max))();
   }
 
-  pruneToSize(maxBytes: number): number {
-    let deleted = 0;
-    const count = () => (this.db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
-    let remaining = count();
-    for (let used = this.usedBytes(); used > maxBytes && remaining > 0; used = this.usedBytes()) {
-      // Estimate how many of the oldest spans hold the excess, from the average size per span;
-      // a few rounds converge without deleting far more than needed.
-      const excess = Math.ceil(((used - maxBytes) / used) * remaining * 1.05);
-      const n = this.deleteOldest('1', [], Math.max(10, excess));
-      if (n === 0) break;
-      deleted += n;
-      remaining -= n;
-    }
-    return deleted;
-  }
-
-  /** Deletes up to `max` of the oldest spans matching `condition`, in chunks, and their empty traces. */
-  private deleteOldest(condition: string, params: unknown[], max: number): number {
-    const chunk = this.db.prepare(
-      `DELETE FROM spans WHERE id IN (SELECT id FROM spans WHERE ${condition} ORDER BY start_time LIMIT ?)`,
-    );
-    let deleted = 0;
-    while (deleted < max) {
-      const n = chunk.run(...params, Math.min(5000, max - deleted)).changes;
-      if (n === 0) break;
-      deleted += n;
-    }
-    if (deleted > 0) {
-      // Only traces that started before the oldest remaining span can have lost all their spans.
-      this.db.exec(`DELETE FROM traces
-        WHERE start_time < COALESCE((SELECT MIN(start_time) FROM spans), 9e15)
-          AND NOT EXISTS (SELECT 1 FROM spans WHERE spans.trace_id = traces.trace_id)`);
-    }
-    return deleted;
+  private deleteInTransaction(before: number | null, max: number): number {
+    const condition = before === null ? '' : 'WHERE start_time < ?';
+    const traceIds = this.db
+      .prepare(`DELETE FROM spans WHERE id IN (SELECT id FROM spans ${condition} ORDER BY start_time LIMIT ?) RETURNING trace_id`)
+      .pluck()
+      .all(...(before === null ? [] : [before]), max) as string[];
+    const emptied = this.db.prepare('DELETE FROM traces WHERE trace_id = ? AND NOT EXISTS (SELECT 1 FROM spans WHERE trace_id = ?)');
+    for (const traceId of new Set(traceIds)) emptied.run(traceId, traceId);
+    return traceIds.length;
   }
 
   /** Bytes held by live pages: what pruning can actually reduce. */
-  private usedBytes(): number {
+  usedBytes(): number {
     const pageSize = this.db.pragma('page_size', { simple: true }) as number;
     const pages = this.db.pragma('page_count', { simple: true }) as number;
     const free = this.db.pragma('freelist_count', { simple: true }) as number;
     return (pages - free) * pageSize;
   }
 
-  /** Returns free pages to the file system and truncates the WAL. */
-  compact(): void {
-    this.db.pragma('incremental_vacuum');
-    this.truncateWal();
+  /** Returns up to `pages` free pages to the file system; answers how many free pages remain. */
+  vacuumStep(pages: number): number {
+    this.db.pragma(`incremental_vacuum(${Math.max(1, Math.floor(pages))})`);
+    return this.db.pragma('freelist_count', { simple: true }) as number;
+  }
+
+  /** One attempt to checkpoint the whole WAL and truncate it; false when the checkpoint thread held it. */
+  tryTruncateWal(): boolean {
+    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+    return !result || result.busy === 0;
   }
 
   close(): void {
@@ -192,16 +178,12 @@ export class SpanWriter {
   }
 
   /**
-   * Checkpoints the whole WAL and truncates it. The checkpoint thread may hold the checkpoint
-   * lock for a moment, in which case SQLite answers "busy" instead of waiting: retry briefly.
+   * Checkpoints the whole WAL and truncates it, at close. The checkpoint thread may hold the
+   * checkpoint lock for a moment, in which case SQLite answers "busy" instead of waiting: retry briefly.
    */
   private truncateWal(): void {
     const pause = new Int32Array(new SharedArrayBuffer(4));
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-      if (!result || result.busy === 0) return;
-      Atomics.wait(pause, 0, 0, 20);
-    }
+    for (let attempt = 0; attempt < 50 && !this.tryTruncateWal(); attempt++) Atomics.wait(pause, 0, 0, 20);
   }
 }
 

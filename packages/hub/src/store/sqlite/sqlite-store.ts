@@ -1,8 +1,8 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import type { Span, SpanFilter } from '@runtime-hub/protocol';
-import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { EncodedSpan } from '../encoded-span.js';
 import type {
   ErrorGroup,
@@ -11,6 +11,7 @@ import type {
   Page,
   ServiceRow,
   SessionSummary,
+  SpanJson,
   SpanOutline,
   SpanQuery,
   SpanStore,
@@ -18,11 +19,10 @@ import type {
   UsageTotals,
 } from '../store.js';
 import { Checkpointer } from './checkpointer.js';
-import { listErrorGroups } from './error-groups.js';
-import { encodedToSpan, rowToSpan, spanValues, type SpanRow } from './row-codec.js';
+import { ReaderPool } from './reader-pool.js';
+import { encodedToSpan, rowToSpan, spanValues } from './row-codec.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
-import { listSessions, listTraces } from './trace-queries.js';
-import { Where, spanFilterWhere, spanQueryWhere } from './where.js';
+import type { KeyPage, RowKey } from './span-reader.js';
 import { WriterClient } from './writer-client.js';
 
 export interface SqliteStoreOptions {
@@ -30,42 +30,54 @@ export interface SqliteStoreOptions {
   file: string;
   /** Run WAL checkpoints on a background thread (default true). */
   backgroundCheckpoints?: boolean;
+  /** Reader threads (default 2). */
+  readers?: number;
 }
 
+/** Spans one retention transaction deletes: small enough that a queued write waits milliseconds. */
+const DELETE_CHUNK = 1000;
+/** Free pages one vacuum step returns to the file system (8 MB at 4 KiB pages). */
+const VACUUM_STEP_PAGES = 2048;
+
 /**
- * The embedded span store: one SQLite file in WAL mode. Writes go to a writer thread
- * (writer-thread.ts), one transaction per batch, so SQLite's work overlaps with parsing and
- * validating the next request on the main thread; reads use this thread's own connection. With
- * synchronous=NORMAL a committed transaction survives a crash of the hub process, which is the
- * promise an acknowledgement makes. Queries are served from indexes; nothing groups the whole
- * spans table.
+ * The embedded span store: one SQLite file in WAL mode, and no query on the caller's thread.
+ * Writes go to a writer thread (writer-thread.ts), one transaction per batch, so SQLite's work
+ * overlaps with parsing and validating the next request; reads go to a pool of reader threads
+ * (reader-pool.ts), each with its own read-only connection, and long reads come back in bounded
+ * pages. With synchronous=NORMAL a committed transaction survives a crash of the hub process,
+ * which is the promise an acknowledgement makes. Queries are served from indexes; nothing groups
+ * the whole spans table.
  */
 export class SqliteSpanStore implements SpanStore {
   readonly kind = 'sqlite' as const;
-  /** The reading connection (query_only). */
-  readonly db: Database.Database;
+  readonly file: string;
   private seq: number;
   private count: number;
   private readonly writer: WriterClient;
+  private readonly readers: ReaderPool;
   private readonly checkpointer: Checkpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
+    this.file = options.file;
     mkdirSync(dirname(options.file), { recursive: true });
-    this.db = new Database(options.file);
-    const isNew = this.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
-    // auto_vacuum must be chosen before the first table exists; INCREMENTAL lets pruning give
-    // pages back to the file system without a full VACUUM.
-    if (isNew.n === 0) this.db.pragma('auto_vacuum = INCREMENTAL');
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('cache_size = -32768');
-    this.db.exec(SCHEMA);
-    this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
-    this.db.pragma('query_only = ON');
-
-    this.seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM spans').get() as { s: number }).s;
-    this.count = (this.db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
+    // Set-up only: this connection creates the schema, reads where the sequence stands, and closes.
+    const db = new Database(options.file);
+    try {
+      const isNew = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+      // auto_vacuum must be chosen before the first table exists; INCREMENTAL lets pruning give
+      // pages back to the file system without a full VACUUM.
+      if (isNew.n === 0) db.pragma('auto_vacuum = INCREMENTAL');
+      db.pragma('journal_mode = WAL');
+      db.pragma('busy_timeout = 5000');
+      db.exec(SCHEMA);
+      db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
+      this.seq = (db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM spans').get() as { s: number }).s;
+      this.count = (db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
     this.writer = new WriterClient(options.file, this.seq);
+    this.readers = new ReaderPool(options.file, options.readers ?? 2);
     this.checkpointer = options.backgroundCheckpoints === false ? undefined : new Checkpointer(options.file);
   }
 
@@ -80,92 +92,67 @@ export class SqliteSpanStore implements SpanStore {
   }
 
   getSpan(spanId: string): Promise<Span | undefined> {
-    const row = this.db.prepare('SELECT * FROM spans WHERE span_id = ?').get(spanId) as SpanRow | undefined;
-    return Promise.resolve(row ? rowToSpan(row) : undefined);
+    return this.readers.run('getSpan', spanId);
   }
 
-  getTrace(traceId: string): Promise<Span[]> {
-    const rows = this.db.prepare('SELECT * FROM spans WHERE trace_id = ? ORDER BY start_time, id').all(traceId) as SpanRow[];
-    return Promise.resolve(rows.map(rowToSpan));
+  async getTrace(traceId: string): Promise<Span[]> {
+    const spans: Span[] = [];
+    for await (const page of this.scanTrace(traceId, 1000)) for (const json of page) spans.push(JSON.parse(json) as Span);
+    return spans;
   }
 
-  getTraceOutline(traceId: string): Promise<SpanOutline[]> {
-    // Raw rows of a few columns: no JSON parsing, no row objects.
-    const rows = this.db
-      .prepare('SELECT span_id, parent_span_id, service, name, kind, start_time, end_time, status, seq FROM spans WHERE trace_id = ? ORDER BY start_time, id')
-      .raw()
-      .all(traceId) as SpanOutline[];
-    return Promise.resolve(rows);
+  scanTrace(traceId: string, pageSize: number): AsyncIterable<SpanJson[]> {
+    return this.pages((after) => this.readers.run('tracePage', traceId, after, pageSize));
+  }
+
+  scanTraceOutline(traceId: string, pageSize: number): AsyncIterable<SpanOutline[]> {
+    return this.pages((after) => this.readers.run('traceOutlinePage', traceId, after, pageSize));
+  }
+
+  scanSpans(query: Omit<SpanQuery, 'limit' | 'cursor'>, pageSize: number): AsyncIterable<SpanJson[]> {
+    return this.pages((after) => this.readers.run('scanPage', query, after, pageSize));
+  }
+
+  /** Pulls one page per iteration, so a consumer that stops pulling (backpressure) stops the reads. */
+  private async *pages<T>(read: (after: RowKey | null) => Promise<KeyPage<T>>): AsyncIterable<T[]> {
+    let after: RowKey | null = null;
+    do {
+      const page: KeyPage<T> = await read(after);
+      if (page.items.length > 0) yield page.items;
+      after = page.next;
+    } while (after);
   }
 
   usageByService(): Promise<Map<string, UsageTotals>> {
-    const rows = this.db
-      .prepare(
-        `SELECT service, sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cost_usd) AS cost FROM spans
-         WHERE input_tokens IS NOT NULL OR output_tokens IS NOT NULL GROUP BY service`,
-      )
-      .all() as { service: string; input: number | null; output: number | null; cost: number | null }[];
-    return Promise.resolve(new Map(rows.map((r) => [r.service, { inputTokens: r.input ?? 0, outputTokens: r.output ?? 0, costUsd: r.cost }])));
+    return this.readers.run('usageByService');
   }
 
   listSpans(query: SpanQuery): Promise<Page<Span>> {
-    const where = spanQueryWhere(query);
-    if (query.cursor !== undefined) {
-      const { t, k } = decodeCursor(query.cursor);
-      where.add('(start_time < ? OR (start_time = ? AND id < ?))', t, t, k);
-    }
-    const rows = this.db
-      .prepare(`SELECT * FROM spans ${where.toSql()} ORDER BY start_time DESC, id DESC LIMIT ?`)
-      .all(...where.params, query.limit + 1) as SpanRow[];
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-    const last = page[page.length - 1];
-    return Promise.resolve({
-      items: page.map(rowToSpan),
-      nextCursor: more && last ? encodeCursor({ t: last.start_time, k: last.id }) : null,
-    });
+    return this.readers.run('listSpans', query);
   }
 
   listTraces(query: SpanQuery): Promise<Page<TraceSummary>> {
-    return Promise.resolve(listTraces(this.db, query));
+    return this.readers.run('listTraces', query);
   }
 
   listSessions(query: SpanQuery): Promise<Page<SessionSummary>> {
-    return Promise.resolve(listSessions(this.db, query));
+    return this.readers.run('listSessions', query);
   }
 
   listErrorGroups(query: ErrorGroupQuery): Promise<ErrorGroup[]> {
-    return Promise.resolve(listErrorGroups(this.db, query));
-  }
-
-  async *scanSpans(query: SpanQuery, pageSize: number): AsyncIterable<Span[]> {
-    let afterId = 0;
-    for (;;) {
-      const where = spanQueryWhere(query).add('id > ?', afterId);
-      const rows = this.db
-        .prepare(`SELECT * FROM spans ${where.toSql()} ORDER BY id LIMIT ?`)
-        .all(...where.params, pageSize) as SpanRow[];
-      if (rows.length === 0) return;
-      afterId = rows[rows.length - 1]!.id;
-      yield rows.map(rowToSpan);
-      if (rows.length < pageSize) return;
-    }
+    return this.readers.run('listErrorGroups', query);
   }
 
   changesBetween(filter: SpanFilter, after: number, upTo: number, limit: number): Promise<Span[]> {
-    const where = spanFilterWhere(filter, new Where().add('seq > ? AND seq <= ?', after, upTo));
-    const rows = this.db
-      .prepare(`SELECT * FROM spans ${where.toSql()} ORDER BY seq LIMIT ?`)
-      .all(...where.params, limit) as SpanRow[];
-    return Promise.resolve(rows.map(rowToSpan));
+    return this.readers.run('changesBetween', filter, after, upTo, limit);
   }
 
   recentChanges(filter: SpanFilter, upTo: number, limit: number): Promise<Span[]> {
-    const where = spanFilterWhere(filter, new Where().add('seq <= ?', upTo));
-    const rows = this.db
-      .prepare(`SELECT * FROM spans ${where.toSql()} ORDER BY seq DESC LIMIT ?`)
-      .all(...where.params, limit) as SpanRow[];
-    return Promise.resolve(rows.reverse().map(rowToSpan));
+    return this.readers.run('recentChanges', filter, upTo, limit);
+  }
+
+  replayStart(filter: SpanFilter, after: number, upTo: number, max: number): Promise<number> {
+    return this.readers.run('replayStart', filter, after, upTo, max);
   }
 
   lastSeq(): number {
@@ -181,56 +168,41 @@ export class SqliteSpanStore implements SpanStore {
   }
 
   listServices(): Promise<ServiceRow[]> {
-    const services = this.db
-      .prepare('SELECT service, first_seen, last_seen FROM services ORDER BY last_seen DESC')
-      .all() as { service: string; first_seen: number; last_seen: number }[];
-    const instances = this.db.prepare('SELECT * FROM instances ORDER BY last_seen DESC').all() as {
-      service: string;
-      instance_id: string;
-      pid: number | null;
-      host: string | null;
-      language: string | null;
-      runtime_version: string | null;
-      sdk: string | null;
-      dropped: string | null;
-      last_seen: number;
-    }[];
-    return Promise.resolve(
-      services.map((s) => ({
-        service: s.service,
-        firstSeen: s.first_seen,
-        lastSeen: s.last_seen,
-        instances: instances
-          .filter((i) => i.service === s.service)
-          .map((i) => ({
-            instanceId: i.instance_id,
-            pid: i.pid,
-            host: i.host,
-            language: i.language,
-            runtimeVersion: i.runtime_version,
-            sdk: i.sdk,
-            dropped: i.dropped ? (JSON.parse(i.dropped) as Record<string, number>) : {},
-            time: i.last_seen,
-          })),
-      })),
-    );
+    return this.readers.run('listServices');
   }
 
-  async pruneOlderThan(before: number): Promise<number> {
-    return this.afterPrune((await this.writer.request({ op: 'pruneOlderThan', before })) as number);
+  pruneOlderThan(before: number): Promise<number> {
+    return this.deleteOldest(before, Number.POSITIVE_INFINITY);
   }
 
   async pruneToSize(maxBytes: number): Promise<number> {
-    return this.afterPrune((await this.writer.request({ op: 'pruneToSize', maxBytes })) as number);
+    let deleted = 0;
+    for (;;) {
+      const used = (await this.writer.request({ op: 'usedBytes' })) as number;
+      if (used <= maxBytes || this.count <= 0) return deleted;
+      // Estimate how many of the oldest spans hold the excess, from the average size per span;
+      // a few rounds converge without deleting far more than needed.
+      const excess = Math.ceil(((used - maxBytes) / used) * this.count * 1.05);
+      const n = await this.deleteOldest(null, Math.max(10, excess));
+      if (n === 0) return deleted;
+      deleted += n;
+    }
   }
 
-  private afterPrune(deleted: number): number {
-    this.count -= deleted;
+  /** Deletes chunk by chunk, each its own writer request and transaction: ingest commits in between. */
+  private async deleteOldest(before: number | null, max: number): Promise<number> {
+    let deleted = 0;
+    while (deleted < max) {
+      const want = Math.min(DELETE_CHUNK, max - deleted);
+      const n = (await this.writer.request({ op: 'deleteOldest', before, max: want })) as number;
+      deleted += n;
+      this.count -= n;
+      if (n < want) break;
+    }
     return deleted;
   }
 
   sizeBytes(): number {
-    const file = this.db.name;
     const size = (path: string) => {
       try {
         return statSync(path).size;
@@ -238,16 +210,21 @@ export class SqliteSpanStore implements SpanStore {
         return 0;
       }
     };
-    return size(file) + size(`${file}-wal`);
+    return size(this.file) + size(`${this.file}-wal`);
   }
 
   async compact(): Promise<void> {
-    await this.writer.request({ op: 'compact' });
+    // Step by step for the same reason as deleting: writes go through between steps.
+    while (((await this.writer.request({ op: 'vacuumStep', pages: VACUUM_STEP_PAGES })) as number) > 0);
+    for (let attempt = 0; attempt < 50; attempt++) {
+      if ((await this.writer.request({ op: 'tryTruncateWal' })) as boolean) return;
+      await sleep(20);
+    }
   }
 
   async close(): Promise<void> {
+    await this.readers.close();
     await this.checkpointer?.stop();
     await this.writer.close();
-    if (this.db.open) this.db.close();
   }
 }

@@ -33,7 +33,7 @@ export function spanFilterWhere(filter: SpanFilter, where = new Where()): Where 
 }
 
 /** Conditions on the spans table for a full query (filters, text, time range, duration). */
-export function spanQueryWhere(query: SpanQuery): Where {
+export function spanQueryWhere(query: Omit<SpanQuery, 'limit' | 'cursor'>): Where {
   const where = spanFilterWhere(query);
   if (query.q) where.add("name LIKE ? ESCAPE '\\'", likeContains(query.q));
   if (query.from !== undefined) where.add('start_time >= ?', query.from);

@@ -1,14 +1,16 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { InstanceBeat } from '../store.js';
 import type { SpanValues } from './row-codec.js';
+import { spawnStoreThread } from './spawn-thread.js';
 import type { WriteOutcome } from './span-writer.js';
 
 export type WriterRequest = { id: number } & (
   | { op: 'write'; batch: SpanValues[]; now: number }
   | { op: 'heartbeat'; beat: InstanceBeat }
-  | { op: 'pruneOlderThan'; before: number }
-  | { op: 'pruneToSize'; maxBytes: number }
-  | { op: 'compact' }
+  | { op: 'deleteOldest'; before: number | null; max: number }
+  | { op: 'usedBytes' }
+  | { op: 'vacuumStep'; pages: number }
+  | { op: 'tryTruncateWal' }
   | { op: 'close' }
 );
 
@@ -25,15 +27,7 @@ export class WriterClient {
   private failure: Error | undefined;
 
   constructor(file: string, lastSeq: number) {
-    // From the build the thread is plain JavaScript; from sources (tests) tsx compiles it.
-    const fromSource = import.meta.url.endsWith('.ts');
-    const entry = new URL(`./writer-thread.${fromSource ? 'ts' : 'js'}`, import.meta.url);
-    this.worker = fromSource
-      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`, {
-          eval: true,
-          workerData: { file, lastSeq },
-        })
-      : new Worker(entry, { workerData: { file, lastSeq } });
+    this.worker = spawnStoreThread('writer-thread', { file, lastSeq });
     this.worker.on('message', (reply: { id: number; result?: unknown; error?: string }) => {
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;

@@ -29,14 +29,17 @@ parentPort!.on('message', (request: WriterRequest) => {
       case 'heartbeat':
         writer.recordHeartbeat(request.beat);
         break;
-      case 'pruneOlderThan':
-        result = writer.pruneOlderThan(request.before);
+      case 'deleteOldest':
+        result = writer.deleteOldest(request.before, request.max);
         break;
-      case 'pruneToSize':
-        result = writer.pruneToSize(request.maxBytes);
+      case 'usedBytes':
+        result = writer.usedBytes();
         break;
-      case 'compact':
-        writer.compact();
+      case 'vacuumStep':
+        result = writer.vacuumStep(request.pages);
+        break;
+      case 'tryTruncateWal':
+        result = writer.tryTruncateWal();
         break;
       case 'close':
         writer.close();
