@@ -6,6 +6,7 @@ import { registerProjectRoutes } from './routes/project-routes.js';
 import { registerPublicRoutes } from './routes/public-routes.js';
 import { registerRunRoutes } from './routes/run-routes.js';
 import { registerSecretRoutes } from './routes/secret-routes.js';
+import { registerVersionRoutes } from './routes/version-routes.js';
 import { registerWorkflowRoutes } from './routes/workflow-routes.js';
 import { WorkflowService } from './workflow-service.js';
 
@@ -27,6 +28,7 @@ export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): 
     registerRunRoutes(scope, service);
     registerSecretRoutes(scope, service);
     registerCatalogRoutes(scope, service);
+    registerVersionRoutes(scope, service);
     await registerPublicRoutes(scope, service);
   });
   app.addHook('onReady', async () => {

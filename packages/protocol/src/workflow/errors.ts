@@ -11,6 +11,7 @@ export const WORKFLOW_ERROR_CODES = {
   WORKFLOW_INVALID: { status: 400, summary: 'the workflow definition is invalid' },
   PROJECT_INVALID: { status: 400, summary: 'the project definition is invalid' },
   VERSION_CONFLICT: { status: 409, summary: 'the workflow was changed since the version you sent' },
+  VERSION_NOT_FOUND: { status: 404, summary: 'the workflow has no such saved version' },
   DEFINITION_TOO_LARGE: { status: 413, summary: 'the definition exceeds the size limit' },
   ENDPOINT_UNAUTHORIZED: { status: 401, summary: 'the endpoint requires a credential this request does not carry' },
   ENDPOINT_NOT_FOUND: { status: 404, summary: 'no public workflow answers at this path' },

@@ -1,0 +1,43 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHub, type TestHub } from '../testing/test-hub.js';
+import { GREET, apiClient } from './testing.js';
+
+let hub: TestHub;
+let api: ReturnType<typeof apiClient>;
+beforeAll(async () => {
+  hub = await startTestHub();
+  api = apiClient(hub.url);
+  await api('POST', '/api/v1/projects', { id: 'demo', name: 'Demo' });
+});
+afterAll(() => hub.close());
+
+describe('workflow versions API', () => {
+  it('lists every saved version newest first, paged, and returns each definition', async () => {
+    expect((await api('POST', '/api/v1/projects/demo/workflows', GREET)).status).toBe(201);
+    for (const name of ['Greet 2', 'Greet 3', 'Greet 4']) {
+      const current = (await api('GET', '/api/v1/projects/demo/workflows/greet')).body.workflow;
+      expect((await api('PUT', '/api/v1/projects/demo/workflows/greet', { ...current, name })).status).toBe(200);
+    }
+    const first = await api('GET', '/api/v1/projects/demo/workflows/greet/versions?limit=3');
+    expect(first.status).toBe(200);
+    expect(first.body.versions.map((v: { version: number; name: string }) => [v.version, v.name])).toEqual([[4, 'Greet 4'], [3, 'Greet 3'], [2, 'Greet 2']]);
+    expect(first.body.versions[0].current).toBe(true);
+    expect(first.body.nextBefore).toBe(2);
+    const rest = await api('GET', `/api/v1/projects/demo/workflows/greet/versions?limit=3&before=${first.body.nextBefore}`);
+    expect(rest.body.versions.map((v: { version: number }) => v.version)).toEqual([1]);
+    expect(rest.body.nextBefore).toBeNull();
+
+    const one = await api('GET', '/api/v1/projects/demo/workflows/greet/versions/1');
+    expect(one.body.workflow).toMatchObject({ id: 'greet', version: 1, name: 'Greet' });
+  });
+
+  it('answers 404 with a code for a version or workflow that does not exist, 400 for a bad number', async () => {
+    const missing = await api('GET', '/api/v1/projects/demo/workflows/greet/versions/99');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.code).toBe('VERSION_NOT_FOUND');
+    expect((await api('GET', '/api/v1/projects/demo/workflows/nope/versions')).body.error.code).toBe('WORKFLOW_NOT_FOUND');
+    const bad = await api('GET', '/api/v1/projects/demo/workflows/greet/versions/abc');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/version/);
+  });
+});
