@@ -114,14 +114,18 @@ def wrap_generator(fn: Callable[..., Generator[Any, Any, Any]], meta: Meta) -> C
         current.reset(token)
         to_send: Any = None
         to_throw: Optional[BaseException] = None
+        # The item travels through `held`, popped as it is yielded: while the generator is
+        # suspended the wrapper's frame holds no reference to it (the caller decides its lifetime).
+        held: List[Any] = []
         while True:
             token = current.set(span)
             try:
                 if to_throw is None:
-                    item = gen.send(to_send)
+                    held.append(gen.send(to_send))
                 else:
                     thrown, to_throw = to_throw, None
-                    item = gen.throw(thrown)
+                    held.append(gen.throw(thrown))
+                    del thrown
             except StopIteration as stop:
                 current.reset(token)
                 items.finish(stop.value)
@@ -131,9 +135,10 @@ def wrap_generator(fn: Callable[..., Generator[Any, Any, Any]], meta: Meta) -> C
                 items.fail(exc)
                 raise
             current.reset(token)
-            items.add(item)
+            to_send = None  # the generator has it now
+            items.add(held[0])
             try:
-                to_send = yield item
+                to_send = yield held.pop()
             except GeneratorExit:
                 token = current.set(span)
                 try:
@@ -170,14 +175,16 @@ def wrap_async_generator(fn: Callable[..., AsyncGenerator[Any, Any]], meta: Meta
             current.reset(token)
         to_send: Any = None
         to_throw: Optional[BaseException] = None
+        held: List[Any] = []  # see wrap_generator: no reference kept while suspended
         while True:
             token = current.set(span) if scoped else None
             try:
                 if to_throw is None:
-                    item = await agen.asend(to_send)
+                    held.append(await agen.asend(to_send))
                 else:
                     thrown, to_throw = to_throw, None
-                    item = await agen.athrow(thrown)
+                    held.append(await agen.athrow(thrown))
+                    del thrown
             except StopAsyncIteration:
                 if token is not None:
                     current.reset(token)
@@ -192,10 +199,11 @@ def wrap_async_generator(fn: Callable[..., AsyncGenerator[Any, Any]], meta: Meta
                 raise
             if token is not None:
                 current.reset(token)
+            to_send = None
             if items is not None:
-                items.add(item)
+                items.add(held[0])
             try:
-                to_send = yield item
+                to_send = yield held.pop()
             except GeneratorExit:
                 token = current.set(span) if scoped else None
                 try:

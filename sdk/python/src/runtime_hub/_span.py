@@ -8,10 +8,10 @@ is created per tracked call; turning it into a JSON record is the transport thre
 from __future__ import annotations
 
 import math
-import time
 from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _errors
+from ._clock import now_ms
 from ._ids import span_hex, trace_hex
 
 if TYPE_CHECKING:
@@ -50,7 +50,7 @@ class Span:
     """
 
     __slots__ = (
-        "trace_id_int", "span_id_int", "parent_id_int", "name", "kind", "start_time", "_t0",
+        "trace_id_int", "span_id_int", "parent_id_int", "name", "kind", "start_time",
         "end_time", "status", "input", "output", "error", "attributes", "events", "session_id",
         "size", "input_size", "output_size", "client", "start_sent", "yielded", "template",
         "thread_id",
@@ -89,8 +89,7 @@ class Span:
         self.size = 0
         self.start_sent = False
         self.yielded = -1
-        self._t0 = time.perf_counter()
-        self.start_time = time.time() * 1000.0
+        self.start_time = now_ms()
 
     # -- identity ----------------------------------------------------------------------------
 
@@ -165,7 +164,7 @@ class Span:
                 self.events = []
             if len(self.events) >= MAX_EVENTS:
                 return
-            event: Dict[str, Any] = {"name": str(name)[:1024], "time": time.time() * 1000.0}
+            event: Dict[str, Any] = {"name": str(name)[:1024], "time": now_ms()}
             if attributes:
                 event["attributes"] = {str(k)[:256]: self._attribute_value(v) for k, v in list(attributes.items())[:MAX_ATTRIBUTES]}
             self.events.append(event)
@@ -191,7 +190,7 @@ class Span:
         """End the span (idempotent) and hand it to the transport."""
         if self.end_time is not None:
             return
-        self.end_time = self.start_time + (time.perf_counter() - self._t0) * 1000.0
+        self.end_time = now_ms()
         if status is not None and self.status == "unset":
             self.status = status
         self.client.span_ended(self)

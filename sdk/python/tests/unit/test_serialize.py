@@ -76,41 +76,31 @@ class BadRepr:
         raise RuntimeError("no repr")
 
 
-class RecursiveRepr:
-    def __repr__(self):
-        return repr(self)
-
-
-class BadStrRepr:
-    def __repr__(self):
-        return 5  # not a string
-
-
 class ExplodingAttributes:
     def __getattr__(self, name):
         raise RuntimeError(name)
 
-    def __repr__(self):
-        return "<exploding>"
+    def __getattribute__(self, name):
+        raise RuntimeError(name)
 
 
-def test_hostile_objects(ser):
-    assert "repr failed" in ser.capture(BadRepr())[0]
-    assert "repr failed" in ser.capture(RecursiveRepr())[0]
-    assert "repr failed" in ser.capture(BadStrRepr())[0]
-    assert ser.capture(ExplodingAttributes())[0] == "<exploding>"
-    roundtrip(ser.capture([BadRepr(), RecursiveRepr(), {"k": BadRepr()}])[0])
+def test_unknown_objects_are_described_without_running_their_code(ser):
+    # A __repr__ can be slow or have side effects; it is never called.
+    assert ser.capture(BadRepr())[0] == f"<{__name__}.BadRepr object>"
+    # its instance fields are read from __dict__ directly: neither __getattr__ nor __getattribute__ runs
+    assert ser.capture(ExplodingAttributes())[0] == {"__class__": f"{__name__}.ExplodingAttributes"}
+    roundtrip(ser.capture([BadRepr(), ExplodingAttributes(), {"k": BadRepr()}])[0])
 
 
-def test_hostile_objects_in_a_tracked_call(spans):
+def test_unknown_objects_in_a_tracked_call(spans):
     @track
     def f(a, b):
         return BadRepr()
 
-    result = f(RecursiveRepr(), ExplodingAttributes())
+    result = f(BadRepr(), ExplodingAttributes())
     assert isinstance(result, BadRepr)
     record = spans.finished()[0]
-    assert "repr failed" in record["input"]["a"] and "repr failed" in record["output"]
+    assert record["input"]["a"].endswith("BadRepr object>") and record["output"].endswith("BadRepr object>")
 
 
 def test_bytes(ser):
@@ -165,40 +155,32 @@ def test_rich_types(ser):
     assert out["complex"] == "1j"
 
 
-def test_pydantic_like_and_real_pydantic(ser):
-    class Model:
-        def model_dump(self):
-            return {"name": "n", "api_key": "k"}
-
-    assert ser.capture(Model())[0] == {"__class__": ser.capture(Model())[0]["__class__"], "name": "n", "api_key": "[REDACTED]"}
-    pydantic = pytest.importorskip("pydantic")
+def test_pydantic_models_show_their_fields_without_model_dump(ser):
+    import pydantic  # a dependency of the openai test extra
 
     class User(pydantic.BaseModel):
         name: str
-        age: int
+        api_key: str
 
-    out = ser.capture(User(name="a", age=3))[0]
-    assert out["name"] == "a" and out["age"] == 3
+        def model_dump(self, *args, **kwargs):  # user code: never called by the SDK
+            raise AssertionError("model_dump was called")
+
+    out = ser.capture(User(name="a", api_key="k"))[0]
+    assert out["name"] == "a" and out["api_key"] == "[REDACTED]" and out["__class__"].endswith("User")
 
 
-def test_numpy_like_arrays(ser):
-    class FakeArray:
+def test_numpy_shaped_objects_from_elsewhere_are_not_touched(ser):
+    class FakeArray:  # looks like an array, but is not numpy's: its methods are app code
         shape = (2, 3)
         dtype = "float64"
-        size = 6
-        ndim = 2
-
-        def reshape(self, n):
-            return self
-
-        def __getitem__(self, s):
-            return self
 
         def tolist(self):
-            return [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+            raise AssertionError("tolist was called")
 
-    out = ser.capture(FakeArray())[0]
-    assert out["shape"] == [2, 3] and out["dtype"] == "float64" and out["values"][:2] == [1.0, 2.0]
+        def __repr__(self):
+            return "FakeArray"
+
+    assert ser.capture(FakeArray())[0].endswith("FakeArray object>")
 
 
 def test_plain_objects_show_their_fields(ser):
