@@ -7,6 +7,10 @@ export interface HubConfig {
   dataDir: string;
   /** When set, every HTTP and Socket.IO request must present it. */
   token?: string;
+  /** Browser origins besides the hub's own that may call it (`https://ops.example.com`); they get CORS. */
+  allowedOrigins?: string[];
+  /** Host names besides IP literals, `localhost` and the bound host that the hub answers to (reverse proxies). */
+  allowedHosts?: string[];
   /** Largest accepted request body, after decompression. */
   bodyLimitBytes: number;
   /** Delete spans older than this many days. */

@@ -10,12 +10,15 @@ import type { HubContext } from './context.js';
 import { registerAuth } from './http/auth.js';
 import { registerBodyParsing } from './http/body.js';
 import { registerErrorHandling } from './http/errors.js';
+import { registerOriginGuard } from './http/origin-guard.js';
+import { createOriginPolicy } from './http/origin-policy.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerClaudeHooks } from './ingest/claude/hooks-route.js';
 import { registerJsonlWatch } from './ingest/jsonl/register.js';
 import { createIngest, type SpanListener } from './ingest/ingest.js';
 import { registerOtlp } from './ingest/otlp/otlp-route.js';
 import { registerSpanIngest } from './ingest/spans-route.js';
-import { authorizeSockets } from './live/socket-auth.js';
+import { socketAllowRequest } from './live/socket-auth.js';
 import { LiveChannel } from './live/live-channel.js';
 import { scheduleRetention } from './maintenance/retention.js';
 import { registerHeartbeat } from './presence/heartbeat-route.js';
@@ -62,9 +65,15 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
     forceCloseConnections: 'idle',
   });
   const store = options.store ?? new SqliteSpanStore({ file: join(config.dataDir, 'hub.sqlite') });
-  const io = new SocketServer(app.server, { serveClient: false, maxHttpBufferSize: 1e6 });
+  const originPolicy = createOriginPolicy(config);
+  const io = new SocketServer(app.server, {
+    serveClient: false,
+    maxHttpBufferSize: 1e6,
+    allowRequest: socketAllowRequest(originPolicy, config.token),
+    // Long-polling from an allowed origin needs CORS; WebSocket needs only the Origin check above.
+    ...(config.allowedOrigins ? { cors: { origin: config.allowedOrigins } } : {}),
+  });
   const live = new LiveChannel(io, store);
-  authorizeSockets(io, config.token);
   const presence = new Presence(store, (services) => live.emitApps(services));
 
   // LLM cost from data/prices.json and the user's <data>/prices.json (docs/pricing.md).
@@ -84,7 +93,9 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
   };
 
   registerErrorHandling(app);
-  registerAuth(app, config.token, ['/w/']); // public workflows answer without the hub token (docs/workflows.md)
+  registerSecurityHeaders(app);
+  registerOriginGuard(app, originPolicy); // Host and Origin, in every mode, before auth
+  registerAuth(app, config.token); // routes marked { config: { public: true } } (public workflows) answer without it
   registerBodyParsing(app);
   for (const feature of FEATURES) await feature(app, ctx);
   await registerStaticSite(app, ctx);

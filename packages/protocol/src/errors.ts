@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'the content type or encoding is not supported' },
   PAYLOAD_TOO_LARGE: { status: 413, summary: 'the body exceeds the configured limit' },
   UNAUTHORIZED: { status: 401, summary: 'unauthorized' },
+  HOST_NOT_ALLOWED: { status: 403, summary: 'the Host header is not a name of this hub (DNS rebinding guard)' },
+  ORIGIN_NOT_ALLOWED: { status: 403, summary: 'requests from this web page origin are not allowed' },
   NOT_FOUND: { status: 404, summary: 'no such resource' },
   SPAN_NOT_FOUND: { status: 404, summary: 'no span with this id' },
   TRACE_NOT_FOUND: { status: 404, summary: 'no trace with this id' },

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG, type HubConfig } from '../config.js';
+import { normalizeOrigin } from '../http/origin-policy.js';
 
 /** One CLI option: its flag, environment variable and help line. */
 interface OptionSpec {
@@ -16,7 +18,10 @@ export const START_OPTIONS: OptionSpec[] = [
   { flag: 'port', env: 'RUNTIME_HUB_PORT', type: 'string', help: `port to listen on (default ${DEFAULT_CONFIG.port}; 0 = any free port)` },
   { flag: 'host', env: 'RUNTIME_HUB_HOST', type: 'string', help: `address to bind (default ${DEFAULT_CONFIG.host}); other than loopback needs --token` },
   { flag: 'data', env: 'RUNTIME_HUB_DATA', type: 'string', help: `data folder (default ${DEFAULT_CONFIG.dataDir})` },
-  { flag: 'token', env: 'RUNTIME_HUB_TOKEN', type: 'string', help: 'require "Authorization: Bearer <token>" on every request' },
+  { flag: 'token', env: 'RUNTIME_HUB_TOKEN', type: 'string', help: 'require "Authorization: Bearer <token>" on every request (visible in ps: prefer --token-file or the env variable)' },
+  { flag: 'token-file', env: 'RUNTIME_HUB_TOKEN_FILE', type: 'string', help: 'read the token from this file (first line), so it never shows in the process list' },
+  { flag: 'allow-origin', env: 'RUNTIME_HUB_ALLOW_ORIGIN', type: 'string', multiple: true, help: 'also accept browser requests from this origin, e.g. https://ops.example.com (repeatable; env: comma-separated)' },
+  { flag: 'allow-host', env: 'RUNTIME_HUB_ALLOW_HOST', type: 'string', multiple: true, help: 'also answer to this host name, e.g. behind a reverse proxy (repeatable; env: comma-separated)' },
   { flag: 'db', env: 'RUNTIME_HUB_DB', type: 'string', help: 'postgres://… to store spans in PostgreSQL (scaled mode)' },
   { flag: 'redis', env: 'RUNTIME_HUB_REDIS', type: 'string', help: 'redis://… for live fan-out across hub replicas (scaled mode)' },
   { flag: 'otlp-port', env: 'RUNTIME_HUB_OTLP_PORT', type: 'string', help: 'also receive OTLP/HTTP traces (POST /v1/traces) on this port, e.g. 4318' },
@@ -78,8 +83,21 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv): StartArg
   if (host) config.host = host;
   const data = get('data');
   if (data) config.dataDir = data;
-  const token = get('token');
+  const token = get('token') ?? tokenFromFile(get('token-file'));
   if (token) config.token = token;
+  const origins = list(values['allow-origin'], env.RUNTIME_HUB_ALLOW_ORIGIN, ',');
+  if (origins) {
+    for (const origin of origins) {
+      try {
+        normalizeOrigin(origin);
+      } catch (error) {
+        throw new UsageError(`--allow-origin: ${(error as Error).message}`);
+      }
+    }
+    config.allowedOrigins = origins;
+  }
+  const hosts = list(values['allow-host'], env.RUNTIME_HUB_ALLOW_HOST, ',');
+  if (hosts) config.allowedHosts = hosts;
   const retentionDays = number('retention-days', 0);
   if (retentionDays !== undefined) config.retentionDays = retentionDays;
   const maxDbMb = number('max-db-mb', 1);
@@ -99,14 +117,35 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv): StartArg
     if (!levels.includes(logLevel)) throw new UsageError(`--log-level: expected one of ${levels.join(', ')}`);
     config.logLevel = logLevel as HubConfig['logLevel'];
   }
-  const watch = Array.isArray(values.watch) && values.watch.length > 0 ? values.watch : env.RUNTIME_HUB_WATCH?.split(delimiter).filter(Boolean);
-  if (watch && watch.length > 0) config.watchDirs = watch;
+  const watch = list(values.watch, env.RUNTIME_HUB_WATCH, delimiter);
+  if (watch) config.watchDirs = watch;
   const result: StartArgs = { config, help: values.help === true };
   const db = get('db');
   if (db) result.db = db;
   const redis = get('redis');
   if (redis) result.redis = redis;
   return result;
+}
+
+/** A repeatable flag's values, else its environment variable split at `separator`; undefined when empty. */
+function list(flagValues: unknown, envValue: string | undefined, separator: string): string[] | undefined {
+  const values = Array.isArray(flagValues) && flagValues.length > 0 ? (flagValues as string[]) : envValue?.split(separator);
+  const items = values?.map((v) => v.trim()).filter(Boolean);
+  return items && items.length > 0 ? items : undefined;
+}
+
+/** The first line of a token file; a missing or empty file is a usage error, never an open hub. */
+function tokenFromFile(path: string | undefined): string | undefined {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--token-file: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const token = text.split(/\r?\n/)[0]!.trim();
+  if (token === '') throw new UsageError(`--token-file: ${path} is empty; put the token on its first line`);
+  return token;
 }
 
 export function startHelp(): string {

@@ -27,15 +27,24 @@ export function cookieToken(cookieHeader: string | undefined): string | undefine
   return undefined;
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The route answers without the hub token (public workflow endpoints check their own credential). */
+    public?: boolean;
+  }
+}
+
 /**
  * With a token configured, every HTTP request needs `Authorization: Bearer <token>` (or the cookie
- * set by visiting `/?token=<token>`). A wrong or missing token gets a bare 401.
+ * set by visiting `/?token=<token>`). A wrong or missing token gets a bare 401. Only routes that
+ * declare `config: { public: true }` are exempt — by route, not by path prefix, so a page that
+ * merely looks like `/w/…` (the dashboard's fallback) still needs the token.
  */
-export function registerAuth(app: FastifyInstance, token: string | undefined, publicPrefixes: readonly string[] = []): void {
+export function registerAuth(app: FastifyInstance, token: string | undefined): void {
   if (!token) return;
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.url;
-    if (publicPrefixes.some((prefix) => url.startsWith(prefix))) return;
+    if (request.routeOptions.config?.public === true) return;
     const queryToken = new URL(url, 'http://hub').searchParams.get('token') ?? undefined;
     if (request.method === 'GET' && queryToken !== undefined && tokenMatches(queryToken, token)) {
       // Trade the token in the address bar for an HttpOnly cookie and drop it from the URL.

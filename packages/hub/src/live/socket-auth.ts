@@ -1,26 +1,22 @@
-import type { Namespace, Server } from 'socket.io';
+import type { IncomingMessage } from 'node:http';
+import type { ServerOptions } from 'socket.io';
 import { bearerOf, cookieToken, tokenMatches } from '../http/auth.js';
+import type { OriginPolicy } from '../http/origin-policy.js';
 
 /**
- * With a token configured, a Socket.IO client must present it: in the `auth` field
- * (`io(url, { auth: { token } })`), an Authorization header, or the dashboard's cookie.
+ * The Engine.IO handshake guard (every transport, before any namespace or event exists): the
+ * origin policy applies as for HTTP, and with a token configured the handshake itself must carry
+ * it — an `Authorization: Bearer` header (Node: `extraHeaders`), the dashboard's cookie, or a
+ * `token` query parameter (`io(url, { query: { token } })`). Refused handshakes get Engine.IO's 403.
  */
-export function authorizeSockets(io: Server, token: string | undefined): void {
-  if (!token) return;
-  const check = (auth: Record<string, unknown>, headers: Record<string, string | string[] | undefined>) => {
-    const given =
-      (typeof auth.token === 'string' ? auth.token : undefined) ??
-      bearerOf(typeof headers.authorization === 'string' ? headers.authorization : undefined) ??
-      cookieToken(typeof headers.cookie === 'string' ? headers.cookie : undefined);
-    return tokenMatches(given, token);
+export function socketAllowRequest(policy: OriginPolicy, token: string | undefined): NonNullable<ServerOptions['allowRequest']> {
+  return (req: IncomingMessage, callback) => {
+    const refusal = policy.check(req.headers);
+    if (refusal) return callback(refusal.code, false);
+    if (token === undefined) return callback(null, true);
+    const query = new URL(req.url ?? '/', 'http://hub').searchParams.get('token') ?? undefined;
+    const given = bearerOf(req.headers.authorization) ?? cookieToken(req.headers.cookie) ?? query;
+    if (tokenMatches(given, token)) return callback(null, true);
+    callback('UNAUTHORIZED', false);
   };
-  const guard = (nsp: Namespace) =>
-    nsp.use((socket, next) => {
-      if (check(socket.handshake.auth, socket.handshake.headers)) next();
-      else next(new Error('unauthorized'));
-    });
-  // Every namespace, those that exist now and those features create later.
-  guard(io.of('/'));
-  guard(io.of('/live'));
-  io.on('new_namespace', guard);
 }

@@ -14,7 +14,9 @@ export class LiveTestClient {
   private waiters: (() => void)[] = [];
 
   constructor(url: string, private readonly filter: SpanFilter = {}, auth?: { token: string }) {
-    this.socket = io(`${url}/live`, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200, auth });
+    // The token goes in the handshake's Authorization header, where the hub checks it.
+    const extraHeaders = auth ? { authorization: `Bearer ${auth.token}` } : undefined;
+    this.socket = io(`${url}/live`, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200, auth, extraHeaders });
     this.socket.on('connect', () => {
       this.historyDone = false;
       this.socket.emit('subscribe', { filter: this.filter, ...(this.cursor !== undefined ? { after: this.cursor } : {}) });

@@ -66,7 +66,8 @@ export async function registerPublicRoutes(app: FastifyInstance, service: Workfl
     });
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
-    scope.all('/w/:project/*', async (request, reply) => {
+    // public: the hub token is not asked for here; `endpoint.auth` is (docs/workflows.md).
+    scope.all('/w/:project/*', { config: { public: true } }, async (request, reply) => {
       const { project } = request.params as { project: string; '*': string };
       const path = `/${(request.params as { '*': string })['*']}`;
       const method = request.method.toUpperCase();
