@@ -61,6 +61,7 @@ export class WorkflowService {
       sandbox: this.sandbox,
       llm: officialLlmClients(),
       registry: this.registry,
+      limits: ctx.config.workflowLimits,
     });
     this.scheduler = new CronScheduler({ clock: systemClock, store: this.store, fire: (fire) => this.fireCron(fire), log: this.log });
   }
