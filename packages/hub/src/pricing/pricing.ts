@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Attributes, SpanUsage } from '@runtime-hub/protocol';
+import { deriveCacheTokens } from '../ingest/usage.js';
 import { parsePriceFile } from './price-file.js';
 import { costUsd, PriceTable, type ModelPrice } from './price-table.js';
 
@@ -8,12 +9,6 @@ import { costUsd, PriceTable, type ModelPrice } from './price-table.js';
 export const DEFAULT_PRICES_PATH = new URL('../../data/prices.json', import.meta.url);
 export const OVERRIDE_FILE = 'prices.json';
 
-const CACHE_READ_KEYS = ['gen_ai.usage.cache_read.input_tokens', 'gen_ai.usage.cache_read_input_tokens', 'llm.token_count.prompt_details.cache_read'];
-const CACHE_WRITE_KEYS = [
-  'gen_ai.usage.cache_creation.input_tokens',
-  'gen_ai.usage.cache_creation_input_tokens',
-  'llm.token_count.prompt_details.cache_write',
-];
 
 export interface PricingLog {
   warn(object: object, message: string): void;
@@ -68,8 +63,8 @@ export class Pricing {
     if (usage.model === undefined || (usage.inputTokens === undefined && usage.outputTokens === undefined)) return usage;
     const match = this.current().lookup(usage.model);
     if (match === undefined) return usage;
-    const tokens = { input: usage.inputTokens, output: usage.outputTokens, cacheRead: count(attributes, CACHE_READ_KEYS), cacheWrite: count(attributes, CACHE_WRITE_KEYS) };
-    return { ...usage, costUsd: costUsd(match.price, tokens) };
+    const cache = deriveCacheTokens(attributes);
+    return { ...usage, costUsd: costUsd(match.price, { input: usage.inputTokens, output: usage.outputTokens, ...cache }) };
   }
 
   private refresh(): void {
@@ -117,14 +112,4 @@ function loadDefaults(): Record<string, ModelPrice> {
   const models: Record<string, ModelPrice> = {};
   for (const [name, price] of Object.entries(parsed.models)) if (price !== null) models[name] = price;
   return models;
-}
-
-function count(attributes: Attributes | undefined, keys: string[]): number | undefined {
-  if (attributes === undefined) return undefined;
-  for (const key of keys) {
-    const value = attributes[key];
-    const n = typeof value === 'string' ? Number(value) : value;
-    if (typeof n === 'number' && Number.isFinite(n) && n >= 0) return n;
-  }
-  return undefined;
 }

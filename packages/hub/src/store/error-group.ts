@@ -1,14 +1,20 @@
 import { createHash } from 'node:crypto';
-import type { SpanError, StackFrame } from '@runtime-hub/protocol';
+import { parseStack, type SpanError, type StackFrame } from '@runtime-hub/protocol';
 
 /**
  * Errors are grouped by type + message + top frame (the innermost frame of the app's own code),
- * so the same failure from many calls lands in one group.
+ * so the same failure from many calls lands in one group. Senders that give only stack text (OTLP's
+ * exception.stacktrace) are grouped by the frames parsed from it, so two call sites stay apart.
  */
 export function errorGroupOf(error: SpanError): string {
-  const frame = topFrame(error.frames);
+  const frame = topFrame(groupFrames(error));
   const key = `${error.type}\n${error.message}\n${frame ? formatFrame(frame) : ''}`;
   return createHash('sha1').update(key).digest('hex').slice(0, 16);
+}
+
+/** The frames the sender gave, else the frames of its stack text. */
+export function groupFrames(error: SpanError): readonly StackFrame[] {
+  return error.frames && error.frames.length > 0 ? error.frames : parseStack(error.stack);
 }
 
 /** The innermost in-app frame, else the innermost frame. Frames are ordered innermost last. */

@@ -56,8 +56,8 @@ describe('OTLP/HTTP receiver with the official Python exporter (opentelemetry-ex
       kind: 'llm',
       parentSpanId: agent.spanId,
       sessionId: 'py-session-1',
-      input: [{ role: 'user', content: 'Summarise the paper' }],
-      output: [{ role: 'assistant', content: 'It shows that...' }],
+      input: [{ role: 'user', parts: [{ type: 'text', content: 'Summarise the paper' }] }],
+      output: [{ role: 'assistant', parts: [{ type: 'text', content: 'It shows that...' }] }],
       usage: { model: 'claude-3-5-haiku-20241022', inputTokens: 500, outputTokens: 80 },
     });
     expect(byName['execute_tool fetch']).toMatchObject({

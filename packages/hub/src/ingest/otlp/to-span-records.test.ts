@@ -259,12 +259,13 @@ describe('GenAI and OpenInference conventions', () => {
     expect(record).toMatchObject({
       kind: 'llm',
       input: [
-        { role: 'system', content: 'You are a calculator.' },
-        { role: 'user', content: 'What is 2+2?' },
+        { role: 'system', parts: [{ type: 'text', content: 'You are a calculator.' }] },
+        { role: 'user', parts: [{ type: 'text', content: 'What is 2+2?' }] },
       ],
-      output: [{ role: 'assistant', content: '4', finish_reason: 'stop' }],
+      output: [{ role: 'assistant', parts: [{ type: 'text', content: '4' }], finish_reason: 'stop' }],
     });
-    expect(record.attributes).toMatchObject({ 'gen_ai.usage.input_tokens': 11, 'gen_ai.usage.output_tokens': 7, 'gen_ai.provider.name': 'anthropic' });
+    // Usage stays as sent; the one vocabulary (ingest/usage.ts) reads it at encode time.
+    expect(record.attributes).toMatchObject({ 'gen_ai.usage.prompt_tokens': 11, 'gen_ai.usage.completion_tokens': 7, 'gen_ai.system': 'anthropic' });
     expect(Object.keys(record.attributes!).filter((k) => k.startsWith('gen_ai.prompt.'))).toEqual([]);
   });
 
@@ -288,15 +289,8 @@ describe('GenAI and OpenInference conventions', () => {
       }),
     });
     // Structured messages win over the raw input.value, which stays an attribute.
-    expect(llm).toMatchObject({ kind: 'llm', sessionId: 'sess-42', input: [{ role: 'user', content: 'hey' }], output: 'hello there' });
-    expect(llm.attributes).toMatchObject({
-      'gen_ai.request.model': 'gpt-4o-mini',
-      'gen_ai.provider.name': 'openai',
-      'gen_ai.usage.input_tokens': 30,
-      'gen_ai.usage.output_tokens': 5,
-      'gen_ai.usage.cache_read.input_tokens': 10,
-      'llm.token_count.total': 35,
-    });
+    expect(llm).toMatchObject({ kind: 'llm', sessionId: 'sess-42', input: [{ role: 'user', parts: [{ type: 'text', content: 'hey' }] }], output: 'hello there' });
+    expect(llm.attributes).toMatchObject({ 'llm.model_name': 'gpt-4o-mini', 'llm.token_count.prompt': 30, 'llm.token_count.total': 35 });
     expect(llm.attributes!['input.value']).toBe('{"messages":[{"role":"user","content":"hey"}]}');
     expect(llm.attributes!['output.value']).toBeUndefined();
 
@@ -332,6 +326,40 @@ describe('GenAI and OpenInference conventions', () => {
       ],
     });
     expect(record).toMatchObject({ kind: 'llm', input: [{ role: 'user', content: 'q' }], output: [{ role: 'assistant', content: 'a' }] });
+  });
+});
+
+describe('errors and HTTP names', () => {
+  it('stores the error type the OpenAI instrumentation sets as error.type, not "Error"', () => {
+    // opentelemetry-instrumentation-openai-v2 on an API error: status ERROR + error.type, no exception event.
+    const record = one({
+      name: 'chat gpt-4o',
+      kind: 3,
+      attributes: attrs({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'error.type': 'NotFoundError' }),
+      status: { code: 2, message: "Error code: 404 - {'error': {'message': 'The model `gpt-4o` does not exist'}}" },
+    });
+    expect(record.error).toEqual({ type: 'NotFoundError', message: "Error code: 404 - {'error': {'message': 'The model `gpt-4o` does not exist'}}" });
+    const withEvent = one({
+      attributes: attrs({ 'error.type': 'APIConnectionError' }),
+      events: [{ name: 'exception', timeUnixNano: NOW_NS, attributes: attrs({ 'exception.message': 'Connection error.' }) }],
+      status: { code: 2 },
+    });
+    expect(withEvent.error).toMatchObject({ type: 'APIConnectionError', message: 'Connection error.' });
+  });
+
+  it.each([
+    [{ 'http.request.method': 'GET', 'url.path': '/users/42/orders/9f1c2d3e-1a2b-4c5d-8e9f-0a1b2c3d4e5f', 'url.scheme': 'https' }, 2, 'GET /users/{id}/orders/{id}'],
+    [{ 'http.request.method': 'POST', 'url.path': '/api/login' }, 2, 'POST /api/login'],
+    [{ 'http.request.method': 'GET', 'http.route': '/cart/:id', 'url.path': '/cart/7' }, 2, 'GET /cart/:id'],
+    [{ 'http.method': 'GET', 'http.target': '/search?q=cats' }, 2, 'GET /search'],
+    [{ 'http.request.method': 'POST', 'url.full': 'https://api.openai.com/v1/chat/completions', 'server.address': 'api.openai.com' }, 3, 'POST api.openai.com/v1/chat/completions'],
+  ])('names an HTTP span called only by its method after its path: %j', (attributes, kind, name) => {
+    expect(one({ name: (attributes['http.request.method'] ?? attributes['http.method'])!, kind, attributes: attrs(attributes) }).name).toBe(name);
+  });
+
+  it('keeps a descriptive HTTP span name as sent', () => {
+    expect(one({ name: 'GET /cart', kind: 2, attributes: attrs({ 'http.request.method': 'GET', 'url.path': '/cart' }) }).name).toBe('GET /cart');
+    expect(one({ name: 'GET', kind: 1, attributes: attrs({ 'http.request.method': 'GET', 'url.path': '/x' }) }).name).toBe('GET');
   });
 });
 

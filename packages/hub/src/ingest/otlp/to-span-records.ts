@@ -1,5 +1,6 @@
 import { SPAN_LIMITS, type Attributes, type SpanEvent, type SpanKind, type SpanRecordInput, type SpanStatus } from '@runtime-hub/protocol';
 import { applyAiConventions } from './genai.js';
+import { httpSpanName } from './http-name.js';
 import type { OtlpRequest, OtlpSpan } from './otlp-types.js';
 import { nanosToMs, otlpId, toAttributes } from './values.js';
 
@@ -110,7 +111,7 @@ function convertSpan(span: OtlpSpan, service: string, resource: Attributes, scop
     spanId,
     parentSpanId,
     service,
-    name: (typeof span.name === 'string' && span.name !== '' ? span.name : 'unknown').slice(0, SPAN_LIMITS.maxNameLength),
+    name: (httpSpanName(span.name, otlpKind, attributes) ?? (typeof span.name === 'string' && span.name !== '' ? span.name : 'unknown')).slice(0, SPAN_LIMITS.maxNameLength),
     kind: ai.kind ?? kindOf(otlpKind, attributes),
     startTime,
     endTime,
@@ -119,7 +120,7 @@ function convertSpan(span: OtlpSpan, service: string, resource: Attributes, scop
   if (ai.sessionId !== undefined) record.sessionId = ai.sessionId.slice(0, SPAN_LIMITS.maxNameLength);
   if (ai.input !== undefined) record.input = ai.input;
   if (ai.output !== undefined) record.output = ai.output;
-  const error = errorOf(events, status, statusMessage);
+  const error = errorOf(events, status, statusMessage, attributes['error.type']);
   if (error !== undefined) record.error = error;
   else if (statusMessage !== '') attributes['otel.status_description'] = statusMessage;
   if (Object.keys(attributes).length > 0) record.attributes = attributes;
@@ -146,19 +147,25 @@ function convertEvents(events: OtlpSpan['events']): SpanEvent[] {
   return out;
 }
 
-/** The last `exception` event (the one that ended the span), else the error status message. */
-function errorOf(events: SpanEvent[], status: SpanStatus, statusMessage: string): SpanRecordInput['error'] {
+/**
+ * The last `exception` event (the one that ended the span), else the error status with the
+ * span's `error.type` attribute (what the OpenAI and other GenAI instrumentations set instead of
+ * recording an exception), else "Error".
+ */
+function errorOf(events: SpanEvent[], status: SpanStatus, statusMessage: string, errorType: unknown): SpanRecordInput['error'] {
   for (let i = events.length - 1; i >= 0; i--) {
     const event = events[i]!;
     if (event.name !== 'exception') continue;
     const a = event.attributes ?? {};
-    const type = typeof a['exception.type'] === 'string' && a['exception.type'] !== '' ? a['exception.type'] : 'Exception';
+    const type = typeof a['exception.type'] === 'string' && a['exception.type'] !== '' ? a['exception.type'] : typeof errorType === 'string' && errorType !== '' ? errorType : 'Exception';
     const message = typeof a['exception.message'] === 'string' ? a['exception.message'] : statusMessage;
     const error: NonNullable<SpanRecordInput['error']> = { type: type.slice(0, SPAN_LIMITS.maxNameLength), message };
     if (typeof a['exception.stacktrace'] === 'string') error.stack = a['exception.stacktrace'];
     return error;
   }
-  if (status === 'error' && statusMessage !== '') return { type: 'Error', message: statusMessage };
+  if (status !== 'error') return undefined;
+  const type = typeof errorType === 'string' && errorType !== '' && errorType !== '_OTHER' ? errorType.slice(0, SPAN_LIMITS.maxNameLength) : 'Error';
+  if (statusMessage !== '' || type !== 'Error') return { type, message: statusMessage };
   return undefined;
 }
 

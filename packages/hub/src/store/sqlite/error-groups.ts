@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { SpanError } from '@runtime-hub/protocol';
-import { formatFrame, topFrame } from '../error-group.js';
+import { formatFrame, groupFrames, topFrame } from '../error-group.js';
 import type { ErrorGroup, ErrorGroupQuery } from '../store.js';
 import { Where } from './where.js';
 
@@ -50,7 +50,7 @@ export function listErrorGroups(db: Database.Database, query: ErrorGroupQuery): 
   return groups.map((group) => {
     const last = sample.get(group.last_id) as { span_id: string; trace_id: string; error: string | null };
     const error = last.error ? (JSON.parse(last.error) as SpanError) : { type: 'Error', message: '' };
-    const frame = topFrame(error.frames);
+    const frame = topFrame(groupFrames(error));
     const trend = new Array<number>(TREND_BUCKETS).fill(0);
     for (const row of trendRows) {
       if (row.id === group.id && row.bucket >= 0 && row.bucket < TREND_BUCKETS) trend[row.bucket]! += row.n;
