@@ -62,7 +62,7 @@ export class ClaudeHookIngest {
       remember(this.seen, key, MAX_SEEN);
       const sid = read.event.session_id;
       const prior = this.sessions.get(sid) ?? (await this.recover(sid));
-      const { records: mapped, state } = mapHookEvent(read.event, receivedAt, prior);
+      const { records: mapped, state, relinked } = mapHookEvent(read.event, receivedAt, prior);
       this.sessions.delete(sid);
       this.sessions.set(sid, state);
       if (this.sessions.size > MAX_SESSIONS) this.sessions.delete(this.sessions.keys().next().value!);
@@ -72,9 +72,10 @@ export class ClaudeHookIngest {
           const stored = await this.store.getSpan(record.spanId);
           current = stored ? knownFromSpan(stored) : null;
         }
-        const anchored = anchorRecord(record, current ?? undefined);
+        const certain = relinked.includes(record.spanId);
+        const anchored = anchorRecord(record, current ?? undefined, certain);
         records.push(anchored);
-        known.set(record.spanId, applyKnown(anchored, current ?? undefined));
+        known.set(record.spanId, applyKnown(anchored, current ?? undefined, certain));
       }
     }
     const result = records.length > 0 ? await this.ingest(records) : { accepted: 0, rejected: [] };

@@ -68,11 +68,11 @@ const sessionEnd = ev({ hook_event_name: 'SessionEnd', reason: 'prompt_input_exi
 
 /** Runs events through the mapping with state carried over, like the hub does. */
 function run(events: HookEvent[], start = 1_700_000_000_000, state?: SessionState) {
-  const out: { event: HookEvent; records: SpanRecordInput[] }[] = [];
+  const out: { event: HookEvent; records: SpanRecordInput[]; relinked: string[] }[] = [];
   events.forEach((event, i) => {
     const mapped = mapHookEvent(event, start + i * 1000, state);
     state = mapped.state;
-    out.push({ event, records: mapped.records });
+    out.push({ event, records: mapped.records, relinked: mapped.relinked });
   });
   return { out, state: state!, all: out.flatMap((o) => o.records) };
 }
@@ -246,12 +246,19 @@ describe('mapHookEvent, less common shapes', () => {
     expect(end).toMatchObject({ status: 'error', error: { type: 'StopFailure', message: 'rate_limit_error: 429' } });
   });
 
-  it('links parallel Task calls to their subagents in order', () => {
+  it('links parallel Task calls to their subagents by the agent id in each result, not by start order', () => {
     const task = (n: number) => ev({ ...preTask, tool_use_id: `toolu_task_${n}` });
     const start = (id: string) => ev({ hook_event_name: 'SubagentStart', agent_id: id, agent_type: 'Explore' });
-    const { out } = run([sessionStart, prompt, task(1), task(2), start('aaa1111'), start('bbb2222')]);
-    expect(out[4]!.records[0]!.parentSpanId).toBe(claudeIds.tool(SID, 'toolu_task_1'));
-    expect(out[5]!.records[0]!.parentSpanId).toBe(claudeIds.tool(SID, 'toolu_task_2'));
+    const done = (n: number, agentId: string) => ev({ ...preTask, hook_event_name: 'PostToolUse', tool_use_id: `toolu_task_${n}`, tool_response: { status: 'completed', agentId, content: [{ type: 'text', text: 'ok' }] } });
+    // The second call's subagent starts first.
+    const { out } = run([sessionStart, prompt, task(1), task(2), start('bbb2222'), start('aaa1111'), done(2, 'bbb2222'), done(1, 'aaa1111')]);
+    const turn = out[1]!.records[0]!.spanId;
+    expect(out[4]!.records[0]!.parentSpanId).toBe(turn); // two calls open: not guessed
+    expect(out[5]!.records[0]!.parentSpanId).toBe(turn);
+    const relink = (o: (typeof out)[number], agentId: string) => o.records.find((r) => r.spanId === claudeIds.agent(SID, agentId))!;
+    expect(relink(out[6]!, 'bbb2222')).toMatchObject({ parentSpanId: claudeIds.tool(SID, 'toolu_task_2'), kind: 'agent', status: 'ok' });
+    expect(out[6]!.relinked).toEqual([claudeIds.agent(SID, 'bbb2222')]);
+    expect(relink(out[7]!, 'aaa1111')).toMatchObject({ parentSpanId: claudeIds.tool(SID, 'toolu_task_1') });
   });
 
   it('SubagentStop without agent_id (older versions) ends the oldest running subagent, or is kept as a hook span', () => {

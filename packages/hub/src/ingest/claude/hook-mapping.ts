@@ -1,7 +1,8 @@
 import type { Attributes, SpanRecordInput } from '@runtime-hub/protocol';
 import { SUBAGENT_TOOLS, type HookEvent } from './hook-event.js';
-import { claudeIds, digest } from './ids.js';
+import { claudeIds, countPrompt, digest, turnKey } from './ids.js';
 import { limitString, limitValue } from './limit-value.js';
+import { oneLine } from './transcript-content.js';
 
 /** The service every Claude Code span is filed under. */
 export const CLAUDE_SERVICE = 'claude-code';
@@ -25,15 +26,22 @@ export interface SessionState {
    * version marks subagent events, so an event without it belongs to the main agent.
    */
   marksAgents: boolean;
+  /** How often each prompt text was submitted (turn ids shared with transcripts, see ids.ts turnKey). */
+  prompts: Record<string, number>;
 }
 
 export function newSessionState(): SessionState {
-  return { started: false, turn: null, taskTools: [], agents: [], marksAgents: false };
+  return { started: false, turn: null, taskTools: [], agents: [], marksAgents: false, prompts: {} };
 }
 
 export interface HookMapping {
   records: SpanRecordInput[];
   state: SessionState;
+  /**
+   * Span ids whose parent in these records is certain (a subagent placed by the agent id in its
+   * Task call's result): it replaces whatever parent was guessed before.
+   */
+  relinked: string[];
 }
 
 const MAX_OPEN = 64;
@@ -63,6 +71,7 @@ export function mapHookEvent(event: HookEvent, receivedAt: number, prior: Sessio
   const base = { traceId: claudeIds.trace(sid), service: CLAUDE_SERVICE, sessionId: sid };
   const sessionSpanId = claudeIds.session(sid);
   const records: SpanRecordInput[] = [];
+  const relinked: string[] = [];
   const isSubagentEvent = name === 'SubagentStart' || name === 'SubagentStop';
   if (event.agent_id && !isSubagentEvent) state.marksAgents = true;
 
@@ -170,7 +179,8 @@ export function mapHookEvent(event: HookEvent, receivedAt: number, prior: Sessio
 
     case 'UserPromptSubmit': {
       const prompt = typeof event.prompt === 'string' ? event.prompt : '';
-      const spanId = claudeIds.turn(sid, event.prompt_id ? `prompt:${event.prompt_id}` : `${receivedAt}:${digest(prompt)}`);
+      // The same id the transcript gives this turn (prompt id, else text and repetition).
+      const spanId = claudeIds.turn(sid, turnKey(event.prompt_id, prompt, countPrompt(state.prompts, prompt)));
       if (state.turn && state.turn.spanId !== spanId) {
         // The previous turn never saw its Stop (interrupted, or the hook was missed).
         records.push({ ...base, spanId: state.turn.spanId, parentSpanId: sessionSpanId, name: 'turn', kind: 'agent', startTime: state.turn.startTime, endTime: receivedAt, status: 'unset' });
@@ -231,14 +241,35 @@ export function mapHookEvent(event: HookEvent, receivedAt: number, prior: Sessio
       }
       records.push(record);
       state.taskTools = state.taskTools.filter((t) => t.spanId !== spanId);
+      // A Task call's result names the subagent it ran: that, not the order of SubagentStart
+      // events (parallel calls), says which subagent belongs under which call.
+      const agentId = event.tool_name && SUBAGENT_TOOLS.has(event.tool_name) ? resultAgentId(event.tool_response) : undefined;
+      if (agentId) {
+        const agentType = (event.tool_input as { subagent_type?: unknown } | undefined)?.subagent_type;
+        const agentSpanId = claudeIds.agent(sid, agentId);
+        records.push({
+          ...base,
+          spanId: agentSpanId,
+          parentSpanId: spanId,
+          name: clip(`subagent: ${typeof agentType === 'string' ? agentType : agentId}`),
+          kind: 'agent',
+          startTime: receivedAt,
+          endTime: receivedAt,
+          status: failed ? 'error' : 'ok',
+          attributes: agentAttributes(agentId, typeof agentType === 'string' ? agentType : undefined),
+        });
+        relinked.push(agentSpanId);
+        state.agents = state.agents.filter((a) => a.agentId !== agentId);
+      }
       break;
     }
 
     case 'SubagentStart': {
       const agentId = event.agent_id ?? `at:${receivedAt}`;
       const spanId = claudeIds.agent(sid, agentId);
-      // Task calls start their subagents in order: the oldest unlinked one is this agent's.
-      const task = state.taskTools.shift();
+      // With one Task call open it started this agent; with several (parallel calls) the agent
+      // waits under the turn until its call's result names it (PostToolUse).
+      const task = state.taskTools.length === 1 ? state.taskTools.shift() : undefined;
       records.push({
         ...base,
         spanId,
@@ -273,7 +304,7 @@ export function mapHookEvent(event: HookEvent, receivedAt: number, prior: Sessio
       // Notification, PreCompact, PermissionRequest and events newer than this code.
       hookSpan(parent());
   }
-  return { records, state };
+  return { records, state, relinked };
 }
 
 function endAgent(base: { traceId: string; service: string; sessionId: string }, spanId: string, at: number, status: 'ok' | 'unset'): SpanRecordInput {
@@ -344,10 +375,6 @@ function errorText(value: unknown, fallback: string): string {
   return fallback;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().slice(0, 80);
-}
-
 function clip(text: string): string {
   return text.length > NAME_MAX ? `${text.slice(0, NAME_MAX - 1)}…` : text;
 }
@@ -358,5 +385,15 @@ function pushBounded<T>(list: T[], item: T): void {
 }
 
 function copyState(state: SessionState): SessionState {
-  return { ...state, turn: state.turn ? { ...state.turn } : null, taskTools: [...state.taskTools], agents: [...state.agents] };
+  return { ...state, turn: state.turn ? { ...state.turn } : null, taskTools: [...state.taskTools], agents: [...state.agents], prompts: { ...state.prompts } };
+}
+
+/** The subagent a Task call ran: `agentId` in its result (2.x), or "agentId: …" in the text. */
+function resultAgentId(response: unknown): string | undefined {
+  if (response !== null && typeof response === 'object') {
+    const id = (response as { agentId?: unknown }).agentId;
+    if (typeof id === 'string' && id !== '') return id;
+  }
+  const text = typeof response === 'string' ? response : JSON.stringify(response ?? '');
+  return /agentId: ([0-9a-zA-Z_-]+)/.exec(text)?.[1];
 }

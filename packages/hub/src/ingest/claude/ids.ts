@@ -35,3 +35,31 @@ export const claudeIds = {
 export function digest(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value) ?? '').digest('hex').slice(0, 16);
 }
+
+/**
+ * What identifies a turn, the same for hooks and transcripts so both build one span: Claude Code's
+ * prompt id where the version writes it (hook `prompt_id`, transcript `promptId`), else the
+ * prompt's text and how many times this session submitted that same text before.
+ */
+export function turnKey(promptId: string | undefined, prompt: string, seenBefore: number): string {
+  if (promptId) return `prompt:${promptId}`;
+  return `text:${promptDigest(prompt)}:${seenBefore}`;
+}
+
+/** A digest of a prompt's text, blind to whitespace differences between hooks and transcripts. */
+export function promptDigest(prompt: string): string {
+  return digest(prompt.replace(/\s+/g, ' ').trim());
+}
+
+const MAX_PROMPTS = 1000;
+
+/** Counts a submitted prompt; returns how many times it was seen before (bounded memory). */
+export function countPrompt(seen: Record<string, number>, prompt: string): number {
+  const key = promptDigest(prompt);
+  const before = seen[key] ?? 0;
+  delete seen[key];
+  seen[key] = before + 1;
+  const keys = Object.keys(seen);
+  if (keys.length > MAX_PROMPTS) delete seen[keys[0]!];
+  return before;
+}

@@ -1,117 +1,56 @@
-import type { SpanRecordInput, SpanStatus } from '@runtime-hub/protocol';
 import { SUBAGENT_TOOLS } from './hook-event.js';
-import { CLAUDE_SERVICE } from './hook-mapping.js';
-import { claudeIds } from './ids.js';
+import { claudeIds, countPrompt, turnKey } from './ids.js';
 import { limitString, limitValue } from './limit-value.js';
-import { blocksOf, llmAttributes, oneLine, outputBlock, promptText, readUsage, toolResultOutput, type ContentBlock, type Usage } from './transcript-content.js';
+import { answerText, blocksOf, isPrompt, oneLine, outputBlock, promptText, readUsage, toolResultOutput, type ContentBlock } from './transcript-content.js';
+import { baseOf, flush, flushMessage, flushScope, scalarAttributes, type MappedRecord, type Scope, type TranscriptState } from './transcript-records.js';
+
+export type { MappedRecord, TranscriptState } from './transcript-records.js';
 
 /**
  * Claude Code transcripts (`~/.claude/projects/<project>/<sessionId>.jsonl`, and subagent files
  * `agent-<agentId>.jsonl` next to them or under `<sessionId>/subagents/`) → span records.
  *
  * - session: one trace per `sessionId`; its root span (kind agent) spans the first to the last line.
- * - turn: a user prompt starts one (kind agent, under the session); it ends with the response that
- *   ends the turn (`stop_reason: "end_turn"`), a `turn_duration` line, or the next prompt.
- * - llm: one span per Anthropic message (`message.id`). Claude Code writes one line per content
- *   block, so the lines of a message are folded into one span: start when the request was sent
- *   (the line before the message), end at its last block, model and `message.usage` as gen_ai.*.
- * - tool: a `tool_use` block starts one (under its llm span); the `tool_result` with the same
- *   `tool_use_id` ends it (error when `is_error`).
+ * - turn: a prompt starts one (kind agent, under the session; input the prompt, output the last
+ *   answer). Lines that are not prompts (meta lines, compaction summaries, local-command output,
+ *   background-task notifications) never do. A turn ends at its last event: with the response that
+ *   ends it (`stop_reason: "end_turn"`), a `stop_hook_summary` or `turn_duration` line, an
+ *   interruption, the next prompt — or, as Claude Code 2.1 writes `stop_reason: null` everywhere,
+ *   as soon as an answer without tool calls is the last thing written (later events extend it).
+ * - llm: one span per Anthropic message (`message.id`), under the turn. Claude Code writes one
+ *   line per content block, so the lines of a message are folded into one span: start when the
+ *   request was sent (the line before the message), end at its last block, model and usage.
+ * - tool: a `tool_use` block starts one (under the turn or subagent, as hooks place it, so both
+ *   sources build one tree); the `tool_result` with the same `tool_use_id` ends it.
  * - subagents: lines with `agentId` (or `isSidechain` lines in older files) nest in an agent span
- *   (claudeIds.agent(sessionId, agentId)), which the parent's Task / Agent tool result places
- *   under that tool call (`toolUseResult.agentId`).
+ *   (claudeIds.agent(sessionId, agentId)) that the parent's Task / Agent call places under itself:
+ *   by the agent id in its result (`toolUseResult.agentId`), or live by `agent_progress` lines.
+ * - compaction: `agent-acompact-*.jsonl` (2.1) is the model summarizing the conversation: one
+ *   compaction span (kind internal) under the session, from its request to its summary.
  *
  * Pure: state in, state out, so a watcher can persist the state with the byte offset and resume.
  */
-
-/** A record before the trace, service and session fields every record of a session shares. */
-type Draft = Omit<SpanRecordInput, 'traceId' | 'service' | 'sessionId'>;
 
 export interface TranscriptLine {
   value: Record<string, unknown>;
   line: number;
 }
 
-export interface MappedRecord {
-  record: SpanRecordInput;
-  line: number;
-}
-
-interface Scope {
-  /** The turn (main conversation) or the agent span (subagent) lines of this scope nest in. */
-  spanId?: string;
-  parentSpanId?: string | null;
-  name?: string;
-  start?: number;
-  last?: number;
-  ended?: boolean;
-  dirty?: boolean;
-  /** Its start record was sent (subagent files send only that). */
-  opened?: boolean;
-  /** Time of the last line: when the next model request was sent. */
-  prev?: number;
-  /** What the next model request answers (the prompt or the tool results). */
-  input?: unknown;
-  line?: number;
-}
-
-interface Message {
-  id: string;
-  spanId: string;
-  parentSpanId: string;
-  start: number;
-  end: number;
-  model?: string;
-  usage?: Usage;
-  stop?: string;
-  blocks: ContentBlock[];
-  keys: string[];
-  input?: unknown;
-  error?: string;
-  line: number;
-  dirty: boolean;
-  /** The scope (main conversation or subagent) it answers in. */
-  scope: string;
-}
-
-interface OpenTool {
-  spanId: string;
-  name: string;
-  start: number;
-  prompt?: string;
-  agentType?: string;
-  /** A sidechain (older files) matched to this Task call by its prompt. */
-  agentSpanId?: string;
-}
-
-export interface TranscriptState {
-  sessionId?: string;
-  /** Set for subagent files: every line carries this agentId. */
-  agentId?: string;
-  first?: number;
-  last?: number;
-  cwd?: string;
-  version?: string;
-  gitBranch?: string;
-  sessionDirty?: boolean;
-  scopes: Record<string, Scope>;
-  messages: Message[];
-  tools: Record<string, OpenTool>;
-  /** uuid → agent span of sidechain lines without agentId (older files), for their children. */
-  sidechains: Record<string, string>;
-}
+type Draft = Omit<MappedRecord['record'], 'traceId' | 'service' | 'sessionId'>;
 
 export function newTranscriptState(): TranscriptState {
   return { scopes: {}, messages: [], tools: {}, sidechains: {} };
 }
 
-const TRANSCRIPT_TYPES = new Set(['user', 'assistant', 'system', 'summary', 'file-history-snapshot', 'queue-operation', 'progress', 'pr-link', 'attachment', 'custom-title', 'tag']);
+const TRANSCRIPT_TYPES = new Set(['user', 'assistant', 'system', 'summary', 'file-history-snapshot', 'queue-operation', 'progress', 'pr-link', 'attachment', 'custom-title', 'tag', 'last-prompt', 'permission-mode']);
 const MAX_MESSAGES = 8;
 const MAX_TOOLS = 500;
 const MAX_SIDECHAIN_UUIDS = 2000;
+const MAX_AGENTS_SEEN = 200;
 /** Task prompts are kept (to match inline sidechains of older files) up to this length. */
 const PROMPT_KEY = 2048;
 const MAX_BLOCKS = 64;
+const TEXT_MAX = 16_384;
 
 /** Whether a JSON line looks like a Claude Code transcript line. */
 export function isTranscriptLine(value: Record<string, unknown>): boolean {
@@ -133,7 +72,8 @@ export function mapTranscriptLines(prior: TranscriptState, lines: readonly Trans
 
 function mapLine(state: TranscriptState, v: Record<string, unknown>, line: number, out: MappedRecord[]): string | undefined {
   const type = v.type;
-  if (type !== 'user' && type !== 'assistant' && type !== 'system') return undefined; // summaries, snapshots, progress …
+  if (type !== 'user' && type !== 'assistant' && type !== 'system' && type !== 'progress') return undefined; // summaries, snapshots …
+  if (type === 'progress') return mapProgress(state, v, line, out);
   if (typeof v.sessionId !== 'string' || v.sessionId === '') return `${String(type)} line without sessionId`;
   const time = typeof v.timestamp === 'string' ? Date.parse(v.timestamp) : NaN;
   if (!Number.isFinite(time)) return `${String(type)} line without a valid timestamp`;
@@ -154,7 +94,7 @@ function mapLine(state: TranscriptState, v: Record<string, unknown>, line: numbe
 
   const scopeKey = scopeOf(state, v);
   const scope = (state.scopes[scopeKey] ??= {});
-  const base = { traceId: claudeIds.trace(sid), service: CLAUDE_SERVICE, sessionId: sid };
+  const base = baseOf(sid);
   const emit = (record: Draft) => out.push({ record: { ...base, ...record }, line });
   const message = (v.message ?? {}) as { content?: unknown; id?: unknown; model?: unknown; usage?: unknown; stop_reason?: unknown };
   const touch = () => {
@@ -165,7 +105,8 @@ function mapLine(state: TranscriptState, v: Record<string, unknown>, line: numbe
   };
 
   if (type === 'system') {
-    if (v.subtype === 'turn_duration' && scopeKey === 'main' && scope.spanId) {
+    // The lines that close a turn: the Stop hooks' summary (2.1) and the turn's duration.
+    if ((v.subtype === 'turn_duration' || v.subtype === 'stop_hook_summary') && scopeKey === 'main' && scope.spanId) {
       scope.ended = true;
       touch();
     } else if (v.subtype === 'compact_boundary') {
@@ -173,7 +114,7 @@ function mapLine(state: TranscriptState, v: Record<string, unknown>, line: numbe
       emit({
         spanId: claudeIds.hook(sid, `compact:${String(v.uuid ?? time)}`),
         parentSpanId: scope.spanId ?? claudeIds.session(sid),
-        name: 'compaction',
+        name: 'compact boundary',
         kind: 'internal',
         startTime: time,
         endTime: time,
@@ -193,38 +134,53 @@ function mapLine(state: TranscriptState, v: Record<string, unknown>, line: numbe
     if (results.length > 0) {
       for (const result of results) endTool(state, sid, result, v.toolUseResult, time, emit);
       scope.input = { tool_results: results.map((r) => ({ tool_use_id: r.tool_use_id, content: limitValue(r.content, { maxString: 2048, maxArray: 20, maxKeys: 20, maxDepth: 6 }) })) };
+      scope.quiet = false;
       touch();
       return undefined;
     }
     const text = promptText(message.content) ?? '';
     scope.input = { messages: [{ role: 'user', content: limitValue(message.content, { maxString: 8192, maxArray: 20, maxKeys: 20, maxDepth: 6 }) }] };
     if (scopeKey !== 'main') {
-      startAgentScope(state, scope, scopeKey, sid, time, text);
-    } else if (v.isMeta === true || (scope.spanId && !scope.ended && text.startsWith('[Request interrupted'))) {
-      // Expanded slash commands and interruptions belong to the turn they appear in.
-      if (text.startsWith('[Request interrupted')) scope.ended = true;
+      if (v.isMeta !== true) startAgentScope(state, scope, scopeKey, sid, time, text, v.agentId);
+      touch();
+    } else if (text.startsWith('[Request interrupted')) {
+      if (scope.spanId) scope.ended = true;
+      touch();
+    } else if (!isPrompt(v, text)) {
+      // Not a turn of its own; the model may answer it within the current turn. Its time only
+      // tells when the next request was sent.
+      scope.prev = time;
     } else {
-      if (scope.spanId && !scope.ended) scope.ended = true; // the previous turn had no end marker
-      if (scope.spanId) flushScope(base, scope, out);
+      if (scope.spanId) {
+        scope.ended = true; // the previous turn had no end marker: it ends at its last event
+        flushScope(base, scope, out);
+      }
+      const promptId = typeof v.promptId === 'string' && v.promptId !== '' ? v.promptId : undefined;
       Object.assign(scope, {
-        spanId: claudeIds.turn(sid, `uuid:${String(v.uuid ?? time)}`),
+        spanId: claudeIds.turn(sid, turnKey(promptId, text, countPrompt((state.prompts ??= {}), text))),
         parentSpanId: claudeIds.session(sid),
         name: `turn: ${oneLine(text) || '(empty prompt)'}`,
         start: time,
         last: time,
         ended: false,
-      });
+        quiet: false,
+        prompt: limitString(text, TEXT_MAX),
+        answer: undefined,
+      } satisfies Scope);
+      touch();
     }
-    touch();
     return undefined;
   }
 
   // assistant
   const id = typeof message.id === 'string' ? message.id : typeof v.requestId === 'string' ? v.requestId : String(v.uuid ?? '');
   if (id === '') return 'assistant line without message.id, requestId or uuid';
+  // The model answering after the turn ended (a background task's notification): the turn goes on.
+  if (scopeKey === 'main' && scope.ended) scope.ended = false;
+  const parent = scope.spanId ?? claudeIds.session(sid);
   let msg = state.messages.find((m) => m.id === id);
   if (!msg) {
-    msg = { id, spanId: claudeIds.llm(sid, id), parentSpanId: scope.spanId ?? claudeIds.session(sid), start: Math.min(scope.prev ?? time, time), end: time, blocks: [], keys: [], input: scope.input, line, dirty: true, scope: scopeKey };
+    msg = { id, spanId: claudeIds.llm(sid, id), parentSpanId: parent, start: Math.min(scope.prev ?? time, time), end: time, blocks: [], keys: [], input: scope.input, line, dirty: true, scope: scopeKey };
     state.messages.push(msg);
     if (state.messages.length > MAX_MESSAGES) state.messages.shift();
   }
@@ -236,7 +192,6 @@ function mapLine(state: TranscriptState, v: Record<string, unknown>, line: numbe
   if (usage) msg.usage = { ...usage, output_tokens: Math.max(usage.output_tokens ?? 0, msg.usage?.output_tokens ?? 0) };
   if (typeof message.stop_reason === 'string') msg.stop = message.stop_reason;
   if (v.isApiErrorMessage === true) msg.error = promptText(message.content) ?? 'API error';
-  let usesTools = false;
   for (const block of blocksOf(message.content)) {
     const kept = outputBlock(block);
     const key = block.type === 'tool_use' ? `tool_use:${String(block.id)}` : JSON.stringify(kept);
@@ -244,17 +199,45 @@ function mapLine(state: TranscriptState, v: Record<string, unknown>, line: numbe
       msg.blocks.push(kept);
       msg.keys.push(key);
     }
-    if (block.type === 'tool_use' && typeof block.id === 'string') {
-      usesTools = true;
-      startTool(state, sid, msg.spanId, block, time, emit);
-    }
+    if (block.type === 'tool_use' && typeof block.id === 'string') startTool(state, sid, parent, block, time, emit);
   }
+  const usesTools = msg.blocks.some((b) => b.type === 'tool_use');
+  const answer = answerText(msg.blocks);
+  if (answer !== undefined) scope.answer = limitString(answer, TEXT_MAX);
+  scope.quiet = !usesTools && answer !== undefined;
   if (msg.stop === 'end_turn' && !usesTools && scope.spanId) scope.ended = true;
   touch();
   return undefined;
 }
 
-/** Which scope a line belongs to: the main conversation, or a subagent's. */
+/** `agent_progress` lines (2.1) name the subagent a running Task call started: open its span there. */
+function mapProgress(state: TranscriptState, v: Record<string, unknown>, line: number, out: MappedRecord[]): undefined {
+  const data = (v.data ?? {}) as { type?: unknown; agentId?: unknown };
+  const toolUseId = v.parentToolUseID;
+  if (data.type !== 'agent_progress' || typeof data.agentId !== 'string' || typeof toolUseId !== 'string' || typeof v.sessionId !== 'string') return undefined;
+  const seen = (state.agentsSeen ??= []);
+  if (seen.includes(data.agentId)) return undefined;
+  seen.push(data.agentId);
+  if (seen.length > MAX_AGENTS_SEEN) seen.shift();
+  const sid = v.sessionId;
+  const tool = state.tools[toolUseId];
+  const time = typeof v.timestamp === 'string' ? Date.parse(v.timestamp) : NaN;
+  out.push({
+    line,
+    record: {
+      ...baseOf(sid),
+      spanId: claudeIds.agent(sid, data.agentId),
+      parentSpanId: claudeIds.tool(sid, toolUseId),
+      name: limitString(`subagent: ${tool?.agentType ?? data.agentId}`, 200),
+      kind: 'agent',
+      startTime: tool?.start ?? (Number.isFinite(time) ? time : Date.now()),
+      attributes: scalarAttributes({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.id': data.agentId, 'gen_ai.agent.name': tool?.agentType }),
+    },
+  });
+  return undefined;
+}
+
+/** Which scope a line belongs to: the main conversation, or a subagent's (or a compaction's). */
 function scopeOf(state: TranscriptState, v: Record<string, unknown>): string {
   const sid = v.sessionId as string;
   if (typeof v.agentId === 'string' && v.agentId !== '') return claudeIds.agent(sid, v.agentId);
@@ -270,8 +253,13 @@ function scopeOf(state: TranscriptState, v: Record<string, unknown>): string {
   return key;
 }
 
-function startAgentScope(state: TranscriptState, scope: Scope, spanId: string, sid: string, time: number, prompt: string): void {
+function startAgentScope(state: TranscriptState, scope: Scope, spanId: string, sid: string, time: number, prompt: string, agentId: unknown): void {
   if (scope.spanId) return;
+  if (typeof agentId === 'string' && agentId.startsWith('acompact')) {
+    // The conversation being summarized for compaction: part of the session, not a subagent.
+    Object.assign(scope, { spanId, parentSpanId: claudeIds.session(sid), name: 'compaction', compaction: true, start: time, last: time } satisfies Scope);
+    return;
+  }
   // A sidechain of an older file: its Task call is the open one with the same prompt.
   const key = prompt.slice(0, PROMPT_KEY);
   const task = Object.values(state.tools).find((t) => SUBAGENT_TOOLS.has(t.name) && !t.agentSpanId && t.prompt === key);
@@ -279,14 +267,12 @@ function startAgentScope(state: TranscriptState, scope: Scope, spanId: string, s
   const main = state.scopes.main;
   Object.assign(scope, {
     spanId,
-    // Subagent files do not know their Task call; the parent's tool result links them (null keeps
-    // a link that is already stored).
-    parentSpanId: task?.spanId ?? (state.agentId ? null : (main?.spanId ?? claudeIds.session(sid))),
+    parentSpanId: task?.spanId ?? main?.spanId ?? claudeIds.session(sid),
     name: `subagent: ${task?.agentType ?? state.agentId ?? 'sidechain'}`,
     start: time,
     last: time,
     ended: false,
-  });
+  } satisfies Scope);
 }
 
 function startTool(state: TranscriptState, sid: string, parentSpanId: string, block: ContentBlock, time: number, emit: (r: Draft) => void): void {
@@ -335,7 +321,7 @@ function endTool(state: TranscriptState, sid: string, result: ContentBlock, tool
   emit(record);
   if (!tool || !SUBAGENT_TOOLS.has(tool.name)) return;
   // The subagent this Task call ran: by toolUseResult.agentId, or "agentId: …" in the result text.
-  const meta = (toolUseResult ?? {}) as { agentId?: unknown; status?: unknown; totalDurationMs?: unknown; totalTokens?: unknown; totalToolUseCount?: unknown };
+  const meta = (toolUseResult ?? {}) as { agentId?: unknown; totalDurationMs?: unknown; totalTokens?: unknown; totalToolUseCount?: unknown };
   const agentId = typeof meta.agentId === 'string' ? meta.agentId : /agentId: ([0-9a-zA-Z_-]+)/.exec(typeof output === 'string' ? output : '')?.[1];
   const agentSpanId = agentId ? claudeIds.agent(sid, agentId) : tool.agentSpanId;
   if (!agentSpanId) return;
@@ -357,91 +343,4 @@ function endTool(state: TranscriptState, sid: string, result: ContentBlock, tool
       'claude_code.total_tool_use_count': meta.totalToolUseCount,
     }),
   });
-}
-
-/** Records for everything the lines changed: session, turns and agents, model responses. */
-function flush(state: TranscriptState, out: MappedRecord[]): void {
-  const sid = state.sessionId;
-  if (!sid) return;
-  const base = { traceId: claudeIds.trace(sid), service: CLAUDE_SERVICE, sessionId: sid };
-  if (state.sessionDirty && !state.agentId && state.first !== undefined) {
-    const folder = state.cwd?.split(/[\\/]/).filter(Boolean).pop();
-    out.push({
-      line: 0,
-      record: {
-        ...base,
-        spanId: claudeIds.session(sid),
-        parentSpanId: null,
-        name: `claude-code: ${folder ?? sid.slice(0, 8)}`,
-        kind: 'agent',
-        startTime: state.first,
-        endTime: state.last,
-        status: 'ok',
-        attributes: scalarAttributes({ 'claude_code.session_id': sid, 'claude_code.cwd': state.cwd, 'claude_code.version': state.version, 'claude_code.git_branch': state.gitBranch }),
-      },
-    });
-  }
-  state.sessionDirty = false;
-  for (const [key, scope] of Object.entries(state.scopes)) {
-    // A subagent's lines only open its agent span; the parent's Task result (or SubagentStop) ends it.
-    if (key !== 'main' && scope.spanId) {
-      if (!scope.opened) flushScope(base, { ...scope, ended: false }, out);
-      scope.opened = true;
-      scope.dirty = false;
-      continue;
-    }
-    if (scope.dirty) flushScope(base, scope, out);
-  }
-  for (const msg of state.messages) flushMessage(base, msg, out);
-}
-
-function flushMessage(base: { traceId: string; service: string; sessionId: string }, msg: Message, out: MappedRecord[]): void {
-  if (!msg.dirty) return;
-  const status: SpanStatus = msg.error ? 'error' : 'ok';
-  out.push({
-    line: msg.line,
-    record: {
-      ...base,
-      spanId: msg.spanId,
-      parentSpanId: msg.parentSpanId,
-      name: `chat ${msg.model ?? 'claude'}`,
-      kind: 'llm',
-      startTime: msg.start,
-      endTime: msg.end,
-      status,
-      ...(msg.input !== undefined ? { input: msg.input } : {}),
-      output: msg.blocks,
-      ...(msg.error ? { error: { type: 'ApiError', message: limitString(msg.error, 4096) } } : {}),
-      attributes: llmAttributes(msg.model, msg.id, msg.usage, msg.stop),
-    },
-  });
-  msg.dirty = false;
-}
-
-function flushScope(base: { traceId: string; service: string; sessionId: string }, scope: Scope, out: MappedRecord[]): void {
-  if (!scope.spanId || scope.start === undefined) return;
-  const record: SpanRecordInput = {
-    ...base,
-    spanId: scope.spanId,
-    name: limitString(scope.name ?? 'turn', 200),
-    kind: 'agent',
-    startTime: scope.start,
-  };
-  if (scope.parentSpanId !== undefined) record.parentSpanId = scope.parentSpanId;
-  if (scope.ended) {
-    record.endTime = scope.last ?? scope.start;
-    record.status = 'ok';
-  }
-  out.push({ record, line: scope.line ?? 0 });
-  scope.dirty = false;
-}
-
-function scalarAttributes(values: Record<string, unknown>): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (typeof value === 'string') out[key] = limitString(value, 1024);
-    else if (typeof value === 'number' && Number.isFinite(value)) out[key] = value;
-    else if (typeof value === 'boolean') out[key] = value;
-  }
-  return out;
 }
