@@ -10,9 +10,29 @@ export interface LiveOptions {
   historyLimit: number;
   /** Page size of a replay after a reconnect. */
   replayPageSize: number;
+  /**
+   * Most spans one subscription replays from `after`: with more changes than this behind the
+   * cursor, only the newest are sent and the `done` page says which range was skipped.
+   */
+  maxReplay: number;
 }
 
-export const DEFAULT_LIVE_OPTIONS: LiveOptions = { flushIntervalMs: 5, historyLimit: 500, replayPageSize: 2000 };
+export const DEFAULT_LIVE_OPTIONS: LiveOptions = { flushIntervalMs: 5, historyLimit: 500, replayPageSize: 500, maxReplay: 10_000 };
+
+/** A subscribe request waiting for its turn on a socket. */
+interface SubscribeRequest {
+  filter: SpanFilter;
+  after: number | undefined;
+  reply: ((value: unknown) => void) | undefined;
+  generation: number;
+}
+
+/** Per socket: the generation of its current subscription and the one request queued behind it. */
+interface SocketSubscriptions {
+  generation: number;
+  running: boolean;
+  next: SubscribeRequest | undefined;
+}
 
 /**
  * The live channel, Socket.IO namespace `/live`.
@@ -26,6 +46,15 @@ export const DEFAULT_LIVE_OPTIONS: LiveOptions = { flushIntervalMs: 5, historyLi
  * No gap, no duplicate: replay pages cover seq ≤ a high-water mark; the socket joins its room in
  * the same synchronous step that finds nothing left above the mark, after pending changes were
  * flushed to the rooms already joined. Everything later reaches it through the room.
+ *
+ * One subscription per socket: a new `subscribe` ends the current one at once (its room is left,
+ * its replay stops at its next page) and the last one wins. Requests that arrive while a replay
+ * runs are not run side by side: only the newest waits, the ones it replaced are answered
+ * `{ superseded: true }`. So a socket is in at most one filter room, and at most one replay per
+ * socket reads the store, however many subscribes it sends.
+ *
+ * Bounded replays: pages of `replayPageSize`, each read on a reader thread, the next one only when
+ * the socket has written the last; at most `maxReplay` spans of backlog per subscription.
  */
 export class LiveChannel {
   private readonly nsp: Namespace;
@@ -42,7 +71,7 @@ export class LiveChannel {
   constructor(
     io: Server,
     private readonly store: SpanStore,
-    private readonly options: LiveOptions = DEFAULT_LIVE_OPTIONS,
+    readonly options: LiveOptions = DEFAULT_LIVE_OPTIONS,
   ) {
     this.nsp = io.of('/live');
     this.publishedSeq = store.lastSeq();
@@ -93,6 +122,7 @@ export class LiveChannel {
   }
 
   private onConnection(socket: Socket): void {
+    const subscriptions: SocketSubscriptions = { generation: 0, running: false, next: undefined };
     socket.on('subscribe', (payload: unknown, ack?: unknown) => {
       const reply = typeof ack === 'function' ? (ack as (value: unknown) => void) : undefined;
       const parsed = LiveSubscribe.safeParse(payload ?? {});
@@ -103,41 +133,77 @@ export class LiveChannel {
         reply?.({ error });
         return;
       }
-      this.subscribe(socket, parsed.data.filter, parsed.data.after).then(
-        (cursor) => reply?.({ ok: true, cursor }),
-        (err: unknown) => {
-          const error = { code: 'INTERNAL', message: 'subscription failed' };
-          socket.emit('live-error', error);
-          reply?.({ error });
-          socket.data.log?.(err);
-        },
-      );
+      this.endSubscription(socket, subscriptions);
+      subscriptions.next = { filter: parsed.data.filter, after: parsed.data.after, reply, generation: subscriptions.generation };
+      if (!subscriptions.running) void this.runSubscriptions(socket, subscriptions);
     });
-    socket.on('unsubscribe', () => this.leaveFilterRooms(socket));
+    socket.on('unsubscribe', () => this.endSubscription(socket, subscriptions));
   }
 
-  private async subscribe(socket: Socket, filter: SpanFilter, after: number | undefined): Promise<number> {
+  /** Ends the socket's current subscription now; a queued one that never ran is answered as superseded. */
+  private endSubscription(socket: Socket, subscriptions: SocketSubscriptions): void {
+    subscriptions.generation++;
     this.leaveFilterRooms(socket);
+    subscriptions.next?.reply?.({ superseded: true });
+    subscriptions.next = undefined;
+  }
+
+  /** Runs a socket's subscribe requests one at a time; each replaced one stops at its next step. */
+  private async runSubscriptions(socket: Socket, subscriptions: SocketSubscriptions): Promise<void> {
+    subscriptions.running = true;
+    for (let request = subscriptions.next; request; request = subscriptions.next) {
+      subscriptions.next = undefined;
+      const current = () => subscriptions.generation === request!.generation && socket.connected;
+      try {
+        const cursor = await this.subscribe(socket, request.filter, request.after, current);
+        request.reply?.(cursor === undefined ? { superseded: true } : { ok: true, cursor });
+      } catch (err) {
+        const error = { code: 'INTERNAL', message: 'subscription failed' };
+        socket.emit('live-error', error);
+        request.reply?.({ error });
+        socket.data.log?.(err);
+      }
+    }
+    subscriptions.running = false;
+  }
+
+  /**
+   * Replays history for one subscription, then joins its room. Answers the cursor it joined at, or
+   * undefined when `current()` turned false on the way (replaced, unsubscribed or disconnected).
+   */
+  private async subscribe(socket: Socket, filter: SpanFilter, after: number | undefined, current: () => boolean): Promise<number | undefined> {
     let cursor: number;
+    let capped: { after: number; upTo: number; limit: number } | undefined;
     if (after === undefined) {
       this.flush();
       cursor = this.publishedSeq;
       const spans = await this.store.recentChanges(filter, cursor, this.options.historyLimit);
+      if (!current()) return undefined;
       socket.emit('history', { spans, cursor, done: false });
     } else {
       cursor = Math.min(after, this.publishedSeq);
+      // More backlog than one subscription may replay: skip to the newest `maxReplay` changes.
+      const start = await this.store.replayStart(filter, cursor, this.publishedSeq, this.options.maxReplay);
+      if (!current()) return undefined;
+      if (start > cursor) {
+        capped = { after: cursor, upTo: start, limit: this.options.maxReplay };
+        cursor = start;
+      }
     }
     for (;;) {
+      await writable(socket);
+      if (!current()) return undefined;
       this.flush();
       const upTo = this.publishedSeq;
       if (upTo <= cursor) {
+        this.leaveFilterRooms(socket);
         void socket.join(roomOf(filter));
-        socket.emit('history', { spans: [], cursor, done: true });
+        socket.emit('history', { spans: [], cursor, done: true, ...(capped ? { capped } : {}) });
         return cursor;
       }
       const spans = await this.store.changesBetween(filter, cursor, upTo, this.options.replayPageSize);
+      if (!current()) return undefined;
       cursor = spans.length === this.options.replayPageSize ? spans[spans.length - 1]!.seq : upTo;
-      if (!socket.connected) return cursor;
       socket.emit('history', { spans, cursor, done: false });
     }
   }
@@ -145,4 +211,22 @@ export class LiveChannel {
   private leaveFilterRooms(socket: Socket): void {
     for (const room of socket.rooms) if (room.startsWith('f:')) void socket.leave(room);
   }
+}
+
+/**
+ * Resolves once the socket's transport has taken what was emitted so far: the replay's
+ * backpressure, so a slow client holds one page in the hub's memory, not its whole history.
+ */
+function writable(socket: Socket): Promise<void> {
+  const conn = socket.conn as unknown as { writeBuffer: unknown[] } & NodeJS.EventEmitter;
+  if (conn.writeBuffer.length === 0 || !socket.connected) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      conn.off('drain', done);
+      conn.off('close', done);
+      resolve();
+    };
+    conn.on('drain', done);
+    conn.on('close', done);
+  });
 }
