@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   RECORD_TOO_LARGE: { status: 400, summary: 'the record exceeds the maximum serialized size' },
   NESTING_TOO_DEEP: { status: 400, summary: 'a value is nested deeper than allowed' },
   INVALID_UTF8: { status: 400, summary: 'the record contained bytes that are not valid UTF-8' },
+  SPAN_ID_CONFLICT: { status: 409, summary: 'the spanId already belongs to another trace' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

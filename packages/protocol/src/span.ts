@@ -41,10 +41,16 @@ const hexId = (length: number) =>
 export const TraceId = hexId(TRACE_ID_LENGTH);
 export const SpanId = hexId(SPAN_ID_LENGTH);
 
+/** The largest time a JavaScript Date can hold (year 275760); later ones would show as NaN. */
+export const MAX_EPOCH_MS = 8.64e15;
+
 const epochMs = z
   .number({ error: 'must be a number of epoch milliseconds' })
   .refine((n) => Number.isFinite(n) && n >= 0, {
     message: 'must be a finite, non-negative number of epoch milliseconds',
+  })
+  .refine((n) => n <= MAX_EPOCH_MS, {
+    message: `must be at most ${MAX_EPOCH_MS} (the latest date JavaScript can represent); is it in microseconds or nanoseconds?`,
   });
 
 const shortString = z.string().max(SPAN_LIMITS.maxNameLength, {
@@ -111,6 +117,10 @@ export const SpanRecord = z.object({
   error: SpanError.nullable().optional(),
   attributes: Attributes.optional(),
   events: z.array(SpanEvent).max(SPAN_LIMITS.maxEvents).optional(),
+}).superRefine((record, ctx) => {
+  if (record.endTime !== null && record.endTime !== undefined && record.endTime < record.startTime) {
+    ctx.addIssue({ code: 'custom', path: ['endTime'], message: `is before startTime (${record.endTime} < ${record.startTime})` });
+  }
 });
 export type SpanRecordInput = z.input<typeof SpanRecord>;
 export type SpanRecord = z.output<typeof SpanRecord>;

@@ -33,6 +33,25 @@ describe('validateSpanRecords', () => {
     expect(rejected[0]).toMatchObject({ code: 'NESTING_TOO_DEEP', message: expect.stringContaining('output') });
   });
 
+  it('rejects an end before the start and times JavaScript dates cannot hold, with INVALID_TIME', () => {
+    const { valid: ok, rejected } = validateSpanRecords([
+      { ...valid, endTime: valid.startTime - 1 },
+      { ...valid, startTime: 1e16 },
+      { ...valid, endTime: 8.7e15 },
+      { ...valid, events: [{ name: 'e', time: 9e15 }] },
+      { ...valid, endTime: valid.startTime },
+    ]);
+    expect(ok.map((v) => v.index)).toEqual([4]);
+    expect(rejected.map((r) => [r.index, r.code])).toEqual([
+      [0, 'INVALID_TIME'],
+      [1, 'INVALID_TIME'],
+      [2, 'INVALID_TIME'],
+      [3, 'INVALID_TIME'],
+    ]);
+    expect(rejected[0]!.message).toContain('endTime: is before startTime');
+    expect(rejected[1]!.message).toContain('startTime: must be at most');
+  });
+
   it('keeps the index of each record', () => {
     const { valid: ok, rejected } = validateSpanRecords([null, valid, 'x', { ...valid, spanId: 'short' }]);
     expect(ok.map((v) => v.index)).toEqual([1]);

@@ -27,20 +27,29 @@ export type SpanListener = (spans: readonly Span[]) => void;
 export function createIngest(store: SpanStore, listeners: SpanListener[], pricing: { priceUsage?: UsagePricer } = {}) {
   return async function ingest(records: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
     const { valid, rejected } = validateSpanRecords(records);
-    const encoded: EncodedSpan[] = [];
+    const encoded: { index: number; span: EncodedSpan }[] = [];
     for (const { index, record } of valid) {
       if (options.lossyUtf8 && containsReplacementChar(records[index])) {
         rejected.push({ index, code: 'INVALID_UTF8', message: 'record contains bytes that are not valid UTF-8' });
         continue;
       }
       const result = encodeSpan(record, pricing.priceUsage);
-      if (result.ok) encoded.push(result.span);
+      if (result.ok) encoded.push({ index, span: result.span });
       else rejected.push({ index, code: 'RECORD_TOO_LARGE', message: result.message });
     }
+    const stored = await store.write(encoded.map((e) => e.span));
+    // A spanId names one span of one trace: a record that reuses it under another trace is
+    // refused (the store left the span as it was and hands it back with its own traceId).
+    const written: Span[] = [];
+    for (let i = 0; i < stored.length; i++) {
+      const span = stored[i]!;
+      const { index, span: record } = encoded[i]!;
+      if (span.traceId === record.traceId) written.push(span);
+      else rejected.push({ index, code: 'SPAN_ID_CONFLICT', message: `spanId ${record.spanId} already belongs to another trace; span ids must be unique across traces` });
+    }
     rejected.sort((a, b) => a.index - b.index);
-    const written = await store.write(encoded);
-    for (const listener of listeners) listener(written);
-    return { accepted: encoded.length, rejected };
+    if (written.length > 0) for (const listener of listeners) listener(written);
+    return { accepted: written.length, rejected };
   };
 }
 

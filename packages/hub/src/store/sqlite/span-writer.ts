@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { InstanceBeat } from '../store.js';
 import type { SpanRow, SpanValues } from './row-codec.js';
-import { INSERT_SPAN, MERGE_SPAN, SPAN_PARAMS, TOUCH_SERVICE, UPSERT_INSTANCE, UPSERT_TRACE } from './statements.js';
+import { INSERT_SPAN, MERGE_SPAN, SELECT_SPAN, SPAN_PARAMS, TOUCH_SERVICE, UPSERT_INSTANCE, UPSERT_TRACE } from './statements.js';
 
 /** What a write tells the caller: the batch's sequence numbers and the rows that were merged. */
 export interface WriteOutcome {
@@ -35,6 +35,7 @@ export class SpanWriter {
   private seq: number;
   private readonly insertSpan: Database.Statement;
   private readonly mergeSpan: Database.Statement;
+  private readonly selectSpan: Database.Statement;
   private readonly upsertTrace: Database.Statement;
   private readonly touchService: Database.Statement;
   private readonly upsertInstance: Database.Statement;
@@ -47,6 +48,7 @@ export class SpanWriter {
     this.seq = lastSeq;
     this.insertSpan = db.prepare(INSERT_SPAN);
     this.mergeSpan = db.prepare(MERGE_SPAN);
+    this.selectSpan = db.prepare(SELECT_SPAN);
     this.upsertTrace = db.prepare(UPSERT_TRACE);
     this.touchService = db.prepare(TOUCH_SERVICE);
     this.upsertInstance = db.prepare(UPSERT_INSTANCE);
@@ -75,9 +77,15 @@ export class SpanWriter {
       } else {
         const params: Record<string, unknown> = { seq };
         for (let p = 0; p < values.length; p++) params[SPAN_PARAMS[p]!] = values[p];
-        const row = this.mergeSpan.get(params) as SpanRow;
-        outcome.merged.push([i, row]);
-        folds.push(foldOfRow(row));
+        const row = this.mergeSpan.get(params) as SpanRow | undefined;
+        if (row) {
+          outcome.merged.push([i, row]);
+          folds.push(foldOfRow(row));
+        } else {
+          // The spanId belongs to another trace: nothing changes; the stored span goes back so
+          // that ingest sees the other traceId and rejects the record (SPAN_ID_CONFLICT).
+          outcome.merged.push([i, this.selectSpan.get(values[0]) as SpanRow]);
+        }
       }
     }
     this.updateTraces(folds);

@@ -1,3 +1,5 @@
+import { SPAN_LIMITS } from '@runtime-hub/protocol';
+
 /**
  * The write statements. A record either creates a span (INSERT OR IGNORE) or completes one
  * (MERGE). In MERGE the incoming record wins when it is an end record or the stored span has not
@@ -24,6 +26,19 @@ const prefer = (column: string, param: string) =>
   `${column} = CASE WHEN ${WINS} THEN COALESCE(${param}, ${column}) ELSE COALESCE(${column}, ${param}) END`;
 const take = (column: string, param: string) => `${column} = CASE WHEN ${WINS} THEN ${param} ELSE ${column} END`;
 
+/**
+ * Attributes merge key by key, the winner's value first. The limits hold for the merged map, not
+ * just for each record: if merging would pass ${SPAN_LIMITS.maxAttributes} keys or ${SPAN_LIMITS.maxRecordBytes} bytes, the
+ * winner's attributes replace the stored ones instead, so re-sending a spanId with new keys can
+ * never grow a span without bound.
+ */
+const boundedMerge = (stored: string, incoming: string) => `(SELECT CASE
+      WHEN length(merged) <= ${SPAN_LIMITS.maxRecordBytes} AND (SELECT count(*) FROM json_each(merged)) <= ${SPAN_LIMITS.maxAttributes} THEN merged
+      ELSE winner END
+    FROM (SELECT
+      CASE WHEN ${WINS} THEN json_patch(${stored}, ${incoming}) ELSE json_patch(${incoming}, ${stored}) END AS merged,
+      CASE WHEN ${WINS} THEN ${incoming} ELSE ${stored} END AS winner))`;
+
 export const MERGE_SPAN = `UPDATE spans SET
   ${prefer('parent_span_id', '@parentSpanId')},
   ${take('service', '@service')},
@@ -39,8 +54,7 @@ export const MERGE_SPAN = `UPDATE spans SET
   attributes = CASE
     WHEN @attributes IS NULL THEN attributes
     WHEN attributes IS NULL THEN @attributes
-    WHEN ${WINS} THEN json_patch(attributes, @attributes)
-    ELSE json_patch(@attributes, attributes) END,
+    ELSE ${boundedMerge('attributes', '@attributes')} END,
   ${prefer('events', '@events')},
   ${prefer('error_group', '@errorGroup')},
   ${prefer('model', '@model')},
@@ -48,8 +62,11 @@ export const MERGE_SPAN = `UPDATE spans SET
   ${prefer('output_tokens', '@outputTokens')},
   ${prefer('cost_usd', '@costUsd')},
   seq = @seq
-WHERE span_id = @spanId
+WHERE span_id = @spanId AND trace_id = @traceId
 RETURNING *`;
+
+/** The stored span a record could not merge into (its spanId belongs to another trace). */
+export const SELECT_SPAN = 'SELECT * FROM spans WHERE span_id = ?';
 
 export const UPSERT_TRACE = `INSERT INTO traces
   (trace_id, root_span_id, name, service, kind, session_id, start_time, end_time, root_end_time, root_status, has_error)
