@@ -12,12 +12,20 @@ export type Expr =
 
 export type BinaryOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | '&&' | '||' | '??' | '+' | '-' | '*' | '/' | '%';
 
+/**
+ * What kind of problem: `syntax` (does not parse), `too_deep` (parses, but its tree is deeper
+ * than the parser allows), `evaluation` (a run-time problem: a wrong type, an unknown name).
+ */
+export type ExpressionErrorKind = 'syntax' | 'too_deep' | 'evaluation';
+
 /** A syntax or evaluation problem, with the offset in the expression where it was found. */
 export class ExpressionError extends Error {
   readonly pos: number;
-  constructor(message: string, pos: number) {
+  readonly kind: ExpressionErrorKind;
+  constructor(message: string, pos: number, kind: ExpressionErrorKind = 'evaluation') {
     super(message);
     this.name = 'ExpressionError';
     this.pos = pos;
+    this.kind = kind;
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExpressionError, TemplateError, evaluate, inspectTemplates, parseExpression, renderDeep, renderTemplate, strict } from './index.js';
+import { MAX_EXPRESSION_DEPTH } from './parser.js';
 
 const scope = {
   input: { n: 3, items: [{ name: 'a', price: 2 }, { name: 'b', price: 5 }], tags: ['x', 'y'], empty: '' },
@@ -82,6 +83,37 @@ describe('expressions', () => {
     expect(() => parseExpression('('.repeat(200) + '1' + ')'.repeat(200))).toThrow(/nested too deeply/);
     expect(() => parseExpression('!'.repeat(500) + 'a')).toThrow(/nested too deeply/);
   });
+
+  // Chains nest one level per link: unbounded, they overflowed the stack when evaluated or inspected.
+  const chains: [string, (n: number) => string][] = [
+    ['a + chain', (n) => Array(n).fill('1').join(' + ')],
+    ['a || chain', (n) => Array(n).fill('input.n').join(' || ')],
+    ['a property chain', (n) => `input${'.a'.repeat(n)}`],
+    ['an index chain', (n) => `input${'[0]'.repeat(n)}`],
+    ['a filter chain', (n) => `"x"${' | upper'.repeat(n)}`],
+    ['a conditional chain', (n) => `${'input.n ? 1 : '.repeat(n)}0`],
+    ['nested arrays', (n) => `${'['.repeat(n)}1${']'.repeat(n)}`],
+    ['nested objects', (n) => `${'{a: '.repeat(n)}1${'}'.repeat(n)}`],
+    ['nested filter arguments', (n) => `${'input | default('.repeat(n)}1${')'.repeat(n)}`],
+  ];
+  for (const [name, build] of chains) {
+    it(`bounds the depth of ${name} in the parser, with kind "too_deep"`, () => {
+      expect(() => evaluate(parseExpression(build(20)), scope)).not.toThrow(/deep|stack/);
+      for (const n of [MAX_EXPRESSION_DEPTH + 1, 12_000]) {
+        let caught: unknown;
+        try {
+          parseExpression(build(n));
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught, `${name} × ${n}`).toBeInstanceOf(ExpressionError);
+        expect((caught as ExpressionError).kind).toBe('too_deep');
+        expect((caught as Error).message).toMatch(/nested too deeply/);
+      }
+      const { problems } = inspectTemplates({ value: `{{ ${build(12_000)} }}` });
+      expect(problems.map((p) => p.kind)).toEqual(['too_deep']);
+    });
+  }
 });
 
 describe('templates', () => {

@@ -9,6 +9,7 @@ export type Token =
 
 const OPERATORS = ['==', '!=', '<=', '>=', '&&', '||', '??', '?.', '<', '>', '!', '+', '-', '*', '/', '%', '|', '.', ',', '(', ')', '[', ']', '{', '}', ':', '?'];
 const IDENT_START = /[A-Za-z_$]/;
+const NUMBER = /(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const IDENT_PART = /[A-Za-z0-9_$]/;
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', "'": "'", '\\': '\\', '/': '/', b: '\b', f: '\f' };
 
@@ -23,8 +24,9 @@ export function tokenize(source: string): Token[] {
       continue;
     }
     if (/[0-9]/.test(ch)) {
-      const match = /^(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/.exec(source.slice(i));
-      const text = match?.[0] ?? ch;
+      // Sticky: matched in place (slicing the rest of the source per number was quadratic).
+      NUMBER.lastIndex = i;
+      const text = NUMBER.exec(source)?.[0] ?? ch;
       tokens.push({ type: 'num', value: Number(text), pos: i });
       i += text.length;
       continue;
@@ -34,7 +36,7 @@ export function tokenize(source: string): Token[] {
       let value = '';
       i++;
       for (;;) {
-        if (i >= source.length) throw new ExpressionError('unterminated string', start);
+        if (i >= source.length) throw new ExpressionError('unterminated string', start, 'syntax');
         const c = source.charAt(i);
         if (c === ch) break;
         if (c === '\\') {
@@ -45,7 +47,7 @@ export function tokenize(source: string): Token[] {
             continue;
           }
           const escaped = ESCAPES[next];
-          if (escaped === undefined) throw new ExpressionError(`unknown escape \\${next}`, i);
+          if (escaped === undefined) throw new ExpressionError(`unknown escape \\${next}`, i, 'syntax');
           value += escaped;
           i += 2;
           continue;
@@ -69,7 +71,7 @@ export function tokenize(source: string): Token[] {
       continue;
     }
     const op = OPERATORS.find((candidate) => source.startsWith(candidate, i));
-    if (!op) throw new ExpressionError(`unexpected character ${JSON.stringify(ch)}`, i);
+    if (!op) throw new ExpressionError(`unexpected character ${JSON.stringify(ch)}`, i, 'syntax');
     tokens.push({ type: 'op', value: op, pos: i });
     i += op.length;
   }

@@ -19,13 +19,39 @@ export function parseExpression(source: string): Expr {
 }
 
 const LEVELS: BinaryOp[][] = [['??'], ['||'], ['&&'], ['==', '!='], ['<', '<=', '>', '>='], ['+', '-'], ['*', '/', '%']];
-const MAX_DEPTH = 64;
+
+/**
+ * The deepest syntax tree an expression may have. Every construct counts — parentheses, but also
+ * chains (`1+1+…`, `a.b.c…`, `x | f | f…`), which nest one level per link — so that evaluating
+ * and inspecting a tree (both recursive) can never overflow the stack.
+ */
+export const MAX_EXPRESSION_DEPTH = 64;
+
+function syntaxError(message: string, pos: number): ExpressionError {
+  return new ExpressionError(message, pos, 'syntax');
+}
 
 class Parser {
   private index = 0;
+  /** Open recursive calls (parentheses, brackets, unary operators, `?:`): bounds the parser's own stack. */
   private depth = 0;
+  /** The height of every node built so far; a node is one more than its highest child. */
+  private readonly heights = new WeakMap<Expr, number>();
 
   constructor(private readonly tokens: Token[]) {}
+
+  private tooDeep(pos: number): ExpressionError {
+    return new ExpressionError(`expression nested too deeply (more than ${MAX_EXPRESSION_DEPTH} levels; long chains of operators, properties or filters count as nesting)`, pos, 'too_deep');
+  }
+
+  /** Records the height of a new node; refuses it when the tree grows too deep. */
+  private node<T extends Expr>(expr: T, ...children: Expr[]): T {
+    let height = 1;
+    for (const child of children) height = Math.max(height, (this.heights.get(child) ?? 1) + 1);
+    if (height > MAX_EXPRESSION_DEPTH) throw this.tooDeep(expr.pos);
+    this.heights.set(expr, height);
+    return expr;
+  }
 
   private peek(): Token {
     return this.tokens[this.index] as Token;
@@ -42,16 +68,16 @@ class Parser {
 
   private expectOp(value: string): void {
     const token = this.next();
-    if (token.type !== 'op' || token.value !== value) throw new ExpressionError(`expected "${value}" but found ${describe(token)}`, token.pos);
+    if (token.type !== 'op' || token.value !== value) throw syntaxError(`expected "${value}" but found ${describe(token)}`, token.pos);
   }
 
   expectEnd(): void {
     const token = this.peek();
-    if (token.type !== 'eof') throw new ExpressionError(`unexpected ${describe(token)}`, token.pos);
+    if (token.type !== 'eof') throw syntaxError(`unexpected ${describe(token)}`, token.pos);
   }
 
   expression(): Expr {
-    if (++this.depth > MAX_DEPTH) throw new ExpressionError('expression nested too deeply', this.peek().pos);
+    if (++this.depth > MAX_EXPRESSION_DEPTH) throw this.tooDeep(this.peek().pos);
     try {
       return this.conditional();
     } finally {
@@ -66,7 +92,7 @@ class Parser {
     const then = this.expression();
     this.expectOp(':');
     const otherwise = this.expression();
-    return { kind: 'conditional', test, then, otherwise, pos };
+    return this.node({ kind: 'conditional', test, then, otherwise, pos }, test, then, otherwise);
   }
 
   private binary(level: number): Expr {
@@ -78,7 +104,7 @@ class Parser {
       if (token.type !== 'op' || !ops.includes(token.value as BinaryOp)) return left;
       this.next();
       const right = this.binary(level + 1);
-      left = { kind: 'binary', op: token.value as BinaryOp, left, right, pos: token.pos };
+      left = this.node({ kind: 'binary', op: token.value as BinaryOp, left, right, pos: token.pos }, left, right);
     }
   }
 
@@ -86,9 +112,10 @@ class Parser {
     const token = this.peek();
     if (token.type === 'op' && (token.value === '!' || token.value === '-')) {
       this.next();
-      if (++this.depth > MAX_DEPTH) throw new ExpressionError('expression nested too deeply', token.pos);
+      if (++this.depth > MAX_EXPRESSION_DEPTH) throw this.tooDeep(token.pos);
       try {
-        return { kind: 'unary', op: token.value, operand: this.unary(), pos: token.pos };
+        const operand = this.unary();
+        return this.node({ kind: 'unary', op: token.value, operand, pos: token.pos }, operand);
       } finally {
         this.depth--;
       }
@@ -104,17 +131,17 @@ class Parser {
       if (token.value === '.' || token.value === '?.') {
         this.next();
         const name = this.next();
-        if (name.type !== 'ident') throw new ExpressionError(`expected a property name after "${token.value}"`, name.pos);
-        expr = { kind: 'member', object: expr, property: { kind: 'literal', value: name.value, pos: name.pos }, pos: token.pos };
+        if (name.type !== 'ident') throw syntaxError(`expected a property name after "${token.value}"`, name.pos);
+        expr = this.node({ kind: 'member', object: expr, property: { kind: 'literal', value: name.value, pos: name.pos }, pos: token.pos }, expr);
       } else if (token.value === '[') {
         this.next();
         const property = this.expression();
         this.expectOp(']');
-        expr = { kind: 'member', object: expr, property, pos: token.pos };
+        expr = this.node({ kind: 'member', object: expr, property, pos: token.pos }, expr, property);
       } else if (token.value === '|') {
         this.next();
         const name = this.next();
-        if (name.type !== 'ident') throw new ExpressionError('expected a filter name after "|"', name.pos);
+        if (name.type !== 'ident') throw syntaxError('expected a filter name after "|"', name.pos);
         const args: Expr[] = [];
         if (this.isOp('(')) {
           this.next();
@@ -124,7 +151,7 @@ class Parser {
           }
           this.expectOp(')');
         }
-        expr = { kind: 'filter', name: name.value, input: expr, args, pos: name.pos };
+        expr = this.node({ kind: 'filter', name: name.value, input: expr, args, pos: name.pos }, expr, ...args);
       } else {
         return expr;
       }
@@ -151,9 +178,9 @@ class Parser {
         }
         if (token.value === '[') return this.arrayLiteral(token.pos);
         if (token.value === '{') return this.objectLiteral(token.pos);
-        throw new ExpressionError(`unexpected "${token.value}"`, token.pos);
+        throw syntaxError(`unexpected "${token.value}"`, token.pos);
       case 'eof':
-        throw new ExpressionError('unexpected end of expression', token.pos);
+        throw syntaxError('unexpected end of expression', token.pos);
     }
   }
 
@@ -164,7 +191,7 @@ class Parser {
       while (this.isOp(',') && this.next());
     }
     this.expectOp(']');
-    return { kind: 'array', items, pos };
+    return this.node({ kind: 'array', items, pos }, ...items);
   }
 
   private objectLiteral(pos: number): Expr {
@@ -172,13 +199,13 @@ class Parser {
     if (!this.isOp('}')) {
       do {
         const key = this.next();
-        if (key.type !== 'ident' && key.type !== 'str') throw new ExpressionError('expected a key', key.pos);
+        if (key.type !== 'ident' && key.type !== 'str') throw syntaxError('expected a key', key.pos);
         this.expectOp(':');
         entries.push({ key: String(key.value), value: this.expression() });
       } while (this.isOp(',') && this.next());
     }
     this.expectOp('}');
-    return { kind: 'object', entries, pos };
+    return this.node({ kind: 'object', entries, pos }, ...entries.map((entry) => entry.value));
   }
 }
 

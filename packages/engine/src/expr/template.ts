@@ -68,14 +68,14 @@ function parseTemplate(text: string): Template {
     }
     if (text.startsWith('{{', i)) {
       const end = findClose(text, i + 2);
-      if (end < 0) throw new ExpressionError('"{{" without a matching "}}"', i);
+      if (end < 0) throw new ExpressionError('"{{" without a matching "}}"', i, 'syntax');
       const source = text.slice(i + 2, end).trim();
-      if (!source) throw new ExpressionError('empty {{ }}', i);
+      if (!source) throw new ExpressionError('empty {{ }}', i, 'syntax');
       let expr: Expr;
       try {
         expr = parseExpression(source);
       } catch (error) {
-        if (error instanceof ExpressionError) throw new ExpressionError(`${error.message} (in {{ ${source} }})`, i + 2 + error.pos);
+        if (error instanceof ExpressionError) throw new ExpressionError(`${error.message} (in {{ ${source} }})`, i + 2 + error.pos, error.kind);
         throw error;
       }
       if (literal) parts.push(literal);
@@ -174,6 +174,8 @@ export interface TemplateReference {
 export interface TemplateProblem {
   path: string;
   message: string;
+  /** `too_deep` when the expression nests deeper than the parser allows, else `syntax` or `unknown_filter`. */
+  kind: 'syntax' | 'too_deep' | 'unknown_filter';
 }
 
 /**
@@ -190,7 +192,7 @@ export function inspectTemplates(value: unknown, path = ''): { references: Templ
       try {
         template = compileTemplate(item);
       } catch (error) {
-        problems.push({ path: at, message: (error as Error).message });
+        problems.push({ path: at, message: (error as Error).message, kind: error instanceof ExpressionError && error.kind === 'too_deep' ? 'too_deep' : 'syntax' });
         return;
       }
       const parts = template.kind === 'single' ? [template.part] : template.kind === 'parts' ? template.parts : [];
@@ -243,7 +245,7 @@ function collect(expr: Expr, source: string, path: string, references: TemplateR
         walk(node.otherwise);
         return;
       case 'filter':
-        if (!FILTER_SET.has(node.name)) problems.push({ path, message: `unknown filter "${node.name}" in {{ ${source} }}` });
+        if (!FILTER_SET.has(node.name)) problems.push({ path, message: `unknown filter "${node.name}" in {{ ${source} }}`, kind: 'unknown_filter' });
         walk(node.input);
         node.args.forEach(walk);
         return;

@@ -126,6 +126,16 @@ describe('validateWorkflow', () => {
     expect(errors[0]?.message).toMatch(/^node "hello", field "fields.a": expected a property name/);
   });
 
+  it('refuses a 24 KB chain expression with expression_too_deep instead of overflowing the stack', () => {
+    const chain = Array(12_000).fill('1').join('+');
+    const { errors } = validateWorkflow(
+      withChanges({ nodes: [{ id: 'start', type: 'trigger' }, { id: 'hello', type: 'set', config: { fields: { n: `{{ ${chain} }}` } } }] }),
+      registry,
+    );
+    expect(errors.map((e) => [e.code, e.nodeId, e.path])).toEqual([['expression_too_deep', 'hello', 'nodes[1].config.fields.n']]);
+    expect(errors[0]?.message).toMatch(/nested too deeply/);
+  });
+
   it('checks trigger, visibility, endpoint clashes and cron', () => {
     const clash = validateWorkflow(greet, registry, { workflows: [{ id: 'other', visibility: 'public', endpoint: { method: 'POST', path: '/greet/' } }] });
     expect(clash.errors).toEqual([expect.objectContaining({ code: 'endpoint_clash', path: 'endpoint.path' })]);

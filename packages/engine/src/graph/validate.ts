@@ -20,6 +20,7 @@ export type IssueCode =
   | 'missing_field'
   | 'invalid_field'
   | 'invalid_expression'
+  | 'expression_too_deep'
   | 'unknown_reference'
   | 'no_trigger'
   | 'multiple_triggers'
@@ -258,7 +259,7 @@ function checkExpressions(node: NodeDefinition, at: string, registry: NodeRegist
     if (literal.has(field)) continue;
     const { references, problems } = inspectTemplates(value, field);
     for (const problem of problems) {
-      errors.push({ code: 'invalid_expression', message: `node "${node.id}", field "${problem.path}": ${problem.message}`, path: `${at}.config.${problem.path}`, nodeId: node.id, field });
+      errors.push({ code: problem.kind === 'too_deep' ? 'expression_too_deep' : 'invalid_expression', message: `node "${node.id}", field "${problem.path}": ${problem.message}`, path: `${at}.config.${problem.path}`, nodeId: node.id, field });
     }
     for (const ref of references) {
       if (!ROOT_SET.has(ref.root)) {

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnHub } from '../testing/hub-process.js';
 import { startTestHub } from '../testing/test-hub.js';
 import { GREET, apiClient } from './testing.js';
 
@@ -42,5 +43,42 @@ describe('project folders', () => {
     // The file now carries its new version, canonical again.
     expect(JSON.parse(readFileSync(file, 'utf8')).version).toBe(2);
     await second.close();
+  });
+
+  it('starts a real hub process whatever expressions a file holds: 24 KB chains are listed as invalid, never a hang', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'rh-deep-'));
+    try {
+      const folder = join(data, 'projects', 'deep');
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, 'project.json'), JSON.stringify({ id: 'deep', name: 'Deep' }));
+      const chains = { sum: Array(12_000).fill('1').join('+'), path: `trigger${'.a'.repeat(12_000)}`, filters: `"x"${' | upper'.repeat(3_000)}` };
+      for (const [id, expression] of Object.entries(chains)) {
+        const workflow = { ...GREET, id, visibility: 'internal', endpoint: undefined, trigger: { type: 'manual' }, nodes: [GREET.nodes[0], { id: 'hello', type: 'set', config: { fields: { v: `{{ ${expression} }}` } } }] };
+        expect(JSON.stringify(workflow).length).toBeGreaterThan(24_000);
+        writeFileSync(join(folder, `${id}.json`), JSON.stringify(workflow));
+      }
+      writeFileSync(join(folder, 'greet.json'), JSON.stringify(GREET));
+      const hub = await spawnHub(['--data', data]);
+      try {
+        const api = apiClient(hub.url);
+        const detail = (await api('GET', '/api/v1/projects/deep')).body;
+        const invalid = detail.invalidWorkflows.map((w: { id: string; errors: { code: string; path: string }[] }) => [w.id, w.errors.map((e) => `${e.code} ${e.path}`)]);
+        expect(invalid.sort()).toEqual([
+          ['filters', ['expression_too_deep nodes[1].config.fields.v']],
+          ['path', ['expression_too_deep nodes[1].config.fields.v']],
+          ['sum', ['expression_too_deep nodes[1].config.fields.v']],
+        ]);
+        expect((await api('POST', '/w/deep/greet', { name: 'Ada' })).body).toEqual({ message: 'Hello, Ada!' });
+        // Saving the same expression over HTTP is a 400 naming the field, not a 500.
+        const saved = await api('POST', '/api/v1/projects/deep/workflows', { ...GREET, id: 'again', visibility: 'internal', endpoint: undefined, trigger: { type: 'manual' }, nodes: [GREET.nodes[0], { id: 'hello', type: 'set', config: { fields: { v: `{{ ${chains.sum} }}` } } }] });
+        expect(saved.status).toBe(400);
+        expect(saved.body.error.details.issues).toEqual([expect.objectContaining({ code: 'expression_too_deep', path: 'nodes[1].config.fields.v' })]);
+      } finally {
+        hub.proc.kill('SIGTERM');
+        await hub.exited;
+      }
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 });

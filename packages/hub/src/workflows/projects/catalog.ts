@@ -45,9 +45,16 @@ export class ProjectCatalog implements WorkflowSource {
       const broken: InvalidWorkflow[] = [];
       for (const file of folder.workflows) {
         const id = file.file.slice(0, -5);
-        const result = file.problem ? undefined : validateWorkflow(file.raw, this.registry, { workflows: [...map.values()] });
+        let problem = file.problem;
+        let result: ReturnType<typeof validateWorkflow> | undefined;
+        try {
+          result = problem === undefined ? validateWorkflow(file.raw, this.registry, { workflows: [...map.values()] }) : undefined;
+        } catch (error) {
+          // Whatever a file on disk holds, the hub starts: the file is listed as invalid.
+          problem = `the definition could not be validated: ${(error as Error).message}`;
+        }
         if (!result?.definition || result.definition.id !== id) {
-          const errors = result?.errors.length ? result.errors : [{ code: 'invalid_definition' as const, message: file.problem ?? `the file name says "${id}" but the definition's id is different`, path: 'id' }];
+          const errors = result?.errors.length ? result.errors : [{ code: 'invalid_definition' as const, message: problem ?? `the file name says "${id}" but the definition's id is different`, path: 'id' }];
           broken.push({ id, file: file.file, errors });
           this.warn('workflows: a workflow file is invalid and will not run', { project: folder.project, file: file.file, errors: errors.length });
           continue;
