@@ -1,10 +1,12 @@
 import { effectiveCompression, resolveConfig, type Config, type Options } from './config.js';
+import { DROPPED, NOT_SAMPLED, type ContextValue } from './context.js';
 import { Exporter } from './exporter.js';
 import { Heartbeat } from './heartbeat.js';
 import { newInstanceId } from './ids.js';
 import { installExitHooks } from './lifecycle.js';
 import { setDebug } from './log.js';
 import { Redactor } from './redact.js';
+import type { RateLimiter } from './sampling.js';
 import { Serializer } from './serialize.js';
 import { SpanState } from './span.js';
 import { nowMs } from './clock.js';
@@ -52,6 +54,23 @@ export class Client {
   /** Decides at a trace's root whether the trace is recorded. */
   sampled(): boolean {
     return this.sampleRate >= 1 || (this.sampleRate > 0 && Math.random() < this.sampleRate);
+  }
+
+  /**
+   * Whether a new span under `parent` is recorded: undefined if so, else the marker its call runs
+   * under. Whole subtrees go together: under a trace left out (sampling, rate limit) nothing is
+   * recorded; when the buffer is full the new span is dropped and counted, and so is every span
+   * under it, so a stored span never misses its parent and a sent start never misses its end.
+   */
+  admit(parent: ContextValue | undefined, limiter: RateLimiter | undefined): typeof NOT_SAMPLED | typeof DROPPED | undefined {
+    if (parent === NOT_SAMPLED) return NOT_SAMPLED;
+    if (parent === DROPPED || this.exporter.isFull()) {
+      this.exporter.drop('queue_full');
+      return DROPPED;
+    }
+    if (parent === undefined && !this.sampled()) return NOT_SAMPLED;
+    if (limiter !== undefined && !limiter.take()) return NOT_SAMPLED;
+    return undefined;
   }
 
   startSpan(name: string, kind: SpanKind, parent: SpanState | undefined, sessionId: string | undefined): SpanState {

@@ -1,10 +1,12 @@
 import { performance } from 'node:perf_hooks';
 
 /**
- * Epoch milliseconds with sub-millisecond precision from the monotonic clock, anchored to the
- * wall clock once. Monotonic, so a span's duration is never negative when NTP steps the clock.
+ * Epoch milliseconds with sub-millisecond precision from one monotonic clock: the process's
+ * performance.timeOrigin (read once, the same for every copy of the SDK loaded in the process)
+ * plus performance.now(). Every span time and event time comes from here, so a child never
+ * starts before its parent, and durations are never negative when NTP steps the wall clock.
  */
-const origin = Date.now() - performance.now();
+const origin = performance.timeOrigin;
 
 export function nowMs(): number {
   return origin + performance.now();

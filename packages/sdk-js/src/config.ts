@@ -1,4 +1,5 @@
 import { basename, extname } from 'node:path';
+import { DEFAULT_IGNORE_ERRORS, type ErrorMatcher } from './ignore-errors.js';
 import { warnUser } from './log.js';
 import type { Transport } from './transport/transport.js';
 import type { WireSpan } from './wire.js';
@@ -17,6 +18,16 @@ export interface Options {
   enabled?: boolean;
   /** Fraction of traces recorded, decided at the root span (0..1). Env RUNTIME_HUB_SAMPLE_RATE. */
   sampleRate?: number;
+  /**
+   * Most spans per second recorded for any one tracked function (0: no limit). Calls beyond it run
+   * untracked with everything they call, so what is kept stays whole. Env RUNTIME_HUB_RATE_LIMIT.
+   */
+  rateLimit?: number;
+  /**
+   * Thrown values that are control flow, not failures: error classes (instanceof) or names.
+   * Default ['AbortError']. Env RUNTIME_HUB_IGNORE_ERRORS (comma-separated names).
+   */
+  ignoreErrors?: readonly ErrorMatcher[];
   /** Record function arguments as the span input. Env RUNTIME_HUB_CAPTURE_ARGS. */
   captureArgs?: boolean;
   /** Record return values as the span output. Env RUNTIME_HUB_CAPTURE_RESULT. */
@@ -37,7 +48,7 @@ export interface Options {
   maxSpanBytes?: number;
   /** Most records buffered while the hub is slow or down; beyond it new ones are dropped. */
   maxQueueSpans?: number;
-  /** Most bytes (estimated) buffered; beyond it new records are dropped. Default 32 MB. */
+  /** Most bytes (estimated, as written) buffered; beyond it new spans are dropped. Default 8 MB. */
   maxQueueBytes?: number;
   /** Most records per request. Default 100. */
   batchSpans?: number;
@@ -70,6 +81,8 @@ export interface Config {
   url: string;
   enabled: boolean;
   sampleRate: number;
+  rateLimit: number;
+  ignoreErrors: readonly ErrorMatcher[];
   captureArgs: boolean;
   captureResult: boolean;
   redact: readonly string[];
@@ -102,6 +115,8 @@ export const DEFAULTS: Readonly<Config> = Object.freeze({
   url: DEFAULT_URL,
   enabled: true,
   sampleRate: 1,
+  rateLimit: 0,
+  ignoreErrors: DEFAULT_IGNORE_ERRORS,
   captureArgs: true,
   captureResult: true,
   redact: [],
@@ -112,7 +127,7 @@ export const DEFAULTS: Readonly<Config> = Object.freeze({
   maxItems: 50,
   maxSpanBytes: 256 * 1024,
   maxQueueSpans: 10_000,
-  maxQueueBytes: 32 * 1024 * 1024,
+  maxQueueBytes: 8 * 1024 * 1024,
   batchSpans: 100,
   batchBytes: 512 * 1024,
   flushIntervalMs: 10,
@@ -147,6 +162,7 @@ const SPECS: Partial<Record<keyof Config, Spec>> = {
   exitHooks: { kind: 'bool', env: 'EXIT_HOOKS' },
   redact: { kind: 'list', env: 'REDACT' },
   sampleRate: { kind: 'float', env: 'SAMPLE_RATE', range: [0, 1] },
+  rateLimit: { kind: 'int', env: 'RATE_LIMIT', range: [0, 100_000_000] },
   maxString: { kind: 'int', env: 'MAX_STRING', range: [16, 1_000_000] },
   // The hub rejects records nested deeper than 64 levels.
   maxDepth: { kind: 'int', env: 'MAX_DEPTH', range: [1, 32] },
@@ -209,6 +225,7 @@ export function resolveConfig(options: Options, env: NodeJS.ProcessEnv = process
     else warnUser(`compression=${JSON.stringify(compression)} must be 'auto', 'gzip' or 'none'; using auto`);
   }
   config.transport = options.transport;
+  config.ignoreErrors = ignoreList(options.ignoreErrors, env.RUNTIME_HUB_IGNORE_ERRORS);
   if (!config.service) config.service = defaultService();
   if (!/^https?:\/\//.test(config.url)) {
     warnUser(`url=${JSON.stringify(config.url)} must start with http:// or https://; using ${DEFAULT_URL}`);
@@ -246,6 +263,19 @@ function coerce(name: string, spec: Spec, raw: unknown, fallback: unknown, fromE
       return value;
     }
   }
+}
+
+function ignoreList(explicit: unknown, fromEnv: string | undefined): readonly ErrorMatcher[] {
+  if (explicit !== undefined) {
+    if (Array.isArray(explicit)) return explicit.filter((m): m is ErrorMatcher => typeof m === 'string' || typeof m === 'function');
+    warnUser('ignoreErrors must be an array of error classes or names; using the default');
+    return DEFAULT_IGNORE_ERRORS;
+  }
+  if (fromEnv === undefined) return DEFAULT_IGNORE_ERRORS;
+  return fromEnv
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name.length > 0);
 }
 
 /** The main script's name: `node shop.js` -> "shop", `node dist/api/index.js` -> "api". */

@@ -4,7 +4,12 @@ import type { ActiveSpan, SpanState } from './span.js';
 
 /** Marks a trace that sampling left out: its descendants are skipped as well. */
 export const NOT_SAMPLED = Symbol('runtime-hub.not-sampled');
-export type ContextValue = SpanState | typeof NOT_SAMPLED;
+/**
+ * Marks a subtree whose root span was dropped (the buffer was full): its descendants are dropped
+ * and counted too, so no stored span ever misses its parent.
+ */
+export const DROPPED = Symbol('runtime-hub.dropped');
+export type ContextValue = SpanState | typeof NOT_SAMPLED | typeof DROPPED;
 
 interface Shared {
   storage: AsyncLocalStorage<ContextValue>;
@@ -27,7 +32,7 @@ export const storage = shared.storage;
  */
 export function currentSpan(): ActiveSpan | undefined {
   const value = storage.getStore();
-  return value === undefined || value === NOT_SAMPLED ? undefined : value;
+  return typeof value === 'object' ? value : undefined;
 }
 
 /**

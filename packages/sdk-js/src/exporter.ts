@@ -5,6 +5,8 @@ import type { Transport } from './transport/transport.js';
 import type { WireSpan } from './wire.js';
 
 export const SPANS_PATH = '/api/v1/spans';
+/** How long sends must fail before tracked calls stop copying payloads. */
+export const HUB_DOWN_AFTER_MS = 1_000;
 
 /** Why records were dropped; the counts travel in every heartbeat. */
 export type DropReason = 'queue_full' | 'too_large' | 'rejected' | 'before_send' | 'unserializable' | 'shutdown';
@@ -47,18 +49,40 @@ export class Exporter {
   }
 
   /**
-   * A span started: queue its start record. When the queue is full the start record is skipped
-   * without counting a drop: the end record carries everything, and is counted if it is lost too.
+   * The hub has been unreachable for HUB_DOWN_AFTER_MS: tracked calls stop copying their
+   * arguments and results (spans keep their timing and are still counted) until a send succeeds.
    */
+  hubDown = false;
+  private failingSince: number | undefined;
+
+  /** A span started (admitted by isFull() just before): queue its start record. */
   started(span: SpanState): void {
-    if (!this.isFull(span)) this.enqueue(span);
+    this.enqueue(span);
   }
 
-  /** A span ended: nothing to do when its start record is still queued (it will go out ended). */
+  /**
+   * A span ended. Nothing to do while its start record is still queued (it goes out ended). An end
+   * whose start was sent is never dropped, or the span would stay running forever: over the
+   * bounds it is queued compact (timing, status, error; no payloads). Such ends are bounded by
+   * the number of spans open at once.
+   */
   ended(span: SpanState): void {
-    if (span.queued) return;
-    if (this.isFull(span)) this.drop('queue_full');
+    if (span.queued) {
+      // The output copied at the end is waiting in the queue too.
+      this.queuedBytes += span.bytes - span.accounted;
+      span.accounted = span.bytes;
+      return;
+    }
+    if (span.startSent) {
+      if (this.isFull()) span.compact();
+      this.enqueue(span);
+    } else if (this.isFull()) this.drop('queue_full');
     else this.enqueue(span);
+  }
+
+  /** No room for a new span: the caller drops it whole (with its subtree) and counts it. */
+  isFull(): boolean {
+    return this.queue.length - this.head >= this.config.maxQueueSpans || this.queuedBytes >= this.config.maxQueueBytes;
   }
 
   get queuedSpans(): number {
@@ -110,10 +134,6 @@ export class Exporter {
     this.notifyIdle();
   }
 
-  private isFull(span: SpanState): boolean {
-    return this.queuedSpans >= this.config.maxQueueSpans || this.queuedBytes + span.bytes > this.config.maxQueueBytes;
-  }
-
   private enqueue(span: SpanState): void {
     if (this.closed) {
       if (span.ended) this.drop('shutdown');
@@ -121,11 +141,12 @@ export class Exporter {
     }
     span.queued = true;
     this.queue.push(span);
+    span.accounted = span.bytes;
     this.queuedBytes += span.bytes;
     if (this.timer === undefined && !this.sending) this.schedule(this.config.flushIntervalMs);
   }
 
-  private drop(reason: DropReason, count = 1): void {
+  drop(reason: DropReason, count = 1): void {
     this.dropped[reason] = (this.dropped[reason] ?? 0) + count;
     debug(`dropped ${count} record(s): ${reason}`);
   }
@@ -157,6 +178,8 @@ export class Exporter {
         if (result.ok) {
           this.pending = undefined;
           this.attempt = 0;
+          this.failingSince = undefined;
+          this.hubDown = false;
           this.onReply(result.body, batch.count);
           this.onDelivered?.();
           continue;
@@ -169,6 +192,7 @@ export class Exporter {
           continue;
         }
         this.attempt++;
+        this.noteFailure();
         const delay = result.retryAfterMs !== undefined ? Math.min(result.retryAfterMs, 300_000) : this.backoff();
         debug(`send failed (${result.error}); retry ${this.attempt} in ${Math.round(delay)} ms`);
         this.schedule(delay);
@@ -182,6 +206,12 @@ export class Exporter {
       this.sending = false;
       if (this.isIdle()) this.notifyIdle();
     }
+  }
+
+  private noteFailure(): void {
+    const now = Date.now();
+    this.failingSince ??= now;
+    if (now - this.failingSince >= HUB_DOWN_AFTER_MS) this.hubDown = true;
   }
 
   /** Exponential backoff from 100 ms up to retryMaxDelayMs, with equal jitter. */
@@ -199,7 +229,7 @@ export class Exporter {
       if (json !== undefined && parts.length > 0 && bytes + json.length > this.config.batchBytes) break;
       this.queue[this.head] = undefined as unknown as SpanState;
       this.head++;
-      this.queuedBytes -= span.bytes;
+      this.queuedBytes -= span.accounted;
       span.queued = false;
       if (json === undefined) continue;
       parts.push(json);
@@ -239,6 +269,7 @@ export class Exporter {
       this.drop('unserializable');
       return undefined;
     }
+    if (!span.ended) span.startWritten();
     const max = this.config.maxSpanBytes;
     if (json.length * 3 > max && Buffer.byteLength(json) > max) {
       // Keep the span (timing, status, error) and say why its payloads are missing.

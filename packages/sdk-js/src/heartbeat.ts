@@ -17,7 +17,7 @@ export class Heartbeat {
   private readonly host = safeHostname();
   /** Drop total the hub last acknowledged; undefined until a beat got through. */
   private acknowledgedDrops: number | undefined;
-  private beating = false;
+  private inFlight: Promise<void> | undefined;
 
   constructor(
     private readonly config: Config,
@@ -51,9 +51,13 @@ export class Heartbeat {
     return beat;
   }
 
-  async beat(): Promise<void> {
-    if (this.beating) return;
-    this.beating = true;
+  /** Sends one beat; while one is in flight, resolves when that one is done. */
+  beat(): Promise<void> {
+    this.inFlight ??= this.send().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async send(): Promise<void> {
     const drops = this.exporter.totalDropped();
     try {
       const result = await this.transport.send(HEARTBEAT_PATH, JSON.stringify(this.payload()));
@@ -61,8 +65,6 @@ export class Heartbeat {
       else debug(`heartbeat failed: ${result.error}`);
     } catch (error) {
       debug(`heartbeat failed: ${String(error)}`);
-    } finally {
-      this.beating = false;
     }
   }
 
@@ -71,9 +73,11 @@ export class Heartbeat {
    * count: after the hub came back, and before exit, so even a short-lived script that started
    * while the hub was down shows up with what it dropped.
    */
-  beatIfStale(): Promise<void> {
-    if (this.acknowledgedDrops === this.exporter.totalDropped()) return Promise.resolve();
-    return this.beat();
+  async beatIfStale(): Promise<void> {
+    // A beat already in flight may carry an older count: wait for it, then check again.
+    if (this.inFlight !== undefined) await this.inFlight;
+    if (this.acknowledgedDrops === this.exporter.totalDropped()) return;
+    await this.beat();
   }
 }
 

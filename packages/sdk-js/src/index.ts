@@ -13,6 +13,8 @@ import type { Options } from './config.js';
 export { bind, bindEmitter, currentSpan } from './context.js';
 export { span, type SpanOptions } from './scope.js';
 export { track, type MethodDecorator, type TrackOptions } from './track.js';
+export { trackClass, trackModule, type InstrumentOptions } from './instrument.js';
+export type { ErrorMatcher } from './ignore-errors.js';
 export { MemoryTransport } from './transport/memory.js';
 export type { Transport, TransportResult } from './transport/transport.js';
 export type { ActiveSpan, LlmUsage } from './span.js';

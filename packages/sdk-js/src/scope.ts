@@ -1,8 +1,8 @@
 import { getClient } from './client.js';
-import { NOT_SAMPLED, storage } from './context.js';
-import type { ActiveSpan } from './span.js';
+import { storage } from './context.js';
+import type { ActiveSpan, SpanState } from './span.js';
 import type { SpanKind } from './wire.js';
-import { settle } from './track.js';
+import { settle } from './tracker.js';
 
 /** Settings for one `span()` block. */
 export interface SpanOptions {
@@ -32,9 +32,10 @@ export function span<T>(name: string, second: SpanOptions | ((span: ActiveSpan) 
   const options: SpanOptions = (typeof second === 'function' ? undefined : second) ?? {};
   const client = getClient();
   const parent = storage.getStore();
-  if (!client.enabled || parent === NOT_SAMPLED) return fn(NOOP_SPAN);
-  if (parent === undefined && !client.sampled()) return storage.run(NOT_SAMPLED, fn, NOOP_SPAN);
-  const state = client.startSpan(String(name) || 'span', options.kind ?? 'function', parent, options.sessionId);
+  if (!client.enabled) return fn(NOOP_SPAN);
+  const skip = client.admit(parent, undefined);
+  if (skip !== undefined) return skip === parent ? fn(NOOP_SPAN) : storage.run(skip, fn, NOOP_SPAN);
+  const state = client.startSpan(String(name) || 'span', options.kind ?? 'function', parent as SpanState | undefined, options.sessionId);
   if (options.input !== undefined) state.setInput(options.input);
   if (options.attributes !== undefined) state.setAttributes(options.attributes);
   client.exporter.started(state);

@@ -1,4 +1,6 @@
+import { types } from 'node:util';
 import { REDACTED, type Redactor } from './redact.js';
+import { bigintText, constructorName, describeOpaque, ownData, summary } from './serialize-types.js';
 
 export interface SerializeLimits {
   maxString: number;
@@ -10,20 +12,34 @@ export interface SerializeLimits {
 
 export const TRUNCATED = '…';
 
+// The built-in ways to read a Map or Set, taken once: a subclass that overrides get(), entries()
+// or size (a lazy store, a database-backed cache) is read without running its code.
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
+const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get!;
+const mapEntries = Map.prototype.entries;
+const setValues = Set.prototype.values;
+
+// An object with more own keys than this is enumerated once (V8 lists every key of a large
+// object before the first one, ~1 µs per key); later copies of the same object only name it.
+const LARGE_OBJECT_KEYS = 10_000;
+const largeObjects = new WeakMap<object, number>();
+
 /**
  * Copies any value into bounded, JSON-safe data at the moment of the call, so later mutation of
  * the caller's objects cannot change what was recorded and nothing unbounded stays referenced.
- * Never throws: getters and proxies that throw become "[unreadable]". Limits and markers as in
- * the Python SDK: strings longer than maxString, containers with more than maxItems entries and
- * nesting deeper than maxDepth are cut with a marker saying how much was left out, and one value
- * stops growing once its size budget (maxSpanBytes) is spent, so the cost is bounded by the
- * limits, not by the size of the value.
+ *
+ * Only plain data is walked: arrays, objects' own data properties (class instances get a
+ * `__class__` key), Map and Set (through the built-in iterators). Everything else is shown by
+ * type with a bounded description that runs none of the value's code: getters, proxies, custom
+ * iterators and toString/toJSON methods are never called. Every walk stops at the limits without
+ * visiting the rest (maxItems per container, maxDepth, maxString per string, maxSpanBytes per
+ * value, counted as written), so the cost is bounded by the limits, not by the value. Never throws.
  *
  * @example
  *   new Serializer(limits, redactor).copy({ password: 'x', n: 1 }) // { password: '[REDACTED]', n: 1 }
  */
 export class Serializer {
-  /** Rough UTF-16 size of everything copied since the last reset; bounds the send queue. */
+  /** Rough size of everything copied since the last reset, as written; bounds the send queue. */
   bytes = 0;
   private readonly seen: object[] = [];
   private budget = Infinity;
@@ -57,11 +73,11 @@ export class Serializer {
         this.bytes += 4;
         return null;
       case 'bigint':
-        return this.string(value.toString());
+        return this.string(bigintText(value, this.limits.maxString));
       case 'symbol':
         return this.string(value.toString());
       case 'function':
-        return this.string(`[Function: ${value.name || 'anonymous'}]`);
+        return this.string(describeOpaque(value) ?? '[Function]');
     }
     if (value === null) {
       this.bytes += 4;
@@ -81,37 +97,48 @@ export class Serializer {
   }
 
   private object(value: object, depth: number): unknown {
-    if (value instanceof Date) return this.string(Number.isNaN(value.getTime()) ? 'Invalid Date' : value.toISOString());
-    if (value instanceof RegExp) return this.string(String(value));
-    if (value instanceof Error) return this.error(value, depth);
-    if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
-      const length = value instanceof ArrayBuffer ? value.byteLength : value.byteLength;
-      return this.string(`[${value.constructor.name}(${length})]`);
+    if (types.isProxy(value)) return this.string('[Proxy]');
+    const isArray = Array.isArray(value);
+    const isMap = !isArray && types.isMap(value);
+    const isSet = !isArray && !isMap && types.isSet(value);
+    if (!isArray && !isMap && !isSet) {
+      if (types.isNativeError(value)) return this.error(value as Error, depth);
+      const opaque = describeOpaque(value);
+      if (opaque !== undefined) return this.string(opaque);
     }
-    if (value instanceof Promise) return this.string('[Promise]');
-    if (value instanceof WeakMap || value instanceof WeakSet) return this.string(`[${value.constructor.name}]`);
     if (this.bytes > this.budget) return TRUNCATED;
     if (this.seen.includes(value)) return this.string('[Circular]');
     if (depth >= this.limits.maxDepth) return this.string(summary(value));
 
     this.seen.push(value);
     try {
-      if (Array.isArray(value)) return this.list(value, value.length, depth);
-      if (value instanceof Set) return this.list(value, value.size, depth);
-      if (value instanceof Map) return this.map(value, depth);
+      if (isArray) return this.array(value as unknown[], depth);
+      if (isSet) return this.list(setValues.call(value as Set<unknown>), setSize.call(value) as number, depth);
+      if (isMap) return this.map(value as Map<unknown, unknown>, depth);
       return this.record(value, depth);
     } finally {
       this.seen.pop();
     }
   }
 
-  private list(items: Iterable<unknown>, size: number, depth: number): unknown[] {
+  private array(items: unknown[], depth: number): unknown[] {
+    const out: unknown[] = [];
+    const size = items.length;
+    const end = Math.min(size, this.limits.maxItems);
+    this.bytes += 2;
+    for (let i = 0; i < end && this.bytes <= this.budget; i++) out.push(this.walk(items[i], depth + 1));
+    if (size > out.length) out.push(this.string(`${TRUNCATED} ${size - out.length} more items`));
+    return out;
+  }
+
+  private list(items: Iterator<unknown>, size: number, depth: number): unknown[] {
     const out: unknown[] = [];
     const max = this.limits.maxItems;
     this.bytes += 2;
-    for (const item of items) {
-      if (out.length === max || this.bytes > this.budget) break;
-      out.push(this.walk(item, depth + 1));
+    while (out.length < max && this.bytes <= this.budget) {
+      const next = items.next();
+      if (next.done === true) break;
+      out.push(this.walk(next.value, depth + 1));
     }
     if (size > out.length) out.push(this.string(`${TRUNCATED} ${size - out.length} more items`));
     return out;
@@ -120,47 +147,45 @@ export class Serializer {
   private map(map: Map<unknown, unknown>, depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const max = this.limits.maxItems;
+    const size = mapSize.call(map) as number;
+    const entries = mapEntries.call(map);
     let count = 0;
     this.bytes += 2;
-    for (const [key, item] of map) {
-      if (count === max || this.bytes > this.budget) break;
+    while (count < max && this.bytes <= this.budget) {
+      const next = entries.next();
+      if (next.done === true) break;
+      const [key, item] = next.value;
       const name = typeof key === 'string' ? key : String(this.walk(key, this.limits.maxDepth));
       put(out, name, this.entry(name, item, depth));
       count++;
     }
-    if (map.size > count) out[TRUNCATED] = `${map.size - count} more keys`;
+    if (size > count) out[TRUNCATED] = `${size - count} more keys`;
     return out;
   }
 
-  private record(value: object, depth: number): Record<string, unknown> {
+  private record(value: object, depth: number): unknown {
+    const large = largeObjects.get(value);
+    if (large !== undefined) return this.string(`${summary(value)} with ${large} keys`);
     const out: Record<string, unknown> = {};
     const max = this.limits.maxItems;
     let count = 0;
     let skipped = 0;
     this.bytes += 2;
-    const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) {
-      // A class instance: say which class, as the Python SDK does.
-      const name = (value.constructor as { name?: unknown } | undefined)?.name;
-      if (typeof name === 'string' && name !== '' && name !== 'Object') out.__class__ = this.string(name);
-    }
+    const className = classNameOf(value);
+    if (className !== undefined) out.__class__ = this.string(className);
     for (const key in value) {
-      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
       if (count === max || this.bytes > this.budget) {
         skipped++;
         continue;
       }
-      let item: unknown;
-      try {
-        item = (value as Record<string, unknown>)[key];
-      } catch {
-        item = '[unreadable]';
-      }
+      // Own data properties only: a getter is never run, inherited keys are not the value's data.
+      const item = ownData(value, key);
       if (item === undefined) continue;
       put(out, key, this.entry(key, item, depth));
       count++;
     }
     if (skipped > 0) out[TRUNCATED] = `${skipped} more keys`;
+    if (count + skipped > LARGE_OBJECT_KEYS) largeObjects.set(value, count + skipped);
     return out;
   }
 
@@ -174,13 +199,20 @@ export class Serializer {
   }
 
   private error(error: Error, depth: number): unknown {
-    const out: Record<string, unknown> = { type: error.name || error.constructor.name, message: this.string(String(error.message)) };
+    const name = ownData(error, 'name', true);
+    const message = ownData(error, 'message', true);
+    const out: Record<string, unknown> = {
+      type: this.string(typeof name === 'string' && name !== '' ? name : (classNameOf(error) ?? 'Error')),
+      message: this.string(typeof message === 'string' ? message : ''),
+    };
     if (depth < this.limits.maxDepth && !this.seen.includes(error)) {
       this.seen.push(error);
       try {
+        let count = 0;
         for (const key of Object.keys(error)) {
-          if (key === 'stack' || key === 'message') continue;
-          put(out, key, this.entry(key, (error as unknown as Record<string, unknown>)[key], depth));
+          if (key === 'stack' || key === 'message' || count++ === this.limits.maxItems) continue;
+          const item = ownData(error, key);
+          if (item !== undefined) put(out, key, this.entry(key, item, depth));
         }
       } finally {
         this.seen.pop();
@@ -190,13 +222,12 @@ export class Serializer {
   }
 }
 
-/** What stands for a container below maxDepth: `<Array len=3>`, `<Point>`, as in the Python SDK. */
-function summary(value: object): string {
-  if (Array.isArray(value)) return `<Array len=${value.length}>`;
-  if (value instanceof Map) return `<Map len=${value.size}>`;
-  if (value instanceof Set) return `<Set len=${value.size}>`;
-  const name = (value.constructor as { name?: string } | undefined)?.name;
-  return `<${name || 'Object'}>`;
+/** The class of an instance (undefined for plain objects), read without running its code. */
+function classNameOf(value: object): string | undefined {
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto === Object.prototype || proto === null) return undefined;
+  const name = constructorName(value);
+  return name === 'Object' ? undefined : name;
 }
 
 /** Assigns an own property, even for the key "__proto__" (which `out[key] = v` would not). */

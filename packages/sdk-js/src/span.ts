@@ -1,4 +1,5 @@
 import { toWireError } from './errors.js';
+import { describeThrown, isIgnored, type ErrorMatcher } from './ignore-errors.js';
 import { newSpanId, newTraceId } from './ids.js';
 import { nowMs } from './clock.js';
 import { REDACTED } from './redact.js';
@@ -47,6 +48,10 @@ export interface ActiveSpan {
 }
 
 const MAX_ATTRIBUTES = 256;
+/** Ids, times, names and punctuation of a record as written. */
+const BASE_BYTES = 200;
+/** A recorded error as written (type, message, stack and frames are clipped when serialized). */
+const ERROR_BYTES = 2048;
 const MAX_EVENTS = 256;
 
 /** A span's live state. Queued by reference; serialized when a batch is formed. */
@@ -59,12 +64,18 @@ export class SpanState implements ActiveSpan {
   hasError = false;
   attributes: Attributes | undefined = undefined;
   events: WireEvent[] | undefined = undefined;
-  /** Approximate size of input and output, for the queue's byte bound. */
-  bytes = 64;
+  /** Approximate written size of the record (fixed fields, payloads, error), for the queue's byte bound. */
+  bytes = BASE_BYTES;
+  /** The part of `bytes` the send queue has counted so far. */
+  accounted = 0;
   /** In the send queue, not yet serialized: a later end() needs no second record. */
   queued = false;
   /** Record the return value as output (configure() default, per-function override). */
   captureResult: boolean;
+  /** What a thrown value must match to be recorded as control flow, not an error. */
+  ignoreErrors: readonly ErrorMatcher[];
+  /** The start record was serialized for sending: its end must never be dropped. */
+  startSent = false;
   private explicitStatus = false;
 
   // Ids are drawn when first read (usually when the record is serialized, off the call path).
@@ -81,6 +92,7 @@ export class SpanState implements ActiveSpan {
     readonly startTime: number,
   ) {
     this.captureResult = client.config.captureResult;
+    this.ignoreErrors = client.config.ignoreErrors;
   }
 
   get traceId(): string {
@@ -141,6 +153,7 @@ export class SpanState implements ActiveSpan {
   recordError(error: unknown): this {
     if (this.endTime !== undefined) return this;
     this.thrown = error;
+    if (!this.hasError) this.bytes += ERROR_BYTES;
     this.hasError = true;
     if (!this.explicitStatus) this.status = 'error';
     return this;
@@ -175,14 +188,43 @@ export class SpanState implements ActiveSpan {
     return this;
   }
 
-  /** Ends the span once: with the result (ok) or the thrown value (error). */
+  /**
+   * Ends the span once: with the result (ok) or the thrown value (error). A thrown value the
+   * ignoreErrors list matches is control flow: the span ends ok with `exception.type` and
+   * `exception.message` attributes, so it stays visible without counting as an error.
+   */
   finish(output: unknown, thrown: unknown, failed: boolean): void {
     if (this.endTime !== undefined) return;
-    if (failed) this.recordError(thrown);
-    else if (output !== undefined && this.captureResult && this.output === undefined) this.output = this.copy(output);
+    if (failed) {
+      if (isIgnored(thrown, this.ignoreErrors)) {
+        const wire = describeThrown(thrown);
+        this.setAttribute('exception.type', wire.type);
+        this.setAttribute('exception.message', wire.message);
+        this.setAttribute('exception.ignored', true);
+      } else this.recordError(thrown);
+    } else if (output !== undefined && this.captureResult && this.output === undefined && !this.client.exporter.hubDown) {
+      this.output = this.copy(output);
+    }
     if (!this.explicitStatus && !this.hasError) this.status = 'ok';
     this.endTime = nowMs();
     this.client.exporter.ended(this);
+  }
+
+  /**
+   * The start record was written for sending: from now on its end must be delivered, and the end
+   * record need not repeat the input (the hub keeps a field the end record leaves out).
+   */
+  startWritten(): void {
+    this.startSent = true;
+    this.input = undefined;
+  }
+
+  /** Keeps what an end record needs (timing, status, error type) and lets go of the payloads. */
+  compact(): void {
+    this.input = undefined;
+    this.output = undefined;
+    this.events = undefined;
+    this.bytes = BASE_BYTES + (this.hasError ? ERROR_BYTES : 0);
   }
 
   /** The record for the current state: an end record once ended, else a start record. */

@@ -1,6 +1,5 @@
-import { getClient } from './client.js';
-import { NOT_SAMPLED, storage } from './context.js';
-import type { SpanState } from './span.js';
+import type { ErrorMatcher } from './ignore-errors.js';
+import { Tracker, type Mode } from './tracker.js';
 import type { SpanKind } from './wire.js';
 
 /** Per-function settings for `track`. */
@@ -17,11 +16,16 @@ export interface TrackOptions {
   attributes?: Record<string, unknown>;
   /** Groups this call's trace into a session; children inherit it. */
   sessionId?: string;
+  /**
+   * Thrown values that are control flow for this function, not failures: recorded on the span
+   * (status ok, `exception.*` attributes) but not as an error. Replaces the configure() list.
+   */
+  ignoreErrors?: readonly ErrorMatcher[];
+  /** Most spans per second for this function; calls beyond it run untracked. Default: configure(). */
+  rateLimit?: number;
 }
 
 type AnyFunction = (this: any, ...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-type Mode = 'plain' | 'generator' | 'async-generator';
 
 /** A decorator usable both as TS 5 standard decorator and as legacy experimentalDecorators. */
 export interface MethodDecorator {
@@ -106,123 +110,52 @@ function modeOf(fn: AnyFunction): Mode {
   return 'plain';
 }
 
-function wrap<F extends AnyFunction>(fn: F, options: TrackOptions, nameOf?: (thisArg: unknown) => string): F {
-  const fixedName = options.name ?? (fn.name || 'anonymous');
-  const kind: SpanKind = options.kind ?? 'function';
-  const mode = modeOf(fn);
-  const { attributes, sessionId } = options;
+// Every wrapper track() made, so tracking a wrapper again returns it instead of nesting a second span.
+const WRAPPERS_KEY = Symbol.for('@runtime-hub/sdk.wrappers');
+const wrappers: WeakSet<object> = ((globalThis as unknown as Record<symbol, WeakSet<object> | undefined>)[WRAPPERS_KEY] ??= new WeakSet());
 
-  const tracked = function (this: unknown, ...args: unknown[]): unknown {
-    const client = getClient();
-    if (!client.enabled) return fn.apply(this, args);
-    const parent = storage.getStore();
-    if (parent === NOT_SAMPLED) return fn.apply(this, args);
-    if (parent === undefined && !client.sampled()) return storage.run(NOT_SAMPLED, () => fn.apply(this, args));
-    const span = client.startSpan(nameOf === undefined ? fixedName : nameOf(this), kind, parent, sessionId);
-    if (args.length > 0 && (options.captureArgs ?? client.config.captureArgs)) span.setInput(args);
-    if (attributes !== undefined) span.setAttributes(attributes);
-    if (options.captureResult !== undefined) span.captureResult = options.captureResult;
-    client.exporter.started(span);
-    return storage.run(span, invoke, span, fn, this, args, mode);
+export function isTracked(fn: unknown): boolean {
+  return typeof fn === 'function' && wrappers.has(fn);
+}
+
+function wrap<F extends AnyFunction>(fn: F, options: TrackOptions, nameOf?: (thisArg: unknown) => string): F {
+  if (wrappers.has(fn)) return fn;
+  const mode = modeOf(fn);
+  const tracker = new Tracker({
+    name: options.name ?? (fn.name || 'anonymous'),
+    kind: options.kind ?? 'function',
+    mode,
+    nameOf,
+    captureArgs: options.captureArgs,
+    captureResult: options.captureResult,
+    attributes: options.attributes,
+    sessionId: options.sessionId,
+    ignoreErrors: options.ignoreErrors,
+    rateLimit: options.rateLimit,
+  });
+
+  // The only frame between the caller and `fn` while it runs: the span is opened and closed by
+  // the tracker's methods around the call, and the context switched with enterWith instead of
+  // AsyncLocalStorage.run, so a tracked recursive function reaches nearly its untracked depth.
+  // `arguments` rather than rest parameters: no array per call, and a smaller frame.
+  /* eslint-disable prefer-rest-params */
+  const tracked = function (this: unknown): unknown {
+    const entered = tracker.enter(this, arguments);
+    if (entered === undefined) return new.target === undefined ? fn.apply(this, arguments as never) : Reflect.construct(fn, arguments, new.target);
+    let result: unknown;
+    try {
+      result = new.target === undefined ? fn.apply(this, arguments as never) : Reflect.construct(fn, arguments, new.target);
+    } catch (error) {
+      tracker.failed(entered, error);
+      throw error;
+    }
+    return tracker.returned(entered, result);
   };
+  /* eslint-enable prefer-rest-params */
   Object.defineProperty(tracked, 'name', { value: fn.name, configurable: true });
   Object.defineProperty(tracked, 'length', { value: fn.length, configurable: true });
+  // `new tracked()` builds what `new fn()` builds, and `instanceof tracked` agrees with it.
+  if (mode === 'plain' && fn.prototype !== undefined) tracked.prototype = fn.prototype as object;
+  wrappers.add(tracked);
   return tracked as unknown as F;
-}
-
-function invoke(span: SpanState, fn: AnyFunction, thisArg: unknown, args: unknown[], mode: Mode): unknown {
-  let result: unknown;
-  try {
-    result = fn.apply(thisArg, args);
-  } catch (error) {
-    span.finish(undefined, error, true);
-    throw error;
-  }
-  if (mode === 'generator') return wrapGenerator(span, result as Generator);
-  if (mode === 'async-generator') return wrapAsyncGenerator(span, result as AsyncGenerator);
-  if (result instanceof Promise) return settle(span, result);
-  span.finish(result, undefined, false);
-  return result;
-}
-
-/** Ends the span when the promise settles; resolves and rejects exactly like it. */
-export function settle<T>(span: SpanState, promise: Promise<T>): Promise<T> {
-  return promise.then(
-    (value) => {
-      span.finish(value, undefined, false);
-      return value;
-    },
-    (error: unknown) => {
-      span.finish(undefined, error, true);
-      throw error;
-    },
-  );
-}
-
-/**
- * The span of one generator: it covers the whole iteration, counts the items yielded and ends on
- * exhaustion, error or an early return. Shared by the sync and async wrappers below.
- */
-function generatorSpan(span: SpanState) {
-  let yielded = 0;
-  return {
-    failed(error: unknown): never {
-      span.setAttribute('generator.yielded', yielded);
-      span.finish(undefined, error, true);
-      throw error;
-    },
-    stepped(result: IteratorResult<unknown>): IteratorResult<unknown> {
-      if (result.done) {
-        span.setAttribute('generator.yielded', yielded);
-        span.finish(result.value, undefined, false);
-      } else yielded++;
-      return result;
-    },
-  };
-}
-
-function wrapGenerator(span: SpanState, generator: Generator): Generator {
-  const tracked = generatorSpan(span);
-  const step = (op: () => IteratorResult<unknown>): IteratorResult<unknown> =>
-    storage.run(span, () => {
-      let result: IteratorResult<unknown>;
-      try {
-        result = op();
-      } catch (error) {
-        return tracked.failed(error);
-      }
-      return tracked.stepped(result);
-    });
-  const wrapped: Generator = {
-    next: (...value: [] | [unknown]) => step(() => generator.next(...value)),
-    return: (value: unknown) => step(() => generator.return(value)),
-    throw: (error: unknown) => step(() => generator.throw(error)),
-    [Symbol.iterator]() {
-      return wrapped;
-    },
-  } as Generator;
-  return wrapped;
-}
-
-function wrapAsyncGenerator(span: SpanState, generator: AsyncGenerator): AsyncGenerator {
-  const tracked = generatorSpan(span);
-  const step = (op: () => Promise<IteratorResult<unknown>>): Promise<IteratorResult<unknown>> =>
-    storage.run(span, async () => {
-      let result: IteratorResult<unknown>;
-      try {
-        result = await op();
-      } catch (error) {
-        return tracked.failed(error);
-      }
-      return tracked.stepped(result);
-    });
-  const wrapped: AsyncGenerator = {
-    next: (...value: [] | [unknown]) => step(() => generator.next(...value)),
-    return: (value: unknown) => step(() => generator.return(value)),
-    throw: (error: unknown) => step(() => generator.throw(error)),
-    [Symbol.asyncIterator]() {
-      return wrapped;
-    },
-  } as AsyncGenerator;
-  return wrapped;
 }
