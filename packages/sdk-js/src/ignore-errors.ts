@@ -1,5 +1,15 @@
 import { types } from 'node:util';
-import { constructorName, ownData } from './serialize-types.js';
+import { ACCESSOR, constructorName, ownData } from './serialize-types.js';
+
+/**
+ * The `name` of a thrown value from its data properties; for the platform's DOMException (whose
+ * `name` is a built-in getter, e.g. AbortError, TimeoutError) through that getter.
+ */
+function nameOf(thrown: object): string {
+  const value = ownData(thrown, 'name', true);
+  if (value === ACCESSOR && typeof DOMException === 'function' && thrown instanceof DOMException) return thrown.name;
+  return typeof value === 'string' && value !== ACCESSOR ? value : '';
+}
 
 /** An error class (matched with instanceof) or a name (matched against `name` or the class name). */
 export type ErrorMatcher = string | (abstract new (...args: never[]) => unknown);
@@ -30,8 +40,7 @@ export function isIgnored(thrown: unknown, matchers: readonly ErrorMatcher[]): b
         continue;
       }
       if (name === undefined) {
-        const value = ownData(thrown, 'name', true);
-        name = typeof value === 'string' ? value : '';
+        name = nameOf(thrown);
         className = constructorName(thrown);
       }
       if (matcher === name || matcher === className) return true;
@@ -47,10 +56,11 @@ export function describeThrown(thrown: unknown): { type: string; message: string
   if (thrown === null || (typeof thrown !== 'object' && typeof thrown !== 'function') || types.isProxy(thrown)) {
     return { type: 'NonError', message: String(thrown).slice(0, 1024) };
   }
-  const name = ownData(thrown, 'name', true);
-  const message = ownData(thrown, 'message', true);
+  const name = nameOf(thrown);
+  let message = ownData(thrown, 'message', true);
+  if (message === ACCESSOR && typeof DOMException === 'function' && thrown instanceof DOMException) message = thrown.message;
   return {
-    type: typeof name === 'string' && name !== '' && name !== 'Error' ? name : constructorName(thrown),
-    message: typeof message === 'string' ? message.slice(0, 1024) : '',
+    type: name !== '' && name !== 'Error' ? name : constructorName(thrown),
+    message: typeof message === 'string' && message !== ACCESSOR ? message.slice(0, 1024) : '',
   };
 }

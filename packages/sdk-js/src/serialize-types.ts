@@ -41,7 +41,7 @@ export function ownData(value: object, key: string, inherited = false): unknown 
 function nameOf(fn: unknown): string {
   if (typeof fn !== 'function') return '';
   const name = ownData(fn, 'name');
-  return typeof name === 'string' ? name : '';
+  return typeof name === 'string' && name !== ACCESSOR ? name : '';
 }
 
 /** The constructor name of an object, read from its prototype's data property. */

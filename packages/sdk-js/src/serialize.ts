@@ -1,6 +1,6 @@
 import { types } from 'node:util';
 import { REDACTED, type Redactor } from './redact.js';
-import { bigintText, constructorName, describeOpaque, ownData, summary } from './serialize-types.js';
+import { ACCESSOR, bigintText, constructorName, describeOpaque, ownData, summary } from './serialize-types.js';
 
 export interface SerializeLimits {
   maxString: number;
@@ -126,7 +126,11 @@ export class Serializer {
     const size = items.length;
     const end = Math.min(size, this.limits.maxItems);
     this.bytes += 2;
-    for (let i = 0; i < end && this.bytes <= this.budget; i++) out.push(this.walk(items[i], depth + 1));
+    // Each item costs its comma too: the budget counts what is written.
+    for (let i = 0; i < end && this.bytes <= this.budget; i++) {
+      this.bytes += 1;
+      out.push(this.walk(items[i], depth + 1));
+    }
     if (size > out.length) out.push(this.string(`${TRUNCATED} ${size - out.length} more items`));
     return out;
   }
@@ -138,6 +142,7 @@ export class Serializer {
     while (out.length < max && this.bytes <= this.budget) {
       const next = items.next();
       if (next.done === true) break;
+      this.bytes += 1;
       out.push(this.walk(next.value, depth + 1));
     }
     if (size > out.length) out.push(this.string(`${TRUNCATED} ${size - out.length} more items`));
@@ -190,7 +195,7 @@ export class Serializer {
   }
 
   private entry(key: string, item: unknown, depth: number): unknown {
-    this.bytes += key.length + 3;
+    this.bytes += key.length + 4;
     if (this.redactor.isSensitive(key)) {
       this.bytes += REDACTED.length;
       return REDACTED;
@@ -202,8 +207,8 @@ export class Serializer {
     const name = ownData(error, 'name', true);
     const message = ownData(error, 'message', true);
     const out: Record<string, unknown> = {
-      type: this.string(typeof name === 'string' && name !== '' ? name : (classNameOf(error) ?? 'Error')),
-      message: this.string(typeof message === 'string' ? message : ''),
+      type: this.string(typeof name === 'string' && name !== '' && name !== ACCESSOR ? name : (classNameOf(error) ?? 'Error')),
+      message: this.string(typeof message === 'string' && message !== ACCESSOR ? message : ''),
     };
     if (depth < this.limits.maxDepth && !this.seen.includes(error)) {
       this.seen.push(error);
