@@ -30,11 +30,11 @@ describe('tracked functions keep the behaviour of the untracked ones', () => {
     const iterator = items();
     let step: IteratorResult<object> | undefined = iterator.next();
     const syncRef = new WeakRef(step.value as object);
-    step = undefined;
+    step = undefined; // eslint-disable-line no-useless-assignment -- drops the test's own reference
     const asyncIterator = asyncItems();
     let asyncStep: IteratorResult<object> | undefined = await asyncIterator.next();
     const asyncRef = new WeakRef(asyncStep.value as object);
-    asyncStep = undefined;
+    asyncStep = undefined; // eslint-disable-line no-useless-assignment -- drops the test's own reference
     expect(await collected(syncRef)).toBe(true);
     expect(await collected(asyncRef)).toBe(true);
     expect(iterator.next().value).toEqual({ i: 1 });
