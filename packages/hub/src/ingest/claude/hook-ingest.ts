@@ -1,4 +1,5 @@
 import type { SpanRecordInput } from '@runtime-hub/protocol';
+import { containsReplacementChar } from '../../http/utf8.js';
 import type { IngestResult } from '../ingest.js';
 import type { SpanStore } from '../../store/store.js';
 import { anchorRecord, applyKnown, knownFromSpan, type KnownSpan } from './anchor.js';
@@ -37,18 +38,23 @@ export class ClaudeHookIngest {
     private readonly ingest: (records: SpanRecordInput[]) => Promise<IngestResult>,
   ) {}
 
-  handle(events: readonly TimedHookEvent[]): Promise<HookIngestResult> {
-    const run = this.queue.then(() => this.process(events));
+  /** `lossyUtf8`: the body held bytes that are not UTF-8; events with U+FFFD are refused (http/utf8.ts). */
+  handle(events: readonly TimedHookEvent[], options: { lossyUtf8?: boolean } = {}): Promise<HookIngestResult> {
+    const run = this.queue.then(() => this.process(events, options.lossyUtf8 === true));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async process(events: readonly TimedHookEvent[]): Promise<HookIngestResult> {
+  private async process(events: readonly TimedHookEvent[], lossyUtf8: boolean): Promise<HookIngestResult> {
     const records: SpanRecordInput[] = [];
     const known = new Map<string, KnownSpan | null>();
     const invalid: HookIngestResult['invalid'] = [];
     let duplicates = 0;
     for (const [index, { event: raw, receivedAt }] of events.entries()) {
+      if (lossyUtf8 && containsReplacementChar(raw)) {
+        invalid.push({ index, message: 'INVALID_UTF8: the event holds bytes that are not valid UTF-8' });
+        continue;
+      }
       const read = readHookEvent(raw);
       if (!read.ok) {
         invalid.push({ index, message: read.message });

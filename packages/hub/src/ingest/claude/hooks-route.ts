@@ -31,11 +31,11 @@ export function registerClaudeHooks(app: FastifyInstance, ctx: HubContext): void
       if (typeof batch.dropped === 'number' && batch.dropped > 0) {
         ctx.log.warn({ dropped: batch.dropped }, 'claude hooks: the hook command dropped events (its spool was full)');
       }
-      const result = await hooks.handle(events);
+      const result = await hooks.handle(events, { lossyUtf8: request.lossyUtf8 === true });
       logProblems(ctx, result.invalid, result.rejected);
       return result;
     }
-    const result = await hooks.handle([{ event: body, receivedAt: Date.now() }]);
+    const result = await hooks.handle([{ event: body, receivedAt: Date.now() }], { lossyUtf8: request.lossyUtf8 === true });
     logProblems(ctx, result.invalid, result.rejected);
     return {};
   });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { limitValue } from './limit-value.js';
 
 /**
  * Stable span and trace ids for Claude Code data. Hook events arrive from separate processes and
@@ -33,7 +34,21 @@ export const claudeIds = {
 
 /** A short digest of any JSON value, for ids that must be stable across deliveries of one event. */
 export function digest(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value) ?? '').digest('hex').slice(0, 16);
+  return createHash('sha256').update(serialize(value)).digest('hex').slice(0, 16);
+}
+
+/**
+ * JSON.stringify recurses: a value nested a few thousand levels deep (a hostile hook payload)
+ * overflows the stack. Such a value is digested from its first 64 levels instead, so the event is
+ * still stored (its deep part truncated like any other value) and the rest of the batch with it.
+ */
+function serialize(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return JSON.stringify(limitValue(value, { maxString: Infinity, maxArray: Infinity, maxKeys: Infinity, maxDepth: 64 }));
+  }
 }
 
 /**

@@ -150,23 +150,14 @@ function mapLine(state: TranscriptState, v: Record<string, unknown>, line: numbe
       // Not a turn of its own; the model may answer it within the current turn. Its time only
       // tells when the next request was sent.
       scope.prev = time;
+      if (text.trimStart().startsWith('<local-command-std')) scope.pending = undefined; // the command ran locally
+    } else if (text.trimStart().startsWith('<command-name>')) {
+      // A slash command: a turn only if the model works on it (local commands such as /context
+      // just print their output), so the turn starts with the first answer.
+      scope.pending = { text: commandText(text), time, line, ...(typeof v.promptId === 'string' && v.promptId !== '' ? { promptId: v.promptId } : {}) };
+      scope.prev = time;
     } else {
-      if (scope.spanId) {
-        scope.ended = true; // the previous turn had no end marker: it ends at its last event
-        flushScope(base, scope, out);
-      }
-      const promptId = typeof v.promptId === 'string' && v.promptId !== '' ? v.promptId : undefined;
-      Object.assign(scope, {
-        spanId: claudeIds.turn(sid, turnKey(promptId, text, countPrompt((state.prompts ??= {}), text))),
-        parentSpanId: claudeIds.session(sid),
-        name: `turn: ${oneLine(text) || '(empty prompt)'}`,
-        start: time,
-        last: time,
-        ended: false,
-        quiet: false,
-        prompt: limitString(text, TEXT_MAX),
-        answer: undefined,
-      } satisfies Scope);
+      startTurn(state, scope, sid, text, typeof v.promptId === 'string' && v.promptId !== '' ? v.promptId : undefined, time, out);
       touch();
     }
     return undefined;
@@ -175,6 +166,10 @@ function mapLine(state: TranscriptState, v: Record<string, unknown>, line: numbe
   // assistant
   const id = typeof message.id === 'string' ? message.id : typeof v.requestId === 'string' ? v.requestId : String(v.uuid ?? '');
   if (id === '') return 'assistant line without message.id, requestId or uuid';
+  if (scopeKey === 'main' && scope.pending) {
+    const { text, promptId, time: at } = scope.pending;
+    startTurn(state, scope, sid, text, promptId, at, out);
+  }
   // The model answering after the turn ended (a background task's notification): the turn goes on.
   if (scopeKey === 'main' && scope.ended) scope.ended = false;
   const parent = scope.spanId ?? claudeIds.session(sid);
@@ -208,6 +203,35 @@ function mapLine(state: TranscriptState, v: Record<string, unknown>, line: numbe
   if (msg.stop === 'end_turn' && !usesTools && scope.spanId) scope.ended = true;
   touch();
   return undefined;
+}
+
+/** A prompt starts a turn; the turn before it, if it had no end marker, ends at its last event. */
+function startTurn(state: TranscriptState, scope: Scope, sid: string, text: string, promptId: string | undefined, time: number, out: MappedRecord[]): void {
+  if (scope.spanId) {
+    scope.ended = true;
+    flushScope(baseOf(sid), scope, out);
+  }
+  Object.assign(scope, {
+    spanId: claudeIds.turn(sid, turnKey(promptId, text, countPrompt((state.prompts ??= {}), text))),
+    parentSpanId: claudeIds.session(sid),
+    name: `turn: ${oneLine(text) || '(empty prompt)'}`,
+    start: time,
+    last: time,
+    prev: time,
+    ended: false,
+    quiet: false,
+    dirty: true,
+    prompt: limitString(text, TEXT_MAX),
+    answer: undefined,
+    pending: undefined,
+  } satisfies Scope);
+}
+
+/** `/name args` of a slash command line (`<command-name>/name</command-name> … <command-args>args</command-args>`). */
+function commandText(text: string): string {
+  const name = /<command-name>([^<]*)<\/command-name>/.exec(text)?.[1]?.trim() ?? '';
+  const args = /<command-args>([^<]*)<\/command-args>/.exec(text)?.[1]?.trim() ?? '';
+  return `${name}${args ? ` ${args}` : ''}` || text;
 }
 
 /** `agent_progress` lines (2.1) name the subagent a running Task call started: open its span there. */
@@ -333,6 +357,7 @@ function endTool(state: TranscriptState, sid: string, result: ContentBlock, tool
     startTime: tool.start,
     endTime: time,
     status: failed ? 'error' : 'ok',
+    ...(tool.prompt !== undefined ? { input: { prompt: tool.prompt } } : {}),
     output,
     attributes: scalarAttributes({
       'gen_ai.operation.name': 'invoke_agent',

@@ -37,6 +37,8 @@ export interface Scope {
   /** The turn's prompt and the agent's last answer. */
   prompt?: string;
   answer?: string;
+  /** A slash command waiting for the model to answer it before it counts as a turn. */
+  pending?: { text: string; time: number; line: number; promptId?: string };
   line?: number;
 }
 
