@@ -4,6 +4,7 @@ import { HubError } from '@runtime-hub/protocol';
 import type { HubContext } from '../../context.js';
 
 const OTLP_PATH = '/v1/traces';
+const OTLP_PATHS = new Set([OTLP_PATH, '/v1/logs']);
 const urls = new WeakMap<FastifyInstance, string>();
 
 /** The address of the extra OTLP port once it listens (tests use it with otlpPort: 0). */
@@ -12,7 +13,7 @@ export function otlpPortUrl(app: FastifyInstance): string | undefined {
 }
 
 /**
- * Serves `/v1/traces` on a second port, so OpenTelemetry exporters configured with their default
+ * Serves `/v1/traces` and `/v1/logs` on a second port, so OpenTelemetry exporters configured with their default
  * endpoint (http://localhost:4318) reach the hub unchanged. Requests go through the hub's own
  * router (same body parsing, auth and ingest); every other path answers 404 here. It binds when
  * the hub becomes ready, so a port in use fails the hub's start with a clear error.
@@ -20,11 +21,11 @@ export function otlpPortUrl(app: FastifyInstance): string | undefined {
 export function startOtlpPort(app: FastifyInstance, ctx: HubContext, port: number): void {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
-    if (path === OTLP_PATH) {
+    if (path !== undefined && OTLP_PATHS.has(path)) {
       app.routing(req, res);
       return;
     }
-    const body = new HubError('NOT_FOUND', `this port serves only POST ${OTLP_PATH} (OTLP/HTTP traces); the hub API is on port ${ctx.config.port}`).toBody();
+    const body = new HubError('NOT_FOUND', `this port serves only POST /v1/traces and /v1/logs (OTLP/HTTP); the hub API is on port ${ctx.config.port}`).toBody();
     res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
 

@@ -1,38 +1,25 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { Span } from '@runtime-hub/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../../testing/test-hub.js';
 import { otlpPortUrl } from './otlp-port.js';
+import { ensureVenv } from './python-venv.js';
 
 const run = promisify(execFile);
-// Outside the repository, reused across runs: creating it takes a few seconds and needs PyPI.
-const VENV = join(tmpdir(), 'runtime-hub-otlp-python-venv');
-const PYTHON = join(VENV, 'bin', 'python');
 const SCRIPT = fileURLToPath(new URL('./fixtures/python_export.py', import.meta.url));
-
-async function ensureVenv(): Promise<void> {
-  if (existsSync(PYTHON)) {
-    try {
-      await run(PYTHON, ['-c', 'import opentelemetry.exporter.otlp.proto.http.trace_exporter, opentelemetry.sdk']);
-      return;
-    } catch {
-      // Incomplete venv: (re)install below.
-    }
-  }
-  await run('python3', ['-m', 'venv', VENV]);
-  await run(join(VENV, 'bin', 'pip'), ['install', '--quiet', 'opentelemetry-sdk', 'opentelemetry-exporter-otlp-proto-http'], { timeout: 240_000 });
-}
 
 describe('OTLP/HTTP receiver with the official Python exporter (opentelemetry-exporter-otlp-proto-http)', () => {
   let hub: TestHub;
+  let python: string;
 
   beforeAll(async () => {
-    await ensureVenv();
+    python = await ensureVenv(
+      'runtime-hub-otlp-python-venv',
+      ['opentelemetry-sdk', 'opentelemetry-exporter-otlp-proto-http'],
+      'import opentelemetry.exporter.otlp.proto.http.trace_exporter, opentelemetry.sdk',
+    );
     hub = await startTestHub({ otlpPort: 0 });
   }, 300_000);
   afterAll(async () => {
@@ -41,7 +28,7 @@ describe('OTLP/HTTP receiver with the official Python exporter (opentelemetry-ex
 
   it('stores a Python agent trace sent as gzip protobuf to the OTLP port', async () => {
     const endpoint = `${otlpPortUrl(hub.hub.app)!}/v1/traces`;
-    const { stdout, stderr } = await run(PYTHON, [SCRIPT, endpoint, 'py-researcher'], { timeout: 60_000 });
+    const { stdout, stderr } = await run(python, [SCRIPT, endpoint, 'py-researcher'], { timeout: 60_000 });
     expect(stderr).not.toMatch(/Failed to export|error/i);
     const traceId = stdout.trim();
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { encodeRpcStatus, encodeTraceResponse } from './otlp-schema.js';
+import { encodeLogsResponse, encodeRpcStatus, encodeTraceResponse } from './otlp-schema.js';
 
 export const PROTOBUF_TYPES = ['application/x-protobuf', 'application/protobuf'];
 
@@ -28,6 +28,14 @@ export function sendExportResponse(reply: FastifyReply, protobuf: boolean, parti
   return reply
     .type('application/json')
     .send(partial ? { partialSuccess: { rejectedSpans: String(partial.rejectedSpans), errorMessage: partial.errorMessage } } : {});
+}
+
+/** The OTLP/HTTP logs success reply (ExportLogsServiceResponse), like sendExportResponse. */
+export function sendLogsResponse(reply: FastifyReply, protobuf: boolean, partial?: { rejectedLogRecords: number; errorMessage: string }) {
+  if (protobuf) return reply.type('application/x-protobuf').send(Buffer.from(encodeLogsResponse(partial)));
+  return reply
+    .type('application/json')
+    .send(partial ? { partialSuccess: { rejectedLogRecords: String(partial.rejectedLogRecords), errorMessage: partial.errorMessage } } : {});
 }
 
 /** gRPC status codes for the HTTP statuses the receiver answers (google.rpc.Status.code). */

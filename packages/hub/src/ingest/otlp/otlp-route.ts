@@ -1,23 +1,50 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { HubError } from '@runtime-hub/protocol';
 import type { HubContext } from '../../context.js';
+import { decodeProtobufLossy } from '../../http/utf8.js';
+import { LogAttacher } from './log-attacher.js';
+import { otlpLogsToEntries } from './logs-to-entries.js';
 import { startOtlpPort } from './otlp-port.js';
-import { isJson, isProtobuf, PROTOBUF_TYPES, sendExportResponse, sendOtlpError } from './otlp-reply.js';
-import { decodeTraceRequest } from './otlp-schema.js';
-import type { OtlpRequest } from './otlp-types.js';
+import { isJson, isProtobuf, PROTOBUF_TYPES, sendExportResponse, sendLogsResponse, sendOtlpError } from './otlp-reply.js';
+import { decodeLogsRequest, decodeTraceRequest } from './otlp-schema.js';
+import type { OtlpLogsRequest, OtlpRequest } from './otlp-types.js';
 import { otlpToSpanRecords } from './to-span-records.js';
 
 /** How many rejection reasons the partial-success message lists. */
 const MAX_REASONS = 5;
 
+/** The body of an OTLP/HTTP request, decoded from protobuf or taken as parsed JSON. */
+function otlpBody(request: FastifyRequest, decode: (body: Uint8Array) => unknown, message: string, field: string): unknown {
+  if (isProtobuf(request.headers['content-type'])) {
+    try {
+      // Invalid UTF-8 in a string costs only the spans that hold it (http/utf8.ts).
+      const { value, lossy } = decodeProtobufLossy(decode, request.body as Buffer);
+      if (lossy) request.lossyUtf8 = true;
+      return value;
+    } catch (error) {
+      throw new HubError('INVALID_BODY', `the body is not a protobuf ${message}: ${(error as Error).message}`);
+    }
+  }
+  if (!isJson(request.headers['content-type'])) {
+    throw new HubError('UNSUPPORTED_MEDIA_TYPE', 'OTLP/HTTP takes application/json or application/x-protobuf');
+  }
+  const json = request.body;
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new HubError('INVALID_BODY', `the body must be an OTLP/JSON ${message}: { "${field}": [ ... ] }`);
+  }
+  return json;
+}
+
 /**
- * OTLP/HTTP trace receiver: `POST /v1/traces` with an ExportTraceServiceRequest as JSON
- * (`application/json`) or protobuf (`application/x-protobuf`), optionally gzip-compressed. Spans
+ * OTLP/HTTP receiver: `POST /v1/traces` with an ExportTraceServiceRequest and `POST /v1/logs` with
+ * an ExportLogsServiceRequest, as JSON (`application/json`) or protobuf (`application/x-protobuf`),
+ * optionally gzip-compressed. Spans
  * become span records and go through `ctx.ingest`; spans that cannot be stored are reported in
  * `partialSuccess` while the rest are kept. With `config.otlpPort` the same route is also served
  * on that port (OpenTelemetry's default is 4318). See docs/otlp.md.
  */
 export async function registerOtlp(app: FastifyInstance, ctx: HubContext): Promise<void> {
+  const logs = new LogAttacher(ctx);
   await app.register(async (scope) => {
     scope.addContentTypeParser(PROTOBUF_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
@@ -38,23 +65,7 @@ export async function registerOtlp(app: FastifyInstance, ctx: HubContext): Promi
 
     scope.post('/v1/traces', async (request, reply) => {
       const protobuf = isProtobuf(request.headers['content-type']);
-      let body: OtlpRequest;
-      if (protobuf) {
-        try {
-          body = decodeTraceRequest(request.body as Buffer) as OtlpRequest;
-        } catch (error) {
-          throw new HubError('INVALID_BODY', `the body is not a protobuf ExportTraceServiceRequest: ${(error as Error).message}`);
-        }
-      } else {
-        if (!isJson(request.headers['content-type'])) {
-          throw new HubError('UNSUPPORTED_MEDIA_TYPE', 'OTLP/HTTP takes application/json or application/x-protobuf');
-        }
-        const json = request.body;
-        if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-          throw new HubError('INVALID_BODY', 'the body must be an OTLP/JSON ExportTraceServiceRequest: { "resourceSpans": [ ... ] }');
-        }
-        body = json as OtlpRequest;
-      }
+      const body = otlpBody(request, decodeTraceRequest, 'ExportTraceServiceRequest', 'resourceSpans') as OtlpRequest;
 
       const conversion = otlpToSpanRecords(body);
       const result = await ctx.ingest(conversion.records, { lossyUtf8: request.lossyUtf8 === true });
@@ -69,6 +80,22 @@ export async function registerOtlp(app: FastifyInstance, ctx: HubContext): Promi
       return sendExportResponse(reply, protobuf, {
         rejectedSpans: reasons.length,
         errorMessage: `${reasons.length} of ${conversion.total} spans rejected; ${listed.join('; ')}`,
+      });
+    });
+
+    // Logs: GenAI events become their span's messages, other records its events (docs/otlp.md).
+    scope.post('/v1/logs', async (request, reply) => {
+      const protobuf = isProtobuf(request.headers['content-type']);
+      const body = otlpBody(request, decodeLogsRequest, 'ExportLogsServiceRequest', 'resourceLogs') as OtlpLogsRequest;
+      const conversion = otlpLogsToEntries(body);
+      await logs.attach(conversion.bySpan);
+      const dropped = conversion.dropped;
+      if (dropped.length === 0) return sendLogsResponse(reply, protobuf);
+      const listed = dropped.slice(0, MAX_REASONS).map((r) => `log record ${r.index}: ${r.message}`);
+      if (dropped.length > MAX_REASONS) listed.push(`… and ${dropped.length - MAX_REASONS} more`);
+      return sendLogsResponse(reply, protobuf, {
+        rejectedLogRecords: dropped.length,
+        errorMessage: `${dropped.length} of ${conversion.total} log records dropped; ${listed.join('; ')}`,
       });
     });
   });

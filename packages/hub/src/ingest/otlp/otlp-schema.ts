@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
 
 /**
- * The part of the OTLP trace protocol the hub reads and answers, in protobuf schema language.
+ * The part of the OTLP trace and logs protocols the hub reads and answers, in protobuf schema language.
  * Names and field numbers are those of the OpenTelemetry protocol definitions
  * (opentelemetry/proto/{common,resource,trace}/v1 and collector/trace/v1, protocol 1.x); fields
  * the hub ignores (links, trace_state, dropped_* counts, entity refs) are left out, which protobuf
@@ -54,6 +54,25 @@ message Status { string message = 2; int32 code = 3; }
 message ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1; }
 message ExportTracePartialSuccess { int64 rejected_spans = 1; string error_message = 2; }
 
+// Logs (opentelemetry/proto/logs/v1 and collector/logs/v1): GenAI events arrive as log records.
+message ExportLogsServiceRequest { repeated ResourceLogs resource_logs = 1; }
+message ResourceLogs { Resource resource = 1; repeated ScopeLogs scope_logs = 2; string schema_url = 3; }
+message ScopeLogs { InstrumentationScope scope = 1; repeated LogRecord log_records = 2; string schema_url = 3; }
+message LogRecord {
+  fixed64 time_unix_nano = 1;
+  fixed64 observed_time_unix_nano = 11;
+  int32 severity_number = 2;
+  string severity_text = 3;
+  AnyValue body = 5;
+  repeated KeyValue attributes = 6;
+  fixed32 flags = 8;
+  bytes trace_id = 9;
+  bytes span_id = 10;
+  string event_name = 12;
+}
+message ExportLogsServiceResponse { ExportLogsPartialSuccess partial_success = 1; }
+message ExportLogsPartialSuccess { int64 rejected_log_records = 1; string error_message = 2; }
+
 // google.rpc.Status: the body of OTLP/HTTP error replies.
 message RpcStatus { int32 code = 1; string message = 2; }
 `;
@@ -73,6 +92,17 @@ function type(name: string): protobuf.Type {
 export function decodeTraceRequest(body: Uint8Array): unknown {
   const t = type('ExportTraceServiceRequest');
   return t.toObject(t.decode(body), { longs: String, enums: Number, defaults: false });
+}
+
+/** Decodes a protobuf ExportLogsServiceRequest into the shape of its OTLP/JSON form. */
+export function decodeLogsRequest(body: Uint8Array): unknown {
+  const t = type('ExportLogsServiceRequest');
+  return t.toObject(t.decode(body), { longs: String, enums: Number, defaults: false });
+}
+
+export function encodeLogsResponse(partialSuccess?: { rejectedLogRecords: number; errorMessage: string }): Uint8Array {
+  const t = type('ExportLogsServiceResponse');
+  return t.encode(t.fromObject(partialSuccess ? { partialSuccess } : {})).finish();
 }
 
 export function encodeTraceResponse(partialSuccess?: { rejectedSpans: number; errorMessage: string }): Uint8Array {

@@ -56,3 +56,21 @@ export interface OtlpAnyValue {
   kvlistValue?: { values?: OtlpKeyValue[] };
   bytesValue?: string | Uint8Array;
 }
+
+/** An OTLP logs export request (OTLP/JSON, or a decoded protobuf body in the same shape). */
+export interface OtlpLogsRequest {
+  resourceLogs?: { resource?: { attributes?: OtlpKeyValue[] }; scopeLogs?: { scope?: { name?: string }; logRecords?: OtlpLogRecord[] }[] }[];
+}
+
+export interface OtlpLogRecord {
+  timeUnixNano?: OtlpInt64;
+  observedTimeUnixNano?: OtlpInt64;
+  severityNumber?: number | string;
+  severityText?: string;
+  body?: OtlpAnyValue;
+  attributes?: OtlpKeyValue[];
+  traceId?: OtlpId;
+  spanId?: OtlpId;
+  /** The event name (OTLP 1.5+); older senders put it in the `event.name` attribute. */
+  eventName?: string;
+}

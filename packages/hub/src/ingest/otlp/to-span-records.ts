@@ -164,7 +164,9 @@ function errorOf(events: SpanEvent[], status: SpanStatus, statusMessage: string,
     return error;
   }
   if (status !== 'error') return undefined;
-  const type = typeof errorType === 'string' && errorType !== '' && errorType !== '_OTHER' ? errorType.slice(0, SPAN_LIMITS.maxNameLength) : 'Error';
+  // Python's repr of a class ("<class 'openai.NotFoundError'>", as opentelemetry-util-genai writes it) names the class.
+  const named = typeof errorType === 'string' ? errorType.replace(/^<class '([^']+)'>$/, '$1') : '';
+  const type = named !== '' && named !== '_OTHER' ? named.slice(0, SPAN_LIMITS.maxNameLength) : 'Error';
   if (statusMessage !== '' || type !== 'Error') return { type, message: statusMessage };
   return undefined;
 }
