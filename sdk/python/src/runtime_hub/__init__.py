@@ -13,6 +13,7 @@ http://127.0.0.1:8765) with its arguments, result or exception, timing and nesti
 Nothing here ever raises into your code or blocks it on the network.
 """
 
+from ._autotrack import track_package
 from ._context import current_span, patch_thread_pool, suppress, unpatch_thread_pool, wrap
 from ._instrument import track_class, track_module
 from ._runtime import configure, flush, shutdown
@@ -36,6 +37,7 @@ __all__ = [
     "track",
     "track_class",
     "track_module",
+    "track_package",
     "track_span",
     "unpatch_thread_pool",
     "wrap",

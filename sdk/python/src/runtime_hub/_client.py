@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ._config import Config
+from ._ignore import ErrorFilter
 from ._redact import Redactor
 from ._serialize import Serializer
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 class Client:
     __slots__ = (
         "config", "redactor", "serializer", "transport", "sample_rate", "capture_args",
-        "capture_result", "span_started", "span_ended",
+        "capture_result", "span_started", "span_ended", "refuse", "drops", "ignored", "max_per_second",
     )
 
     def __init__(self, config: Config) -> None:
@@ -35,6 +36,10 @@ class Client:
         # Bound once: the hot path calls these on every tracked call.
         self.span_started = transport.span_started
         self.span_ended = transport.span_ended
+        self.refuse = transport.refuse
+        self.drops = transport.drops
+        self.ignored = ErrorFilter(config.ignore_errors)
+        self.max_per_second = config.max_per_second
 
     def __repr__(self) -> str:
         return f"<runtime_hub.Client service={self.config.service!r} url={self.config.url!r}>"

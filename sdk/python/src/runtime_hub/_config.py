@@ -31,6 +31,8 @@ class Config:
     url: str = DEFAULT_URL
     enabled: bool = True
     sample_rate: float = 1.0
+    max_per_second: Optional[float] = None  # per tracked function; None: no limit
+    ignore_errors: Tuple[Any, ...] = ()  # exception classes or names; the protocol ones always
     capture_args: bool = True
     capture_result: bool = True
     redact: Tuple[str, ...] = ()
@@ -41,8 +43,8 @@ class Config:
     max_items: int = 50
     max_span_bytes: int = 256 * 1024
     max_queue_spans: int = 10_000
-    max_queue_bytes: int = 32 * 1024 * 1024
-    batch_spans: int = 100
+    max_queue_bytes: int = 8 * 1024 * 1024
+    batch_spans: int = 1000
     batch_bytes: int = 512 * 1024
     flush_interval: float = 1.0
     heartbeat_interval: float = 10.0
@@ -69,6 +71,7 @@ _INT_RANGES: Mapping[str, Tuple[int, int]] = {
 }
 _FLOAT_RANGES: Mapping[str, Tuple[float, float]] = {
     "sample_rate": (0.0, 1.0),
+    "max_per_second": (0.001, 1e9),
     "flush_interval": (0.001, 60.0),
     "heartbeat_interval": (0.1, 3600.0),
     "request_timeout": (0.05, 120.0),
@@ -120,6 +123,9 @@ def default_service(argv: Optional[List[str]] = None) -> str:
 def _coerce(name: str, raw: Any, default: Any) -> Any:
     if name in _BOOLS:
         return parse_bool(raw, name, default)
+    if name == "ignore_errors":  # classes stay classes; names are matched against the type's MRO
+        items = raw.split(",") if isinstance(raw, str) else list(raw)
+        return tuple(item.strip() if isinstance(item, str) else item for item in items if not isinstance(item, str) or item.strip())
     if name in _LISTS:
         items = raw.split(",") if isinstance(raw, str) else list(raw)
         return tuple(str(item).strip() for item in items if str(item).strip())

@@ -26,6 +26,22 @@ class _NonRecording:
 
 
 NON_RECORDING: Any = _NonRecording()
+
+
+class Dropped:
+    """Marks a call the transport had no room for (see `Transport.refuse`): it runs untracked,
+    and so does everything it calls, each counted as dropped for `reason`. Dropping a whole
+    subtree keeps what is stored coherent: no child without its parent."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"<runtime_hub dropped context ({self.reason})>"
+
+
 current: contextvars.ContextVar[Any] = contextvars.ContextVar("runtime_hub_current_span", default=None)
 get_current = current.get
 

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any, AsyncGenerator, Callable, Generator, List
 from ._context import NON_RECORDING, current
 from ._runtime import STATE
 from ._serialize import TRUNCATED
-from ._start import fail, new_span
+from ._span import Span
+from ._start import fail
 
 if TYPE_CHECKING:
-    from ._span import Span
     from ._track import Meta
 
 get_current = current.get
@@ -27,14 +27,15 @@ get_current = current.get
 class _Items:
     """Counts yielded items and keeps the first `max_items` of them (serialized at yield time)."""
 
-    __slots__ = ("span", "count", "kept", "limit")
+    __slots__ = ("span", "count", "kept", "limit", "ignore")
 
     def __init__(self, span: Any, meta: Meta) -> None:
         self.span = span
         self.count = 0
         self.kept: Optional[List[Any]] = None
         self.limit = 0
-        if span is not NON_RECORDING:
+        self.ignore = meta.ignore
+        if type(span) is Span:
             client = span.client
             capture = meta.capture_result if meta.capture_result is not None else client.capture_result
             if capture:
@@ -53,8 +54,8 @@ class _Items:
                 pass
 
     def finish(self, returned: Any = None, closed_early: bool = False) -> None:
-        span: Span = self.span
-        if span is NON_RECORDING:
+        span = self.span
+        if type(span) is not Span:
             return
         try:
             span.yielded = self.count
@@ -75,26 +76,19 @@ class _Items:
             pass
 
     def fail(self, exc: BaseException) -> None:
-        if self.span is not NON_RECORDING:
+        if type(self.span) is Span:
             self.span.yielded = self.count
-            fail(self.span, exc)
+            fail(self.span, exc, self.ignore)
 
 
 def _begin(meta: Meta, args: Any, kwargs: Any) -> Any:
-    """The span (or NON_RECORDING) for a new iteration; None to run untracked."""
+    """The span (or a not-recording marker) for a new iteration; None to run untracked."""
     if not STATE.enabled:
         return None
     parent = get_current()
     if parent is NON_RECORDING:
         return None
-    try:
-        span = new_span(meta.name, meta.kind, parent, meta.sample_rate, meta.template)
-        if span is not None and span is not NON_RECORDING:
-            meta.capture_input(span, args, kwargs)
-            span.client.span_started(span)
-        return span
-    except Exception:
-        return None
+    return meta.start(parent, args, kwargs)
 
 
 def wrap_generator(fn: Callable[..., Generator[Any, Any, Any]], meta: Meta) -> Callable[..., Any]:

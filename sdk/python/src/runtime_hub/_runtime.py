@@ -42,6 +42,8 @@ def configure(
     url: Optional[str] = None,
     enabled: Optional[bool] = None,
     sample_rate: Optional[float] = None,
+    max_per_second: Optional[float] = None,
+    ignore_errors: Optional[Sequence[Any]] = None,
     capture_args: Optional[bool] = None,
     capture_result: Optional[bool] = None,
     redact: Optional[Sequence[str]] = None,

@@ -53,7 +53,7 @@ class Span:
         "trace_id_int", "span_id_int", "parent_id_int", "name", "kind", "start_time",
         "end_time", "status", "input", "output", "error", "attributes", "events", "session_id",
         "size", "input_size", "output_size", "client", "start_sent", "yielded", "template",
-        "thread_id",
+        "thread_id", "depth",
     )
 
     def __init__(
@@ -67,8 +67,10 @@ class Span:
         template: Optional[SpanTemplate],
         session_id: Optional[str],
         thread_id: int,
+        depth: int = 0,
     ) -> None:
         self.client = client
+        self.depth = depth  # tracked calls above this one in its context
         self.trace_id_int = trace_id
         self.span_id_int = span_id
         self.parent_id_int = parent_id

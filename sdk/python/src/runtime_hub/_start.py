@@ -1,4 +1,4 @@
-"""Starting and ending spans: shared by `@track` wrappers and `track_span`.
+"""Starting and ending spans: shared by `@track` wrappers, `track_span` and the integrations.
 
 Everything here runs on the app's thread for every tracked call, so it is written for speed:
 locals over attribute lookups, no allocation that is not needed, and every failure swallowed
@@ -7,14 +7,26 @@ locals over attribute lookups, no allocation that is not needed, and every failu
 
 from __future__ import annotations
 
+import sys
 from threading import get_ident
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from . import _errors
-from ._context import NON_RECORDING
+from ._context import NON_RECORDING, Dropped
 from ._ids import getrandbits, rand
 from ._runtime import STATE, get_client
 from ._span import Span, SpanTemplate
+
+if TYPE_CHECKING:
+    from ._ignore import ErrorFilter
+    from ._sampling import RateLimiter
+
+# Past this many tracked calls on the stack, each wrapper lends the interpreter one more frame of
+# recursion limit for as long as it runs (see `deeper` / `shallower`), so a tracked recursive
+# function reaches the depth it reaches untracked, less this many levels.
+DEEP = 16
+_get_limit = sys.getrecursionlimit
+_set_limit = sys.setrecursionlimit
 
 
 def new_span(
@@ -24,12 +36,14 @@ def new_span(
     sample_rate: Optional[float],
     template: Optional[SpanTemplate],
     session_id: Optional[str] = None,
+    limiter: Optional[RateLimiter] = None,
 ) -> Any:
-    """A started Span; NON_RECORDING when not sampled; None when the SDK cannot record.
+    """A started Span; NON_RECORDING when not sampled; a `Dropped` marker when the transport has
+    no room; None when the SDK cannot record.
 
-    Sampling: a root span is kept with the configured `sample_rate`; children follow their
-    parent, except that a per-function `sample_rate` also thins out that function's calls (and
-    what they call) inside sampled traces.
+    Sampling keeps whole traces: a root span is kept with the configured `sample_rate`, children
+    follow their parent, and a per-function `sample_rate` or rate limit thins out that function's
+    calls together with everything they call.
     """
     client = STATE.client or get_client()
     if client is None:
@@ -38,9 +52,19 @@ def new_span(
         rate = client.sample_rate if sample_rate is None else sample_rate
         if rate < 1.0 and rand() >= rate:
             return NON_RECORDING
-        return Span(client, getrandbits(128) or 1, getrandbits(64) or 1, None, name, kind, template, session_id, get_ident())
-    if sample_rate is not None and sample_rate < 1.0 and rand() >= sample_rate:
+    elif type(parent) is Dropped:
+        client.drops.add(parent.reason)
+        return None  # run untracked; the context already says "dropped"
+    elif sample_rate is not None and sample_rate < 1.0 and rand() >= sample_rate:
         return NON_RECORDING
+    if limiter is not None and not limiter.allow():
+        return NON_RECORDING
+    refused = client.refuse()
+    if refused is not None:
+        client.drops.add(refused)
+        return Dropped(refused)
+    if parent is None:
+        return Span(client, getrandbits(128) or 1, getrandbits(64) or 1, None, name, kind, template, session_id, get_ident(), 0)
     return Span(
         client,
         parent.trace_id_int,
@@ -51,16 +75,40 @@ def new_span(
         template,
         parent.session_id if session_id is None else session_id,
         get_ident(),
+        parent.depth + 1,
     )
 
 
-def fail(span: Span, exc: BaseException) -> None:
-    """End a span with the exception that is about to propagate (the caller re-raises it)."""
+def deeper() -> None:
     try:
-        if isinstance(exc, GeneratorExit) or (isinstance(exc, SystemExit) and exc.code in (None, 0)):
+        _set_limit(_get_limit() + 1)
+    except Exception:
+        pass
+
+
+def shallower() -> None:
+    try:
+        _set_limit(_get_limit() - 1)
+    except Exception:
+        pass
+
+
+def fail(span: Span, exc: BaseException, ignore: Optional[ErrorFilter] = None) -> None:
+    """End a span with the exception that is about to propagate (the caller re-raises it).
+
+    The exception is always recorded; the span's status is "error" unless the exception is one
+    the app uses as control flow (`ignore_errors`), which leaves it "ok" with the error attached.
+    """
+    try:
+        t = type(exc)
+        if t is GeneratorExit or (t is SystemExit and exc.code in (None, 0)):  # type: ignore[attr-defined]
             span.finish("ok")  # closing a generator or exiting cleanly is not a failure
             return
         span.error = _errors.capture(exc)
+        if span.client.ignored(t) or (ignore is not None and ignore(t)):
+            span.set_attribute("runtime_hub.error.ignored", True)
+            span.finish("ok")
+            return
         span.status = "error"
         span.finish()
     except Exception:

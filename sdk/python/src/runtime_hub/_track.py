@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Any, Callable, Dict, FrozenSet, Optional, Tuple, TypeVar, Union, cast, overload
+from typing import Any, Callable, Dict, FrozenSet, Optional, Sequence, Tuple, TypeVar, Union, cast, overload
 
 from ._config import KINDS
 from ._context import NON_RECORDING, current
 from ._generators import wrap_async_generator, wrap_generator
+from ._ignore import ErrorFilter
 from ._log import warn_user
+from ._rebind import MARKER, remember, wrapper_of
 from ._runtime import DISABLED_AT_IMPORT, STATE
-from ._span import SpanTemplate
-from ._start import fail, new_span, succeed
+from ._sampling import RateLimiter
+from ._span import Span, SpanTemplate
+from ._start import DEEP, deeper, fail, new_span, shallower, succeed
 
 F = TypeVar("F", bound=Callable[..., Any])
-MARKER = "__runtime_hub_tracked__"
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 get_current = current.get
 
@@ -28,11 +30,12 @@ get_current = current.get
 class Meta:
     """What every call of one tracked function shares, computed once at decoration."""
 
-    __slots__ = ("name", "kind", "template", "names", "varargs", "skip_first",
-                 "capture_args", "capture_result", "sample_rate", "_secret_for", "_secret")
+    __slots__ = ("name", "kind", "template", "names", "varargs", "skip_first", "capture_args", "capture_result",
+                 "sample_rate", "ignore", "max_per_second", "_secret_for", "_secret", "_limiter_for", "_limiter")
 
     def __init__(self, fn: Callable[..., Any], name: Optional[str], kind: str, capture_args: Optional[bool],
-                 capture_result: Optional[bool], sample_rate: Optional[float]) -> None:
+                 capture_result: Optional[bool], sample_rate: Optional[float],
+                 ignore_errors: Optional[Sequence[Any]] = None, max_per_second: Optional[float] = None) -> None:
         self.name = name or _qualname(fn)
         if kind not in KINDS:
             warn_user(f"kind={kind!r} is not one of {sorted(KINDS)}; using 'function'")
@@ -44,10 +47,38 @@ class Meta:
             warn_user(f"sample_rate={sample_rate!r} is outside [0, 1]; ignoring it")
             sample_rate = None
         self.sample_rate = sample_rate
+        self.ignore = ErrorFilter(ignore_errors, defaults=False) if ignore_errors else None
+        if max_per_second is not None and not max_per_second > 0:
+            warn_user(f"max_per_second={max_per_second!r} must be > 0; ignoring it")
+            max_per_second = None
+        self.max_per_second = max_per_second
+        self._limiter_for: Any = None
+        self._limiter: Optional[RateLimiter] = None
         self.names, self.varargs, self.skip_first = _parameters(fn)
         self.template = SpanTemplate(self.name, kind, _code_attributes(fn))
         self._secret_for: Any = None
         self._secret: FrozenSet[str] = frozenset()
+
+    def limiter(self, parent: Any) -> Optional[RateLimiter]:
+        """This function's rate limiter: its own `max_per_second`, else the configured one."""
+        client = STATE.client
+        if self._limiter_for is not client:
+            rate = self.max_per_second if self.max_per_second is not None else getattr(client, "max_per_second", None)
+            self._limiter = RateLimiter(rate) if rate else None
+            self._limiter_for = client
+        return self._limiter
+
+    def start(self, parent: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
+        """new_span + capture the arguments + tell the transport: a Span, a marker, or None."""
+        try:
+            span = new_span(self.name, self.kind, parent, self.sample_rate, self.template, None,
+                            self._limiter if self._limiter_for is STATE.client else self.limiter(parent))
+            if type(span) is Span:
+                self.capture_input(span, args, kwargs)
+                span.client.span_started(span)
+            return span
+        except Exception:
+            return None
 
     def capture_input(self, span: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> None:
         client = span.client
@@ -99,37 +130,40 @@ def _code_attributes(fn: Callable[..., Any]) -> Dict[str, Any]:
 
 
 def _sync(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
-    capture_result = meta.capture_result
-    name, kind, sample_rate, template = meta.name, meta.kind, meta.sample_rate, meta.template
-    capture_input = meta.capture_input
+    capture_result, ignore, start = meta.capture_result, meta.ignore, meta.start
 
     @functools.wraps(fn)
     def tracked(*args: Any, **kwargs: Any) -> Any:
+        # One frame: everything else is a call that returns before `fn` runs or after it ends.
         if not STATE.enabled:
             return fn(*args, **kwargs)
         parent = get_current()
         if parent is NON_RECORDING:
             return fn(*args, **kwargs)
-        try:
-            span = new_span(name, kind, parent, sample_rate, template)
-            if span is not None and span is not NON_RECORDING:
-                capture_input(span, args, kwargs)
-                span.client.span_started(span)
-        except Exception:
-            span = None
+        span = start(parent, args, kwargs)
         if span is None:
             return fn(*args, **kwargs)
         token = current.set(span)
+        if type(span) is not Span:  # not sampled, or dropped: so is everything it calls
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                current.reset(token)
+        deep = span.depth >= DEEP
+        if deep:
+            deeper()
         try:
             result = fn(*args, **kwargs)
         except BaseException as exc:
             current.reset(token)
-            if span is not NON_RECORDING:
-                fail(span, exc)
+            if deep:
+                shallower()
+            fail(span, exc, ignore)
             raise
         current.reset(token)
-        if span is not NON_RECORDING:
-            succeed(span, result, capture_result)
+        if deep:
+            shallower()
+        succeed(span, result, capture_result)
         return result
 
     return tracked
@@ -144,9 +178,7 @@ def _reset(token: Any) -> None:
 
 
 def _coroutine(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
-    capture_result = meta.capture_result
-    name, kind, sample_rate, template = meta.name, meta.kind, meta.sample_rate, meta.template
-    capture_input = meta.capture_input
+    capture_result, ignore, start = meta.capture_result, meta.ignore, meta.start
 
     @functools.wraps(fn)
     async def tracked(*args: Any, **kwargs: Any) -> Any:
@@ -155,47 +187,46 @@ def _coroutine(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
         parent = get_current()
         if parent is NON_RECORDING:
             return await fn(*args, **kwargs)
-        try:
-            span = new_span(name, kind, parent, sample_rate, template)
-            if span is not None and span is not NON_RECORDING:
-                capture_input(span, args, kwargs)
-                span.client.span_started(span)
-        except Exception:
-            span = None
+        span = start(parent, args, kwargs)
         if span is None:
             return await fn(*args, **kwargs)
         token = current.set(span)
+        if type(span) is not Span:
+            try:
+                return await fn(*args, **kwargs)
+            finally:
+                _reset(token)
         try:
             result = await fn(*args, **kwargs)
         except BaseException as exc:
             _reset(token)
-            if span is not NON_RECORDING:
-                fail(span, exc)
+            fail(span, exc, ignore)
             raise
         _reset(token)
-        if span is not NON_RECORDING:
-            succeed(span, result, capture_result)
+        succeed(span, result, capture_result)
         return result
 
     return tracked
 
 
-def _decorate(fn: Any, name: Optional[str], kind: str, capture_args: Optional[bool],
-              capture_result: Optional[bool], sample_rate: Optional[float]) -> Any:
+def _decorate(fn: Any, name: Optional[str], options: Dict[str, Any]) -> Any:
     if DISABLED_AT_IMPORT or getattr(fn, MARKER, False):
         return fn
     if isinstance(fn, (classmethod, staticmethod)):
-        inner = _decorate(fn.__func__, name, kind, capture_args, capture_result, sample_rate)
-        return type(fn)(inner)
+        return type(fn)(_decorate(fn.__func__, name, options))
     if isinstance(fn, type):
         from ._instrument import track_class
 
-        return track_class(fn, kind=kind, capture_args=capture_args, capture_result=capture_result, sample_rate=sample_rate)
+        return track_class(fn, **options)
     if not callable(fn):
         warn_user(f"@track needs a function, got {type(fn).__name__}; left untracked")
         return fn
+    existing = wrapper_of(fn)
+    if existing is not None:  # tracked once: every name for it gets the same wrapper
+        return existing
     try:
-        meta = Meta(fn, name, kind, capture_args, capture_result, sample_rate)
+        meta = Meta(fn, name, options["kind"], options["capture_args"], options["capture_result"],
+                    options["sample_rate"], options["ignore_errors"], options["max_per_second"])
         if inspect.isasyncgenfunction(fn):
             wrapper = wrap_async_generator(fn, meta)
         elif inspect.isgeneratorfunction(fn):
@@ -205,6 +236,7 @@ def _decorate(fn: Any, name: Optional[str], kind: str, capture_args: Optional[bo
         else:
             wrapper = _sync(fn, meta)
         setattr(wrapper, MARKER, True)
+        remember(fn, wrapper)
         return wrapper
     except Exception as exc:
         warn_user(f"could not track {fn!r} ({exc!r}); left untracked")
@@ -224,6 +256,8 @@ def track(
     capture_args: Optional[bool] = None,
     capture_result: Optional[bool] = None,
     sample_rate: Optional[float] = None,
+    ignore_errors: Optional[Sequence[Any]] = None,
+    max_per_second: Optional[float] = None,
 ) -> Callable[[F], F]: ...
 
 
@@ -235,13 +269,18 @@ def track(
     capture_args: Optional[bool] = None,
     capture_result: Optional[bool] = None,
     sample_rate: Optional[float] = None,
+    ignore_errors: Optional[Sequence[Any]] = None,
+    max_per_second: Optional[float] = None,
 ) -> Union[F, Callable[[F], F]]:
     """Record every call of a function as a span: arguments, return value or exception, timing,
     and its place in the call tree. Works on functions, methods, classmethods, staticmethods,
     coroutines, generators and async generators (and on a class: all its methods).
 
     Options left as None follow `configure(...)`. `sample_rate` keeps that share of this
-    function's calls (and what they call).
+    function's calls (and what they call); `max_per_second` keeps at most that many per second
+    (and what they call). `ignore_errors` lists exceptions (classes or names) that this function
+    raises as control flow: recorded, but the span's status stays "ok"; they add to the
+    configured ones. A function is tracked once: tracking it again returns the same wrapper.
 
     Example::
 
@@ -251,9 +290,14 @@ def track(
 
         @track(name="llm.answer", kind="llm", capture_result=False)
         async def answer(question): ...
+
+        @track(ignore_errors=[KeyError])
+        def lookup(table, key): ...
     """
+    options: Dict[str, Any] = dict(kind=kind, capture_args=capture_args, capture_result=capture_result,
+                                   sample_rate=sample_rate, ignore_errors=ignore_errors, max_per_second=max_per_second)
     if isinstance(fn, str):  # @track("custom name")
         name, fn = fn, None
     if fn is None:
-        return lambda f: cast(F, _decorate(f, name, kind, capture_args, capture_result, sample_rate))
-    return cast(F, _decorate(fn, name, kind, capture_args, capture_result, sample_rate))
+        return lambda f: cast(F, _decorate(f, name, options))
+    return cast(F, _decorate(fn, name, options))

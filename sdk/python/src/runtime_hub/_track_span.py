@@ -64,7 +64,7 @@ class track_span:  # noqa: N801 - used like a function: `with track_span("name")
             if span is None:
                 return NOOP_SPAN
             self._token = current.set(span)
-            if span is NON_RECORDING:
+            if type(span) is not Span:  # not sampled, or dropped
                 return NOOP_SPAN
             if self._attributes:
                 span.set_attributes(self._attributes)
@@ -72,7 +72,7 @@ class track_span:  # noqa: N801 - used like a function: `with track_span("name")
                 span.set_input(self._input)
             span.client.span_started(span)
             self._span = span
-            return cast(Span, span)
+            return span
         except Exception:
             return NOOP_SPAN
 

@@ -16,8 +16,8 @@ def test_defaults():
     assert config.enabled and config.capture_args and config.capture_result
     assert (config.max_string, config.max_depth, config.max_items) == (1024, 5, 50)
     assert config.max_span_bytes == 256 * 1024
-    assert (config.max_queue_spans, config.max_queue_bytes) == (10_000, 32 * 1024 * 1024)
-    assert (config.batch_spans, config.batch_bytes, config.flush_interval) == (100, 512 * 1024, 1.0)
+    assert (config.max_queue_spans, config.max_queue_bytes) == (10_000, 8 * 1024 * 1024)
+    assert (config.batch_spans, config.batch_bytes, config.flush_interval) == (1000, 512 * 1024, 1.0)
     assert config.service  # the script name
 
 

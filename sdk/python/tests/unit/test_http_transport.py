@@ -186,7 +186,7 @@ def test_buffer_while_the_hub_is_down_then_deliver():
         runtime_hub.shutdown(0)
 
 
-def test_full_buffer_drops_newest_but_keeps_room_for_errors(capsys):
+def test_full_buffer_drops_new_calls_whole(capsys):
     runtime_hub.configure(url=f"http://127.0.0.1:{free_port()}", service="full", max_queue_spans=20)
     transport = STATE.client.transport
 
@@ -200,11 +200,11 @@ def test_full_buffer_drops_newest_but_keeps_room_for_errors(capsys):
         with pytest.raises(ValueError):
             fails()
     dropped = transport.dropped()
-    assert dropped == {"queue_full": 12 + 1}  # 18 ok spans fit (90 %), then 2 errors in the reserve
+    assert sum(dropped.values()) == 13  # 20 fit; the later calls were not let in
     assert transport.pending() <= 20
     runtime_hub.shutdown(0.2)
     err = capsys.readouterr().err
-    assert "span records were not delivered" in err and "queue_full: 13" in err and "hub_unreachable" in err
+    assert "span records were not delivered" in err and "hub_unreachable" in err
 
 
 def test_the_app_is_never_blocked_by_a_hanging_hub(hub):

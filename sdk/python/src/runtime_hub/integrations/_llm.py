@@ -96,14 +96,14 @@ def _start(spec: Spec, kwargs: Dict[str, Any]) -> Optional[Span]:
         return None
     try:
         span = new_span(spec.name(kwargs), "llm", parent, None, None)
-        if span is None or span is NON_RECORDING:
+        if type(span) is not Span:  # untracked, not sampled or dropped
             return None
         span.set_attributes(spec.request_attributes(kwargs))
         client = span.client
         if client.capture_args:
             span.input, span.input_size = client.serializer.capture(request_input(kwargs, spec.input_keys))
         client.span_started(span)
-        return cast(Span, span)
+        return span
     except Exception:
         logger.debug("could not start an llm span", exc_info=True)
         return None

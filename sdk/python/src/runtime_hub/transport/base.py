@@ -98,6 +98,11 @@ class Transport(ABC):
     def start(self) -> None:
         """Begin background work now rather than at the first span (called by `configure`)."""
 
+    def refuse(self) -> Optional[str]:
+        """Asked on the app's thread before a span is created: None to take it, else the reason
+        it is dropped (with everything it calls). Must be cheap."""
+        return None
+
     @abstractmethod
     def span_started(self, span: Span) -> None:
         """A call began. Called on the app's thread: must be cheap and must not block."""

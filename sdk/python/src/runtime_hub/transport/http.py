@@ -7,6 +7,13 @@ happen on the transport thread.
 Start records are sent lazily: a call registers itself as open, and each time the thread sends it
 adds a start record for every open call it has not announced yet. A call that ends before the next
 send costs one record instead of two; a slow call shows as running within one flush interval.
+
+Whole spans or nothing: room is checked when a call starts (`refuse`), so a full buffer drops new
+calls, whole and with everything they call, before any of their cost is paid; the end of a call
+that was let in is always queued (without its input and output when they no longer fit in
+max_queue_bytes), so a start that was sent is always followed by its end and a stored child
+always has its parent. Calls still open at shutdown are ended there, marked unfinished, and a
+last heartbeat carries the final drop counts.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional
 
 from .. import _context, _ids
+from .._clock import now_ms
 from .._errors import python_version
 from .._log import logger, warn_user
 from .._version import SDK_NAME, __version__
@@ -32,13 +40,14 @@ if TYPE_CHECKING:
     from .._redact import Redactor
     from .._span import Span
 
-MAX_OPEN_SPANS = 10_000
-ERROR_RESERVE = 0.1  # this share of the buffer only takes spans that failed
+MAX_OPEN_SPANS = 10_000  # calls let in and still running; new calls are dropped beyond this
+PAYLOAD_RESERVE = 0.1  # new calls are let in while the buffer's bytes are below 90 % of the limit
+MAX_RECORD_BYTES = 1024 * 1024 - 16 * 1024  # the hub rejects records over 1 MiB
 WARMUP_SECONDS = 2.0  # the first spans of a process go out at WARMUP_INTERVAL, not flush_interval
 WARMUP_INTERVAL = 0.05
 BACKOFF_BASE = 0.1
 BACKOFF_MAX = 3.0
-SPAN_OVERHEAD = 400  # bytes of a record besides input and output, for the buffer's byte budget
+SPAN_OVERHEAD = 600  # bytes a queued span holds besides its input and output (object + record)
 SPANS_PATH = "/api/v1/spans"
 HEARTBEAT_PATH = "/api/v1/apps/heartbeat"
 
@@ -49,10 +58,9 @@ class HttpTransport(Transport):
     def open(self, config: Config, redactor: Optional[Redactor]) -> None:
         super().open(config, redactor)
         self._sender = Sender(config.url, config.token, config.request_timeout, config.compression)
-        self._hard_spans = config.max_queue_spans
-        self._hard_bytes = config.max_queue_bytes
-        self._soft_spans = max(1, int(config.max_queue_spans * (1 - ERROR_RESERVE)))
-        self._soft_bytes = int(config.max_queue_bytes * (1 - ERROR_RESERVE))
+        self._max_spans = config.max_queue_spans
+        self._max_bytes = config.max_queue_bytes
+        self._admit_bytes = int(config.max_queue_bytes * (1 - PAYLOAD_RESERVE))
         self._batch_spans = config.batch_spans
         self._batch_bytes = config.batch_bytes
         self._interval = config.flush_interval
@@ -80,18 +88,31 @@ class HttpTransport(Transport):
         self._flush_requested = 0
         self._flush_done = 0
         self._inflight = 0
+        self._inflight_bytes = 0
         self._unreachable = False
         self._leftovers_counted = False
         self._started_at = time.monotonic()
 
     # -- the app's side (hot path) ---------------------------------------------------------------
 
+    def refuse(self) -> Optional[str]:
+        # What is being sent counts too: while the hub is down, the batch in flight waits with it.
+        if (
+            len(self._queue) + self._inflight < self._max_spans
+            and self._queue_bytes + self._inflight_bytes < self._admit_bytes
+            and len(self._open) < MAX_OPEN_SPANS
+        ):
+            return None
+        if self._thread is None:
+            self._start()
+        # With the hub gone the buffer stays full: calls run untracked (nothing serialized) and
+        # are counted, until a delivery makes room again.
+        return "hub_unreachable" if self._unreachable else "queue_full"
+
     def span_started(self, span: Span) -> None:
         if self._thread is None:
             self._start()
-        opened = self._open
-        if len(opened) < MAX_OPEN_SPANS:
-            opened[span.span_id_int] = span
+        self._open[span.span_id_int] = span
         if self._first:
             self._first = False
             self._signal()
@@ -99,21 +120,17 @@ class HttpTransport(Transport):
     def span_ended(self, span: Span) -> None:
         self._open.pop(span.span_id_int, None)
         size = span.input_size + span.output_size + SPAN_OVERHEAD
+        if self._queue_bytes + size > self._max_bytes and size > SPAN_OVERHEAD:
+            # Let in when there was room: its end is sent whatever happens, without the payload.
+            span.input = span.output = None
+            span.set_attribute("runtime_hub.payload_dropped", "buffer full")
+            size = SPAN_OVERHEAD
         span.size = size
-        error = span.status == "error"
-        accepted = False
         with self._lock:
             queue = self._queue
-            count = len(queue) + 1
-            if count <= (self._hard_spans if error else self._soft_spans) and (
-                self._queue_bytes + size <= (self._hard_bytes if error else self._soft_bytes)
-            ):
-                queue.append(span)
-                self._queue_bytes += size
-                accepted = True
-        if not accepted:
-            self.drops.add("queue_full")
-            return
+            queue.append(span)
+            self._queue_bytes += size
+            count = len(queue)
         if count >= self._batch_spans and not self._signalled:
             if os.getpid() != self._pid:  # forked without our at-fork hook (e.g. a raw fork via ctypes)
                 self.after_fork()
@@ -195,7 +212,7 @@ class HttpTransport(Transport):
                 except Exception:  # a bug must cost a batch at most, never the delivery of the rest
                     logger.warning("runtime-hub transport error; continuing", exc_info=True)
                     self.drops.add("internal_error", self._inflight)
-                    self._inflight = 0
+                    self._inflight = self._inflight_bytes = 0
                     if self._closing:
                         return
                     self._stop.wait(1.0)
@@ -231,8 +248,12 @@ class HttpTransport(Transport):
                         self._flush_done = target
                         self._done.notify_all()
                 if self._closing:
+                    if delivered and self._end_open_spans():
+                        delivered = self._drain(True)
                     if not delivered:
                         self._count_leftovers()
+                    if time.monotonic() < self._deadline:
+                        self._heartbeat()  # the final drop counts: the hub's figure equals ours
                     return
                 if len(self._queue) >= self._batch_spans:
                     continue
@@ -240,6 +261,21 @@ class HttpTransport(Transport):
             self._wake.wait(max(timeout, 0.001))
             self._wake.clear()
             self._signalled = False
+
+    def _end_open_spans(self) -> bool:
+        """At shutdown: end the calls still running (threads, generators nobody closed) so that
+        none stays running in the hub; they are marked unfinished, their status left unset."""
+        spans = list(self._open.values())
+        self._open.clear()
+        for span in spans:
+            if span.end_time is None:
+                span.set_attribute("runtime_hub.unfinished_at_shutdown", True)
+                span.end_time = now_ms()
+                span.size = SPAN_OVERHEAD
+                with self._lock:
+                    self._queue.append(span)
+                    self._queue_bytes += SPAN_OVERHEAD
+        return bool(spans)
 
     def _unsent_starts(self) -> bool:
         return any(not span.start_sent for span in list(self._open.values()))
@@ -261,6 +297,7 @@ class HttpTransport(Transport):
                 size += span.size
             self._queue_bytes -= size
             self._inflight = len(batch)
+            self._inflight_bytes = size
         return batch
 
     def _drain(self, everything: bool) -> bool:
@@ -276,7 +313,7 @@ class HttpTransport(Transport):
                 self._encode(span, True, records)
             if records and not self._send(records):
                 return False
-            self._inflight = 0
+            self._inflight = self._inflight_bytes = 0
             if not everything and len(self._queue) < self._batch_spans:
                 return True
             if not self._queue:
@@ -284,15 +321,25 @@ class HttpTransport(Transport):
 
     def _encode(self, span: Span, final: bool, out: List[str]) -> None:
         try:
-            if self._wire is not None:
-                out.append(self._wire.record(span, final))
-                return
-            record = self.builder.build(span, final)  # before_send needs the record as a dict
-            if record is not None:
-                out.append(self._json(record))
+            text = self._text(span, final)
+            if text is not None and len(text) * 4 > MAX_RECORD_BYTES and len(text.encode("utf-8", "replace")) > MAX_RECORD_BYTES:
+                # Estimates said it fits, the text says not (heavy escaping, huge attributes): send
+                # the span without its payload rather than have the hub reject it.
+                span.input = span.output = None
+                span.events = None
+                span.set_attribute("runtime_hub.payload_dropped", "record over 1 MiB")
+                text = self._text(span, final)
+            if text is not None:
+                out.append(text)
         except Exception:
             logger.debug("could not encode %r", span, exc_info=True)
             self.drops.add("encode_error")
+
+    def _text(self, span: Span, final: bool) -> Optional[str]:
+        if self._wire is not None:
+            return self._wire.record(span, final)
+        record = self.builder.build(span, final)  # before_send needs the record as a dict
+        return None if record is None else self._json(record)
 
     def _send(self, records: List[str]) -> bool:
         """POST one batch, retrying while the hub is unreachable or busy. False if given up."""
