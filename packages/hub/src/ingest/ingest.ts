@@ -1,7 +1,8 @@
-import { validateSpanRecords, type RecordRejection, type Span } from '@runtime-hub/protocol';
+import type { RecordRejection, Span } from '@runtime-hub/protocol';
 import type { EncodedSpan } from '../store/encoded-span.js';
 import type { SpanStore } from '../store/store.js';
 import { encodeSpan, type UsagePricer } from './encode.js';
+import { validateInSlices } from './sliced-validation.js';
 
 export interface IngestResult {
   accepted: number;
@@ -26,7 +27,7 @@ export type SpanListener = (spans: readonly Span[]) => void;
  */
 export function createIngest(store: SpanStore, listeners: SpanListener[], pricing: { priceUsage?: UsagePricer } = {}) {
   return async function ingest(records: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
-    const { valid, rejected } = validateSpanRecords(records);
+    const { valid, rejected } = await validateInSlices(records);
     const encoded: { index: number; span: EncodedSpan }[] = [];
     for (const { index, record } of valid) {
       if (options.lossyUtf8 && containsReplacementChar(records[index])) {

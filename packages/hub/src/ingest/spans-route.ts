@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { HubError } from '@runtime-hub/protocol';
 import type { HubContext } from '../context.js';
+import { boundedRejections } from './rejection-list.js';
 
 /**
- * `POST /api/v1/spans` `{ spans: [...] }` → `{ accepted, rejected: [{ index, code, message }] }`.
+ * `POST /api/v1/spans` `{ spans: [...] }` → `{ accepted, rejected: [{ index, code, message }] }`; past
+ * 100 rejections only the first 100 are listed and `rejectedCount` gives the total.
  * Valid records are stored even when others in the same request are rejected.
  */
 export function registerSpanIngest(app: FastifyInstance, ctx: HubContext): void {
@@ -15,6 +17,6 @@ export function registerSpanIngest(app: FastifyInstance, ctx: HubContext): void 
     if (!Array.isArray(body.spans)) {
       throw new HubError('INVALID_BODY', `spans: ${body.spans === undefined ? 'is required' : 'must be an array'}`);
     }
-    return ctx.ingest(body.spans, { lossyUtf8: request.lossyUtf8 === true });
+    return boundedRejections(await ctx.ingest(body.spans, { lossyUtf8: request.lossyUtf8 === true }));
   });
 }
