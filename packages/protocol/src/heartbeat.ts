@@ -3,6 +3,13 @@ import { SPAN_LIMITS } from './limits.js';
 
 const short = z.string().min(1).max(SPAN_LIMITS.maxNameLength);
 
+export const HEARTBEAT_LIMITS = {
+  /** Distinct reasons in `dropped`. */
+  maxDropReasons: 32,
+  /** Length of one reason. */
+  maxDropReasonLength: 64,
+} as const;
+
 /** Presence of one running app instance; SDKs send it every few seconds. */
 export const Heartbeat = z.object({
   service: short,
@@ -12,8 +19,16 @@ export const Heartbeat = z.object({
   language: short.optional(),
   runtimeVersion: short.optional(),
   sdk: z.object({ name: short, version: short }).optional(),
-  /** Spans the SDK dropped so far, by reason. */
-  dropped: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /**
+   * Spans the SDK dropped so far, by reason (`queue_full`, `sampled_out`, …). Bounded, because it
+   * is stored and served in every services reply: a few reasons with short names and counts.
+   */
+  dropped: z
+    .record(z.string().min(1).max(HEARTBEAT_LIMITS.maxDropReasonLength), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER))
+    .refine((map) => Object.keys(map).length <= HEARTBEAT_LIMITS.maxDropReasons, {
+      message: `must have at most ${HEARTBEAT_LIMITS.maxDropReasons} reasons`,
+    })
+    .optional(),
 });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 

@@ -17,7 +17,7 @@ export {
   TraceId,
 } from './span.js';
 export type { Span, SpanRecordInput, SpanUsage } from './span.js';
-export { Heartbeat } from './heartbeat.js';
+export { HEARTBEAT_LIMITS, Heartbeat } from './heartbeat.js';
 export type { InstanceInfo, ServiceActivity, ServiceInfo } from './heartbeat.js';
 export { LiveSubscribe, SpanFilter } from './query.js';
 export { validateSpanRecords } from './validate.js';

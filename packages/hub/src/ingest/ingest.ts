@@ -1,4 +1,5 @@
 import type { RecordRejection, Span } from '@runtime-hub/protocol';
+import { containsReplacementChar } from '../http/utf8.js';
 import type { EncodedSpan } from '../store/encoded-span.js';
 import type { SpanStore } from '../store/store.js';
 import { encodeSpan, type UsagePricer } from './encode.js';
@@ -55,7 +56,3 @@ export function createIngest(store: SpanStore, listeners: SpanListener[], pricin
 }
 
 export type Ingest = ReturnType<typeof createIngest>;
-
-function containsReplacementChar(value: unknown): boolean {
-  return JSON.stringify(value).includes('\uFFFD');
-}

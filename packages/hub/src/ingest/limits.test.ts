@@ -26,7 +26,7 @@ describe('limits apply to the merged span', () => {
     const base = spanRecord({ endTime: null });
     for (let round = 0; round < 6; round++) {
       const attributes = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`k${round}_${i}`, i]));
-      const result = await ingest([{ ...base, endTime: round % 2 ? base.startTime + 1 : null, attributes }]);
+      const result = await ingest([{ ...base, endTime: round % 2 ? (base.startTime as number) + 1 : null, attributes }]);
       expect(result.accepted).toBe(1);
     }
     const span = await getSpan(base.spanId as string);
@@ -50,13 +50,13 @@ describe('identity and time', () => {
     const first = spanRecord({ name: 'original' });
     await ingest([first]);
     const other = spanRecord();
-    const reuse = { ...spanRecord({ name: 'intruder' }), spanId: first.spanId };
+    const reuse = spanRecord({ name: 'intruder', spanId: first.spanId });
     const result = await ingest([other, reuse]);
     expect(result.accepted).toBe(1);
     expect(result.rejected).toEqual([{ index: 1, code: 'SPAN_ID_CONFLICT', message: expect.stringContaining(first.spanId as string) }]);
     const span = await getSpan(first.spanId as string);
     expect(span).toMatchObject({ traceId: first.traceId, name: 'original' });
-    const moved = await fetch(`${t.url}/api/v1/traces/${reuse.traceId}`);
+    const moved = await fetch(`${t.url}/api/v1/traces/${reuse.traceId as string}`);
     expect(moved.status).toBe(404);
   });
 
