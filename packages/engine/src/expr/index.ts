@@ -7,3 +7,5 @@ export { parseExpression } from './parser.js';
 export { TemplateError, compileTemplate, hasTemplate, inspectTemplates, renderDeep, renderTemplate } from './template.js';
 export type { TemplateProblem, TemplateReference } from './template.js';
 export { strict, toText } from './values.js';
+export { ANY_SECRET, secretsRead } from './taint.js';
+export type { SecretTaint } from './taint.js';

@@ -4,6 +4,8 @@ import { evaluate } from './evaluate.js';
 import { FILTER_NAMES } from './filters.js';
 import type { Scope } from './evaluate.js';
 import { parseExpression } from './parser.js';
+import { secretsRead } from './taint.js';
+import type { SecretTaint } from './taint.js';
 import { toText } from './values.js';
 
 /**
@@ -21,6 +23,8 @@ export interface TemplatePart {
   expr: Expr;
   /** Offset of the expression in the template string. */
   offset: number;
+  /** The secrets the expression reads (see taint.ts); its value is then a secret too. */
+  secrets: string[];
 }
 
 export type Template =
@@ -80,7 +84,7 @@ function parseTemplate(text: string): Template {
       }
       if (literal) parts.push(literal);
       literal = '';
-      parts.push({ source, expr, offset: i });
+      parts.push({ source, expr, offset: i, secrets: secretsRead(expr) });
       i = end + 2;
       continue;
     }
@@ -113,8 +117,12 @@ function findClose(text: string, from: number): number {
   return -1;
 }
 
-/** Renders one template string. `path` names the config field in errors. */
-export function renderTemplate(text: string, scope: Scope, path = ''): unknown {
+/**
+ * Renders one template string. `path` names the config field in errors; `taint` hears of every
+ * value derived from secrets — each such expression's value, and the whole text it was
+ * interpolated into.
+ */
+export function renderTemplate(text: string, scope: Scope, path = '', taint?: SecretTaint): unknown {
   let template: Template;
   try {
     template = compileTemplate(text);
@@ -122,31 +130,43 @@ export function renderTemplate(text: string, scope: Scope, path = ''): unknown {
     throw new TemplateError(path, '', (error as Error).message);
   }
   if (template.kind === 'literal') return template.value;
-  if (template.kind === 'single') return run(template.part, scope, path);
+  if (template.kind === 'single') return run(template.part, scope, path, taint);
   let out = '';
-  for (const part of template.parts) out += typeof part === 'string' ? part : toText(run(part, scope, path));
+  const names = new Set<string>();
+  for (const part of template.parts) {
+    if (typeof part === 'string') {
+      out += part;
+      continue;
+    }
+    out += toText(run(part, scope, path, taint));
+    for (const name of part.secrets) names.add(name);
+  }
+  if (names.size > 0) taint?.(out, [...names]);
   return out;
 }
 
-function run(part: TemplatePart, scope: Scope, path: string): unknown {
+function run(part: TemplatePart, scope: Scope, path: string, taint: SecretTaint | undefined): unknown {
+  let value: unknown;
   try {
-    return evaluate(part.expr, scope);
+    value = evaluate(part.expr, scope);
   } catch (error) {
     if (error instanceof ExpressionError) throw new TemplateError(path, part.source, error.message);
     throw error;
   }
+  if (part.secrets.length > 0) taint?.(value, part.secrets);
+  return value;
 }
 
 /**
  * Renders every string inside a JSON value. `path` is the config path of `value`
  * (`headers.Authorization`), so an error names the exact field.
  */
-export function renderDeep(value: unknown, scope: Scope, path = ''): unknown {
-  if (typeof value === 'string') return renderTemplate(value, scope, path);
-  if (Array.isArray(value)) return value.map((item, i) => renderDeep(item, scope, `${path}[${i}]`));
+export function renderDeep(value: unknown, scope: Scope, path = '', taint?: SecretTaint): unknown {
+  if (typeof value === 'string') return renderTemplate(value, scope, path, taint);
+  if (Array.isArray(value)) return value.map((item, i) => renderDeep(item, scope, `${path}[${i}]`, taint));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = renderDeep(item, scope, path ? `${path}.${key}` : key);
+    for (const [key, item] of Object.entries(value)) out[key] = renderDeep(item, scope, path ? `${path}.${key}` : key, taint);
     return out;
   }
   return value;

@@ -6,6 +6,7 @@ import type { NodeRegistry } from '../nodes/registry.js';
 import type { CallRequest, CallResult, NodeResult, NodeRunContext, NodeServices, NodeType } from '../nodes/types.js';
 import type { Clock, IdSource } from '../ports.js';
 import type { RunLimits } from './limits.js';
+import type { SecretTaint } from '../expr/index.js';
 import { nodeContext } from './node-context.js';
 import { buildScope, codeGlobals, resolveConfig } from './scope.js';
 import type { ScopeSource } from './scope.js';
@@ -36,6 +37,10 @@ export class Activator {
       limits: RunLimits;
       services: Omit<NodeServices, 'callWorkflow'>;
       secrets: () => Record<string, string>;
+      /** Hears of every value an expression derived from a secret (so it is masked from then on). */
+      taint: SecretTaint;
+      /** Masks secrets and values derived from them. */
+      redact: <T>(value: T) => T;
       callWorkflow: (step: StepRecord, request: CallRequest) => Promise<CallResult>;
       run: RunRecord;
       definition: WorkflowDefinition;
@@ -109,8 +114,9 @@ export class Activator {
         }),
       };
     }
-    step.items = items;
-    return { kind: 'complete', step, result: { output: items.length > 0 ? items[0] : [], branch: items.length > 0 ? 'item' : 'done' } };
+    // Items built from secrets are masked before they are stored or sent into the body.
+    step.items = this.r.redact(items);
+    return { kind: 'complete', step, result: { output: items.length > 0 ? step.items[0] : [], branch: items.length > 0 ? 'item' : 'done' } };
   }
 
   /** The next item of a loop whose iteration ended, or its collected results. */
@@ -122,7 +128,7 @@ export class Activator {
   }
 
   resolve(node: NodeDefinition, type: NodeType, input: unknown, inputs: Inputs): Record<string, unknown> {
-    return resolveConfig(node, type.info.fields, buildScope(this.scopeSource(node.id, input, inputs)));
+    return resolveConfig(node, type.info.fields, buildScope(this.scopeSource(node.id, input, inputs)), this.r.taint);
   }
 
   private scopeSource(nodeId: string, input: unknown, inputs: Inputs): ScopeSource {

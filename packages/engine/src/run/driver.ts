@@ -71,6 +71,8 @@ export class RunDriver {
       limits: host.limits,
       services: host.services,
       secrets: () => host.secrets(run.project),
+      taint: (value, names) => this.redactor.derive(value, names),
+      redact: (value) => this.redactor.value(value),
       callWorkflow: (step, request) => host.callWorkflow(this, step, request),
       run,
       definition,
@@ -79,6 +81,10 @@ export class RunDriver {
       state: this.state,
     });
     this.lastStatus = run.status;
+  }
+
+  redact<T>(value: T): T {
+    return this.redactor.value(value);
   }
 
   /** Resolves with the finished run. */

@@ -449,7 +449,8 @@ export class Engine {
       child = await this.startRun({
         project: caller.project,
         workflow: request.workflow,
-        trigger: { type: 'call', body: request.input ?? null, callerRunId: caller.id, callerNodeId: step.nodeId },
+        // Values the caller derived from its secrets stay masked in the called run's history.
+        trigger: { type: 'call', body: driver.redact(request.input ?? null), callerRunId: caller.id, callerNodeId: step.nodeId },
         runId: step.childRunId,
         parent: { run: caller, nodeId: step.nodeId, spanId: step.spanId },
       });

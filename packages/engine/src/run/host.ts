@@ -7,6 +7,8 @@ import type { RunLimits } from './limits.js';
 /** How the engine knows a run's driver. */
 export interface DriverRef {
   readonly run: RunRecord;
+  /** Masks the run's secrets and the values derived from them. */
+  redact<T>(value: T): T;
 }
 
 /** What a driver needs from the engine that owns it. */

@@ -1,7 +1,7 @@
 import type { FieldSpec, NodeDefinition, ProjectDefinition, RunRecord, WorkflowDefinition } from '@runtime-hub/protocol';
 import { permanent } from '../errors.js';
 import { TemplateError, renderDeep, strict } from '../expr/index.js';
-import type { Scope } from '../expr/index.js';
+import type { Scope, SecretTaint } from '../expr/index.js';
 import { coerceFields, withDefaults } from '../nodes/fields.js';
 import type { RunState } from './state.js';
 
@@ -74,10 +74,11 @@ export function codeGlobals(source: ScopeSource): Record<string, unknown> {
 
 /**
  * A node's config ready to run: defaults applied, every expression evaluated (fields marked
- * `expressions: false` kept as written), values coerced to their field types. A bad
+ * `expressions: false` kept as written), values coerced to their field types; `taint` hears of
+ * every value derived from a secret (see expr/taint.ts). A bad
  * expression fails with EXPRESSION_ERROR naming node, field and path; no retry can fix it.
  */
-export function resolveConfig(node: NodeDefinition, fields: FieldSpec[], scope: Scope): Record<string, unknown> {
+export function resolveConfig(node: NodeDefinition, fields: FieldSpec[], scope: Scope, taint?: SecretTaint): Record<string, unknown> {
   const raw = withDefaults(fields, node.config);
   const literal = new Set(fields.filter((f) => f.expressions === false).map((f) => f.name));
   const resolved: Record<string, unknown> = {};
@@ -87,7 +88,7 @@ export function resolveConfig(node: NodeDefinition, fields: FieldSpec[], scope: 
       continue;
     }
     try {
-      resolved[key] = renderDeep(value, scope, key);
+      resolved[key] = renderDeep(value, scope, key, taint);
     } catch (error) {
       if (error instanceof TemplateError) {
         throw permanent('EXPRESSION_ERROR', `node "${node.id}", field "${error.path}": ${error.reason}${error.expression ? ` in {{ ${error.expression} }}` : ''}`, key, {

@@ -3,3 +3,4 @@ export type { TestEngine } from './harness.js';
 export { runStoreConformance } from './run-store-cases.js';
 export { startLlmTestServer } from './llm-test-server.js';
 export type { LlmTestRequest, LlmTestServer } from './llm-test-server.js';
+export { FILTER_TAINT_CASES, TAINT_SECRETS, recoverable } from './secret-cases.js';

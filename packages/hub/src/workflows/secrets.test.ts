@@ -8,6 +8,7 @@ import { spawnHub, type HubProcess } from '../testing/hub-process.js';
 import { apiClient, eventually } from './testing.js';
 
 const SECRET = 'sk_live_Zq8-very-secret-VALUE-4242';
+const DERIVED = Buffer.from(SECRET).toString('base64');
 
 // An API that reflects everything it receives, including the Authorization header.
 const echo = createServer((req, res) => {
@@ -15,7 +16,7 @@ const echo = createServer((req, res) => {
   req.on('data', (c: Buffer) => (body += c.toString()));
   req.on('end', () => {
     const status = req.url?.startsWith('/fail') ? 500 : 200;
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url, auth: req.headers.authorization, body }));
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ url: req.url, auth: req.headers.authorization, derived: req.headers['x-derived'], body }));
   });
 });
 
@@ -59,7 +60,7 @@ describe('secrets', () => {
       trigger: { type: 'webhook' },
       nodes: [
         { id: 'start', type: 'trigger' },
-        { id: 'call', type: 'http', config: { method: 'POST', url: `${echoUrl}/ok?key={{ secrets.TOKEN }}`, headers: { Authorization: 'Bearer {{ secrets.TOKEN }}' }, body: { token: '{{ secrets.TOKEN }}' } } },
+        { id: 'call', type: 'http', config: { method: 'POST', url: `${echoUrl}/ok?key={{ secrets.TOKEN }}`, headers: { Authorization: 'Bearer {{ secrets.TOKEN }}', 'x-derived': '{{ secrets.TOKEN | base64 }}' }, body: { token: '{{ secrets.TOKEN }}' } } },
         { id: 'sh', type: 'shell', config: { command: 'echo "token=$T"; echo "$T" >&2', env: { T: '{{ secrets.TOKEN }}' } } },
         { id: 'js', type: 'code', config: { code: 'console.log(trigger.body.pasted); return { pasted: trigger.body.pasted, echoed: nodes.call.output.body };' } },
         { id: 'fail', type: 'http', config: { method: 'POST', url: `${echoUrl}/fail/{{ secrets.TOKEN }}` } },
@@ -79,6 +80,8 @@ describe('secrets', () => {
     expect(detail.body.run.status).toBe('failed');
     // The secret was really used: the echo server saw it, and the run saw the echo, redacted.
     expect(detail.body.steps.find((s: { nodeId: string }) => s.nodeId === 'call').output.body.auth).toBe('Bearer [secret:TOKEN]');
+    // A value derived from the secret by a filter is a secret too.
+    expect(detail.body.steps.find((s: { nodeId: string }) => s.nodeId === 'call').output.body.derived).toBe('[secret:TOKEN]');
     expect(detail.body.steps.find((s: { nodeId: string }) => s.nodeId === 'sh').output.stdout).toBe('token=[secret:TOKEN]\n');
     const trace = await eventually(async () => {
       const { body } = await api('GET', `/api/v1/traces/${detail.body.run.traceId}`);
@@ -106,8 +109,13 @@ describe('secrets', () => {
     const everything = responses.join('\n');
     expect(everything).toContain('[secret:TOKEN]');
     expect(everything).not.toContain(SECRET);
+    expect(everything).not.toContain(DERIVED);
+    // Stopped here so that the log lines of the shutdown are searched too (and there are some).
+    hub.proc.kill('SIGTERM');
+    await hub.exited;
     expect(logs.length).toBeGreaterThan(0);
     expect(logs + hub.stderr()).not.toContain(SECRET);
+    expect(logs + hub.stderr()).not.toContain(DERIVED);
 
     // At rest: nothing but the encrypted value; the key file is private.
     expect(statSync(join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
@@ -115,6 +123,6 @@ describe('secrets', () => {
       .filter((f) => f.isFile() && f.name !== 'secret.key')
       .map((f) => join(f.parentPath, f.name));
     expect(files.some((f) => f.endsWith('workflows.sqlite'))).toBe(true);
-    for (const file of files) expect(readFileSync(file).includes(Buffer.from(SECRET)), file).toBe(false);
+    for (const file of files) expect(readFileSync(file).includes(Buffer.from(SECRET)) || readFileSync(file).includes(Buffer.from(DERIVED)), file).toBe(false);
   });
 });
