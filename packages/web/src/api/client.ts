@@ -16,6 +16,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The hub's `error.details` (validation issues, the current version on a conflict…). */
+    readonly details?: unknown,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -33,7 +35,7 @@ export function toSearch(params: QueryParams = {}): string {
   return text ? `?${text}` : '';
 }
 
-async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+export async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   // Same origin: the hub's HttpOnly token cookie (if any) goes along on its own.
   const response = await fetch(path, { credentials: 'same-origin', ...init });
   const text = await response.text();
@@ -44,8 +46,8 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
     body = undefined;
   }
   if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `${response.status} ${response.statusText}`);
+    const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+    throw new ApiError(response.status, error?.code ?? 'HTTP_ERROR', error?.message ?? `${response.status} ${response.statusText}`, error?.details);
   }
   return body as T;
 }

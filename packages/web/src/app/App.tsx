@@ -15,6 +15,11 @@ const TraceView = lazy(() => import('../views/traces/TraceView'));
 const ErrorsView = lazy(() => import('../views/errors/ErrorsView'));
 const SessionsView = lazy(() => import('../views/sessions/SessionsView'));
 const SpanPage = lazy(() => import('../views/monitor/SpanPage'));
+const WorkflowsHome = lazy(() => import('../views/workflows/WorkflowsHome'));
+const StudioView = lazy(() => import('../views/workflows/StudioView'));
+const RunsView = lazy(() => import('../views/workflows/RunsView'));
+const RunPage = lazy(() => import('../views/workflows/RunPage'));
+const VersionsView = lazy(() => import('../views/workflows/VersionsView'));
 const TransferDialogs = lazy(() => import('../views/transfer/TransferDialogs'));
 
 function useThemeClass(): void {
@@ -110,6 +115,12 @@ export function App() {
               <Route path="/errors" component={ErrorsView} />
               <Route path="/sessions" component={SessionsView} />
               <Route path="/spans/:spanId">{(params) => <SpanPage spanId={params.spanId} />}</Route>
+              <Route path="/workflows">{() => <WorkflowsHome />}</Route>
+              <Route path="/workflows/:project">{(params) => <WorkflowsHome project={params.project} />}</Route>
+              <Route path="/workflows/:project/:workflow">{(params) => <StudioView project={params.project} workflow={params.workflow} />}</Route>
+              <Route path="/workflows/:project/:workflow/runs">{(params) => <RunsView project={params.project} workflow={params.workflow} />}</Route>
+              <Route path="/workflows/:project/:workflow/runs/:runId">{(params) => <RunPage project={params.project} workflow={params.workflow} runId={params.runId} />}</Route>
+              <Route path="/workflows/:project/:workflow/versions">{(params) => <VersionsView project={params.project} workflow={params.workflow} />}</Route>
               <Route>
                 <div className="p-6 text-sm">
                   Nothing here. <a className="text-indigo-600 underline" href="/">Back to the monitor</a>

@@ -17,7 +17,7 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/errors', label: 'Errors', key: '3', icon: AlertIcon },
   { path: '/sessions', label: 'Sessions', key: '4', icon: UsersIcon },
   { path: '/agents', label: 'Agents', icon: BotIcon, soon: true },
-  { path: '/workflows', label: 'Workflows', icon: FlowIcon, soon: true },
+  { path: '/workflows', label: 'Workflows', key: '5', icon: FlowIcon },
 ];
 
 export function isActive(path: string, location: string): boolean {

@@ -11,7 +11,9 @@ export interface Shortcut {
 
 /** Whether a key event comes from a text field (where letters are typing, not commands). */
 export function isTyping(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
+  let el = target as HTMLElement | null;
+  // Events from inside a shadow root (the studio's expression editors) arrive retargeted to its host.
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement as HTMLElement;
   if (!el || !el.tagName) return false;
   return el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName);
 }

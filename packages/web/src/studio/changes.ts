@@ -28,7 +28,7 @@ function sameEdge(a: EdgeDefinition, b: EdgeDefinition): boolean {
 }
 
 function patched<T extends object>(target: T, patch: Record<string, unknown>): T {
-  const out: Record<string, unknown> = { ...target };
+  const out = { ...target } as Record<string, unknown>;
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) delete out[key];
     else out[key] = value;

@@ -1,10 +1,12 @@
-import ELK from 'elkjs/lib/elk.bundled.js';
+import type { ELK as ElkApi } from 'elkjs/lib/elk-api';
 import type { Workflow } from './changes';
 
 export const NODE_WIDTH = 200;
 export const NODE_HEIGHT = 64;
 
-const elk = new ELK();
+// elkjs is large (~1.4 MB): loaded on the first layout, not with the editor.
+let elk: Promise<ElkApi> | undefined;
+const loadElk = () => (elk ??= import('elkjs/lib/elk.bundled.js').then((m) => new m.default()));
 
 /**
  * Positions for every node (or only `only`), left to right by the edges, with elkjs's layered
@@ -26,7 +28,7 @@ export async function layoutPositions(workflow: Workflow, only?: Set<string>): P
       .filter((e) => ids.has(e.source) && ids.has(e.target))
       .map((e, i) => ({ id: `e${i}`, sources: [e.source], targets: [e.target] })),
   };
-  const result = await elk.layout(graph);
+  const result = await (await loadElk()).layout(graph);
   const positions: Record<string, { x: number; y: number }> = {};
   for (const child of result.children ?? []) {
     if (only && !only.has(child.id)) continue;
