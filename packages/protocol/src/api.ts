@@ -5,11 +5,18 @@ import type { SpanKind, SpanStatus } from './span.js';
  * hub that produces them and the dashboard that reads them.
  */
 
-/** Tokens and cost summed over many spans; costUsd is null when no span had a known price. */
+/**
+ * Tokens and cost summed over many spans; costUsd is null when no span had a known price.
+ * `unpricedCalls` counts the spans with tokens but no price (a model missing from the price
+ * table, or no model named): when it is above 0, costUsd is only part of the real cost and
+ * `costPartial` is true, so a client never shows a fraction as the total.
+ */
 export interface UsageTotals {
   inputTokens: number;
   outputTokens: number;
   costUsd: number | null;
+  unpricedCalls: number;
+  costPartial: boolean;
 }
 
 export interface TraceSummary {

@@ -20,7 +20,7 @@ export function registerQueries(app: FastifyInstance, ctx: HubContext): void {
   app.get('/api/v1/services', async () => {
     const [services, usage] = await Promise.all([ctx.presence.list(), store.usageByService?.()]);
     if (!usage) return { services };
-    return { services: services.map((s) => ({ ...s, usage: usage.get(s.service) ?? { inputTokens: 0, outputTokens: 0, costUsd: null } })) };
+    return { services: services.map((s) => ({ ...s, usage: usage.get(s.service) ?? { inputTokens: 0, outputTokens: 0, costUsd: null, unpricedCalls: 0, costPartial: false } })) };
   });
 
   app.get('/api/v1/traces', async (request) => {

@@ -58,27 +58,41 @@ describe('LLM cost at ingest, rolled up per trace, session and service', () => {
 
   it('sums tokens and cost per trace and per session', async () => {
     const { traces } = (await (await fetch(`${hub.url}/api/v1/traces?service=agent`)).json()) as {
-      traces: { traceId: string; usage: { inputTokens: number; outputTokens: number; costUsd: number | null } }[];
+      traces: { traceId: string; usage: { inputTokens: number; outputTokens: number; costUsd: number | null; unpricedCalls: number; costPartial: boolean } }[];
     };
     const trace = traces.find((t) => t.traceId === traceId)!;
+    // mystery-model has tokens but no price: the sum is a part of the real cost, and says so.
+    expect(trace.usage).toMatchObject({ unpricedCalls: 1, costPartial: true });
     expect(trace.usage.inputTokens).toBe(1000 + 2000 + 1_000_000 + 300);
     expect(trace.usage.outputTokens).toBe(100 + 500 + 0 + 30);
     expect(trace.usage.costUsd).toBeCloseTo(gpt4o + haiku + acme, 8);
 
     const { sessions } = (await (await fetch(`${hub.url}/api/v1/sessions`)).json()) as {
-      sessions: { sessionId: string; usage: { costUsd: number | null } }[];
+      sessions: { sessionId: string; usage: { costUsd: number | null; costPartial: boolean } }[];
     };
     expect(sessions.find((s) => s.sessionId === 'session-cost')!.usage.costUsd).toBeCloseTo(gpt4o + haiku + acme, 8);
+    expect(sessions.find((s) => s.sessionId === 'session-cost')!.usage.costPartial).toBe(true);
+  });
+
+  it('marks a roll-up complete when every call with tokens has a price', async () => {
+    const priced = hexId(32);
+    await postSpans(hub.url, [{ ...llmSpan(priced, null, 'claude-opus-4-6', 1000, 100), service: 'priced', sessionId: 'session-priced' }]);
+    const { traces } = (await (await fetch(`${hub.url}/api/v1/traces?service=priced`)).json()) as {
+      traces: { traceId: string; usage: { costUsd: number | null; unpricedCalls: number; costPartial: boolean } }[];
+    };
+    // claude-opus-4-6: 5 USD in, 25 USD out per million tokens.
+    expect(traces.find((t) => t.traceId === priced)!.usage).toEqual(expect.objectContaining({ costUsd: (1000 * 5 + 100 * 25) / 1e6, unpricedCalls: 0, costPartial: false }));
   });
 
   it('sums tokens and cost per service in the services list', async () => {
     await postSpans(hub.url, [spanRecord({ service: 'no-llm' })]);
     const { services } = (await (await fetch(`${hub.url}/api/v1/services`)).json()) as {
-      services: { service: string; usage: { inputTokens: number; outputTokens: number; costUsd: number | null } }[];
+      services: { service: string; usage: { inputTokens: number; outputTokens: number; costUsd: number | null; unpricedCalls: number; costPartial: boolean } }[];
     };
     const agent = services.find((s) => s.service === 'agent')!;
     expect(agent.usage.inputTokens).toBe(1000 + 2000 + 1_000_000 + 300);
     expect(agent.usage.costUsd).toBeCloseTo(gpt4o + haiku + acme, 8);
-    expect(services.find((s) => s.service === 'no-llm')!.usage).toEqual({ inputTokens: 0, outputTokens: 0, costUsd: null });
+    expect(agent.usage).toMatchObject({ unpricedCalls: 1, costPartial: true });
+    expect(services.find((s) => s.service === 'no-llm')!.usage).toEqual({ inputTokens: 0, outputTokens: 0, costUsd: null, unpricedCalls: 0, costPartial: false });
   });
 });

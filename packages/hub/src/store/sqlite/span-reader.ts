@@ -5,7 +5,7 @@ import type { ErrorGroup, ErrorGroupQuery, Page, ServiceRow, SessionSummary, Spa
 import { listErrorGroups } from './error-groups.js';
 import { rowToSpan, type SpanRow } from './row-codec.js';
 import { rowToSpanJson } from './span-json.js';
-import { listSessions, listTraces } from './trace-queries.js';
+import { listSessions, listTraces, UNPRICED_SQL } from './trace-queries.js';
 import { Where, spanFilterWhere, spanQueryWhere } from './where.js';
 
 /** The sort key of the last row of a page, (start_time, id): where the next page starts. */
@@ -106,10 +106,12 @@ export class SpanReader {
 
   usageByService(): Map<string, UsageTotals> {
     const rows = this.prepare(
-      `SELECT service, sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cost_usd) AS cost FROM spans
-       WHERE input_tokens IS NOT NULL OR output_tokens IS NOT NULL GROUP BY service`,
-    ).all() as { service: string; input: number | null; output: number | null; cost: number | null }[];
-    return new Map(rows.map((r) => [r.service, { inputTokens: r.input ?? 0, outputTokens: r.output ?? 0, costUsd: r.cost }]));
+      `SELECT service, sum(input_tokens) AS input, sum(output_tokens) AS output, sum(cost_usd) AS cost, sum(${UNPRICED_SQL}) AS unpriced
+       FROM spans s WHERE input_tokens IS NOT NULL OR output_tokens IS NOT NULL GROUP BY service`,
+    ).all() as { service: string; input: number | null; output: number | null; cost: number | null; unpriced: number | null }[];
+    return new Map(
+      rows.map((r) => [r.service, { inputTokens: r.input ?? 0, outputTokens: r.output ?? 0, costUsd: r.cost, unpricedCalls: r.unpriced ?? 0, costPartial: (r.unpriced ?? 0) > 0 }]),
+    );
   }
 
   changesBetween(filter: SpanFilter, after: number, upTo: number, limit: number): Span[] {

@@ -25,10 +25,15 @@ interface Rollup {
   input_tokens: number | null;
   output_tokens: number | null;
   cost_usd: number | null;
+  unpriced: number | null;
 }
 
+/** A span with tokens but no cost: its model has no price, so every sum over it is partial. */
+export const UNPRICED_SQL = '(s.cost_usd IS NULL AND (s.input_tokens > 0 OR s.output_tokens > 0))';
+
 const ROLLUP_COLUMNS = `count(*) AS spans, sum(s.status = 'error') AS errors,
-  sum(s.input_tokens) AS input_tokens, sum(s.output_tokens) AS output_tokens, sum(s.cost_usd) AS cost_usd`;
+  sum(s.input_tokens) AS input_tokens, sum(s.output_tokens) AS output_tokens, sum(s.cost_usd) AS cost_usd,
+  sum(${UNPRICED_SQL}) AS unpriced`;
 
 /** Traces newest first; counts and usage are aggregated for the page only, from the trace index. */
 export function listTraces(db: Database.Database, query: SpanQuery): Page<TraceSummary> {
@@ -141,6 +146,8 @@ function usageOf(rollup: Rollup | undefined): UsageTotals {
     inputTokens: rollup?.input_tokens ?? 0,
     outputTokens: rollup?.output_tokens ?? 0,
     costUsd: rollup?.cost_usd ?? null,
+    unpricedCalls: rollup?.unpriced ?? 0,
+    costPartial: (rollup?.unpriced ?? 0) > 0,
   };
 }
 
