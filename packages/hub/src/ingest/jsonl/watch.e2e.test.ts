@@ -102,12 +102,12 @@ function checkClaudeTree(spans: Map<string, Span>): void {
   expect(turn).toMatchObject({ parentSpanId: session.spanId, name: 'turn: find the config loader', status: 'ok' });
   expect(llm.usage).toMatchObject({ model: 'claude-sonnet-4-5-20250929', inputTokens: 3210, outputTokens: 150 });
   const task = spans.get(claudeIds.tool(SID, 'toolu_e2e_task'))!;
-  expect(task).toMatchObject({ parentSpanId: llm.spanId, kind: 'tool', name: 'Task', status: 'ok' });
+  expect(task).toMatchObject({ parentSpanId: turn.spanId, kind: 'tool', name: 'Task', status: 'ok' });
   const agent = spans.get(claudeIds.agent(SID, 'a4c7249'))!;
   expect(agent).toMatchObject({ parentSpanId: task.spanId, kind: 'agent', name: 'subagent: Explore', status: 'ok' });
   const subLlm = spans.get(claudeIds.llm(SID, 'msg_e2e_s1'))!;
   expect(subLlm.parentSpanId).toBe(agent.spanId);
-  expect(spans.get(claudeIds.tool(SID, 'toolu_e2e_grep'))).toMatchObject({ parentSpanId: subLlm.spanId, output: 'src/config.ts', status: 'ok' });
+  expect(spans.get(claudeIds.tool(SID, 'toolu_e2e_grep'))).toMatchObject({ parentSpanId: agent.spanId, output: 'src/config.ts', status: 'ok' });
 }
 
 describe('start --watch (in the hub process)', () => {
