@@ -54,6 +54,33 @@ describe('a full buffer drops whole spans', () => {
     expect(spans.length + (stats().dropped.queue_full ?? 0)).toBe(120);
   });
 
+  it('a span whose start found the buffer full is dropped with its children, never leaving them orphaned', async () => {
+    const transport = setup({ maxQueueSpans: 10 });
+    transport.failWith = down;
+    for (let i = 0; i < 10; i++) work(i); // the buffer is full
+    let resume!: () => void;
+    let finish!: () => void;
+    const outer = span('outer', async () => {
+      await new Promise<void>((resolve) => (resume = resolve));
+      work(100); // runs after the buffer drained
+      await new Promise<void>((resolve) => (finish = resolve));
+    });
+    transport.failWith = undefined;
+    expect(await flush(2_000)).toBe(true);
+    resume();
+    await sleep(0);
+    transport.failWith = down;
+    for (let i = 0; i < 20; i++) work(i); // full again when "outer" ends
+    finish();
+    await outer;
+    transport.failWith = undefined;
+    expect(await flush(2_000)).toBe(true);
+    const spans = transport.latest();
+    const ids = new Set(spans.map((s) => s.spanId));
+    expect(spans.filter((s) => s.parentSpanId !== null && !ids.has(s.parentSpanId))).toEqual([]);
+    expect(spans.every((s) => typeof s.endTime === 'number')).toBe(true);
+  });
+
   it('the buffer is bounded by bytes: large payloads fill it before the span count does', () => {
     const transport = setup({ maxQueueBytes: 64 * 1024, maxQueueSpans: 10_000 });
     transport.failWith = down;
