@@ -24,7 +24,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /**
  * Reads clipboard text as workflow JSON — a whole workflow, `{ nodes, edges }`, or a list of
  * nodes — and turns it into one change that adds the nodes (ids renamed where they clash; a second
- * trigger is left out) and the edges among them. Nodes are offset so a paste next to the
+ * trigger is left out, its edges leave from the existing trigger) and the edges among them. Nodes are offset so a paste next to the
  * originals does not cover them. Undefined when the text is not such JSON.
  */
 export function pasteChange(workflow: Workflow, text: string, offset = { x: 40, y: 40 }): Pasted | undefined {
@@ -38,12 +38,16 @@ export function pasteChange(workflow: Workflow, text: string, offset = { x: 40, 
   if (!isRecord(source) || !Array.isArray(source.nodes)) return undefined;
   const rawNodes = source.nodes.filter((n): n is NodeDefinition => isRecord(n) && typeof n.id === 'string' && typeof n.type === 'string');
   if (rawNodes.length === 0) return undefined;
-  const hasTrigger = workflow.nodes.some((n) => n.type === 'trigger');
+  const trigger = workflow.nodes.find((n) => n.type === 'trigger');
   const taken = new Set(workflow.nodes.map((n) => n.id));
   const rename = new Map<string, string>();
   const nodes: NodeDefinition[] = [];
   for (const raw of rawNodes) {
-    if (raw.type === 'trigger' && hasTrigger) continue;
+    if (raw.type === 'trigger' && trigger) {
+      // A workflow has one trigger: what the pasted one led to hangs off the existing one.
+      rename.set(raw.id, trigger.id);
+      continue;
+    }
     const id = freshId(raw.id, taken);
     taken.add(id);
     rename.set(raw.id, id);

@@ -57,6 +57,7 @@ describe('clipboard', () => {
   it('a pasted whole workflow drops its second trigger; not JSON is ignored', () => {
     const pasted = pasteChange(wf, JSON.stringify(wf))!;
     expect(pasted.ids).not.toContain('start_2');
+    expect(applyChange(wf, pasted.change).edges).toContainEqual({ source: 'start', target: 'check_2' });
     expect(pasted.needsLayout).toBe(true);
     expect(pasteChange(wf, 'hello')).toBeUndefined();
     expect(pasteChange(wf, '{"nodes":[{"id":1}]}')).toBeUndefined();
