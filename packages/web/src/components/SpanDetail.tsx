@@ -80,7 +80,11 @@ export function SpanDetail({ span, parent, childSpans, childrenTruncated, onSele
                 span.usage.model,
                 span.usage.inputTokens !== undefined ? `${span.usage.inputTokens} in` : undefined,
                 span.usage.outputTokens !== undefined ? `${span.usage.outputTokens} out` : undefined,
-                span.usage.costUsd !== undefined ? formatUsd(span.usage.costUsd) : undefined,
+                span.usage.costUsd !== undefined
+                  ? formatUsd(span.usage.costUsd)
+                  : (span.usage.inputTokens ?? 0) + (span.usage.outputTokens ?? 0) > 0
+                    ? 'no price for this model'
+                    : undefined,
               ]
                 .filter(Boolean)
                 .join(' · ')}

@@ -53,9 +53,25 @@ export function formatPercent(ratio: number | null): string {
   return `${(ratio * 100).toFixed(ratio < 0.1 ? 1 : 0)}%`;
 }
 
+/**
+ * The one way the dashboard shows money: cents from $0.01 up, and below a cent two significant
+ * digits ($0.0042, $0.000012), so a cheap call never reads as $0.0000.
+ */
 export function formatUsd(usd: number | null | undefined): string {
-  if (usd === null || usd === undefined) return '—';
-  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+  if (usd === null || usd === undefined || !Number.isFinite(usd)) return '—';
+  if (usd === 0) return '$0';
+  if (Math.abs(usd) >= 0.01) return `$${usd.toFixed(2)}`;
+  const decimals = Math.min(20, 1 - Math.floor(Math.log10(Math.abs(usd))));
+  return `$${usd.toFixed(decimals)}`;
+}
+
+/** The cost of a roll-up: marked partial when some calls had tokens but no price. */
+export function formatCost(usage: { costUsd: number | null; unpricedCalls?: number; costPartial?: boolean }): { text: string; title?: string } {
+  const unpriced = usage.unpricedCalls ?? 0;
+  if (!usage.costPartial || unpriced === 0) return { text: formatUsd(usage.costUsd) };
+  const calls = `${unpriced} call${unpriced === 1 ? '' : 's'} without a price (model not in the price table)`;
+  if (usage.costUsd === null) return { text: 'no price', title: calls };
+  return { text: `${formatUsd(usage.costUsd)}+ partial`, title: `at least ${formatUsd(usage.costUsd)}: ${calls}` };
 }
 
 /** A one-line preview of any JSON value, cut to `max` characters. */

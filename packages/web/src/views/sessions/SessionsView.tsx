@@ -5,7 +5,7 @@ import type { SessionSummary } from '../../api/types';
 import { FilterBar } from '../../components/FilterBar';
 import { PagerFooter } from '../../components/PagerFooter';
 import { usePaged } from '../../hooks/use-paged';
-import { formatAgo, formatCount, formatDateTime, formatDuration, formatUsd } from '../../lib/format';
+import { formatAgo, formatCost, formatCount, formatDateTime, formatDuration } from '../../lib/format';
 import { apiParamsOf } from '../../state/filters';
 import { useFilters } from '../../state/use-filters';
 
@@ -50,8 +50,8 @@ export default function SessionsView() {
                 <td className="px-3 py-1.5 text-zinc-600 dark:text-zinc-400">{s.services.join(', ')}</td>
                 <td className="px-3 py-1.5 text-right font-mono">{s.traceCount.toLocaleString()}</td>
                 <td className={`px-3 py-1.5 text-right font-mono ${s.errorCount ? 'text-red-600 dark:text-red-400' : 'text-zinc-400'}`}>{s.errorCount}</td>
-                <td className="px-3 py-1.5 text-right font-mono text-zinc-500">
-                  {s.usage.inputTokens + s.usage.outputTokens > 0 ? `${formatCount(s.usage.inputTokens + s.usage.outputTokens)} · ${formatUsd(s.usage.costUsd)}` : '—'}
+                <td className="px-3 py-1.5 text-right font-mono text-zinc-500" title={formatCost(s.usage).title}>
+                  {s.usage.inputTokens + s.usage.outputTokens > 0 ? `${formatCount(s.usage.inputTokens + s.usage.outputTokens)} · ${formatCost(s.usage).text}` : '—'}
                 </td>
                 <td className="whitespace-nowrap px-3 py-1.5 font-mono text-zinc-500">{formatDateTime(s.firstSeen)}</td>
                 <td className="px-3 py-1.5 text-right font-mono">{formatDuration(s.lastSeen - s.firstSeen)}</td>

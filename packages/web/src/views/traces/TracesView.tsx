@@ -6,7 +6,7 @@ import { FilterBar } from '../../components/FilterBar';
 import { PagerFooter } from '../../components/PagerFooter';
 import { StatusPill } from '../../components/StatusBadge';
 import { usePaged } from '../../hooks/use-paged';
-import { formatCount, formatDateTime, formatDuration, formatUsd } from '../../lib/format';
+import { formatCost, formatCount, formatDateTime, formatDuration } from '../../lib/format';
 import { apiParamsOf } from '../../state/filters';
 import { useFilters } from '../../state/use-filters';
 
@@ -63,9 +63,9 @@ export default function TracesView() {
                 <td className="px-3 py-1.5 text-zinc-600 dark:text-zinc-400">{trace.service}</td>
                 <td className="px-3 py-1.5 text-right font-mono">{trace.spanCount.toLocaleString()}</td>
                 <td className={`px-3 py-1.5 text-right font-mono ${trace.errorCount ? 'text-red-600 dark:text-red-400' : 'text-zinc-400'}`}>{trace.errorCount}</td>
-                <td className="px-3 py-1.5 text-right font-mono text-zinc-500">
+                <td className="px-3 py-1.5 text-right font-mono text-zinc-500" title={formatCost(trace.usage).title}>
                   {trace.usage.inputTokens + trace.usage.outputTokens > 0
-                    ? `${formatCount(trace.usage.inputTokens + trace.usage.outputTokens)} · ${formatUsd(trace.usage.costUsd)}`
+                    ? `${formatCount(trace.usage.inputTokens + trace.usage.outputTokens)} · ${formatCost(trace.usage).text}`
                     : '—'}
                 </td>
                 <td className="px-3 py-1.5 text-right font-mono">{trace.durationMs === null ? 'running' : formatDuration(trace.durationMs)}</td>
