@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG, type HubConfig } from './config.js';
 import type { HubContext } from './context.js';
 import { registerAuth } from './http/auth.js';
 import { registerBodyParsing } from './http/body.js';
-import { registerErrorHandling } from './http/errors.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { registerOriginGuard } from './http/origin-guard.js';
 import { createOriginPolicy } from './http/origin-policy.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
@@ -63,6 +63,9 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     forceCloseConnections: 'idle',
+    // Errors answered before any handler still get `{ error: { code, message } }`.
+    frameworkErrors,
+    clientErrorHandler,
   });
   const store = options.store ?? new SqliteSpanStore({ file: join(config.dataDir, 'hub.sqlite') });
   const originPolicy = createOriginPolicy(config);

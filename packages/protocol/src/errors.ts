@@ -1,16 +1,21 @@
+import { WORKFLOW_ERROR_CODES } from './workflow/errors.js';
+
 /**
- * The error-code registry. Every error runtime-hub reports — in an HTTP reply, a rejected record,
- * an OTLP partial success — carries one of these stable codes. Clients switch on the code, never
- * on the message. The HTTP status is what the edge answers when the error ends a whole request.
+ * The error-code registry, the only one: every error runtime-hub reports — in an HTTP reply, a
+ * rejected record, an OTLP partial success, a failed workflow step — carries one of these stable
+ * codes. Clients switch on the code, never on the message. The HTTP status is what the edge
+ * answers when the error ends a whole request. docs/errors.md lists every code; a test
+ * (packages/hub/src/http/error-registry.test.ts) keeps the two in step.
  *
  * @example
  *   throw new HubError('SPAN_NOT_FOUND', `no span with id ${id}`);
  */
 export const ERROR_CODES = {
   // Whole-request errors.
+  INVALID_REQUEST: { status: 400, summary: 'the HTTP request is malformed (bad header, URL or framing)' },
   INVALID_JSON: { status: 400, summary: 'the body is not valid JSON' },
   INVALID_BODY: { status: 400, summary: 'the body does not have the expected shape' },
-  INVALID_QUERY: { status: 400, summary: 'a query parameter is invalid' },
+  INVALID_QUERY: { status: 400, summary: 'a query or path parameter is invalid' },
   INVALID_CURSOR: { status: 400, summary: 'the paging cursor is malformed' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'the content type or encoding is not supported' },
   PAYLOAD_TOO_LARGE: { status: 413, summary: 'the body exceeds the configured limit' },
@@ -22,19 +27,22 @@ export const ERROR_CODES = {
   TRACE_NOT_FOUND: { status: 404, summary: 'no trace with this id' },
   METHOD_NOT_ALLOWED: { status: 405, summary: 'method not allowed' },
   SHUTTING_DOWN: { status: 503, summary: 'the hub is shutting down' },
-  INTERNAL: { status: 500, summary: 'internal error' },
+  // INTERNAL (500) comes with the workflow codes below.
 
   // Per-record errors (a rejected span in an otherwise accepted batch).
   INVALID_RECORD: { status: 400, summary: 'the record is not a JSON object' },
   MISSING_FIELD: { status: 400, summary: 'a required field is missing' },
   INVALID_FIELD: { status: 400, summary: 'a field has the wrong type or format' },
   INVALID_ID: { status: 400, summary: 'an id is not hex of the right length' },
-  INVALID_TIME: { status: 400, summary: 'a time is not epoch milliseconds' },
+  INVALID_TIME: { status: 400, summary: 'a time is not epoch milliseconds within the JavaScript date range, or the end is before the start' },
   FIELD_TOO_LONG: { status: 400, summary: 'a string field exceeds its maximum length' },
   RECORD_TOO_LARGE: { status: 400, summary: 'the record exceeds the maximum serialized size' },
   NESTING_TOO_DEEP: { status: 400, summary: 'a value is nested deeper than allowed' },
   INVALID_UTF8: { status: 400, summary: 'the record contained bytes that are not valid UTF-8' },
   SPAN_ID_CONFLICT: { status: 409, summary: 'the spanId already belongs to another trace' },
+
+  // Workflows: the API and failures inside a run (packages/protocol/src/workflow/errors.ts).
+  ...WORKFLOW_ERROR_CODES,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

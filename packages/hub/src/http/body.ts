@@ -37,6 +37,9 @@ export function registerBodyParsing(app: FastifyInstance): void {
     return payload.pipe(decoder);
   });
 
+  // No text/plain: every body the API takes is JSON (or protobuf for OTLP); text/plain is also what
+  // a cross-site form may send without a preflight. Public workflows add their own parsers.
+  app.removeContentTypeParser('text/plain');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     try {

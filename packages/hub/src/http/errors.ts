@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError, type ErrorCode } from '@runtime-hub/protocol';
 
 /** Fastify's own error codes mapped to ours, so every error reply has the same shape. */
@@ -33,4 +34,27 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     return reply.status(status).send(new HubError('INVALID_BODY', error.message).toBody());
   });
+}
+
+/**
+ * Errors Fastify answers before any route or error handler runs (a URL that does not decode),
+ * given the same shape. Passed as Fastify's `frameworkErrors` option.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const hubError = new HubError('INVALID_REQUEST', error.message);
+  void reply.status(hubError.status).send(hubError.toBody());
+}
+
+/**
+ * A request Node's HTTP parser cannot read (bad header, framing) never reaches Fastify; the
+ * connection gets a 400 with the same body shape, then closes. Fastify's `clientErrorHandler`.
+ */
+export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) return void socket.destroy(error);
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = JSON.stringify(new HubError('INVALID_REQUEST', `the HTTP request could not be parsed (${error.code ?? 'malformed'})`).toBody());
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

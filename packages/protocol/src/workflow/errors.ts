@@ -1,6 +1,7 @@
 /**
  * Error codes of the workflow pillar, with the HTTP status the hub answers when one ends a
- * request. Engine failures inside a run carry these codes too (see {@link Failure}); clients
+ * request. They are part of the one registry, `ERROR_CODES` (../errors.ts); this subset types what
+ * the engine may report. Engine failures inside a run carry these codes too (see {@link Failure}); clients
  * switch on the code, never on the message.
  */
 export const WORKFLOW_ERROR_CODES = {

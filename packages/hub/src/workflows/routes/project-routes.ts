@@ -41,7 +41,7 @@ export function registerProjectRoutes(app: FastifyInstance, service: WorkflowSer
   });
 
   app.get('/api/v1/projects/:project', (request) => {
-    const { project } = parse(ProjectParams, request.params);
+    const { project } = parse(ProjectParams, request.params, 'params');
     const found = catalog.requireProject(project);
     return {
       project: found,
@@ -52,7 +52,7 @@ export function registerProjectRoutes(app: FastifyInstance, service: WorkflowSer
   });
 
   app.put('/api/v1/projects/:project', async (request, reply) => {
-    const { project: id } = parse(ProjectParams, request.params);
+    const { project: id } = parse(ProjectParams, request.params, 'params');
     const project = parseProject(request.body, id);
     const created = !catalog.getProject(id);
     catalog.putProject(project);
@@ -60,7 +60,7 @@ export function registerProjectRoutes(app: FastifyInstance, service: WorkflowSer
   });
 
   app.delete('/api/v1/projects/:project', async (request, reply) => {
-    const { project } = parse(ProjectParams, request.params);
+    const { project } = parse(ProjectParams, request.params, 'params');
     catalog.requireProject(project);
     catalog.deleteProject(project);
     service.vault.delete(project);
@@ -70,12 +70,12 @@ export function registerProjectRoutes(app: FastifyInstance, service: WorkflowSer
   });
 
   app.get('/api/v1/projects/:project/env', (request) => {
-    const { project } = parse(ProjectParams, request.params);
+    const { project } = parse(ProjectParams, request.params, 'params');
     return { env: catalog.requireProject(project).env };
   });
 
   app.put('/api/v1/projects/:project/env/:name', (request) => {
-    const { project, name } = parse(EnvParams, request.params);
+    const { project, name } = parse(EnvParams, request.params, 'params');
     const { value } = parse(EnvBody, request.body);
     const current = catalog.requireProject(project);
     catalog.putProject({ ...current, env: { ...current.env, [name]: value } });
@@ -83,7 +83,7 @@ export function registerProjectRoutes(app: FastifyInstance, service: WorkflowSer
   });
 
   app.delete('/api/v1/projects/:project/env/:name', async (request, reply) => {
-    const { project, name } = parse(EnvParams, request.params);
+    const { project, name } = parse(EnvParams, request.params, 'params');
     const current = catalog.requireProject(project);
     if (!Object.hasOwn(current.env, name)) throw new WorkflowApiError('ENV_NOT_FOUND', `no environment variable "${name}" in project "${project}"`);
     const env = { ...current.env };

@@ -36,19 +36,19 @@ export function registerRunRoutes(app: FastifyInstance, service: WorkflowService
   app.get('/api/v1/runs', (request) => listRuns(service, parse(RunListQuery, request.query, 'query')));
 
   app.get('/api/v1/runs/:runId', async (request) => {
-    const { runId } = parse(RunParams, request.params);
+    const { runId } = parse(RunParams, request.params, 'params');
     const found = await engine.getRun(runId);
     if (!found) throw new WorkflowApiError('RUN_NOT_FOUND', `no run "${runId}"`);
     return found;
   });
 
   app.post('/api/v1/runs/:runId/cancel', async (request) => {
-    const { runId } = parse(RunParams, request.params);
+    const { runId } = parse(RunParams, request.params, 'params');
     return { run: runSummary(await engine.cancel(runId)) };
   });
 
   app.post('/api/v1/runs/:runId/rerun', async (request, reply) => {
-    const { runId } = parse(RunParams, request.params);
+    const { runId } = parse(RunParams, request.params, 'params');
     const body = parse(RerunBody, request.body ?? {});
     const run = await engine.rerun(runId, body);
     return reply.status(201).send({ runId: run.id, status: run.status });

@@ -14,20 +14,20 @@ export function registerSecretRoutes(app: FastifyInstance, service: WorkflowServ
   const { catalog, vault } = service;
 
   app.get('/api/v1/projects/:project/secrets', (request) => {
-    const { project } = parse(ProjectParams, request.params);
+    const { project } = parse(ProjectParams, request.params, 'params');
     catalog.requireProject(project);
     return { secrets: vault.names(project) };
   });
 
   app.put('/api/v1/projects/:project/secrets/:name', (request) => {
-    const { project, name } = parse(SecretParams, request.params);
+    const { project, name } = parse(SecretParams, request.params, 'params');
     catalog.requireProject(project);
     const { value } = parse(SecretBody, request.body);
     return { secret: vault.put(project, name, value) };
   });
 
   app.delete('/api/v1/projects/:project/secrets/:name', async (request, reply) => {
-    const { project, name } = parse(SecretParams, request.params);
+    const { project, name } = parse(SecretParams, request.params, 'params');
     catalog.requireProject(project);
     if (!vault.delete(project, name)) throw new WorkflowApiError('SECRET_NOT_FOUND', `no secret "${name}" in project "${project}"`);
     return reply.status(204).send();

@@ -20,7 +20,7 @@ export function registerVersionRoutes(app: FastifyInstance, service: WorkflowSer
   const { catalog } = service;
 
   app.get('/api/v1/projects/:project/workflows/:workflow/versions', async (request) => {
-    const { project, workflow } = parse(WorkflowParams, request.params);
+    const { project, workflow } = parse(WorkflowParams, request.params, 'params');
     const query = parse(ListQuery, request.query, 'query');
     const latest = catalog.requireWorkflow(project, workflow).version ?? 0;
     const start = Math.min(latest, (query.before ?? latest + 1) - 1);
@@ -36,7 +36,7 @@ export function registerVersionRoutes(app: FastifyInstance, service: WorkflowSer
   });
 
   app.get('/api/v1/projects/:project/workflows/:workflow/versions/:version', async (request) => {
-    const { project, workflow, version } = parse(VersionParams, request.params);
+    const { project, workflow, version } = parse(VersionParams, request.params, 'params');
     catalog.requireWorkflow(project, workflow);
     const record = await service.store.getWorkflowVersion(project, workflow, version);
     if (!record) throw new WorkflowApiError('VERSION_NOT_FOUND', `workflow "${workflow}" has no version ${version}`);

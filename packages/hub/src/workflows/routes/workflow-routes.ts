@@ -18,34 +18,34 @@ export function registerWorkflowRoutes(app: FastifyInstance, service: WorkflowSe
   const { catalog, engine } = service;
 
   app.get('/api/v1/projects/:project/workflows', (request) => {
-    const { project } = parse(ProjectParams, request.params);
+    const { project } = parse(ProjectParams, request.params, 'params');
     catalog.requireProject(project);
     return { workflows: catalog.listWorkflows(project).map(workflowSummary), invalidWorkflows: catalog.listInvalid(project) };
   });
 
   app.post('/api/v1/projects/:project/workflows', async (request, reply) => {
-    const { project } = parse(ProjectParams, request.params);
+    const { project } = parse(ProjectParams, request.params, 'params');
     const saved = await catalog.saveWorkflow(project, request.body, { create: true });
     await service.syncSchedules();
     return reply.status(201).send({ workflow: saved.workflow, warnings: saved.warnings });
   });
 
   app.get('/api/v1/projects/:project/workflows/:workflow', async (request) => {
-    const { project, workflow } = parse(WorkflowParams, request.params);
+    const { project, workflow } = parse(WorkflowParams, request.params, 'params');
     const found = catalog.requireWorkflow(project, workflow);
     const schedule = found.trigger.type === 'cron' ? await service.scheduler.status(project, workflow) : undefined;
     return { workflow: found, schedule: schedule ? scheduleView(schedule) : null };
   });
 
   app.put('/api/v1/projects/:project/workflows/:workflow', async (request, reply) => {
-    const { project, workflow } = parse(WorkflowParams, request.params);
+    const { project, workflow } = parse(WorkflowParams, request.params, 'params');
     const saved = await catalog.saveWorkflow(project, request.body, { create: false, id: workflow });
     await service.syncSchedules();
     return reply.status(saved.created ? 201 : 200).send({ workflow: saved.workflow, warnings: saved.warnings });
   });
 
   app.delete('/api/v1/projects/:project/workflows/:workflow', async (request, reply) => {
-    const { project, workflow } = parse(WorkflowParams, request.params);
+    const { project, workflow } = parse(WorkflowParams, request.params, 'params');
     catalog.deleteWorkflow(project, workflow);
     service.store.deleteSchedules(project, workflow);
     await service.syncSchedules();
@@ -53,7 +53,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, service: WorkflowSe
   });
 
   app.post('/api/v1/projects/:project/workflows/:workflow/runs', async (request, reply) => {
-    const { project, workflow } = parse(WorkflowParams, request.params);
+    const { project, workflow } = parse(WorkflowParams, request.params, 'params');
     const query = parse(StartQuery, request.query, 'query');
     catalog.requireWorkflow(project, workflow);
     const run = await engine.startRun({ project, workflow, trigger: { type: 'manual', body: request.body ?? null } });
@@ -66,14 +66,14 @@ export function registerWorkflowRoutes(app: FastifyInstance, service: WorkflowSe
   });
 
   app.get('/api/v1/projects/:project/workflows/:workflow/runs', async (request) => {
-    const { project, workflow } = parse(WorkflowParams, request.params);
+    const { project, workflow } = parse(WorkflowParams, request.params, 'params');
     catalog.requireWorkflow(project, workflow);
     const query = parse(RunListQuery, request.query, 'query');
     return listRuns(service, { ...query, project, workflow });
   });
 
   app.get('/api/v1/projects/:project/workflows/:workflow/schedule', async (request) => {
-    const { project, workflow } = parse(WorkflowParams, request.params);
+    const { project, workflow } = parse(WorkflowParams, request.params, 'params');
     const found = catalog.requireWorkflow(project, workflow);
     const status = found.trigger.type === 'cron' ? await service.scheduler.status(project, workflow) : undefined;
     if (!status) throw new WorkflowApiError('SCHEDULE_NOT_FOUND', `workflow "${workflow}" has no cron trigger`);
@@ -82,7 +82,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, service: WorkflowSe
 
   for (const action of ['pause', 'resume'] as const) {
     app.post(`/api/v1/projects/:project/workflows/:workflow/schedule/${action}`, async (request) => {
-      const { project, workflow } = parse(WorkflowParams, request.params);
+      const { project, workflow } = parse(WorkflowParams, request.params, 'params');
       const found = catalog.requireWorkflow(project, workflow);
       const status = found.trigger.type === 'cron' ? await service.scheduler[action](project, workflow) : undefined;
       if (!status) throw new WorkflowApiError('SCHEDULE_NOT_FOUND', `workflow "${workflow}" has no cron trigger`);
