@@ -69,3 +69,40 @@ def test_invalid_per_function_rate_is_ignored(spans):
 
     f()
     assert len(spans.finished()) == 1
+
+
+def test_max_per_second_keeps_whole_traces(spans):
+    @track
+    def leaf():
+        pass
+
+    @track(max_per_second=5)
+    def handler():
+        leaf()
+
+    for _ in range(200):  # a burst far above the limit
+        handler()
+    finished = spans.finished()
+    handlers = [r for r in finished if r["name"].endswith("handler")]
+    leaves = [r for r in finished if r["name"].endswith("leaf")]
+    assert 1 <= len(handlers) <= 7  # one second's worth, plus what refills during the loop
+    assert {r["parentSpanId"] for r in leaves} == {r["spanId"] for r in handlers}  # whole traces
+    assert spans.dropped() == {}  # rate limiting is sampling, not loss
+
+
+def test_configured_max_per_second_applies_to_every_function(spans):
+    runtime_hub.configure(transport=spans, max_per_second=3)
+
+    @track
+    def a():
+        pass
+
+    @track
+    def b():
+        pass
+
+    for _ in range(100):
+        a()
+        b()
+    names = [r["name"].rsplit(".", 1)[-1] for r in spans.finished()]
+    assert 1 <= names.count("a") <= 5 and 1 <= names.count("b") <= 5

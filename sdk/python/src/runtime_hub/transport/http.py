@@ -248,7 +248,8 @@ class HttpTransport(Transport):
                         self._flush_done = target
                         self._done.notify_all()
                 if self._closing:
-                    if delivered and self._end_open_spans():
+                    self._end_open_spans()
+                    if delivered and self._queue:  # a send started before shutdown took part of it
                         delivered = self._drain(True)
                     if not delivered:
                         self._count_leftovers()
