@@ -65,6 +65,11 @@ export interface WorkflowVersionRecord {
 export interface StoreBatch {
   runs?: RunRecord[];
   steps?: StepRecord[];
+  /**
+   * Finished runs whose spans are not known to be stored yet: kept (in the same transaction) until
+   * {@link RunStore.spansDelivered}, so a restart re-emits them (see {@link RunStore.listRunsOwingSpans}).
+   */
+  owingSpans?: string[];
 }
 
 /**
@@ -80,6 +85,10 @@ export interface RunStore {
   listRuns(query: RunQuery): Promise<{ runs: RunRecord[]; nextCursor?: string }>;
   /** Queued, running and waiting runs, oldest first: what a restart resumes. */
   listUnfinishedRuns(): Promise<RunRecord[]>;
+  /** Finished runs committed with `owingSpans` and not yet delivered: a restart re-emits their spans. */
+  listRunsOwingSpans(): Promise<RunRecord[]>;
+  /** The spans of these runs are stored; forgets that they were owed. */
+  spansDelivered(runIds: readonly string[]): Promise<void>;
   getSchedule(project: string, workflow: string): Promise<ScheduleState | undefined>;
   putSchedule(state: ScheduleState): Promise<void>;
   putWorkflowVersion(record: WorkflowVersionRecord): Promise<void>;
@@ -101,9 +110,14 @@ export interface SecretSource {
   values(project: string): Record<string, string>;
 }
 
-/** Where spans go: the hub's one ingest path. Must not throw; may batch. */
+/**
+ * Where spans go: the hub's one ingest path. Must not throw; may batch. A span is an upsert by
+ * its id, so emitting the same record again is harmless (restarts re-emit). `emit` may return a
+ * promise that resolves to true once the records are stored (false: they may be lost); without
+ * one, they count as stored at once.
+ */
 export interface SpanSink {
-  emit(records: SpanRecordInput[]): void;
+  emit(records: SpanRecordInput[]): void | Promise<boolean>;
 }
 
 export interface HttpRequest {

@@ -21,6 +21,7 @@ import type { Activation } from './activation.js';
 import { runAttempt } from './execute.js';
 import { openAttempts, replaySteps } from './replay.js';
 import { jsonSize, runSpan, stepSpan } from './spans.js';
+import { spansOfRun } from './span-replay.js';
 import { Wave } from './wave.js';
 import { applyCompletion, createState, inputsOf, settle, startNode } from './state.js';
 import type { Action, Completion, RunState } from './state.js';
@@ -151,6 +152,8 @@ export class RunDriver {
   resume(steps: StepRecord[]): Promise<void> {
     return this.enqueue(async () => {
       this.armRunTimeout();
+      // Spans of committed steps may have been lost with the process: emitted again (upserts).
+      for (const record of spansOfRun(this.run, steps, this.definition)) this.wave.span(record);
       replaySteps(this.state, steps, this.run.response);
       for (const step of openAttempts(this.state, steps)) {
         startNode(this.state, step.nodeId, step.visit);
@@ -459,6 +462,7 @@ export class RunDriver {
     if (failure) run.error = this.redactor.value(failure);
     this.wave.touchRun();
     this.wave.span(runSpan(run, this.definition.name, true));
+    this.wave.owesSpans();
     this.finished = true;
     await this.flush();
     const copy = { ...run };

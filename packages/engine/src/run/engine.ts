@@ -32,6 +32,7 @@ import { RunDriver } from './driver.js';
 import type { DriverHost, DriverRef } from './host.js';
 import { Redactor } from './redact.js';
 import { rerunSeeds } from './rerun.js';
+import { replayOwedSpans } from './span-replay.js';
 import { runLimits } from './limits.js';
 import type { RunLimits } from './limits.js';
 
@@ -163,6 +164,7 @@ export class Engine {
       await driver.resume(steps);
     }
     for (const key of keys) await this.fillSlots(key);
+    await replayOwedSpans(this.host, (run) => this.resolve(run.project, run.workflow, run.version).then((c) => c.definition, () => undefined));
   }
 
   /**

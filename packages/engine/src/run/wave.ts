@@ -1,6 +1,7 @@
 import type { RunRecord, SpanRecordInput, StepRecord } from '@runtime-hub/protocol';
 import type { EngineLogger, RunStore, SpanSink } from '../ports.js';
 import { stepKey } from '../store/keys.js';
+import { settleSpanDebt } from './span-replay.js';
 
 /**
  * The changes of one wave of a run, written together: rows are committed in one transaction,
@@ -13,6 +14,7 @@ export class Wave {
   private spans: SpanRecordInput[] = [];
   private starts: (() => void)[] = [];
   private notices: (() => void)[] = [];
+  private owing = false;
 
   /** The run row changed. */
   touchRun(): void {
@@ -25,6 +27,11 @@ export class Wave {
 
   span(record: SpanRecordInput): void {
     this.spans.push(record);
+  }
+
+  /** The run finished: it owes its spans until the sink confirms them (see span-replay.ts). */
+  owesSpans(): void {
+    this.owing = true;
   }
 
   /** Starts an execution once the wave is durable. */
@@ -49,18 +56,23 @@ export class Wave {
   async flush(store: RunStore, run: RunRecord, sink: SpanSink | undefined, log: EngineLogger | undefined): Promise<void> {
     const steps = [...this.steps.values()];
     const runs = this.run ? [run] : [];
+    const owing = this.owing;
     this.steps.clear();
     this.run = false;
-    if (steps.length > 0 || runs.length > 0) await store.commit({ runs, steps });
+    this.owing = false;
+    if (steps.length > 0 || runs.length > 0 || owing) await store.commit(owing ? { runs, steps, owingSpans: [run.id] } : { runs, steps });
     const spans = this.spans;
     this.spans = [];
+    let delivered: void | Promise<boolean> = undefined;
     if (spans.length > 0 && sink) {
       try {
-        sink.emit(spans);
+        delivered = sink.emit(spans);
       } catch (error) {
+        delivered = Promise.resolve(false);
         log?.warn('workflow spans could not be emitted', { error: (error as Error).message });
       }
     }
+    if (owing) void settleSpanDebt(store, run.id, delivered, log);
     const notices = this.notices;
     this.notices = [];
     for (const notice of notices) notice();

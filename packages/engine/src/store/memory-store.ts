@@ -13,6 +13,7 @@ export class MemoryRunStore implements RunStore {
   private readonly steps = new Map<string, Map<string, StepRecord>>();
   private readonly schedules = new Map<string, ScheduleState>();
   private readonly versions = new Map<string, WorkflowVersionRecord>();
+  private readonly owing = new Set<string>();
   /** Number of commits, for tests that count writes. */
   commits = 0;
 
@@ -24,6 +25,17 @@ export class MemoryRunStore implements RunStore {
       if (!map) this.steps.set(step.runId, (map = new Map()));
       map.set(stepKey(step), structuredClone(step));
     }
+    for (const runId of batch.owingSpans ?? []) this.owing.add(runId);
+    return Promise.resolve();
+  }
+
+  listRunsOwingSpans(): Promise<RunRecord[]> {
+    const runs = [...this.owing].map((id) => this.runs.get(id)).filter((run): run is RunRecord => run !== undefined);
+    return Promise.resolve(structuredClone(runs));
+  }
+
+  spansDelivered(runIds: readonly string[]): Promise<void> {
+    for (const id of runIds) this.owing.delete(id);
     return Promise.resolve();
   }
 

@@ -114,6 +114,19 @@ export function runStoreConformance(name: string, make: () => Promise<{ store: R
         expect((await store.listRuns({ limit: 10, status: 'waiting' })).runs.map((r) => r.id)).toEqual([id(3)]);
       }));
 
+    it('remembers finished runs that owe spans until they are delivered, in the same commit as the run', () =>
+      withStore(async (store) => {
+        await store.commit({ runs: [run(id(1), { status: 'succeeded' }), run(id(2), { status: 'failed' }), run(id(3), { status: 'succeeded' })], owingSpans: [id(1), id(2)] });
+        expect((await store.listRunsOwingSpans()).map((r) => r.id).sort()).toEqual([id(1), id(2)]);
+        await store.commit({ runs: [run(id(1), { status: 'succeeded' })], owingSpans: [id(1)] });
+        await store.spansDelivered([id(1)]);
+        await store.commit({ runs: [run(id(4))] });
+        expect((await store.listRunsOwingSpans()).map((r) => r.id)).toEqual([id(2)]);
+        await store.spansDelivered([id(2), id(9)]);
+        await store.commit({ runs: [run(id(4))] });
+        expect(await store.listRunsOwingSpans()).toEqual([]);
+      }));
+
     it('keeps schedule state and workflow versions', () =>
       withStore(async (store) => {
         expect(await store.getSchedule('demo', 'nightly')).toBeUndefined();

@@ -130,11 +130,36 @@ describe('kill -9 during 200 concurrent runs', () => {
     expect(again).toEqual([]);
     for (const id of runIds) for (const node of ['a', 'b']) expect(hits.some((h) => h.run === id && h.node === node), `${id}/${node}`).toBe(true);
 
+    // Every run's spans match its steps: spans lost between a step's commit and the span store
+    // (kill -9 in that window) were emitted again on resume or from the run's span debt.
+    let mismatches: string[] = [];
+    await eventually(
+      async () => {
+        mismatches = [];
+        for (const { run, steps } of results) {
+          const { body } = await api('GET', `/api/v1/traces/${run.traceId}`);
+          const spans = new Map<string, { endTime: number | null; status: string }>((body.spans ?? []).map((s: { spanId: string }) => [s.spanId, s]));
+          const runSpan = spans.get(run.spanId);
+          if (!runSpan || runSpan.endTime === null || runSpan.status !== 'ok') mismatches.push(`${run.id}: run span ${runSpan ? `status ${runSpan.status}` : 'missing'}`);
+          for (const step of steps as { nodeId: string; attempt: number; spanId: string; status: string }[]) {
+            const span = spans.get(step.spanId);
+            const ended = ['succeeded', 'failed', 'cancelled'].includes(step.status);
+            if (!span || (span.endTime !== null) !== ended) mismatches.push(`${run.id}/${step.nodeId}#${step.attempt}: ${span ? 'running' : 'missing'}`);
+          }
+        }
+        return mismatches.length === 0 ? true : undefined;
+      },
+      20_000,
+      'every span to match its step',
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}: ${mismatches.length} mismatches, e.g.\n${mismatches.slice(0, 10).join('\n')}`);
+    });
+
     // The wait that fell due during the downtime fired after the restart.
     const lateDetail = results[RUNS];
     expect(lateDetail.run).toMatchObject({ status: 'succeeded', output: { fired: true } });
     const wait = lateDetail.steps.find((s: { nodeId: string }) => s.nodeId === 'pause');
     expect(wait.endedAt).toBeGreaterThanOrEqual(restartedAt - 1000);
     expect(wait.dueAt).toBeLessThan(restartedAt);
-  });
+  }, 90_000);
 });

@@ -31,6 +31,10 @@ CREATE TABLE IF NOT EXISTS steps (
   PRIMARY KEY (run_id, node_id, visit, attempt)
 ) WITHOUT ROWID;
 
+-- Finished runs whose spans may not have reached the span store yet (written with the run's last
+-- commit, deleted once ingest confirms them): a restart after a crash re-emits their spans.
+CREATE TABLE IF NOT EXISTS span_debts (run_id TEXT PRIMARY KEY) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS schedules (
   project TEXT NOT NULL,
   workflow TEXT NOT NULL,

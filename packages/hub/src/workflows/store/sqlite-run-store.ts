@@ -7,6 +7,9 @@ import type { RunRecord, StepRecord, WorkflowDefinition } from '@runtime-hub/pro
 import { Checkpointer } from '../../store/sqlite/checkpointer.js';
 import { WORKFLOW_SCHEMA, WORKFLOW_SCHEMA_VERSION } from './schema.js';
 
+/** An engine batch, or span debts being settled (see {@link SqliteRunStore.spansDelivered}). */
+type Batch = StoreBatch & { delivered?: readonly string[] };
+
 /**
  * The engine's {@link RunStore} on SQLite (WAL, synchronous=NORMAL: a committed transaction
  * survives a crash of the hub process). Each engine commit is one transaction. The same
@@ -18,8 +21,10 @@ export class SqliteRunStore implements RunStore {
   private readonly upsertStep: Database.Statement;
   private readonly selectRun: Database.Statement;
   private readonly selectSteps: Database.Statement;
-  private readonly writeBatches: (batches: readonly StoreBatch[]) => void;
-  private pending: { batch: StoreBatch; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private readonly insertDebt: Database.Statement;
+  private readonly deleteDebt: Database.Statement;
+  private readonly writeBatches: (batches: readonly Batch[]) => void;
+  private pending: { batch: Batch; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushScheduled = false;
   private readonly checkpointer: Checkpointer | undefined;
 
@@ -46,11 +51,15 @@ export class SqliteRunStore implements RunStore {
     );
     this.selectRun = this.db.prepare('SELECT record FROM runs WHERE id = ?').pluck();
     this.selectSteps = this.db.prepare('SELECT record FROM steps WHERE run_id = ?').pluck();
+    this.insertDebt = this.db.prepare('INSERT OR IGNORE INTO span_debts (run_id) VALUES (?)');
+    this.deleteDebt = this.db.prepare('DELETE FROM span_debts WHERE run_id = ?');
     this.checkpointer = options.backgroundCheckpoints === false ? undefined : new Checkpointer(file);
-    this.writeBatches = this.db.transaction((batches: readonly StoreBatch[]) => {
+    this.writeBatches = this.db.transaction((batches: readonly Batch[]) => {
       for (const batch of batches) {
         for (const run of batch.runs ?? []) this.upsertRun.run(run.id, run.project, run.workflow, run.status, run.createdAt, JSON.stringify(run));
         for (const step of batch.steps ?? []) this.upsertStep.run(step.runId, step.nodeId, step.visit, step.attempt, JSON.stringify(step));
+        for (const runId of batch.owingSpans ?? []) this.insertDebt.run(runId);
+        for (const runId of batch.delivered ?? []) this.deleteDebt.run(runId);
       }
     });
   }
@@ -59,7 +68,7 @@ export class SqliteRunStore implements RunStore {
    * Group commit: the batches of one event-loop turn (many runs' waves under load) are written
    * in one transaction, and each promise resolves once that transaction is committed.
    */
-  commit(batch: StoreBatch): Promise<void> {
+  commit(batch: Batch): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ batch, resolve, reject });
       if (this.flushScheduled) return;
@@ -109,6 +118,16 @@ export class SqliteRunStore implements RunStore {
     const runs = rows.slice(0, query.limit).map((r) => JSON.parse(r) as RunRecord);
     const last = runs.at(-1);
     return Promise.resolve(rows.length > query.limit && last ? { runs, nextCursor: encodeRunCursor(last) } : { runs });
+  }
+
+  listRunsOwingSpans(): Promise<RunRecord[]> {
+    const rows = this.db.prepare('SELECT r.record FROM span_debts d JOIN runs r ON r.id = d.run_id ORDER BY r.created_at, r.id').pluck().all() as string[];
+    return Promise.resolve(rows.map((r) => JSON.parse(r) as RunRecord));
+  }
+
+  /** Group-committed with the next batches (no transaction of its own under load). */
+  spansDelivered(runIds: readonly string[]): Promise<void> {
+    return runIds.length === 0 ? Promise.resolve() : this.commit({ delivered: runIds });
   }
 
   listUnfinishedRuns(): Promise<RunRecord[]> {
@@ -176,6 +195,7 @@ export class SqliteRunStore implements RunStore {
       const deleteSteps = this.db.prepare('DELETE FROM steps WHERE run_id = ?');
       const deleteRun = this.db.prepare('DELETE FROM runs WHERE id = ?');
       for (const id of ids) {
+        this.deleteDebt.run(id);
         deleteSteps.run(id);
         deleteRun.run(id);
       }

@@ -1,0 +1,50 @@
+import { FINISHED_RUN_STATUSES } from '@runtime-hub/protocol';
+import type { RunRecord, SpanRecordInput, StepRecord, WorkflowDefinition } from '@runtime-hub/protocol';
+import type { EngineLogger, RunStore, SpanSink } from '../ports.js';
+import { runSpan, stepSpan } from './spans.js';
+
+/**
+ * Spans after a crash. Steps are committed first and their spans emitted after, so a crash in
+ * between leaves spans "running" forever or missing. Spans are upserts by id, so re-emitting
+ * them from the committed records is idempotent: a resumed run re-emits all of its spans, and a
+ * finished run whose spans were not confirmed (a span debt, written with its last commit)
+ * re-emits them on the next start.
+ */
+
+/** Every span of a run as its stored records say now: the run span and one per step. */
+export function spansOfRun(run: RunRecord, steps: readonly StepRecord[], definition: WorkflowDefinition | undefined): SpanRecordInput[] {
+  const names = new Map((definition?.nodes ?? []).map((node) => [node.id, node.name ?? node.id]));
+  const ended = FINISHED_RUN_STATUSES.includes(run.status);
+  return [runSpan(run, definition?.name ?? run.workflow, ended), ...steps.map((step) => stepSpan(run, step, names.get(step.nodeId) ?? step.nodeId))];
+}
+
+/** Forgets a finished run's span debt once the sink says its spans are stored. */
+export async function settleSpanDebt(store: RunStore, runId: string, delivered: void | Promise<boolean>, log?: EngineLogger): Promise<void> {
+  try {
+    if ((await delivered) === false) return;
+    await store.spansDelivered([runId]);
+  } catch (error) {
+    log?.warn('could not record that a run\'s spans were stored; they are sent again on the next start', { runId, error: (error as Error).message });
+  }
+}
+
+/** Re-emits the spans of every finished run that owes them; one run per turn of the event loop. */
+export async function replayOwedSpans(
+  r: { store: RunStore; spans?: SpanSink; log?: EngineLogger; yieldTurn: () => Promise<void> },
+  definitionOf: (run: RunRecord) => Promise<WorkflowDefinition | undefined>,
+): Promise<number> {
+  const owed = await r.store.listRunsOwingSpans();
+  for (const run of owed) {
+    const records = spansOfRun(run, await r.store.listSteps(run.id), await definitionOf(run));
+    let delivered: void | Promise<boolean>;
+    try {
+      delivered = r.spans?.emit(records);
+    } catch {
+      delivered = Promise.resolve(false);
+    }
+    await settleSpanDebt(r.store, run.id, delivered, r.log);
+    await r.yieldTurn();
+  }
+  if (owed.length > 0) r.log?.info('workflow spans re-emitted after a restart', { runs: owed.length });
+  return owed.length;
+}
