@@ -4,7 +4,8 @@
 // every step persisted, called at /w/bench/greet by concurrent keep-alive clients. Next to it,
 // measured in the same run, the baseline: a bare Fastify + better-sqlite3 server that writes the
 // same rows per request with no engine (baseline-server.mjs). Then the engine's overhead per
-// node from a 20-node chain of no-op set nodes (engine-overhead.mjs). Needs `npm run build`.
+// node from a 20-node chain of no-op set nodes (engine-overhead.mjs), and loops over growing item
+// counts (loop-scaling.mjs). Needs `npm run build`.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { memoryOf, startHub, stopHub } from '../lib/hub.mjs';
 import { engineOverhead } from './engine-overhead.mjs';
+import { loopScaling } from './loop-scaling.mjs';
 import { load } from './http-load.mjs';
 
 const { values } = parseArgs({
@@ -106,6 +108,7 @@ const hubEnd = await hubSide.stop();
 const baseline = median(baselineRounds, 'perSecond');
 const hub = { ...median(hubRounds, 'perSecond'), ...hubEnd };
 const overhead = await engineOverhead(Number(values.runs));
+const loops = await loopScaling();
 
 console.log('');
 console.log('3-node workflow (webhook → set → respond), every step persisted, HTTP on loopback');
@@ -120,3 +123,10 @@ for (const [name, m] of [['SQLite (every step persisted)', overhead.persisted], 
   console.log(`  ${name.padEnd(30)} 1-node run ${f(m.one * 1000, 0)} µs   20-node run ${f(m.twenty * 1000, 0)} µs   per node ${f(m.perNode * 1000, 1)} µs`);
 }
 console.log(`  target < 1 ms per node: ${overhead.persisted.perNode < 1 ? 'met' : 'NOT met'}`);
+console.log('');
+console.log('loop over n items (loop → set → back; every step persisted to SQLite), one run at a time');
+for (const row of loops.rows) {
+  console.log(`  n = ${f(row.n).padStart(6)}   ${f(row.ms).padStart(6)} ms   ${f(row.perItemUs, 1).padStart(6)} µs per item   longest event-loop stall ${f(row.maxGap, 1)} ms`);
+}
+const [first, last] = [loops.rows[0], loops.rows.at(-1)];
+console.log(`  per item at n = ${f(last.n)} / at n = ${f(first.n)}: ${f(last.perItemUs / first.perItemUs, 2)} (1 = linear)   idle event-loop probe, same run: longest gap ${f(loops.idleMaxGap, 1)} ms`);
