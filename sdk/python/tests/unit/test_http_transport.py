@@ -313,3 +313,13 @@ def test_an_auth_failure_is_reported_once(hub, recwarn):
     messages = [str(w.message) for w in recwarn if "RUNTIME_HUB_TOKEN" in str(w.message)]
     assert len(messages) == 1 and "token required" in messages[0]
     assert STATE.client.transport.dropped() == {"rejected": 2}
+
+
+def test_rejections_beyond_the_listed_hundred_are_counted(hub):
+    # The hub lists the first 100 rejections and gives the total as rejectedCount.
+    listed = [{"index": i, "code": "X", "message": "m"} for i in range(100)]
+    hub.reply = lambda path, body: (200, {}, {"accepted": 0, "rejected": listed, "rejectedCount": 250}) if path == "/api/v1/spans" else None
+    configure(hub)
+    work(1)
+    runtime_hub.flush(5)
+    assert STATE.client.transport.dropped() == {"rejected": 250}

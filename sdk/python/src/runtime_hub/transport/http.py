@@ -387,7 +387,9 @@ class HttpTransport(Transport):
         body = answer.body if isinstance(answer.body, dict) else {}
         rejected = body.get("rejected")
         if isinstance(rejected, list) and rejected:
-            self.drops.add("rejected", len(rejected))
+            total = body.get("rejectedCount")  # the hub lists the first 100 and counts them all
+            count = total if isinstance(total, int) and total >= len(rejected) else len(rejected)
+            self.drops.add("rejected", count)
             logger.debug("the hub rejected %d records, first: %s", len(rejected), rejected[0])
 
     def _count_leftovers(self) -> None:
