@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
  */
 const origin = performance.timeOrigin;
 
+/** Now, to the microsecond (the precision the records carry). */
 export function nowMs(): number {
-  return origin + performance.now();
+  return Math.round((origin + performance.now()) * 1000) / 1000;
 }

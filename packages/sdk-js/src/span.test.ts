@@ -34,3 +34,25 @@ describe('SpanState.toJson', () => {
     expect(new Set([root.spanId, child.spanId, grandchild.spanId]).size).toBe(3);
   });
 });
+
+describe('times as written', () => {
+  it('are epoch milliseconds to the microsecond, valid JSON numbers, in order', async () => {
+    const { number } = await import('./span.js');
+    expect(number(1795989369921.1208)).toBe('1795989369921.121');
+    expect(number(1795989369921)).toBe('1795989369921');
+    expect(number(1795989369921.0002)).toBe('1795989369921');
+    expect(number(1795989369921.0051)).toBe('1795989369921.005');
+    expect(number(1795989369921.05)).toBe('1795989369921.05');
+    expect(number(1795989369921.5)).toBe('1795989369921.5');
+    expect(number(1795989369921.07)).toBe('1795989369921.07');
+    for (let k = 0; k < 5000; k++) {
+      const t = Math.round((1795989369921 + k * 0.000731) * 1000) / 1000;
+      expect(number(t)).toBe(JSON.stringify(t));
+    }
+    expect(number(Number.NaN)).toBe('null');
+    const times = Array.from({ length: 1000 }, (_, i) => 1795989369921 + i * 0.0007);
+    const parsed = times.map((t) => JSON.parse(number(t)) as number);
+    for (let i = 1; i < parsed.length; i++) expect(parsed[i]).toBeGreaterThanOrEqual(parsed[i - 1]!);
+    for (let i = 0; i < parsed.length; i++) expect(Math.abs(parsed[i]! - times[i]!)).toBeLessThanOrEqual(0.001);
+  });
+});
