@@ -102,6 +102,27 @@ describe('real-shaped Claude Code transcripts', () => {
     expect(turns[1]).toMatchObject({ endTime: at('2026-03-11T15:52:24.000Z'), output: 'Fixed all three; npm test passes (412 tests).' });
   });
 
+  it('2.1.72: while a Task call runs, its agent_progress line opens the subagent span under it', () => {
+    const sid = FIXTURES.parallel.sessionId;
+    const dir = join(root, 'parallel-live');
+    copyTranscripts('parallel', dir);
+    const main = files(dir).find((f) => f.endsWith(`${sid}.jsonl`))!;
+    const text = readFileSync(main, 'utf8');
+    const upTo = text.split('\n').findIndex((l) => l.includes('agent_progress')) + 1;
+    let offset = 0;
+    const lines = text.split('\n').slice(0, upTo).map((t, i) => {
+      const line = { text: t, line: i + 1, offset, end: offset + Buffer.byteLength(t) + 1 };
+      offset = line.end;
+      return line;
+    });
+    const records = mapLines(main, {}, lines).records.map((r) => r.record as TreeSpan);
+    const agent = records.find((r) => r.spanId === claudeIds.agent(sid, 'a7c19e2f4b3d5a60e'))!;
+    expect(agent).toMatchObject({ kind: 'agent', name: 'subagent: Explore', parentSpanId: claudeIds.tool(sid, 'toolu_01TaskPatterns0000000001') });
+    expect(agent.endTime).toBeUndefined();
+    // Meanwhile the turn is running: it waits for its tool calls.
+    expect(records.filter((r) => r.name.startsWith('turn')).every((r) => r.endTime === undefined)).toBe(true);
+  });
+
   it('1.0.98: the inline sidechain nests under its Task call; the interrupted turn ends at the interruption', () => {
     const sid = FIXTURES.sidechain.sessionId;
     const spans = [...mapFixture('sidechain').values()];

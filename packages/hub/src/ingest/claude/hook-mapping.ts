@@ -51,7 +51,8 @@ const NAME_MAX = 200;
  * Maps one hook event to span records. Pure: the same event, time and state give the same records.
  *
  * - SessionStart / SessionEnd start and end the session's root span (kind agent).
- * - UserPromptSubmit starts a turn (kind agent) under the session; Stop ends it.
+ * - UserPromptSubmit starts a turn (kind agent) under the session; Stop ends it, and moves the
+ *   session's end to that moment (as a transcript's session ends at its last line).
  * - PreToolUse starts a tool span, PostToolUse / PostToolUseFailure end it: both derive the span id
  *   from session_id + tool_use_id, so they pair even when sent by separate processes.
  * - SubagentStart / SubagentStop start and end an agent span; tools whose event carries the
@@ -208,6 +209,9 @@ export function mapHookEvent(event: HookEvent, receivedAt: number, prior: Sessio
         ...(output !== undefined ? { output } : {}),
         ...(failed ? { error: { type: 'StopFailure', message: errorText(event.error ?? event.error_message ?? event.reason, 'the turn failed') } } : {}),
       });
+      // The session has done what it was asked: it lasts until here (the next turn moves its end),
+      // so a session that is never ended (closed terminal, crash) does not run forever.
+      records.push({ ...base, spanId: sessionSpanId, parentSpanId: null, name: sessionName(event), kind: 'agent', startTime: receivedAt, endTime: receivedAt, status: 'ok' });
       break;
     }
 

@@ -49,9 +49,11 @@ describe('POST /api/v1/hooks/claude', () => {
     const session = spans.get(claudeIds.session(SID))!;
     const tool = spans.get(claudeIds.tool(SID, toolUse))!;
     const turn = spans.get(tool.parentSpanId!)!;
-    expect(session).toMatchObject({ parentSpanId: null, kind: 'agent', endTime: null, sessionId: SID });
+    expect(session).toMatchObject({ parentSpanId: null, kind: 'agent', sessionId: SID, status: 'ok' });
     expect(turn).toMatchObject({ parentSpanId: session.spanId, name: 'turn: list files', status: 'ok' });
     expect(turn.endTime).not.toBeNull();
+    // Stop: the session has done what it was asked; it is not running until a SessionEnd that may never come.
+    expect(session.endTime).toBe(turn.endTime);
     expect(tool).toMatchObject({ kind: 'tool', name: 'Bash', status: 'ok', input: { command: 'ls' }, output: post.tool_response });
     expect(tool.endTime).not.toBeNull();
     expect([...spans.values()].filter((s) => s.kind === 'hook').map((s) => s.name)).toEqual(['Stop']);
