@@ -13,12 +13,13 @@ test('costs: significant digits below a cent, and roll-ups with unpriced calls m
   // A session where one call names a model the price table does not know.
   const mixed = traceId();
   const mixedRoot = spanId();
+  const unpriced = llm(mixed, mixedRoot, 'in-house-model-7', 5000, 500, now + 2);
   await sender.send([
     call({ traceId: cheap, spanId: cheapRoot, service, name: 'cheap_turn', sessionId: `cheap-${service}` }, now - 100, 20),
     { ...llm(cheap, cheapRoot, 'gpt-4o-mini', 10, 0, now - 99), sessionId: `cheap-${service}` },
     call({ traceId: mixed, spanId: mixedRoot, service, name: 'mixed_turn', sessionId: `sess-${service}` }, now, 20),
     llm(mixed, mixedRoot, 'claude-opus-4-6', 1000, 100, now + 1),
-    llm(mixed, mixedRoot, 'in-house-model-7', 5000, 500, now + 2),
+    unpriced,
   ]);
 
   await page.goto(`/traces?service=${service}`);
@@ -29,6 +30,10 @@ test('costs: significant digits below a cent, and roll-ups with unpriced calls m
   await expect(mixedRow).toContainText('$0.0075+ partial');
   await expect(mixedRow.locator('td[title*="1 call without a price"]')).toHaveCount(1);
 
+  await page.goto(`/traces/${mixed}?span=${unpriced.spanId}`);
+  await expect(page.getByTestId('span-detail')).toContainText('in-house-model-7 · 5000 in · 500 out · no price for this model');
+
+  await page.goto(`/traces?service=${service}`);
   await page.getByRole('link', { name: /Sessions/ }).click();
   await expect(page.getByTestId('session-row').filter({ hasText: `sess-${service}` })).toContainText('partial');
   await expect(page.getByTestId('session-row').filter({ hasText: `cheap-${service}` })).not.toContainText('partial');
