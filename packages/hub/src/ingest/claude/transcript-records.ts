@@ -181,6 +181,10 @@ export function flushScope(base: Base, scope: Scope, out: MappedRecord[]): void 
   }
   out.push({ record, line: scope.line ?? 0 });
   scope.dirty = false;
+  // Sent: the store keeps them (a later record without them leaves them as they are), so the
+  // state saved with every file's read position stays small.
+  scope.prompt = undefined;
+  scope.answer = undefined;
 }
 
 export function scalarAttributes(values: Record<string, unknown>): Record<string, string | number | boolean> {
