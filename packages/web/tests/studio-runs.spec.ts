@@ -104,11 +104,11 @@ test('retries show live on the canvas; a re-run from a downstream node does not 
     await expect(page.getByLabel('Attempts').locator('tbody tr')).toHaveCount(3);
     await node(page, 'after').click();
     await expect(page.getByTestId('node-output')).toContainText('3');
-    const firstRun = await page.getByTestId('run-status').textContent();
+    const firstRun = await page.getByTestId('run-status').getAttribute('data-run-id');
 
     // Run from "after": the http call's recorded result is reused, the service is not called.
     await page.getByRole('button', { name: 'Run from this node' }).click();
-    await expect(page.getByTestId('run-status')).not.toHaveText(firstRun!);
+    await expect(page.getByTestId('run-status')).not.toHaveAttribute('data-run-id', firstRun!);
     await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'succeeded');
     await expect(node(page, 'call').getByTestId('node-status')).toContainText('reused');
     await expect(node(page, 'after')).toHaveAttribute('data-status', 'succeeded');

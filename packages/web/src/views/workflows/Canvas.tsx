@@ -12,7 +12,7 @@ import {
   type OnSelectionChangeParams,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { edgeKey, type WorkflowChange } from '../../studio/changes';
 import { edgeOf, outputsOf } from '../../studio/graph';
 import type { LiveRun } from '../../studio/run-state';
@@ -68,12 +68,20 @@ function useFlowNodes({ workflow, types, run, issues, selection }: Pick<CanvasPr
 }
 
 /** The editing canvas: nodes with a handle per output, edges, minimap, zoom controls, drop target. */
-export function Canvas(props: CanvasProps) {
+export const Canvas = memo(function Canvas(props: CanvasProps) {
   const { workflow, run, readOnly, onChange, onSelect, onDropType } = props;
   const derived = useFlowNodes(props);
   // While dragging, positions live here; the workflow gets one moveNodes change on drop.
   const [nodes, setNodes] = useState(derived);
-  useEffect(() => setNodes(derived), [derived]);
+  useEffect(
+    () =>
+      setNodes((current) => {
+        // A selection made by starting a drag must not snap the dragged nodes back.
+        const dragging = new Map(current.filter((n) => n.dragging).map((n) => [n.id, n]));
+        return dragging.size === 0 ? derived : derived.map((n) => (dragging.has(n.id) ? { ...n, position: dragging.get(n.id)!.position, dragging: true } : n));
+      }),
+    [derived],
+  );
   const theme = useUi((s) => s.theme);
   const flow = useReactFlow();
 
@@ -163,4 +171,4 @@ export function Canvas(props: CanvasProps) {
       </ReactFlow>
     </div>
   );
-}
+});

@@ -53,8 +53,9 @@ export function RunBar({ project, workflowId }: { project: string; workflowId: s
         </button>
         {run ? (
           <>
-            <span data-testid="run-status" data-status={run.status}>
-              run <span className="font-mono">{run.runId.slice(0, 8)}</span>: {run.status === 'unknown' ? 'starting' : run.status}
+            <span data-testid="run-status" data-status={run.status} data-run-id={run.runId}>
+              {/* Run ids start with their time: the end tells runs of one minute apart. */}
+              run <span className="font-mono" title={run.runId}>…{run.runId.slice(-8)}</span>: {run.status === 'unknown' ? 'starting' : run.status}
             </span>
             {run.status === 'running' || run.status === 'waiting' || run.status === 'queued' ? (
               <button type="button" onClick={() => void cancel()} className="rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700">

@@ -1,6 +1,7 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link } from 'wouter';
+import { useShallow } from 'zustand/react/shallow';
 import { isTyping } from '../../app/shortcuts';
 import { Dialog } from '../../components/Dialog';
 import { diffWorkflows } from '../../studio/diff';
@@ -119,7 +120,24 @@ function ConflictBanner() {
 
 /** The workflow editor: palette, canvas, property panel, run bar; everything edits through change objects. */
 export default function StudioView({ project, workflow }: { project: string; workflow: string }) {
-  const s = useStudio();
+  const s = useStudio(
+    useShallow((st) => ({
+      editing: st.editing,
+      saved: st.saved,
+      catalog: st.catalog,
+      types: st.types,
+      run: st.run,
+      issues: st.issues,
+      selection: st.selection,
+      message: st.message,
+      saving: st.saving,
+      undo: st.undo,
+      redo: st.redo,
+      layout: st.layout,
+      save: st.save,
+      addNode: st.addNode,
+    })),
+  );
   const [loadError, setLoadError] = useState<string | null>(null);
   const [pasting, setPasting] = useState(false);
   useEffect(() => {

@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+/* global window, document, requestAnimationFrame, PerformanceObserver -- code passed to page.evaluate runs in the browser */
+// Workflow studio benchmark (issue 9): a workflow of 500 nodes and 600 edges — time to open it in
+// the studio, then dragging a node and panning, with Chrome's long-task observer and a frame
+// counter — next to the same-run baseline: React Flow's own render of the same graph (default
+// nodes, MiniMap, Controls, Background) without the studio's panels, store or custom nodes.
+// Rounds alternate baseline and studio, each in a fresh browser context. Not a test.
+//
+//   npm run build && node bench/studio/run.mjs [--nodes 500] [--edges 600] [--rounds 5]
+import { spawn } from 'node:child_process';
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import react from '@vitejs/plugin-react';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+import { bigWorkflow } from './graph.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '500' },
+    edges: { type: 'string', default: '600' },
+    rounds: { type: 'string', default: '5' },
+  },
+});
+const NODES = Number(opts.nodes);
+const EDGES = Number(opts.edges);
+const ROUNDS = Number(opts.rounds);
+const CLI = fileURLToPath(new URL('../../packages/hub/dist/cli/main.js', import.meta.url));
+const WEB_DIST = fileURLToPath(new URL('../../packages/web/dist/index.html', import.meta.url));
+const BASELINE_SRC = fileURLToPath(new URL('./baseline/', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const VIEWPORT = { width: 1440, height: 900 };
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const line = (label, value, note = '') => console.log(`  ${label.padEnd(44)} ${String(value).padStart(12)}  ${note}`);
+const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+
+function startHub(dataDir) {
+  const child = spawn(process.execPath, [CLI, 'start', '--port', '0', '--data', dataDir, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (\S+)/.exec(out);
+      if (m) resolve({ url: m[1], stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) });
+    });
+    child.once('exit', (code) => reject(new Error(`hub exited with ${code}: ${out}`)));
+  });
+}
+
+async function call(url, method, path, body) {
+  const res = await fetch(`${url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 400)}`);
+  return json;
+}
+
+/** Serves the built baseline page and the same workflow JSON the studio loads. */
+function serveBaseline(dir, graphJson) {
+  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://x').pathname;
+    if (path === '/graph.json') return res.writeHead(200, { 'content-type': 'application/json' }).end(graphJson);
+    const file = join(dir, path === '/' ? 'index.html' : path);
+    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })));
+}
+
+// In every page before its scripts: long tasks and animation frames are recorded from the start.
+const INSTRUMENT = () => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+  }).observe({ type: 'longtask', buffered: true });
+  window.__frames = 0;
+  const tick = () => {
+    window.__frames++;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+};
+
+/** Opens a page, drags a node for ~1 s, pans for ~1 s; returns the figures. */
+async function measure(browser, url, nodeCount) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  await page.addInitScript(INSTRUMENT);
+  await page.goto(url);
+  // Opened = every node of the workflow is in the DOM (fit view shows them all).
+  const openMs = await page.evaluate(
+    (n) =>
+      new Promise((resolve) => {
+        const check = () => (document.querySelectorAll('.react-flow__node').length >= n ? resolve(performance.now()) : requestAnimationFrame(check));
+        check();
+      }),
+    nodeCount,
+  );
+  const openLongest = await page.evaluate(() => Math.max(0, ...window.__longTasks));
+  await page.waitForTimeout(500);
+
+  const gesture = async (from, dx, dy) => {
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      window.__frames = 0;
+      window.__t0 = performance.now();
+    });
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 60; i++) {
+      await page.mouse.move(from.x + (dx * i) / 60, from.y + (dy * i) / 60);
+      await page.waitForTimeout(16);
+    }
+    await page.mouse.up();
+    await page.waitForTimeout(100);
+    return page.evaluate(() => {
+      const seconds = (performance.now() - window.__t0) / 1000;
+      return { fps: window.__frames / seconds, longTasks: window.__longTasks.filter((d) => d > 50).length, longest: Math.max(0, ...window.__longTasks) };
+    });
+  };
+  const target = page.locator('.react-flow__node[data-id="n250"]');
+  const box = await target.boundingBox();
+  const drag = await gesture({ x: box.x + box.width / 2, y: box.y + box.height / 2 }, 200, 120);
+  const pane = await page.locator('.react-flow__pane').boundingBox();
+  const pan = await gesture({ x: pane.x + 30, y: pane.y + 30 }, 300, 150);
+  await context.close();
+  return { openMs, openLongest, drag, pan };
+}
+
+async function main() {
+  if (!existsSync(WEB_DIST)) throw new Error('build the dashboard first: npm run build');
+  console.log(`runtime-hub studio benchmark — ${new Date().toISOString()}, ${process.platform}, node ${process.version}, ${CHROMIUM}`);
+  console.log(`load average at start: ${load()} (2 shared cores: figures vary with other work)\n`);
+
+  const outDir = mkdtempSync(join(tmpdir(), 'rh-studio-baseline-'));
+  await build({ root: BASELINE_SRC, logLevel: 'silent', plugins: [react()], build: { outDir, emptyOutDir: true } });
+  const dataDir = mkdtempSync(join(tmpdir(), 'rh-studio-bench-'));
+  const hub = await startHub(dataDir);
+  const workflow = bigWorkflow('big', NODES, EDGES);
+  await call(hub.url, 'POST', '/api/v1/projects', { id: 'bench', name: 'Bench' });
+  const saved = await call(hub.url, 'POST', '/api/v1/projects/bench/workflows', workflow);
+  const baseline = await serveBaseline(outDir, JSON.stringify(saved.workflow));
+  console.log(`Workflow: ${saved.workflow.nodes.length} nodes, ${saved.workflow.edges.length} edges (saved through the API, version ${saved.workflow.version})\n`);
+
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const results = { baseline: [], studio: [] };
+  // One uncounted warm-up of each, then alternating rounds.
+  await measure(browser, `${baseline.url}/`, NODES);
+  await measure(browser, `${hub.url}/workflows/bench/big`, NODES);
+  for (let r = 0; r < ROUNDS; r++) {
+    results.baseline.push(await measure(browser, `${baseline.url}/`, NODES));
+    results.studio.push(await measure(browser, `${hub.url}/workflows/bench/big`, NODES));
+  }
+  await browser.close();
+
+  for (const [name, runs] of Object.entries(results)) {
+    console.log(name === 'baseline' ? 'Baseline: React Flow alone (default nodes, MiniMap, Controls, Background)' : 'Studio: /workflows/bench/big (palette, panels, custom nodes, store)');
+    line('open (navigation → all nodes in the DOM)', `${median(runs.map((x) => x.openMs)).toFixed(0)} ms`, `median of ${ROUNDS}; runs: ${runs.map((x) => x.openMs.toFixed(0)).join(', ')} ms${name === 'studio' ? '; target < 1,000 ms' : ''}`);
+    line('  longest task while opening', `${Math.max(...runs.map((x) => x.openLongest)).toFixed(0)} ms`, 'worst round');
+    for (const gesture of ['drag', 'pan']) {
+      const xs = runs.map((x) => x[gesture]);
+      line(`${gesture === 'drag' ? 'drag a node' : 'pan the canvas'} for ~1 s`, `${median(xs.map((x) => x.fps)).toFixed(1)} fps`, `median; long tasks > 50 ms: ${xs.map((x) => x.longTasks).join(', ')} per round; longest ${Math.max(...xs.map((x) => x.longest)).toFixed(0)} ms${name === 'studio' ? '; target 0' : ''}`);
+    }
+    console.log('');
+  }
+  console.log(`load average at end: ${load()}`);
+  baseline.close();
+  await hub.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(outDir, { recursive: true, force: true });
+}
+
+await main();
