@@ -227,7 +227,8 @@ export class Engine {
       endedAt: this.options.clock.now(),
       error: { code: 'WORKFLOW_NOT_FOUND', message: `workflow "${run.workflow}" version ${run.version} is gone; the run cannot resume`, retryable: false },
     };
-    await this.options.store.commit({ runs: [failed] });
+    // Owes its spans: the replay at the end of start() ends its run span too.
+    await this.options.store.commit({ runs: [failed], owingSpans: [run.id] });
     this.options.log?.warn('workflow run could not resume', { runId: run.id, workflow: run.workflow });
   }
 
