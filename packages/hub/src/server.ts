@@ -11,6 +11,7 @@ import { registerAuth } from './http/auth.js';
 import { registerBodyParsing } from './http/body.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { registerOriginGuard } from './http/origin-guard.js';
+import { registerRouteSchemas } from './http/route-schemas.js';
 import { createOriginPolicy } from './http/origin-policy.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerClaudeHooks } from './ingest/claude/hooks-route.js';
@@ -100,6 +101,7 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
   registerOriginGuard(app, originPolicy); // Host and Origin, in every mode, before auth
   registerAuth(app, config.token); // routes marked { config: { public: true } } (public workflows) answer without it
   registerBodyParsing(app);
+  await registerRouteSchemas(app); // zod route schemas and GET /api/openapi.json; before any route
   for (const feature of FEATURES) await feature(app, ctx);
   await registerStaticSite(app, ctx);
 

@@ -1,14 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Span } from '@runtime-hub/protocol';
 import type { HubContext } from '../context.js';
 import { pagedStream } from './paged-stream.js';
-import { parseQuery, spanQueryFrom } from './query-params.js';
+import { SpanQueryParams, spanQueryFrom } from './query-params.js';
 
 /** Spans per export page. */
 const EXPORT_PAGE = 500;
 
-const ExportParams = z.object({ format: z.enum(['jsonl', 'csv']).default('jsonl') });
+const ExportParams = SpanQueryParams.extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') });
 
 const CSV_COLUMNS = [
   'traceId', 'spanId', 'parentSpanId', 'service', 'name', 'kind', 'startTime', 'endTime', 'durationMs',
@@ -20,10 +21,11 @@ const CSV_COLUMNS = [
  * page by page with backpressure; memory stays flat whatever the export's size.
  */
 export function registerExport(app: FastifyInstance, ctx: HubContext): void {
-  app.get('/api/v1/export', async (request, reply) => {
-    const { format } = parseQuery(ExportParams, request.query);
+  const summary = 'Every matching span, oldest first, as JSON Lines or CSV (streamed)';
+  app.withTypeProvider<ZodTypeProvider>().get('/api/v1/export', { schema: { tags: ['queries'], summary, querystring: ExportParams } }, async (request, reply) => {
+    const { format, ...params } = request.query;
     // Exports take the filters of every other query; limit and cursor do not apply.
-    const { limit: _limit, cursor: _cursor, ...query } = spanQueryFrom(request.query);
+    const { limit: _limit, cursor: _cursor, ...query } = spanQueryFrom(params);
     // Spans come as JSON text from a reader thread: JSON Lines copies them through, CSV parses
     // one page at a time.
     const pages = ctx.store.scanSpans(query, EXPORT_PAGE);

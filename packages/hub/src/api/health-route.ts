@@ -3,7 +3,7 @@ import type { HubContext } from '../context.js';
 import { HUB_VERSION } from '../version.js';
 
 export function registerHealth(app: FastifyInstance, ctx: HubContext): void {
-  app.get('/api/health', async () => ({
+  app.get('/api/health', { schema: { tags: ['meta'], summary: 'Liveness, version, span count' } }, async () => ({
     status: 'ok',
     version: HUB_VERSION,
     uptimeS: Math.round((Date.now() - ctx.startedAt) / 1000),

@@ -47,8 +47,13 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.ou
   return parsed.data;
 }
 
-export function spanQueryFrom(query: unknown): SpanQuery {
-  const params = parseQuery(SpanQueryParams, query);
+/** Path parameters of a trace's routes. */
+export const TraceIdParams = z.object({ traceId: hexIdParam(32) });
+/** Path parameters of a span's routes. */
+export const SpanIdParams = z.object({ spanId: hexIdParam(16) });
+
+/** The store query for parameters the route schema (SpanQueryParams) has already checked. */
+export function spanQueryFrom(params: z.output<typeof SpanQueryParams>): SpanQuery {
   const result: SpanQuery = { limit: params.limit };
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined) (result as unknown as Record<string, unknown>)[key] = value;

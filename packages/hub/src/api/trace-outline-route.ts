@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { HubError, normalizeHexId } from '@runtime-hub/protocol';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { HubError } from '@runtime-hub/protocol';
 import type { HubContext } from '../context.js';
 import type { SpanOutline } from '../store/store.js';
 import { firstPage, pagedStream } from './paged-stream.js';
+import { TraceIdParams } from './query-params.js';
 
 /**
  * `GET /api/v1/traces/:traceId/outline`: every span of a trace without payloads, for the
@@ -18,9 +20,9 @@ import { firstPage, pagedStream } from './paged-stream.js';
 const OUTLINE_PAGE = 5000;
 
 export function registerTraceOutline(app: FastifyInstance, ctx: HubContext): void {
-  app.get<{ Params: { traceId: string } }>('/api/v1/traces/:traceId/outline', async (request, reply) => {
-    const traceId = normalizeHexId(request.params.traceId, 32);
-    if (!traceId) throw new HubError('INVALID_QUERY', 'traceId: must be 32 hex characters');
+  const schema = { tags: ['queries'], summary: "A trace's spans without payloads (streamed), for huge traces", params: TraceIdParams };
+  app.withTypeProvider<ZodTypeProvider>().get('/api/v1/traces/:traceId/outline', { schema }, async (request, reply) => {
+    const { traceId } = request.params;
     const pages = await firstPage(ctx.store.scanTraceOutline(traceId, OUTLINE_PAGE));
     if (!pages) throw new HubError('TRACE_NOT_FOUND', `no trace with id ${traceId}`);
     // Streamed page by page; services and names are interned as pages pass and listed at the end.

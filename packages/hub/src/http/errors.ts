@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HubError, type ErrorCode } from '@runtime-hub/protocol';
+import { validationError } from './route-schemas.js';
 
 /** Fastify's own error codes mapped to ours, so every error reply has the same shape. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -18,6 +19,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof HubError) {
       return reply.status(error.status).send(error.toBody());
     }
+    const invalid = 'validation' in error ? validationError(error) : undefined;
+    if (invalid) return reply.status(invalid.status).send(invalid.toBody());
     const fastifyCode = 'code' in error && typeof error.code === 'string' ? FASTIFY_CODES[error.code] : undefined;
     if (fastifyCode) {
       const hubError = new HubError(fastifyCode, error.message);

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { HubError } from '@runtime-hub/protocol';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { HubContext } from '../context.js';
 import { boundedRejections } from './rejection-list.js';
 
@@ -9,14 +10,11 @@ import { boundedRejections } from './rejection-list.js';
  * Valid records are stored even when others in the same request are rejected.
  */
 export function registerSpanIngest(app: FastifyInstance, ctx: HubContext): void {
-  app.post('/api/v1/spans', async (request) => {
-    const body = request.body as { spans?: unknown } | null | undefined;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw new HubError('INVALID_BODY', 'the body must be a JSON object: { "spans": [ ... ] }');
-    }
-    if (!Array.isArray(body.spans)) {
-      throw new HubError('INVALID_BODY', `spans: ${body.spans === undefined ? 'is required' : 'must be an array'}`);
-    }
-    return boundedRejections(await ctx.ingest(body.spans, { lossyUtf8: request.lossyUtf8 === true }));
+  // Only the envelope is checked here; each record is validated on its own by ctx.ingest, so one
+  // bad record never costs the batch.
+  const body = z.object({ spans: z.array(z.unknown()) });
+  const schema = { tags: ['ingest'], summary: 'Store span records (start and end records, upserted by spanId)', body };
+  app.withTypeProvider<ZodTypeProvider>().post('/api/v1/spans', { schema }, async (request) => {
+    return boundedRejections(await ctx.ingest(request.body.spans, { lossyUtf8: request.lossyUtf8 === true }));
   });
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { HubError } from '@runtime-hub/protocol';
 import type { HubContext } from '../../context.js';
 import { ClaudeHookIngest, type TimedHookEvent } from './hook-ingest.js';
@@ -20,7 +21,8 @@ const MAX_BATCH = 1000;
 export function registerClaudeHooks(app: FastifyInstance, ctx: HubContext): void {
   const hooks = new ClaudeHookIngest(ctx.store, (records) => ctx.ingest(records));
 
-  app.post(CLAUDE_HOOKS_PATH, async (request) => {
+  const schema = { tags: ['ingest'], summary: 'Claude Code hook events (one as Claude Code sends it, or a batch from `runtime-hub hook`)', body: z.record(z.string(), z.unknown()) };
+  app.post(CLAUDE_HOOKS_PATH, { schema }, async (request) => {
     const body = request.body;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new HubError('INVALID_BODY', 'the body must be a Claude Code hook event or { "events": [ ... ] }');

@@ -63,7 +63,8 @@ export async function registerOtlp(app: FastifyInstance, ctx: HubContext): Promi
       return sendOtlpError(reply, protobuf, status, code, error.message);
     });
 
-    scope.post('/v1/traces', async (request, reply) => {
+    // No body schema: the body is protobuf or OTLP/JSON, decoded and checked span by span below.
+    scope.post('/v1/traces', { schema: { tags: ['ingest'], summary: 'OTLP/HTTP trace export (JSON or protobuf)' } }, async (request, reply) => {
       const protobuf = isProtobuf(request.headers['content-type']);
       const body = otlpBody(request, decodeTraceRequest, 'ExportTraceServiceRequest', 'resourceSpans') as OtlpRequest;
 
@@ -84,7 +85,7 @@ export async function registerOtlp(app: FastifyInstance, ctx: HubContext): Promi
     });
 
     // Logs: GenAI events become their span's messages, other records its events (docs/otlp.md).
-    scope.post('/v1/logs', async (request, reply) => {
+    scope.post('/v1/logs', { schema: { tags: ['ingest'], summary: 'OTLP/HTTP log export (JSON or protobuf); GenAI events join their spans' } }, async (request, reply) => {
       const protobuf = isProtobuf(request.headers['content-type']);
       const body = otlpBody(request, decodeLogsRequest, 'ExportLogsServiceRequest', 'resourceLogs') as OtlpLogsRequest;
       const conversion = otlpLogsToEntries(body);

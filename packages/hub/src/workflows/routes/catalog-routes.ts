@@ -13,13 +13,14 @@ const CronQuery = z.object({
 
 /** What the editor needs to build its panels: node types, triggers, expression help; cron previews. */
 export function registerCatalogRoutes(app: FastifyInstance, service: WorkflowService): void {
-  app.get('/api/v1/node-types', () => ({
+  const tags = ['workflows']; // route schemas (zod) check params, query and small bodies before a handler runs
+  app.get('/api/v1/node-types', { schema: { tags, summary: 'Node types the engine runs, with their config schemas' } }, () => ({
     nodeTypes: describeNodeTypes(service.registry),
     triggers: TRIGGER_TYPES,
     expressions: { roots: EXPRESSION_ROOTS, filters: FILTER_NAMES },
   }));
 
-  app.get('/api/v1/cron/next', (request) => {
+  app.get('/api/v1/cron/next', { schema: { tags, summary: 'The next times a cron expression fires', querystring: CronQuery } }, (request) => {
     const query = parse(CronQuery, request.query, 'query');
     const problem = cronProblem(query);
     if (problem) throw new HubError('INVALID_QUERY', `${problem.field}: ${problem.message}`);

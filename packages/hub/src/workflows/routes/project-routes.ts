@@ -27,20 +27,21 @@ function parseProject(body: unknown, id?: string) {
 
 /** Projects: `GET|POST /api/v1/projects`, `GET|PUT|DELETE /api/v1/projects/:project`, env vars. */
 export function registerProjectRoutes(app: FastifyInstance, service: WorkflowService): void {
+  const tags = ['workflows']; // route schemas (zod) check params, query and small bodies before a handler runs
   const { catalog } = service;
 
-  app.get('/api/v1/projects', () => ({
+  app.get('/api/v1/projects', { schema: { tags, summary: 'Projects' } }, () => ({
     projects: catalog.listProjects().map((p) => ({ ...p, workflows: catalog.listWorkflows(p.id).length })),
   }));
 
-  app.post('/api/v1/projects', async (request, reply) => {
+  app.post('/api/v1/projects', { schema: { tags, summary: 'Create a project (body: the project definition, docs/workflows.md)' } }, async (request, reply) => {
     const project = parseProject(request.body);
     if (catalog.getProject(project.id)) throw new WorkflowApiError('PROJECT_EXISTS', `project "${project.id}" already exists; PUT to change it`);
     catalog.putProject(project);
     return reply.status(201).send({ project });
   });
 
-  app.get('/api/v1/projects/:project', (request) => {
+  app.get('/api/v1/projects/:project', { schema: { tags, summary: 'One project', params: ProjectParams } }, (request) => {
     const { project } = parse(ProjectParams, request.params, 'params');
     const found = catalog.requireProject(project);
     return {
@@ -51,7 +52,7 @@ export function registerProjectRoutes(app: FastifyInstance, service: WorkflowSer
     };
   });
 
-  app.put('/api/v1/projects/:project', async (request, reply) => {
+  app.put('/api/v1/projects/:project', { schema: { tags, summary: 'Create or replace a project (body: the project definition)', params: ProjectParams } }, async (request, reply) => {
     const { project: id } = parse(ProjectParams, request.params, 'params');
     const project = parseProject(request.body, id);
     const created = !catalog.getProject(id);
@@ -59,7 +60,7 @@ export function registerProjectRoutes(app: FastifyInstance, service: WorkflowSer
     return reply.status(created ? 201 : 200).send({ project });
   });
 
-  app.delete('/api/v1/projects/:project', async (request, reply) => {
+  app.delete('/api/v1/projects/:project', { schema: { tags, summary: 'Delete a project', params: ProjectParams } }, async (request, reply) => {
     const { project } = parse(ProjectParams, request.params, 'params');
     catalog.requireProject(project);
     catalog.deleteProject(project);
@@ -69,12 +70,12 @@ export function registerProjectRoutes(app: FastifyInstance, service: WorkflowSer
     return reply.status(204).send();
   });
 
-  app.get('/api/v1/projects/:project/env', (request) => {
+  app.get('/api/v1/projects/:project/env', { schema: { tags, summary: 'Environment variables of a project', params: ProjectParams } }, (request) => {
     const { project } = parse(ProjectParams, request.params, 'params');
     return { env: catalog.requireProject(project).env };
   });
 
-  app.put('/api/v1/projects/:project/env/:name', (request) => {
+  app.put('/api/v1/projects/:project/env/:name', { schema: { tags, summary: 'Set an environment variable', params: EnvParams, body: EnvBody } }, (request) => {
     const { project, name } = parse(EnvParams, request.params, 'params');
     const { value } = parse(EnvBody, request.body);
     const current = catalog.requireProject(project);
@@ -82,7 +83,7 @@ export function registerProjectRoutes(app: FastifyInstance, service: WorkflowSer
     return { name, value };
   });
 
-  app.delete('/api/v1/projects/:project/env/:name', async (request, reply) => {
+  app.delete('/api/v1/projects/:project/env/:name', { schema: { tags, summary: 'Delete an environment variable', params: EnvParams } }, async (request, reply) => {
     const { project, name } = parse(EnvParams, request.params, 'params');
     const current = catalog.requireProject(project);
     if (!Object.hasOwn(current.env, name)) throw new WorkflowApiError('ENV_NOT_FOUND', `no environment variable "${name}" in project "${project}"`);

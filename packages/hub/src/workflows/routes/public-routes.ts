@@ -67,7 +67,8 @@ export async function registerPublicRoutes(app: FastifyInstance, service: Workfl
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
 
     // public: the hub token is not asked for here; `endpoint.auth` is (docs/workflows.md).
-    scope.all('/w/:project/*', { config: { public: true } }, async (request, reply) => {
+    const schema = { tags: ['public'], summary: "A project's public workflow endpoint (any method; the body becomes the trigger data)" };
+    scope.all('/w/:project/*', { config: { public: true }, schema }, async (request, reply) => {
       const { project } = request.params as { project: string; '*': string };
       const path = `/${(request.params as { '*': string })['*']}`;
       const method = request.method.toUpperCase();

@@ -31,23 +31,24 @@ export async function listRuns(service: WorkflowService, query: z.output<typeof 
 
 /** Runs: list, detail with steps, cancel, re-run. */
 export function registerRunRoutes(app: FastifyInstance, service: WorkflowService): void {
+  const tags = ['workflows']; // route schemas (zod) check params, query and small bodies before a handler runs
   const { engine } = service;
 
-  app.get('/api/v1/runs', (request) => listRuns(service, parse(RunListQuery, request.query, 'query')));
+  app.get('/api/v1/runs', { schema: { tags, summary: 'Runs, newest first', querystring: RunListQuery } }, (request) => listRuns(service, parse(RunListQuery, request.query, 'query')));
 
-  app.get('/api/v1/runs/:runId', async (request) => {
+  app.get('/api/v1/runs/:runId', { schema: { tags, summary: 'One run with its steps', params: RunParams } }, async (request) => {
     const { runId } = parse(RunParams, request.params, 'params');
     const found = await engine.getRun(runId);
     if (!found) throw new WorkflowApiError('RUN_NOT_FOUND', `no run "${runId}"`);
     return found;
   });
 
-  app.post('/api/v1/runs/:runId/cancel', async (request) => {
+  app.post('/api/v1/runs/:runId/cancel', { schema: { tags, summary: 'Cancel a run', params: RunParams } }, async (request) => {
     const { runId } = parse(RunParams, request.params, 'params');
     return { run: runSummary(await engine.cancel(runId)) };
   });
 
-  app.post('/api/v1/runs/:runId/rerun', async (request, reply) => {
+  app.post('/api/v1/runs/:runId/rerun', { schema: { tags, summary: 'Re-run a run, from the start or from a node', params: RunParams, body: RerunBody.optional() } }, async (request, reply) => {
     const { runId } = parse(RunParams, request.params, 'params');
     const body = parse(RerunBody, request.body ?? {});
     const run = await engine.rerun(runId, body);

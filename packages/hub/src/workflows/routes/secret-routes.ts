@@ -11,22 +11,23 @@ const SecretBody = z.object({ value: z.string().min(1, { message: 'must not be e
 
 /** Secrets: names only ever leave the hub; values go in and stay encrypted. */
 export function registerSecretRoutes(app: FastifyInstance, service: WorkflowService): void {
+  const tags = ['workflows']; // route schemas (zod) check params, query and small bodies before a handler runs
   const { catalog, vault } = service;
 
-  app.get('/api/v1/projects/:project/secrets', (request) => {
+  app.get('/api/v1/projects/:project/secrets', { schema: { tags, summary: 'Secret names of a project (never values)', params: ProjectParams } }, (request) => {
     const { project } = parse(ProjectParams, request.params, 'params');
     catalog.requireProject(project);
     return { secrets: vault.names(project) };
   });
 
-  app.put('/api/v1/projects/:project/secrets/:name', (request) => {
+  app.put('/api/v1/projects/:project/secrets/:name', { schema: { tags, summary: 'Set a secret', params: SecretParams, body: SecretBody } }, (request) => {
     const { project, name } = parse(SecretParams, request.params, 'params');
     catalog.requireProject(project);
     const { value } = parse(SecretBody, request.body);
     return { secret: vault.put(project, name, value) };
   });
 
-  app.delete('/api/v1/projects/:project/secrets/:name', async (request, reply) => {
+  app.delete('/api/v1/projects/:project/secrets/:name', { schema: { tags, summary: 'Delete a secret', params: SecretParams } }, async (request, reply) => {
     const { project, name } = parse(SecretParams, request.params, 'params');
     catalog.requireProject(project);
     if (!vault.delete(project, name)) throw new WorkflowApiError('SECRET_NOT_FOUND', `no secret "${name}" in project "${project}"`);

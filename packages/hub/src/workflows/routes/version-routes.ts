@@ -17,9 +17,10 @@ const ListQuery = z.object({
  * studio's history, diff and restore (restoring is a PUT of the old definition: a new version).
  */
 export function registerVersionRoutes(app: FastifyInstance, service: WorkflowService): void {
+  const tags = ['workflows']; // route schemas (zod) check params, query and small bodies before a handler runs
   const { catalog } = service;
 
-  app.get('/api/v1/projects/:project/workflows/:workflow/versions', async (request) => {
+  app.get('/api/v1/projects/:project/workflows/:workflow/versions', { schema: { tags, summary: 'Saved versions of a workflow, newest first', params: WorkflowParams, querystring: ListQuery } }, async (request) => {
     const { project, workflow } = parse(WorkflowParams, request.params, 'params');
     const query = parse(ListQuery, request.query, 'query');
     const latest = catalog.requireWorkflow(project, workflow).version ?? 0;
@@ -35,7 +36,7 @@ export function registerVersionRoutes(app: FastifyInstance, service: WorkflowSer
     return { versions, nextBefore: version >= 1 ? version + 1 : null };
   });
 
-  app.get('/api/v1/projects/:project/workflows/:workflow/versions/:version', async (request) => {
+  app.get('/api/v1/projects/:project/workflows/:workflow/versions/:version', { schema: { tags, summary: 'One saved version of a workflow', params: VersionParams } }, async (request) => {
     const { project, workflow, version } = parse(VersionParams, request.params, 'params');
     catalog.requireWorkflow(project, workflow);
     const record = await service.store.getWorkflowVersion(project, workflow, version);

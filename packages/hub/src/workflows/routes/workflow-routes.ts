@@ -15,36 +15,37 @@ const StartQuery = z.object({
 
 /** Workflows of a project, their schedules, and starting runs by hand. */
 export function registerWorkflowRoutes(app: FastifyInstance, service: WorkflowService): void {
+  const tags = ['workflows']; // route schemas (zod) check params, query and small bodies before a handler runs
   const { catalog, engine } = service;
 
-  app.get('/api/v1/projects/:project/workflows', (request) => {
+  app.get('/api/v1/projects/:project/workflows', { schema: { tags, summary: 'Workflows of a project', params: ProjectParams } }, (request) => {
     const { project } = parse(ProjectParams, request.params, 'params');
     catalog.requireProject(project);
     return { workflows: catalog.listWorkflows(project).map(workflowSummary), invalidWorkflows: catalog.listInvalid(project) };
   });
 
-  app.post('/api/v1/projects/:project/workflows', async (request, reply) => {
+  app.post('/api/v1/projects/:project/workflows', { schema: { tags, summary: 'Create a workflow (body: the workflow definition)', params: ProjectParams } }, async (request, reply) => {
     const { project } = parse(ProjectParams, request.params, 'params');
     const saved = await catalog.saveWorkflow(project, request.body, { create: true });
     await service.syncSchedules();
     return reply.status(201).send({ workflow: saved.workflow, warnings: saved.warnings });
   });
 
-  app.get('/api/v1/projects/:project/workflows/:workflow', async (request) => {
+  app.get('/api/v1/projects/:project/workflows/:workflow', { schema: { tags, summary: 'One workflow', params: WorkflowParams } }, async (request) => {
     const { project, workflow } = parse(WorkflowParams, request.params, 'params');
     const found = catalog.requireWorkflow(project, workflow);
     const schedule = found.trigger.type === 'cron' ? await service.scheduler.status(project, workflow) : undefined;
     return { workflow: found, schedule: schedule ? scheduleView(schedule) : null };
   });
 
-  app.put('/api/v1/projects/:project/workflows/:workflow', async (request, reply) => {
+  app.put('/api/v1/projects/:project/workflows/:workflow', { schema: { tags, summary: 'Create or replace a workflow (body: the workflow definition)', params: WorkflowParams } }, async (request, reply) => {
     const { project, workflow } = parse(WorkflowParams, request.params, 'params');
     const saved = await catalog.saveWorkflow(project, request.body, { create: false, id: workflow });
     await service.syncSchedules();
     return reply.status(saved.created ? 201 : 200).send({ workflow: saved.workflow, warnings: saved.warnings });
   });
 
-  app.delete('/api/v1/projects/:project/workflows/:workflow', async (request, reply) => {
+  app.delete('/api/v1/projects/:project/workflows/:workflow', { schema: { tags, summary: 'Delete a workflow', params: WorkflowParams } }, async (request, reply) => {
     const { project, workflow } = parse(WorkflowParams, request.params, 'params');
     catalog.deleteWorkflow(project, workflow);
     service.store.deleteSchedules(project, workflow);
@@ -52,7 +53,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, service: WorkflowSe
     return reply.status(204).send();
   });
 
-  app.post('/api/v1/projects/:project/workflows/:workflow/runs', async (request, reply) => {
+  app.post('/api/v1/projects/:project/workflows/:workflow/runs', { schema: { tags, summary: 'Start a run (body: the trigger data); ?wait=true answers when it ends', params: WorkflowParams, querystring: StartQuery } }, async (request, reply) => {
     const { project, workflow } = parse(WorkflowParams, request.params, 'params');
     const query = parse(StartQuery, request.query, 'query');
     catalog.requireWorkflow(project, workflow);
@@ -65,14 +66,14 @@ export function registerWorkflowRoutes(app: FastifyInstance, service: WorkflowSe
     return reply.status(201).send({ runId: run.id, status: finished.status, output: finished.output ?? null, error: finished.error ?? null });
   });
 
-  app.get('/api/v1/projects/:project/workflows/:workflow/runs', async (request) => {
+  app.get('/api/v1/projects/:project/workflows/:workflow/runs', { schema: { tags, summary: 'Runs of a workflow', params: WorkflowParams, querystring: RunListQuery } }, async (request) => {
     const { project, workflow } = parse(WorkflowParams, request.params, 'params');
     catalog.requireWorkflow(project, workflow);
     const query = parse(RunListQuery, request.query, 'query');
     return listRuns(service, { ...query, project, workflow });
   });
 
-  app.get('/api/v1/projects/:project/workflows/:workflow/schedule', async (request) => {
+  app.get('/api/v1/projects/:project/workflows/:workflow/schedule', { schema: { tags, summary: 'The cron schedule of a workflow', params: WorkflowParams } }, async (request) => {
     const { project, workflow } = parse(WorkflowParams, request.params, 'params');
     const found = catalog.requireWorkflow(project, workflow);
     const status = found.trigger.type === 'cron' ? await service.scheduler.status(project, workflow) : undefined;
@@ -81,7 +82,7 @@ export function registerWorkflowRoutes(app: FastifyInstance, service: WorkflowSe
   });
 
   for (const action of ['pause', 'resume'] as const) {
-    app.post(`/api/v1/projects/:project/workflows/:workflow/schedule/${action}`, async (request) => {
+    app.post(`/api/v1/projects/:project/workflows/:workflow/schedule/${action}`, { schema: { tags, summary: `${action === 'pause' ? 'Pause' : 'Resume'} the cron schedule of a workflow`, params: WorkflowParams } }, async (request) => {
       const { project, workflow } = parse(WorkflowParams, request.params, 'params');
       const found = catalog.requireWorkflow(project, workflow);
       const status = found.trigger.type === 'cron' ? await service.scheduler[action](project, workflow) : undefined;
