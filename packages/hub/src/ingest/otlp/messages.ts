@@ -30,7 +30,8 @@ export function toGenAiMessage(value: unknown, defaultRole: string): GenAiMessag
   const role = typeof source.role === 'string' && source.role !== '' ? source.role : defaultRole;
   const parts: GenAiPart[] = [];
 
-  const content = source.content;
+  // OpenLLMetry writes a list of content parts as JSON text in `content`.
+  const content = typeof source.content === 'string' && source.content.startsWith('[{') ? parseJson(source.content) : source.content;
   if (role === 'tool' && (source.tool_call_id !== undefined || source.id !== undefined) && content !== undefined) {
     parts.push({ type: 'tool_call_response', id: source.tool_call_id ?? source.id, response: parseJson(content) });
   } else if (typeof content === 'string' && content !== '') {

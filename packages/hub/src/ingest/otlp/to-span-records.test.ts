@@ -269,6 +269,19 @@ describe('GenAI and OpenInference conventions', () => {
     expect(Object.keys(record.attributes!).filter((k) => k.startsWith('gen_ai.prompt.'))).toEqual([]);
   });
 
+  it('reads OpenLLMetry content parts written as JSON text', () => {
+    const record = one({
+      attributes: attrs({
+        'llm.request.type': 'chat',
+        'gen_ai.prompt.0.role': 'user',
+        'gen_ai.prompt.0.content': '[{"type": "text", "text": "What is in this picture?"}, {"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}}]',
+      }),
+    });
+    expect(record.input).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: 'What is in this picture?' }, { type: 'uri', modality: 'image', uri: 'https://example.com/cat.png' }] },
+    ]);
+  });
+
   it('maps OpenInference LLM, tool and agent spans', () => {
     const llm = one({
       attributes: attrs({
