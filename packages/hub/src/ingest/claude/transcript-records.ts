@@ -69,6 +69,8 @@ export interface OpenTool {
   agentType?: string;
   /** A sidechain (older files) matched to this Task call by its prompt. */
   agentSpanId?: string;
+  /** Ended without a result because the file went idle (finishTranscript). */
+  closed?: boolean;
 }
 
 export interface TranscriptState {
@@ -90,6 +92,8 @@ export interface TranscriptState {
   prompts?: Record<string, number>;
   /** Subagents whose span was opened from an agent_progress line. */
   agentsSeen?: string[];
+  /** What was open was closed because the file went idle; new lines clear it. */
+  idle?: boolean;
 }
 
 export type Base = { traceId: string; service: string; sessionId: string };

@@ -1,4 +1,4 @@
-import { isTranscriptLine, mapTranscriptLines, newTranscriptState, type TranscriptState } from '../claude/transcript-mapping.js';
+import { finishTranscript, isTranscriptLine, mapTranscriptLines, newTranscriptState, transcriptHasOpenWork, type TranscriptState } from '../claude/transcript-mapping.js';
 import { isAgentTraceLine, mapAgentTraceLine } from './agent-trace.js';
 
 /** One complete line of a file: its text (without the newline), number and byte range. */
@@ -72,4 +72,16 @@ export function mapLines(fileKey: string, prior: FileMapperState, lines: readonl
   }
   problems.sort((a, b) => a.line - b.line);
   return { records, problems, state };
+}
+
+/** Whether a file idle for long still holds open work that finishLines would close. */
+export function hasOpenWork(state: FileMapperState): boolean {
+  return state.transcript !== undefined && transcriptHasOpenWork(state.transcript);
+}
+
+/** Closes what a file left open when it stopped growing (a Claude Code session killed mid-turn). */
+export function finishLines(state: FileMapperState): MappedLines {
+  if (!state.transcript) return { records: [], problems: [], state };
+  const finished = finishTranscript(state.transcript);
+  return { records: finished.records, problems: [], state: { ...state, transcript: finished.state } };
 }

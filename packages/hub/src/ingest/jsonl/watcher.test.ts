@@ -251,6 +251,38 @@ describe('JsonlWatcher', () => {
     expect(names).toEqual(ops(...Array.from({ length: names.length }, (_, i) => i + 1)));
   });
 
+  it('closes what a Claude Code transcript left open once the file has been idle (killed mid-turn), and carries on if it grows again', async () => {
+    const file = join(dir, 'logs', 'session.jsonl');
+    const sid = '5b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d';
+    const head = { parentUuid: null, isSidechain: false, userType: 'external', cwd: '/home/dev/app', sessionId: sid, version: '2.1.39', gitBranch: 'main' };
+    const at = (s: number) => new Date(Date.UTC(2026, 1, 12, 16, 0, s)).toISOString();
+    const toolUse = { ...head, message: { model: 'claude-opus-4-6', id: 'msg_idle_1', type: 'message', role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_idle_1', name: 'Bash', input: { command: 'npm test' } }], stop_reason: null, stop_sequence: null, usage: { input_tokens: 3, output_tokens: 9 } }, requestId: 'req_idle_1', type: 'assistant', uuid: 'a1', timestamp: at(5) };
+    writeFileSync(file, `${JSON.stringify({ ...head, type: 'user', message: { role: 'user', content: 'run the tests' }, uuid: 'u1', timestamp: at(0) })}\n${JSON.stringify(toolUse)}\n`);
+    const records: { spanId: string; name: string; kind?: string; startTime: number; endTime?: number; status?: string }[] = [];
+    const sink: JsonlSink = {
+      async send(batch) {
+        records.push(...(batch as typeof records));
+        return { accepted: batch.length, rejected: [] };
+      },
+    };
+    const w = new JsonlWatcher({ paths: [join(dir, 'logs')], offsetsFile: join(dir, 'offsets.json'), sink, idleFinishMs: 400 });
+    watchers.push(w);
+    await w.start();
+    const latest = (name: string) => records.filter((r) => r.name === name).at(-1);
+    expect(latest('Bash')!.endTime).toBeUndefined();
+    await until(() => latest('Bash')?.endTime !== undefined, 'the idle file to be finished');
+    expect(latest('Bash')).toMatchObject({ startTime: Date.parse(at(5)), endTime: Date.parse(at(5)), status: 'unset' });
+    expect(latest('turn: run the tests')).toMatchObject({ endTime: Date.parse(at(5)), status: 'ok' });
+    // Finished once: nothing more is sent while the file stays idle.
+    const count = records.length;
+    await new Promise((r) => setTimeout(r, 900));
+    expect(records.length).toBe(count);
+    // The result comes after all (a very long command): the tool ends properly, the turn goes on.
+    appendFileSync(file, `${JSON.stringify({ ...head, type: 'user', message: { role: 'user', content: [{ tool_use_id: 'toolu_idle_1', type: 'tool_result', content: 'ok' }] }, uuid: 'u2', timestamp: at(50) })}\n`);
+    await until(() => latest('Bash')?.status === 'ok', 'the late result');
+    expect(latest('Bash')).toMatchObject({ startTime: Date.parse(at(5)), endTime: Date.parse(at(50)) });
+  });
+
   it('does not move the cursor when the sink could not deliver (closing mid-delivery)', async () => {
     const file = join(dir, 'logs', 'a.jsonl');
     writeFileSync(file, lines(1, 2));

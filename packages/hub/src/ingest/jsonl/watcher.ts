@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { mapLines } from './line-mapper.js';
+import { finishLines, hasOpenWork, mapLines } from './line-mapper.js';
 import { OffsetStore, type Cursor } from './offsets.js';
 import { TailedFile } from './tailed-file.js';
 
@@ -37,6 +37,11 @@ export interface WatchOptions {
   batchBytes?: number;
   /** Longer lines are reported and skipped (default 8 MB). */
   maxLineBytes?: number;
+  /**
+   * A file that has not grown for this long has what it left open closed at its last event (a
+   * Claude Code session killed mid-turn); default 15 minutes.
+   */
+  idleFinishMs?: number;
 }
 
 export interface WatchStats {
@@ -60,6 +65,7 @@ const BATCHES_PER_TURN = 16;
 const RESTAT_MS = 250;
 const RESTAT_ACTIVE_MS = 60_000;
 const RESTAT_ALL_EVERY = 20;
+const IDLE_FINISH_MS = 15 * 60_000;
 
 /**
  * Tails `*.jsonl` files under the given folders: files that grow, are truncated, rotated or appear
@@ -84,8 +90,11 @@ export class JsonlWatcher {
   private sweeper: NodeJS.Timeout | undefined;
   private restat: NodeJS.Timeout | undefined;
   private restatRound = 0;
+  private restating = false;
   /** What the last re-stat saw of each file, and when it last changed. */
   private readonly seen = new Map<string, { stamp: string; changedAt: number }>();
+  /** Files idle long enough to have their open work closed (finishLines) on their next turn. */
+  private readonly finishDue = new Set<string>();
   private idleWaiters: (() => void)[] = [];
   /** The file being read now (not to be closed by the idle sweep). */
   private current: string | undefined;
@@ -123,11 +132,9 @@ export class JsonlWatcher {
     this.initialScan = false;
     this.sweeper = setInterval(() => void this.closeIdleFiles(), 5_000);
     this.sweeper.unref();
-    // Polling already re-stats every file; with events, re-stat as a safety net.
-    if (this.options.poll !== true) {
-      this.restat = setInterval(() => void this.restatFiles(), RESTAT_MS);
-      this.restat.unref();
-    }
+    // A safety net for lost events, and the clock that notices idle files (with polling too).
+    this.restat = setInterval(() => void this.restatFiles(), RESTAT_MS);
+    this.restat.unref();
   }
 
   /** Resolves when every change seen so far has been handled. */
@@ -164,6 +171,7 @@ export class JsonlWatcher {
       this.current = path;
       try {
         if (await this.readFile(path)) this.dirty.add(path); // more to read: after the others
+        else if (this.finishDue.delete(path)) await this.finishFile(path);
         this.retryDelay.delete(path);
       } catch (error) {
         // Unreadable for now (permissions, the store busy …): try again later, backing off.
@@ -233,8 +241,21 @@ export class JsonlWatcher {
     return true;
   }
 
-  /** Schedules every file whose size, time or identity changed since the last round. */
+  /**
+   * Schedules every file whose size, time or identity changed since the last round, and files
+   * idle for `idleFinishMs` that left work open (to be closed by finishFile).
+   */
   private async restatFiles(): Promise<void> {
+    if (this.restating) return; // a round over many files can take longer than the interval
+    this.restating = true;
+    try {
+      await this.restatOnce();
+    } finally {
+      this.restating = false;
+    }
+  }
+
+  private async restatOnce(): Promise<void> {
     const now = Date.now();
     const all = ++this.restatRound % RESTAT_ALL_EVERY === 0;
     for (const path of this.files.keys()) {
@@ -247,11 +268,36 @@ export class JsonlWatcher {
       } catch {
         stamp = 'gone';
       }
-      if (last?.stamp === stamp) continue;
+      if (last?.stamp === stamp) {
+        const cursor = this.files.get(path)?.cursor;
+        const idleFor = now - last.changedAt;
+        if (idleFor >= (this.options.idleFinishMs ?? IDLE_FINISH_MS) && cursor && hasOpenWork(cursor.state) && !this.finishDue.has(path) && !this.abort.signal.aborted) {
+          this.finishDue.add(path);
+          this.schedule(path);
+        }
+        continue;
+      }
       this.seen.set(path, { stamp, changedAt: now });
       if (!this.abort.signal.aborted && this.files.has(path)) this.schedule(path);
     }
     for (const path of this.seen.keys()) if (!this.files.has(path)) this.seen.delete(path);
+  }
+
+  /** Closes what an idle file left open, and keeps the closed state with its cursor. */
+  private async finishFile(path: string): Promise<void> {
+    const file = this.files.get(path);
+    const cursor = file?.cursor;
+    if (!file || !cursor || !hasOpenWork(cursor.state)) return;
+    const finished = finishLines(cursor.state);
+    if (finished.records.length > 0) {
+      const result = await this.options.sink.send(finished.records.map((r) => r.record), this.abort.signal);
+      if (!result) return;
+      this.stats.records += finished.records.length;
+      this.stats.accepted += result.accepted;
+    }
+    const next: Cursor = { ...cursor, state: finished.state };
+    file.commit(next);
+    this.offsets.set(path, next);
   }
 
   /** A renamed file keeps its cursor: from a path that lost it, or from a live reader that held it. */
