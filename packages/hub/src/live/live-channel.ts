@@ -17,7 +17,7 @@ export interface LiveOptions {
   maxReplay: number;
 }
 
-export const DEFAULT_LIVE_OPTIONS: LiveOptions = { flushIntervalMs: 5, historyLimit: 500, replayPageSize: 500, maxReplay: 10_000 };
+export const DEFAULT_LIVE_OPTIONS: LiveOptions = { flushIntervalMs: 5, historyLimit: 500, replayPageSize: 250, maxReplay: 10_000 };
 
 /** A subscribe request waiting for its turn on a socket. */
 interface SubscribeRequest {

@@ -35,9 +35,9 @@ export interface SqliteStoreOptions {
 }
 
 /** Spans one retention transaction deletes: small enough that a queued write waits milliseconds. */
-const DELETE_CHUNK = 1000;
-/** Free pages one vacuum step returns to the file system (8 MB at 4 KiB pages). */
-const VACUUM_STEP_PAGES = 2048;
+const DELETE_CHUNK = 500;
+/** Free pages one vacuum step returns to the file system (4 MB at 4 KiB pages). */
+const VACUUM_STEP_PAGES = 1024;
 
 /**
  * The embedded span store: one SQLite file in WAL mode, and no query on the caller's thread.
