@@ -56,6 +56,8 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     process.stderr.write(`runtime-hub: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 1;
+    // Exit now: a hub that failed half-way through starting may hold threads and timers that
+    // would keep the process alive, neither listening nor exiting.
+    process.exit(1);
   },
 );

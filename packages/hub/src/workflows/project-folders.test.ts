@@ -81,4 +81,18 @@ describe('project folders', () => {
       rmSync(data, { recursive: true, force: true });
     }
   });
+
+  it('a hub that cannot open its workflow store exits with an error instead of hanging', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'rh-unopenable-'));
+    try {
+      mkdirSync(join(data, 'workflows.sqlite'));
+      const failed = await spawnHub(['--data', data]).then(
+        () => 'listening',
+        (error: Error) => error.message,
+      );
+      expect(failed).toMatch(/^hub exited with 1 before listening/);
+    } finally {
+      rmSync(data, { recursive: true, force: true });
+    }
+  });
 });
