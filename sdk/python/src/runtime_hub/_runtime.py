@@ -164,7 +164,7 @@ def shutdown(timeout: Optional[float] = None) -> None:
 def _close(client: Client, timeout: float) -> None:
     try:
         client.transport.shutdown(timeout)
-        from .transport.http import print_drops
+        from .transport._report import print_drops
 
         print_drops(client.transport.dropped(), client.config.url)
     except Exception:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Any, Mapping, Optional, Type, Union, cast
+from typing import Any, Mapping, Optional, Type, Union
 
 from ._config import KINDS
 from ._context import NON_RECORDING, current

@@ -10,7 +10,7 @@ Reading a request or a response never breaks the call: a failure there costs onl
 from __future__ import annotations
 
 import functools
-from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Optional, Tuple, cast
+from typing import Any, AsyncIterator, Callable, Dict, Iterator, List, Optional, Tuple
 
 from .._context import NON_RECORDING, current
 from .._log import logger
