@@ -55,6 +55,11 @@ export class Exporter {
   hubDown = false;
   private failingSince: number | undefined;
 
+  /** The last send failed (the hub did not answer, or asked to retry later). */
+  get failing(): boolean {
+    return this.failingSince !== undefined;
+  }
+
   /** A span started (admitted by isFull() just before): queue its start record. */
   started(span: SpanState): void {
     this.enqueue(span);

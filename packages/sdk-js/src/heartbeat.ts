@@ -73,6 +73,11 @@ export class Heartbeat {
    * count: after the hub came back, and before exit, so even a short-lived script that started
    * while the hub was down shows up with what it dropped.
    */
+  /** Drops the hub has not been told about (any at all when no beat got through yet). */
+  hasUnreportedDrops(): boolean {
+    return this.exporter.totalDropped() > (this.acknowledgedDrops ?? 0);
+  }
+
   async beatIfStale(): Promise<void> {
     // A beat already in flight may carry an older count: wait for it, then check again.
     if (this.inFlight !== undefined) await this.inFlight;

@@ -138,6 +138,19 @@ describe('SDK against a real hub process', () => {
     checkRun(await spansOf(hub.url, 'sigterm'), 5);
   });
 
+  it('process.exit() right after dropping records: the hub still hears the final drop count', async () => {
+    const hub = await start(await freePort());
+    const app = runApp('exit-drops.mjs', { RUNTIME_HUB_URL: hub.url, SERVICE: 'exit-drops' });
+    expect(await app.exited).toEqual({ code: 0, signal: null });
+    const sdkDrops = JSON.parse(app.stdout().trim().split('\n').at(-1)!) as Record<string, number>;
+    expect(sdkDrops.queue_full).toBe(90);
+    const instance = await eventually(async () => {
+      const found = await instanceOf(hub.url, 'exit-drops');
+      return found?.dropped.queue_full !== undefined ? found : undefined;
+    });
+    expect(instance.dropped).toEqual(sdkDrops);
+  });
+
   it('bounds its buffer while the hub is down and reports the drops in its heartbeat', async () => {
     const port = await freePort();
     const app = runApp('app.mjs', {

@@ -1,4 +1,5 @@
 import type { Client } from './client.js';
+import { sendExitBeat } from './exit-beat.js';
 import { debug } from './log.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -9,7 +10,8 @@ const holder = globalThis as unknown as Record<symbol, boolean | undefined>;
  * Flushes on `beforeExit` (the event loop ran dry) and on SIGINT / SIGTERM. A signal handler
  * replaces Node's default "exit at once", so after flushing we re-raise the signal when no other
  * listener is left, and the process ends exactly as it would have without the SDK. `process.exit()`
- * cannot be intercepted asynchronously: call `await flush()` before it.
+ * cannot be intercepted asynchronously: call `await flush()` before it; on `exit` the SDK only
+ * makes sure the hub learns the final drop count (exit-beat.ts).
  */
 export function installExitHooks(current: () => Client | undefined): void {
   if (holder[KEY]) return;
@@ -40,6 +42,11 @@ export function installExitHooks(current: () => Client | undefined): void {
         debug('exit flush timed out; records still queued are lost');
       }
     });
+  });
+
+  process.on('exit', () => {
+    const client = current();
+    if (client !== undefined) sendExitBeat(client);
   });
 
   for (const signal of SIGNALS) {
