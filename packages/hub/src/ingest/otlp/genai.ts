@@ -83,7 +83,7 @@ function classify(attributes: Attributes): SpanKind | undefined {
 function takeInput(attributes: Attributes, events: { name: string; attributes?: Attributes }[], kind: SpanKind | undefined): unknown {
   const current = currentMessages(take(attributes, 'gen_ai.input.messages'), take(attributes, 'gen_ai.system_instructions'));
   if (current !== undefined) return current;
-  const legacy = takeIndexed(attributes, LEGACY_PROMPT) ?? takeIndexed(attributes, OPENINFERENCE_INPUT);
+  const legacy = takeIndexed(attributes, 'gen_ai.prompt.', LEGACY_PROMPT) ?? takeIndexed(attributes, 'llm.input_messages.', OPENINFERENCE_INPUT);
   if (legacy !== undefined) return legacy.map((m) => toGenAiMessage(m, 'user'));
   const value = takeValue(attributes, 'input');
   if (value !== undefined) return value;
@@ -99,7 +99,7 @@ function takeInput(attributes: Attributes, events: { name: string; attributes?: 
 function takeOutput(attributes: Attributes, events: { name: string; attributes?: Attributes }[], kind: SpanKind | undefined): unknown {
   const messages = take(attributes, 'gen_ai.output.messages');
   if (messages !== undefined) return parseJson(messages);
-  const legacy = takeIndexed(attributes, LEGACY_COMPLETION) ?? takeIndexed(attributes, OPENINFERENCE_OUTPUT);
+  const legacy = takeIndexed(attributes, 'gen_ai.completion.', LEGACY_COMPLETION) ?? takeIndexed(attributes, 'llm.output_messages.', OPENINFERENCE_OUTPUT);
   if (legacy !== undefined) return legacy.map((m) => toGenAiMessage(m, 'assistant'));
   const value = takeValue(attributes, 'output');
   if (value !== undefined) return value;

@@ -89,13 +89,14 @@ export function toolCallPart(value: unknown): GenAiPart {
 }
 
 /**
- * Collects `<prefix>.N.rest` attributes into an ordered list of nested objects and removes them:
+ * Collects `<prefix>N.rest` attributes (`prefix` a cheap test before the pattern) into an ordered list of nested objects and removes them:
  * `llm.input_messages.0.message.tool_calls.1.tool_call.function.name` becomes
  * `[{ tool_calls: [, { tool_call: { function: { name } } }] }]` (after the `message.` level).
  */
-export function takeIndexed(attributes: Attributes, pattern: RegExp): Record<string, unknown>[] | undefined {
+export function takeIndexed(attributes: Attributes, prefix: string, pattern: RegExp): Record<string, unknown>[] | undefined {
   const byIndex = new Map<number, Record<string, unknown>>();
   for (const key of Object.keys(attributes)) {
+    if (!key.startsWith(prefix)) continue;
     const match = pattern.exec(key);
     if (!match) continue;
     const index = Number(match[1]);
