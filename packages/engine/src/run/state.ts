@@ -194,6 +194,20 @@ function collectIteration(state: RunState, loopId: string, loop: LoopState): voi
   }
 }
 
+/** The edges a loop's iteration resets, per compiled graph: found once, not per item. */
+const bodyEdgeCache = new WeakMap<CompiledGraph, Map<string, number[]>>();
+
+function bodyEdges(graph: CompiledGraph, loopId: string, body: ReadonlySet<string>): number[] {
+  let perLoop = bodyEdgeCache.get(graph);
+  if (!perLoop) bodyEdgeCache.set(graph, (perLoop = new Map()));
+  let indexes = perLoop.get(loopId);
+  if (!indexes) {
+    indexes = graph.edges.filter((edge) => body.has(edge.source) || (edge.source === loopId && edge.output === 'item')).map((edge) => edge.index);
+    perLoop.set(loopId, indexes);
+  }
+  return indexes;
+}
+
 function resetBody(state: RunState, loopId: string): void {
   const body = state.graph.loopBodies.get(loopId);
   if (!body) return;
@@ -201,11 +215,9 @@ function resetBody(state: RunState, loopId: string): void {
     state.status.set(id, 'idle');
     state.loops.delete(id);
   }
-  for (const edge of state.graph.edges) {
-    if (body.has(edge.source) || (edge.source === loopId && edge.output === 'item')) {
-      state.edgeStatus[edge.index] = PENDING;
-      state.edgeValue[edge.index] = undefined;
-    }
+  for (const index of bodyEdges(state.graph, loopId, body)) {
+    state.edgeStatus[index] = PENDING;
+    state.edgeValue[index] = undefined;
   }
 }
 
