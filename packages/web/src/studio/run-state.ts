@@ -1,6 +1,7 @@
 import type { RunRecord, Span, StepRecord } from '@runtime-hub/protocol';
 
-export type NodeRunStatus = 'running' | 'waiting' | 'retrying' | 'succeeded' | 'failed' | 'cancelled';
+/** `skipped`: the run finished without reaching the node (never from a span). */
+export type NodeRunStatus = 'running' | 'waiting' | 'retrying' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 
 export interface NodeRunState {
   status: NodeRunStatus;

@@ -15,12 +15,13 @@ import '@xyflow/react/dist/style.css';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { edgeKey, type WorkflowChange } from '../../studio/changes';
 import { edgeOf, outputsOf } from '../../studio/graph';
-import type { LiveRun } from '../../studio/run-state';
+import type { LiveRun, NodeRunState } from '../../studio/run-state';
 import type { IssueMap } from '../../studio/validation';
 import { isDark, useUi } from '../../state/ui-store';
 import { StudioNode, type StudioFlowNode } from './StudioNode';
 
 const nodeTypes = { step: StudioNode };
+const SKIPPED: NodeRunState = { status: 'skipped', visits: 0, attempt: 0, durationMs: null, seq: 0, order: 0 };
 export const PALETTE_MIME = 'application/x-runtime-hub-node';
 
 export interface CanvasProps {
@@ -43,10 +44,12 @@ function useFlowNodes({ workflow, types, run, issues, selection }: Pick<CanvasPr
   const cache = useRef(new Map<string, StudioFlowNode>());
   return useMemo(() => {
     const selected = new Set(selection);
+    // Once a run has finished, a node it never reached was skipped.
+    const finished = run !== null && ['succeeded', 'failed', 'cancelled'].includes(run.status) && Object.keys(run.nodes).length > 0;
     const next = new Map<string, StudioFlowNode>();
     const nodes = workflow.nodes.map((def) => {
       const prev = cache.current.get(def.id);
-      const nodeRun = run?.nodes[def.id];
+      const nodeRun = run?.nodes[def.id] ?? (finished ? SKIPPED : undefined);
       const nodeIssues = issues.nodes[def.id];
       const isSelected = selected.has(def.id);
       const reuse = prev && prev.data.def === def && prev.data.run === nodeRun && prev.data.issues === nodeIssues && prev.selected === isSelected && prev.data.info === types[def.type];

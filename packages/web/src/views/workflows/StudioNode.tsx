@@ -30,6 +30,7 @@ const STATUS_RING: Record<string, string> = {
   succeeded: 'ring-2 ring-emerald-500',
   failed: 'ring-2 ring-red-500',
   cancelled: 'ring-2 ring-zinc-400',
+  skipped: 'opacity-60 border-dashed',
 };
 
 function statusText(run: NodeRunState): string {

@@ -1,0 +1,45 @@
+import { fileURLToPath } from 'node:url';
+import { expect, test } from './support/fixtures';
+import { api, node } from './support/studio';
+
+/** docs/screenshots/workflow-studio*.png, regenerated with `npm run screenshots -w @runtime-hub/web`. */
+const OUT = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+
+test('screenshot of the workflow studio after a run', async ({ page, hub }) => {
+  await api(hub.url, 'POST', '/api/v1/projects', { id: 'shop', name: 'Shop' });
+  const created = await api(hub.url, 'POST', '/api/v1/projects/shop/workflows', {
+    id: 'order',
+    name: 'New order',
+    visibility: 'public',
+    endpoint: { method: 'POST', path: '/orders' },
+    trigger: { type: 'webhook' },
+    nodes: [
+      { id: 'start', type: 'trigger', name: 'Order webhook' },
+      { id: 'total', type: 'set', name: 'Compute total', config: { fields: { customer: '{{ trigger.body.customer }}', total: '{{ trigger.body.items | map("price") | sum }}' } } },
+      { id: 'big', type: 'condition', name: 'Over 100?', config: { condition: '{{ input.total > 100 }}' } },
+      { id: 'vip', type: 'set', name: 'VIP discount', config: { fields: { discount: '{{ input.total * 0.1 }}', customer: '{{ input.customer }}' } } },
+      { id: 'plain', type: 'set', name: 'No discount', config: { fields: { discount: '0' } } },
+      { id: 'answer', type: 'respond', name: 'Answer', config: { status: 201, body: '{{ input }}' } },
+    ],
+    edges: [
+      { source: 'start', target: 'total' },
+      { source: 'total', target: 'big' },
+      { source: 'big', sourceOutput: 'true', target: 'vip' },
+      { source: 'big', sourceOutput: 'false', target: 'plain' },
+      { source: 'vip', target: 'answer' },
+      { source: 'plain', target: 'answer' },
+    ],
+  });
+  expect(created.status).toBe(201);
+  await page.goto('/workflows/shop/order');
+  await expect(node(page, 'answer')).toBeVisible();
+  await page.getByLabel('Trigger data').fill(JSON.stringify({ customer: 'Ada', items: [{ price: 80 }, { price: 45 }] }));
+  await page.getByTestId('run-button').click();
+  await expect(node(page, 'answer')).toHaveAttribute('data-status', 'succeeded');
+  await node(page, 'vip').click();
+  await expect(page.getByTestId('node-output')).toContainText('12.5');
+  await page.getByRole('button', { name: 'Fit View' }).click();
+  await page.mouse.move(5, 400);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: `${OUT}workflow-studio.png` });
+});
