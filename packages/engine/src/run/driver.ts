@@ -21,7 +21,7 @@ import type { Activation } from './activation.js';
 import { runAttempt } from './execute.js';
 import { openAttempts, replaySteps } from './replay.js';
 import { jsonSize, runSpan, stepSpan } from './spans.js';
-import { spansOfRun } from './span-replay.js';
+import { emitInSlices, spansOfRun } from './span-replay.js';
 import { Wave } from './wave.js';
 import { applyCompletion, createState, inputsOf, settle, startNode } from './state.js';
 import type { Action, Completion, RunState } from './state.js';
@@ -153,7 +153,7 @@ export class RunDriver {
     return this.enqueue(async () => {
       this.armRunTimeout();
       // Spans of committed steps may have been lost with the process: emitted again (upserts).
-      for (const record of spansOfRun(this.run, steps, this.definition)) this.wave.span(record);
+      await emitInSlices(this.host.spans, spansOfRun(this.run, steps, this.definition), () => this.host.yieldTurn());
       replaySteps(this.state, steps, this.run.response);
       for (const step of openAttempts(this.state, steps)) {
         startNode(this.state, step.nodeId, step.visit);

@@ -1,6 +1,7 @@
 import { FINISHED_RUN_STATUSES } from '@runtime-hub/protocol';
 import type { RunRecord, SpanRecordInput, StepRecord, WorkflowDefinition } from '@runtime-hub/protocol';
 import type { EngineLogger, RunStore, SpanSink } from '../ports.js';
+import { SLICE } from './limits.js';
 import { runSpan, stepSpan } from './spans.js';
 
 /**
@@ -16,6 +17,29 @@ export function spansOfRun(run: RunRecord, steps: readonly StepRecord[], definit
   const names = new Map((definition?.nodes ?? []).map((node) => [node.id, node.name ?? node.id]));
   const ended = FINISHED_RUN_STATUSES.includes(run.status);
   return [runSpan(run, definition?.name ?? run.workflow, ended), ...steps.map((step) => stepSpan(run, step, names.get(step.nodeId) ?? step.nodeId))];
+}
+
+/**
+ * Emits records a slice at a time with a turn of the event loop in between (a run of 40,000
+ * steps must not reach ingest as one batch). Resolves once all are emitted, with `delivered`:
+ * true once every slice is stored.
+ */
+export async function emitInSlices(
+  sink: SpanSink | undefined,
+  records: readonly SpanRecordInput[],
+  yieldTurn: () => Promise<void>,
+): Promise<{ delivered: Promise<boolean> }> {
+  if (!sink) return { delivered: Promise.resolve(true) };
+  const deliveries: (void | Promise<boolean>)[] = [];
+  for (let i = 0; i < records.length; i += SLICE.activations) {
+    if (i > 0) await yieldTurn();
+    try {
+      deliveries.push(sink.emit(records.slice(i, i + SLICE.activations)));
+    } catch {
+      deliveries.push(Promise.resolve(false));
+    }
+  }
+  return { delivered: Promise.all(deliveries).then((all) => all.every((delivered) => delivered !== false)) };
 }
 
 /** Forgets a finished run's span debt once the sink says its spans are stored. */
@@ -36,13 +60,9 @@ export async function replayOwedSpans(
   const owed = await r.store.listRunsOwingSpans();
   for (const run of owed) {
     const records = spansOfRun(run, await r.store.listSteps(run.id), await definitionOf(run));
-    let delivered: void | Promise<boolean>;
-    try {
-      delivered = r.spans?.emit(records);
-    } catch {
-      delivered = Promise.resolve(false);
-    }
-    await settleSpanDebt(r.store, run.id, delivered, r.log);
+    const { delivered } = await emitInSlices(r.spans, records, r.yieldTurn);
+    // Not awaited: a slow span store must not hold up the engine's start (cron, queued runs).
+    void settleSpanDebt(r.store, run.id, delivered, r.log);
     await r.yieldTurn();
   }
   if (owed.length > 0) r.log?.info('workflow spans re-emitted after a restart', { runs: owed.length });
