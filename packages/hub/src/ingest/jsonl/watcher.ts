@@ -63,6 +63,11 @@ const BATCHES_PER_TURN = 16;
  * every RESTAT_ALL_EVERY-th round.
  */
 const RESTAT_MS = 250;
+/**
+ * chokidar emits no change event for a file within 50 ms of its previous one (and sends no
+ * trailing event): every event is followed by one more look just after that window.
+ */
+const TRAILING_LOOK_MS = 60;
 const RESTAT_ACTIVE_MS = 60_000;
 const RESTAT_ALL_EVERY = 20;
 const IDLE_FINISH_MS = 15 * 60_000;
@@ -91,6 +96,7 @@ export class JsonlWatcher {
   private restat: NodeJS.Timeout | undefined;
   private restatRound = 0;
   private restating = false;
+  private readonly trailing = new Map<string, NodeJS.Timeout>();
   /** What the last re-stat saw of each file, and when it last changed. */
   private readonly seen = new Map<string, { stamp: string; changedAt: number }>();
   /** Files idle long enough to have their open work closed (finishLines) on their next turn. */
@@ -117,7 +123,10 @@ export class JsonlWatcher {
     });
     this.watcher = watcher;
     watcher.on('add', (path) => this.schedule(path));
-    watcher.on('change', (path) => this.schedule(path));
+    watcher.on('change', (path) => {
+      this.schedule(path);
+      this.lookAgainSoon(path);
+    });
     watcher.on('unlink', (path) => this.schedule(path));
     watcher.on('error', (error) => this.report({ type: 'error', message: `watching: ${(error as Error).message}` }));
     await new Promise<void>((ready) => watcher.once('ready', () => ready()));
@@ -147,6 +156,7 @@ export class JsonlWatcher {
     this.abort.abort();
     if (this.sweeper) clearInterval(this.sweeper);
     if (this.restat) clearInterval(this.restat);
+    for (const timer of this.trailing.values()) clearTimeout(timer);
     await this.watcher?.close();
     await this.running;
     for (const file of this.files.values()) await file.close();
@@ -239,6 +249,17 @@ export class JsonlWatcher {
       // again, so lines written while this batch was delivered are read now, not on the next event.
     }
     return true;
+  }
+
+  /** Restarted by every event, so it always falls after the last event's 50 ms window. */
+  private lookAgainSoon(path: string): void {
+    clearTimeout(this.trailing.get(path));
+    const timer = setTimeout(() => {
+      this.trailing.delete(path);
+      this.schedule(path);
+    }, TRAILING_LOOK_MS);
+    timer.unref();
+    this.trailing.set(path, timer);
   }
 
   /**
