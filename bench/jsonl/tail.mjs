@@ -6,8 +6,8 @@
 // back (events coalesced). Next to it, in the same run and against the same hub, the floor: the
 // same line POSTed to /api/v1/spans. Latency = from the write (or the POST) until
 // GET /api/v1/spans/:id finds the span, polled every 2 ms.
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { percentile, startHub, stopHub } from '../lib/hub.mjs';
@@ -33,15 +33,14 @@ async function visible(url, spanId, t0) {
 
 const dir = mkdtempSync(join(tmpdir(), 'rh-bench-tail-'));
 const file = join(dir, 'watched', 'spans.jsonl');
-writeFileSync(join(dir, 'placeholder'), '');
-await import('node:fs').then((fs) => fs.mkdirSync(join(dir, 'watched')));
+mkdirSync(join(dir, 'watched'));
 writeFileSync(file, '');
 const hub = await startHub(['--data', join(dir, 'data'), '--watch', join(dir, 'watched')]);
 const single = [];
 const burst = [];
 const post = [];
 try {
-  await new Promise((r) => setTimeout(r, 500));
+  await new Promise((r) => setTimeout(r, 500)); // the watcher is ready
   for (let i = 0; i < RUNS; i++) {
     // Interleaved, so machine load hits all three alike.
     const a = line();
@@ -71,7 +70,7 @@ const row = (name, xs) => {
   const s = [...xs].sort((x, y) => x - y);
   return `${name.padEnd(44)} p50 ${percentile(s, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(s, 95).toFixed(1).padStart(7)} ms   max ${s.at(-1).toFixed(1).padStart(7)} ms`;
 };
-console.log(`runs: ${RUNS}, load average: ${(await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`runs: ${RUNS}, load average: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 console.log(row('start --watch, one line after a pause', single));
 console.log(row('start --watch, last line of a 50-line burst', burst));
 console.log(row('baseline: POST /api/v1/spans', post));
