@@ -8,24 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine, MemoryWorkflowSource } from '../../packages/engine/dist/index.js';
 import { randomIds, systemClock } from '../../packages/engine/dist/adapters/index.js';
+import { LOOP_WORKFLOW } from '../../packages/engine/dist/testing/fixtures.js';
 import { SqliteRunStore } from '../../packages/hub/dist/workflows/store/sqlite-run-store.js';
 
-const EACH = {
-  id: 'each',
-  name: 'Each',
-  nodes: [
-    { id: 'start', type: 'trigger' },
-    { id: 'loop', type: 'loop', config: { items: '{{ trigger.body.items }}' } },
-    { id: 'double', type: 'set', config: { fields: { n: '{{ loop.item * 2 }}' } } },
-    { id: 'out', type: 'set', config: { fields: { count: '{{ input | length }}' } } },
-  ],
-  edges: [
-    { source: 'start', target: 'loop' },
-    { source: 'loop', sourceOutput: 'item', target: 'double' },
-    { source: 'double', target: 'loop' },
-    { source: 'loop', sourceOutput: 'done', target: 'out' },
-  ],
-};
+const EACH = LOOP_WORKFLOW;
 
 /** The longest gap between turns of the event loop while `work` runs (a 1 ms timer chain). */
 async function withProbe(work) {

@@ -29,3 +29,25 @@ export class ExpressionError extends Error {
     this.kind = kind;
   }
 }
+
+/** The sub-expressions of a node, in source order (for walks over the tree). */
+export function childrenOf(expr: Expr): Expr[] {
+  switch (expr.kind) {
+    case 'member':
+      return [expr.object, expr.property];
+    case 'unary':
+      return [expr.operand];
+    case 'binary':
+      return [expr.left, expr.right];
+    case 'conditional':
+      return [expr.test, expr.then, expr.otherwise];
+    case 'filter':
+      return [expr.input, ...expr.args];
+    case 'array':
+      return expr.items;
+    case 'object':
+      return expr.entries.map((entry) => entry.value);
+    default:
+      return [];
+  }
+}

@@ -1,3 +1,4 @@
+import { childrenOf } from './ast.js';
 import type { Expr } from './ast.js';
 
 /**
@@ -20,45 +21,14 @@ export const ANY_SECRET = '*';
 export function secretsRead(expr: Expr): string[] {
   const names = new Set<string>();
   const visit = (node: Expr): void => {
-    switch (node.kind) {
-      case 'name':
-        if (node.name === 'secrets') names.add(ANY_SECRET);
-        return;
-      case 'member': {
-        const key = node.property;
-        if (node.object.kind === 'name' && node.object.name === 'secrets') {
-          names.add(key.kind === 'literal' && typeof key.value === 'string' ? key.value : ANY_SECRET);
-        } else {
-          visit(node.object);
-        }
-        visit(key);
-        return;
-      }
-      case 'unary':
-        visit(node.operand);
-        return;
-      case 'binary':
-        visit(node.left);
-        visit(node.right);
-        return;
-      case 'conditional':
-        visit(node.test);
-        visit(node.then);
-        visit(node.otherwise);
-        return;
-      case 'filter':
-        visit(node.input);
-        node.args.forEach(visit);
-        return;
-      case 'array':
-        node.items.forEach(visit);
-        return;
-      case 'object':
-        for (const entry of node.entries) visit(entry.value);
-        return;
-      case 'literal':
-        return;
+    if (node.kind === 'name' && node.name === 'secrets') names.add(ANY_SECRET);
+    if (node.kind === 'member' && node.object.kind === 'name' && node.object.name === 'secrets') {
+      const key = node.property;
+      names.add(key.kind === 'literal' && typeof key.value === 'string' ? key.value : ANY_SECRET);
+      visit(key);
+      return;
     }
+    for (const child of childrenOf(node)) visit(child);
   };
   visit(expr);
   return [...names].sort();

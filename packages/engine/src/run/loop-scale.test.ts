@@ -2,28 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { compileGraph } from '../graph/compile.js';
 import type { RunStore, StoreBatch } from '../ports.js';
 import { MemoryRunStore } from '../store/memory-store.js';
+import { LOOP_WORKFLOW } from '../testing/fixtures.js';
 import { testEngine } from '../testing/harness.js';
 import { applyCompletion, createState, initialCandidates, nextLoopEmission, settle, startNode } from './state.js';
 import type { Action, RunState } from './state.js';
 
-/** trigger → loop over trigger.body.items → `double` (set) → back to the loop; done → `out`. */
-const LOOP = {
-  id: 'each',
-  name: 'Each',
-  nodes: [
-    { id: 'start', type: 'trigger' },
-    { id: 'loop', type: 'loop', config: { items: '{{ trigger.body.items }}' } },
-    { id: 'double', type: 'set', config: { fields: { n: '{{ loop.item * 2 }}' } } },
-    { id: 'out', type: 'set', config: { fields: { count: '{{ input | length }}', last: '{{ input | last }}' } } },
-  ],
-  edges: [
-    { source: 'start', target: 'loop' },
-    { source: 'loop', sourceOutput: 'item', target: 'double' },
-    { source: 'double', target: 'loop' },
-    { source: 'loop', sourceOutput: 'done', target: 'out' },
-  ],
-};
-
+const LOOP = LOOP_WORKFLOW;
 const manual = (body: unknown) => ({ type: 'manual' as const, body });
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 

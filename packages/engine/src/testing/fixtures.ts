@@ -11,3 +11,27 @@ export const GREET_WORKFLOW = {
   ],
   edges: [{ source: 'start', target: 'hello' }],
 };
+
+/**
+ * A public endpoint whose caller chooses how many items its loop goes over: each item is
+ * doubled in the body, `done` collects them, `out` counts them and keeps the last.
+ */
+export const LOOP_WORKFLOW = {
+  id: 'each',
+  name: 'Each',
+  visibility: 'public',
+  endpoint: { method: 'POST', path: '/each' },
+  trigger: { type: 'webhook' },
+  nodes: [
+    { id: 'start', type: 'trigger' },
+    { id: 'loop', type: 'loop', config: { items: '{{ trigger.body.items }}' } },
+    { id: 'double', type: 'set', config: { fields: { n: '{{ loop.item * 2 }}' } } },
+    { id: 'out', type: 'set', config: { fields: { count: '{{ input | length }}', last: '{{ input | last }}' } } },
+  ],
+  edges: [
+    { source: 'start', target: 'loop' },
+    { source: 'loop', sourceOutput: 'item', target: 'double' },
+    { source: 'double', target: 'loop' },
+    { source: 'loop', sourceOutput: 'done', target: 'out' },
+  ],
+};

@@ -1,28 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOOP_WORKFLOW } from '@runtime-hub/engine/testing';
 import { startTestHub, type TestHub } from '../testing/test-hub.js';
 import { apiClient } from './testing.js';
 
-/** A public endpoint whose caller chooses how many items the loop goes over. */
-const EACH = {
-  id: 'each',
-  name: 'Each',
-  visibility: 'public',
-  endpoint: { method: 'POST', path: '/each' },
-  trigger: { type: 'webhook' },
-  settings: { responseTimeoutMs: 120_000 },
-  nodes: [
-    { id: 'start', type: 'trigger' },
-    { id: 'loop', type: 'loop', config: { items: '{{ trigger.body.items }}' } },
-    { id: 'double', type: 'set', config: { fields: { n: '{{ loop.item * 2 }}' } } },
-    { id: 'out', type: 'set', config: { fields: { count: '{{ input | length }}', last: '{{ input | last }}' } } },
-  ],
-  edges: [
-    { source: 'start', target: 'loop' },
-    { source: 'loop', sourceOutput: 'item', target: 'double' },
-    { source: 'double', target: 'loop' },
-    { source: 'loop', sourceOutput: 'done', target: 'out' },
-  ],
-};
+const EACH = { ...LOOP_WORKFLOW, settings: { responseTimeoutMs: 120_000 } };
 
 const items = (n: number) => ({ items: Array.from({ length: n }, (_, i) => i) });
 
