@@ -42,16 +42,22 @@ class _Items:
                 self.kept = []
                 self.limit = client.serializer.max_items
 
-    def add(self, item: Any) -> None:
-        self.count += 1
+    def full(self) -> bool:
+        """True when no (more) items are to be kept: the loops then only count."""
+        return self.kept is None or len(self.kept) >= self.limit
+
+    def keep(self, item: Any) -> bool:
+        """Serialize one yielded item; returns `full()` afterwards."""
         kept = self.kept
-        if kept is not None and len(kept) < self.limit:
-            try:
-                value, size = self.span.client.serializer.capture(item)
-                kept.append(value)
-                self.span.output_size += size
-            except Exception:
-                pass
+        if kept is None:
+            return True
+        try:
+            value, size = self.span.client.serializer.capture(item)
+            kept.append(value)
+            self.span.output_size += size
+        except Exception:
+            pass
+        return len(kept) >= self.limit
 
     def finish(self, returned: Any = None, closed_early: bool = False) -> None:
         span = self.span
@@ -111,37 +117,46 @@ def wrap_generator(fn: Callable[..., Generator[Any, Any, Any]], meta: Meta) -> C
         # The item travels through `held`, popped as it is yielded: while the generator is
         # suspended the wrapper's frame holds no reference to it (the caller decides its lifetime).
         held: List[Any] = []
+        # This loop runs once per item: its names are locals, and items past max_items are only counted.
+        push, pop, send, enter, leave = held.append, held.pop, gen.send, current.set, current.reset
+        count = 0
+        full = items.full()
         while True:
-            token = current.set(span)
+            token = enter(span)
             try:
                 if to_throw is None:
-                    held.append(gen.send(to_send))
+                    push(send(to_send))
                 else:
                     thrown, to_throw = to_throw, None
-                    held.append(gen.throw(thrown))
+                    push(gen.throw(thrown))
                     del thrown
             except StopIteration as stop:
-                current.reset(token)
+                leave(token)
+                items.count = count
                 items.finish(stop.value)
                 return stop.value
             except BaseException as exc:
-                current.reset(token)
+                leave(token)
+                items.count = count
                 items.fail(exc)
                 raise
-            current.reset(token)
+            leave(token)
             to_send = None  # the generator has it now
-            items.add(held[0])
+            count += 1
+            if not full:
+                full = items.keep(held[0])
             try:
-                to_send = yield held.pop()
+                to_send = yield pop()
             except GeneratorExit:
-                token = current.set(span)
+                token = enter(span)
+                items.count = count
                 try:
                     gen.close()
                 except BaseException as exc:
-                    current.reset(token)
+                    leave(token)
                     items.fail(exc)
                     raise
-                current.reset(token)
+                leave(token)
                 items.finish(closed_early=True)
                 raise
             except BaseException as exc:  # thrown in by the consumer: pass it on to the generator
@@ -195,7 +210,9 @@ def wrap_async_generator(fn: Callable[..., AsyncGenerator[Any, Any]], meta: Meta
                 current.reset(token)
             to_send = None
             if items is not None:
-                items.add(held[0])
+                items.count += 1
+                if items.count <= items.limit:
+                    items.keep(held[0])
             try:
                 to_send = yield held.pop()
             except GeneratorExit:
