@@ -107,7 +107,8 @@ export class RunDriver {
   private broken(error: unknown): void {
     this.host.log?.error('workflow run stopped after an internal error; it resumes on restart', {
       runId: this.run.id,
-      error: error instanceof Error ? error.message : String(error),
+      // Masked like everything else leaving the run: a message may quote a value.
+      error: this.redactor.text(error instanceof Error ? error.message : String(error)),
     });
     this.stop();
   }
