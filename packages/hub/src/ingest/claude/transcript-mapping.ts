@@ -1,8 +1,9 @@
 import { SUBAGENT_TOOLS } from './hook-event.js';
-import { claudeIds, countPrompt, turnKey } from './ids.js';
+import { claudeIds } from './ids.js';
 import { limitString, limitValue } from './limit-value.js';
-import { answerText, blocksOf, isPrompt, oneLine, outputBlock, promptText, readUsage, toolResultOutput, type ContentBlock } from './transcript-content.js';
-import { baseOf, flush, flushMessage, flushScope, scalarAttributes, type MappedRecord, type Scope, type TranscriptState } from './transcript-records.js';
+import { answerText, blocksOf, isPrompt, outputBlock, promptText, readUsage, toolResultOutput, type ContentBlock } from './transcript-content.js';
+import { baseOf, flush, flushMessage, scalarAttributes, type MappedRecord, type TranscriptState } from './transcript-records.js';
+import { commandText, mapProgress, PROMPT_KEY, scopeOf, startAgentScope, startTurn, TEXT_MAX } from './transcript-scopes.js';
 
 export type { MappedRecord, TranscriptState } from './transcript-records.js';
 
@@ -45,12 +46,7 @@ export function newTranscriptState(): TranscriptState {
 const TRANSCRIPT_TYPES = new Set(['user', 'assistant', 'system', 'summary', 'file-history-snapshot', 'queue-operation', 'progress', 'pr-link', 'attachment', 'custom-title', 'tag', 'last-prompt', 'permission-mode']);
 const MAX_MESSAGES = 8;
 const MAX_TOOLS = 500;
-const MAX_SIDECHAIN_UUIDS = 2000;
-const MAX_AGENTS_SEEN = 200;
-/** Task prompts are kept (to match inline sidechains of older files) up to this length. */
-const PROMPT_KEY = 2048;
 const MAX_BLOCKS = 64;
-const TEXT_MAX = 16_384;
 
 /** Whether a JSON line looks like a Claude Code transcript line. */
 export function isTranscriptLine(value: Record<string, unknown>): boolean {
@@ -69,43 +65,6 @@ export function mapTranscriptLines(prior: TranscriptState, lines: readonly Trans
   }
   flush(state, records);
   return { records, problems, state };
-}
-
-/**
- * The file stopped growing long ago (the watcher's idle time): what is still open is closed at the
- * last event — the turn, and tool calls that never got a result (status unset) — so a session whose
- * Claude Code was killed mid-turn does not run forever. Anything written later carries on as
- * usual (a late result ends its tool properly, a turn's end moves).
- */
-export function finishTranscript(prior: TranscriptState): { records: MappedRecord[]; state: TranscriptState } {
-  const state = structuredClone(prior);
-  const records: MappedRecord[] = [];
-  const sid = state.sessionId;
-  if (!sid || state.idle) return { records, state };
-  state.idle = true;
-  const last = state.last ?? 0;
-  const main = state.scopes.main;
-  if (main?.spanId && !main.ended && !main.quiet) {
-    main.ended = true;
-    main.dirty = true;
-  }
-  for (const [id, tool] of Object.entries(state.tools)) {
-    if (tool.closed) continue;
-    tool.closed = true;
-    records.push({
-      line: 0,
-      record: { ...baseOf(sid), spanId: tool.spanId, name: limitString(tool.name, 200), kind: 'tool', startTime: tool.start, endTime: Math.max(tool.start, last), status: 'unset', attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': tool.name, 'gen_ai.tool.call.id': id, 'claude_code.no_result': true } },
-    });
-  }
-  flush(state, records);
-  return { records, state };
-}
-
-/** Whether finishTranscript has something to close. */
-export function transcriptHasOpenWork(state: TranscriptState): boolean {
-  if (!state.sessionId || state.idle) return false;
-  const main = state.scopes.main;
-  return Boolean((main?.spanId && !main.ended && !main.quiet) || Object.values(state.tools).some((t) => !t.closed));
 }
 
 function mapLine(state: TranscriptState, v: Record<string, unknown>, line: number, out: MappedRecord[]): string | undefined {
@@ -241,100 +200,6 @@ function mapLine(state: TranscriptState, v: Record<string, unknown>, line: numbe
   if (msg.stop === 'end_turn' && !usesTools && scope.spanId) scope.ended = true;
   touch();
   return undefined;
-}
-
-/** A prompt starts a turn; the turn before it, if it had no end marker, ends at its last event. */
-function startTurn(state: TranscriptState, scope: Scope, sid: string, text: string, promptId: string | undefined, time: number, out: MappedRecord[]): void {
-  if (scope.spanId) {
-    scope.ended = true;
-    flushScope(baseOf(sid), scope, out);
-  }
-  Object.assign(scope, {
-    spanId: claudeIds.turn(sid, turnKey(promptId, text, countPrompt((state.prompts ??= {}), text))),
-    parentSpanId: claudeIds.session(sid),
-    name: `turn: ${oneLine(text) || '(empty prompt)'}`,
-    start: time,
-    last: time,
-    prev: time,
-    ended: false,
-    quiet: false,
-    dirty: true,
-    prompt: limitString(text, TEXT_MAX),
-    answer: undefined,
-    pending: undefined,
-  } satisfies Scope);
-}
-
-/** `/name args` of a slash command line (`<command-name>/name</command-name> … <command-args>args</command-args>`). */
-function commandText(text: string): string {
-  const name = /<command-name>([^<]*)<\/command-name>/.exec(text)?.[1]?.trim() ?? '';
-  const args = /<command-args>([^<]*)<\/command-args>/.exec(text)?.[1]?.trim() ?? '';
-  return `${name}${args ? ` ${args}` : ''}` || text;
-}
-
-/** `agent_progress` lines (2.1) name the subagent a running Task call started: open its span there. */
-function mapProgress(state: TranscriptState, v: Record<string, unknown>, line: number, out: MappedRecord[]): undefined {
-  const data = (v.data ?? {}) as { type?: unknown; agentId?: unknown };
-  const toolUseId = v.parentToolUseID;
-  if (data.type !== 'agent_progress' || typeof data.agentId !== 'string' || typeof toolUseId !== 'string' || typeof v.sessionId !== 'string') return undefined;
-  const seen = (state.agentsSeen ??= []);
-  if (seen.includes(data.agentId)) return undefined;
-  seen.push(data.agentId);
-  if (seen.length > MAX_AGENTS_SEEN) seen.shift();
-  const sid = v.sessionId;
-  const tool = state.tools[toolUseId];
-  const time = typeof v.timestamp === 'string' ? Date.parse(v.timestamp) : NaN;
-  out.push({
-    line,
-    record: {
-      ...baseOf(sid),
-      spanId: claudeIds.agent(sid, data.agentId),
-      parentSpanId: claudeIds.tool(sid, toolUseId),
-      name: limitString(`subagent: ${tool?.agentType ?? data.agentId}`, 200),
-      kind: 'agent',
-      startTime: tool?.start ?? (Number.isFinite(time) ? time : Date.now()),
-      attributes: scalarAttributes({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.id': data.agentId, 'gen_ai.agent.name': tool?.agentType }),
-    },
-  });
-  return undefined;
-}
-
-/** Which scope a line belongs to: the main conversation, or a subagent's (or a compaction's). */
-function scopeOf(state: TranscriptState, v: Record<string, unknown>): string {
-  const sid = v.sessionId as string;
-  if (typeof v.agentId === 'string' && v.agentId !== '') return claudeIds.agent(sid, v.agentId);
-  if (v.isSidechain !== true) return 'main';
-  // Older files: sidechains inline, without agentId. Follow parentUuid to the sidechain's root.
-  const parent = typeof v.parentUuid === 'string' ? state.sidechains[v.parentUuid] : undefined;
-  const key = parent ?? claudeIds.agent(sid, `sidechain:${String(v.uuid ?? v.timestamp)}`);
-  if (typeof v.uuid === 'string') {
-    state.sidechains[v.uuid] = key;
-    const uuids = Object.keys(state.sidechains);
-    if (uuids.length > MAX_SIDECHAIN_UUIDS) delete state.sidechains[uuids[0]!];
-  }
-  return key;
-}
-
-function startAgentScope(state: TranscriptState, scope: Scope, spanId: string, sid: string, time: number, prompt: string, agentId: unknown): void {
-  if (scope.spanId) return;
-  if (typeof agentId === 'string' && agentId.startsWith('acompact')) {
-    // The conversation being summarized for compaction: part of the session, not a subagent.
-    Object.assign(scope, { spanId, parentSpanId: claudeIds.session(sid), name: 'compaction', compaction: true, start: time, last: time } satisfies Scope);
-    return;
-  }
-  // A sidechain of an older file: its Task call is the open one with the same prompt.
-  const key = prompt.slice(0, PROMPT_KEY);
-  const task = Object.values(state.tools).find((t) => SUBAGENT_TOOLS.has(t.name) && !t.agentSpanId && t.prompt === key);
-  if (task) task.agentSpanId = spanId;
-  const main = state.scopes.main;
-  Object.assign(scope, {
-    spanId,
-    parentSpanId: task?.spanId ?? main?.spanId ?? claudeIds.session(sid),
-    name: `subagent: ${task?.agentType ?? state.agentId ?? 'sidechain'}`,
-    start: time,
-    last: time,
-    ended: false,
-  } satisfies Scope);
 }
 
 function startTool(state: TranscriptState, sid: string, parentSpanId: string, block: ContentBlock, time: number, emit: (r: Draft) => void): void {

@@ -1,4 +1,5 @@
-import { finishTranscript, isTranscriptLine, mapTranscriptLines, newTranscriptState, transcriptHasOpenWork, type TranscriptState } from '../claude/transcript-mapping.js';
+import { finishTranscript, transcriptHasOpenWork } from '../claude/transcript-finish.js';
+import { isTranscriptLine, mapTranscriptLines, newTranscriptState, type TranscriptState } from '../claude/transcript-mapping.js';
 import { isAgentTraceLine, mapAgentTraceLine } from './agent-trace.js';
 
 /** One complete line of a file: its text (without the newline), number and byte range. */
