@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { EXPRESSION_ROOTS, FILTER_NAMES, TRIGGER_TYPES, cronProblem, describeNodeTypes, nextFires } from '@runtime-hub/engine';
 import { HubError } from '@runtime-hub/protocol';
 import { z } from 'zod';
 import type { WorkflowService } from '../workflow-service.js';
-import { parse } from './parse.js';
 
 const CronQuery = z.object({
   expression: z.string().min(1).max(256),
@@ -12,7 +12,8 @@ const CronQuery = z.object({
 });
 
 /** What the editor needs to build its panels: node types, triggers, expression help; cron previews. */
-export function registerCatalogRoutes(app: FastifyInstance, service: WorkflowService): void {
+export function registerCatalogRoutes(root: FastifyInstance, service: WorkflowService): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['workflows']; // route schemas (zod) check params, query and small bodies before a handler runs
   app.get('/api/v1/node-types', { schema: { tags, summary: 'Node types the engine runs, with their config schemas' } }, () => ({
     nodeTypes: describeNodeTypes(service.registry),
@@ -21,7 +22,7 @@ export function registerCatalogRoutes(app: FastifyInstance, service: WorkflowSer
   }));
 
   app.get('/api/v1/cron/next', { schema: { tags, summary: 'The next times a cron expression fires', querystring: CronQuery } }, (request) => {
-    const query = parse(CronQuery, request.query, 'query');
+    const query = request.query;
     const problem = cronProblem(query);
     if (problem) throw new HubError('INVALID_QUERY', `${problem.field}: ${problem.message}`);
     return { nextRuns: nextFires(query, query.count, Date.now()).map((t) => new Date(t).toISOString()) };

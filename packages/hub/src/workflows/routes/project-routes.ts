@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ProjectDefinition, VarName } from '@runtime-hub/protocol';
 import { z } from 'zod';
 import { WorkflowApiError } from '../http-errors.js';
 import type { WorkflowService } from '../workflow-service.js';
-import { parse } from './parse.js';
 import { workflowSummary } from './presenters.js';
 
 const ProjectParams = z.object({ project: z.string() });
@@ -26,7 +26,8 @@ function parseProject(body: unknown, id?: string) {
 }
 
 /** Projects: `GET|POST /api/v1/projects`, `GET|PUT|DELETE /api/v1/projects/:project`, env vars. */
-export function registerProjectRoutes(app: FastifyInstance, service: WorkflowService): void {
+export function registerProjectRoutes(root: FastifyInstance, service: WorkflowService): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['workflows']; // route schemas (zod) check params, query and small bodies before a handler runs
   const { catalog } = service;
 
@@ -42,7 +43,7 @@ export function registerProjectRoutes(app: FastifyInstance, service: WorkflowSer
   });
 
   app.get('/api/v1/projects/:project', { schema: { tags, summary: 'One project', params: ProjectParams } }, (request) => {
-    const { project } = parse(ProjectParams, request.params, 'params');
+    const { project } = request.params;
     const found = catalog.requireProject(project);
     return {
       project: found,
@@ -53,7 +54,7 @@ export function registerProjectRoutes(app: FastifyInstance, service: WorkflowSer
   });
 
   app.put('/api/v1/projects/:project', { schema: { tags, summary: 'Create or replace a project (body: the project definition)', params: ProjectParams } }, async (request, reply) => {
-    const { project: id } = parse(ProjectParams, request.params, 'params');
+    const { project: id } = request.params;
     const project = parseProject(request.body, id);
     const created = !catalog.getProject(id);
     catalog.putProject(project);
@@ -61,7 +62,7 @@ export function registerProjectRoutes(app: FastifyInstance, service: WorkflowSer
   });
 
   app.delete('/api/v1/projects/:project', { schema: { tags, summary: 'Delete a project', params: ProjectParams } }, async (request, reply) => {
-    const { project } = parse(ProjectParams, request.params, 'params');
+    const { project } = request.params;
     catalog.requireProject(project);
     catalog.deleteProject(project);
     service.vault.delete(project);
@@ -71,20 +72,20 @@ export function registerProjectRoutes(app: FastifyInstance, service: WorkflowSer
   });
 
   app.get('/api/v1/projects/:project/env', { schema: { tags, summary: 'Environment variables of a project', params: ProjectParams } }, (request) => {
-    const { project } = parse(ProjectParams, request.params, 'params');
+    const { project } = request.params;
     return { env: catalog.requireProject(project).env };
   });
 
   app.put('/api/v1/projects/:project/env/:name', { schema: { tags, summary: 'Set an environment variable', params: EnvParams, body: EnvBody } }, (request) => {
-    const { project, name } = parse(EnvParams, request.params, 'params');
-    const { value } = parse(EnvBody, request.body);
+    const { project, name } = request.params;
+    const { value } = request.body;
     const current = catalog.requireProject(project);
     catalog.putProject({ ...current, env: { ...current.env, [name]: value } });
     return { name, value };
   });
 
   app.delete('/api/v1/projects/:project/env/:name', { schema: { tags, summary: 'Delete an environment variable', params: EnvParams } }, async (request, reply) => {
-    const { project, name } = parse(EnvParams, request.params, 'params');
+    const { project, name } = request.params;
     const current = catalog.requireProject(project);
     if (!Object.hasOwn(current.env, name)) throw new WorkflowApiError('ENV_NOT_FOUND', `no environment variable "${name}" in project "${project}"`);
     const env = { ...current.env };
