@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { UsageTotals } from './api.js';
 import { SPAN_LIMITS } from './limits.js';
 
 const short = z.string().min(1).max(SPAN_LIMITS.maxNameLength);
@@ -42,8 +43,8 @@ export interface ServiceInfo {
   firstSeen: number;
   lastSeen: number;
   activity: ServiceActivity;
-  /** LLM tokens and cost over the service's stored spans (GET /api/v1/services); costUsd is null when none had a price. */
-  usage?: { inputTokens: number; outputTokens: number; costUsd: number | null };
+  /** LLM tokens and cost over the service's stored spans (GET /api/v1/services), marked partial when some calls had no price. */
+  usage?: UsageTotals;
 }
 
 /** Recent activity of a service, counted by the hub as spans arrive. */
