@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { finishLines, hasOpenWork, mapLines } from './line-mapper.js';
+import { LookAgain } from './look-again.js';
 import { OffsetStore, type Cursor } from './offsets.js';
 import { TailedFile } from './tailed-file.js';
 
@@ -56,20 +56,6 @@ export interface WatchStats {
 const MAX_OPEN_FILES = 256;
 const IDLE_CLOSE_MS = 30_000;
 const BATCHES_PER_TURN = 16;
-/**
- * The safety re-stat: file-system events close together are coalesced or dropped (chokidar drops
- * a change that comes within a few ms of the previous one), so a write whose event is lost would
- * wait for the next write. Files that changed recently are re-stat'ed this often; the others on
- * every RESTAT_ALL_EVERY-th round.
- */
-const RESTAT_MS = 250;
-/**
- * chokidar emits no change event for a file within 50 ms of its previous one (and sends no
- * trailing event): every event is followed by one more look just after that window.
- */
-const TRAILING_LOOK_MS = 60;
-const RESTAT_ACTIVE_MS = 60_000;
-const RESTAT_ALL_EVERY = 20;
 const IDLE_FINISH_MS = 15 * 60_000;
 
 /**
@@ -78,9 +64,9 @@ const IDLE_FINISH_MS = 15 * 60_000;
  * its cursor to its last complete line, mapped to span records, delivered, and only then is the
  * cursor saved, so a restart resumes exactly there. Files are handled one at a time.
  *
- * Events only say "look again": after every read the file's size is checked again, and a periodic
- * re-stat (RESTAT_MS) catches writes whose event never came, so a tail never waits for the next
- * write.
+ * Events only say "look again": after every read the file's size is checked again, and LookAgain
+ * looks once more after each event and re-stats files periodically, so a tail never waits for the
+ * next write.
  */
 export class JsonlWatcher {
   readonly stats: WatchStats = { files: 0, lines: 0, records: 0, accepted: 0, malformed: 0, rejected: 0 };
@@ -93,12 +79,7 @@ export class JsonlWatcher {
   private running: Promise<void> | undefined;
   private initialScan = true;
   private sweeper: NodeJS.Timeout | undefined;
-  private restat: NodeJS.Timeout | undefined;
-  private restatRound = 0;
-  private restating = false;
-  private readonly trailing = new Map<string, NodeJS.Timeout>();
-  /** What the last re-stat saw of each file, and when it last changed. */
-  private readonly seen = new Map<string, { stamp: string; changedAt: number }>();
+  private readonly lookAgain: LookAgain;
   /** Files idle long enough to have their open work closed (finishLines) on their next turn. */
   private readonly finishDue = new Set<string>();
   private idleWaiters: (() => void)[] = [];
@@ -110,6 +91,12 @@ export class JsonlWatcher {
   constructor(private readonly options: WatchOptions) {
     this.offsets = new OffsetStore(options.offsetsFile);
     this.paths = options.paths.map((p) => resolve(p));
+    this.lookAgain = new LookAgain({
+      files: () => this.files.keys(),
+      look: (path) => this.schedule(path),
+      idle: (path) => this.finishIfOpen(path),
+      idleMs: options.idleFinishMs ?? IDLE_FINISH_MS,
+    });
   }
 
   /** Starts watching; resolves once the files present at start-up have been read. */
@@ -125,7 +112,7 @@ export class JsonlWatcher {
     watcher.on('add', (path) => this.schedule(path));
     watcher.on('change', (path) => {
       this.schedule(path);
-      this.lookAgainSoon(path);
+      this.lookAgain.afterEvent(path);
     });
     watcher.on('unlink', (path) => this.schedule(path));
     watcher.on('error', (error) => this.report({ type: 'error', message: `watching: ${(error as Error).message}` }));
@@ -142,8 +129,7 @@ export class JsonlWatcher {
     this.sweeper = setInterval(() => void this.closeIdleFiles(), 5_000);
     this.sweeper.unref();
     // A safety net for lost events, and the clock that notices idle files (with polling too).
-    this.restat = setInterval(() => void this.restatFiles(), RESTAT_MS);
-    this.restat.unref();
+    this.lookAgain.start();
   }
 
   /** Resolves when every change seen so far has been handled. */
@@ -155,8 +141,7 @@ export class JsonlWatcher {
   async close(): Promise<void> {
     this.abort.abort();
     if (this.sweeper) clearInterval(this.sweeper);
-    if (this.restat) clearInterval(this.restat);
-    for (const timer of this.trailing.values()) clearTimeout(timer);
+    this.lookAgain.stop();
     await this.watcher?.close();
     await this.running;
     for (const file of this.files.values()) await file.close();
@@ -251,57 +236,12 @@ export class JsonlWatcher {
     return true;
   }
 
-  /** Restarted by every event, so it always falls after the last event's 50 ms window. */
-  private lookAgainSoon(path: string): void {
-    clearTimeout(this.trailing.get(path));
-    const timer = setTimeout(() => {
-      this.trailing.delete(path);
-      this.schedule(path);
-    }, TRAILING_LOOK_MS);
-    timer.unref();
-    this.trailing.set(path, timer);
-  }
-
-  /**
-   * Schedules every file whose size, time or identity changed since the last round, and files
-   * idle for `idleFinishMs` that left work open (to be closed by finishFile).
-   */
-  private async restatFiles(): Promise<void> {
-    if (this.restating) return; // a round over many files can take longer than the interval
-    this.restating = true;
-    try {
-      await this.restatOnce();
-    } finally {
-      this.restating = false;
-    }
-  }
-
-  private async restatOnce(): Promise<void> {
-    const now = Date.now();
-    const all = ++this.restatRound % RESTAT_ALL_EVERY === 0;
-    for (const path of this.files.keys()) {
-      const last = this.seen.get(path);
-      if (!all && last && now - last.changedAt > RESTAT_ACTIVE_MS) continue;
-      let stamp: string;
-      try {
-        const info = await stat(path);
-        stamp = `${info.ino}:${info.size}:${info.mtimeMs}`;
-      } catch {
-        stamp = 'gone';
-      }
-      if (last?.stamp === stamp) {
-        const cursor = this.files.get(path)?.cursor;
-        const idleFor = now - last.changedAt;
-        if (idleFor >= (this.options.idleFinishMs ?? IDLE_FINISH_MS) && cursor && hasOpenWork(cursor.state) && !this.finishDue.has(path) && !this.abort.signal.aborted) {
-          this.finishDue.add(path);
-          this.schedule(path);
-        }
-        continue;
-      }
-      this.seen.set(path, { stamp, changedAt: now });
-      if (!this.abort.signal.aborted && this.files.has(path)) this.schedule(path);
-    }
-    for (const path of this.seen.keys()) if (!this.files.has(path)) this.seen.delete(path);
+  /** An idle file that left work open (a turn, tool calls) is closed on its next turn in the queue. */
+  private finishIfOpen(path: string): void {
+    const cursor = this.files.get(path)?.cursor;
+    if (!cursor || this.finishDue.has(path) || this.abort.signal.aborted || !hasOpenWork(cursor.state)) return;
+    this.finishDue.add(path);
+    this.schedule(path);
   }
 
   /** Closes what an idle file left open, and keeps the closed state with its cursor. */
