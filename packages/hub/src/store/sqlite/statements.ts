@@ -32,12 +32,17 @@ const take = (column: string, param: string) => `${column} = CASE WHEN ${WINS} T
  * winner's attributes replace the stored ones instead, so re-sending a spanId with new keys can
  * never grow a span without bound.
  */
-const boundedMerge = (stored: string, incoming: string) => `(SELECT CASE
+const boundedMerge = (stored: string, incoming: string) => {
+  const merged = `CASE WHEN ${WINS} THEN json_patch(${stored}, ${incoming}) ELSE json_patch(${incoming}, ${stored}) END`;
+  // Fast path, the usual case: the two maps together have fewer ':' than the key limit (each key
+  // is followed by one, so that bounds the merged key count) and fit in the byte limit together.
+  const colons = (json: string) => `(length(${json}) - length(replace(${json}, ':', '')))`;
+  const surelyWithin = `${colons(stored)} + ${colons(incoming)} <= ${SPAN_LIMITS.maxAttributes} AND length(${stored}) + length(${incoming}) <= ${SPAN_LIMITS.maxRecordBytes}`;
+  return `CASE WHEN ${surelyWithin} THEN ${merged} ELSE (SELECT CASE
       WHEN length(merged) <= ${SPAN_LIMITS.maxRecordBytes} AND (SELECT count(*) FROM json_each(merged)) <= ${SPAN_LIMITS.maxAttributes} THEN merged
       ELSE winner END
-    FROM (SELECT
-      CASE WHEN ${WINS} THEN json_patch(${stored}, ${incoming}) ELSE json_patch(${incoming}, ${stored}) END AS merged,
-      CASE WHEN ${WINS} THEN ${incoming} ELSE ${stored} END AS winner))`;
+    FROM (SELECT ${merged} AS merged, CASE WHEN ${WINS} THEN ${incoming} ELSE ${stored} END AS winner)) END`;
+};
 
 export const MERGE_SPAN = `UPDATE spans SET
   ${prefer('parent_span_id', '@parentSpanId')},
