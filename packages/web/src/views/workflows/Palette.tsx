@@ -1,4 +1,5 @@
-import { NODE_CATEGORIES, type NodeTypeInfo } from '@runtime-hub/protocol';
+import type { NodeTypeInfo } from '@runtime-hub/protocol';
+import { NODE_CATEGORIES } from '../../studio/constants';
 import { useMemo, useState } from 'react';
 import { PALETTE_MIME } from './Canvas';
 import { CATEGORY_STYLE } from './StudioNode';

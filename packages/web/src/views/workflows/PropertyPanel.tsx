@@ -1,4 +1,5 @@
-import { ON_ERROR, type NodeDefinition } from '@runtime-hub/protocol';
+import type { NodeDefinition } from '@runtime-hub/protocol';
+import { ON_ERROR } from '../../studio/constants';
 import { useCallback } from 'react';
 import type { ExpressionContext } from '../../studio/expressions';
 import { useStudio } from '../../studio/store';

@@ -1,4 +1,5 @@
-import { HTTP_METHODS, type WorkflowDefinition } from '@runtime-hub/protocol';
+import type { WorkflowDefinition } from '@runtime-hub/protocol';
+import { HTTP_METHODS } from '../../studio/constants';
 import { CopyButton } from '../../components/CopyButton';
 import type { WorkflowChange } from '../../studio/changes';
 import { useStudio } from '../../studio/store';
