@@ -1,5 +1,6 @@
-import type { Attributes, SpanRecordInput } from '@runtime-hub/protocol';
+import type { SpanRecordInput } from '@runtime-hub/protocol';
 import { SUBAGENT_TOOLS, type HookEvent } from './hook-event.js';
+import { agentAttributes, clip, errorText, hookAttributes, pick, resultAgentId, sessionAttributes, sessionName, toolAttributes } from './hook-fields.js';
 import { claudeIds, countPrompt, digest, turnKey } from './ids.js';
 import { limitString, limitValue } from './limit-value.js';
 import { oneLine } from './transcript-content.js';
@@ -45,7 +46,6 @@ export interface HookMapping {
 }
 
 const MAX_OPEN = 64;
-const NAME_MAX = 200;
 
 /**
  * Maps one hook event to span records. Pure: the same event, time and state give the same records.
@@ -320,69 +320,6 @@ function toolSpanId(sid: string, event: HookEvent): string {
   return claudeIds.tool(sid, event.tool_use_id ?? `input:${event.tool_name ?? ''}:${digest(event.tool_input)}`);
 }
 
-function sessionName(event: HookEvent): string {
-  const folder = typeof event.cwd === 'string' ? event.cwd.split(/[\\/]/).filter(Boolean).pop() : undefined;
-  return clip(`claude-code: ${folder ?? event.session_id.slice(0, 8)}`);
-}
-
-function sessionAttributes(event: HookEvent): Attributes {
-  return scalars({
-    'claude_code.session_id': event.session_id,
-    'claude_code.cwd': event.cwd,
-    'claude_code.transcript_path': event.transcript_path,
-    'claude_code.permission_mode': event.permission_mode,
-    'gen_ai.request.model': typeof event.model === 'string' ? event.model : undefined,
-  });
-}
-
-function toolAttributes(event: HookEvent): Attributes {
-  return scalars({
-    'gen_ai.operation.name': 'execute_tool',
-    'gen_ai.tool.name': event.tool_name,
-    'gen_ai.tool.call.id': event.tool_use_id,
-    'claude_code.agent_id': event.agent_id,
-    'claude_code.agent_type': event.agent_type,
-  });
-}
-
-function agentAttributes(agentId: string, agentType: string | undefined): Attributes {
-  return scalars({ 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.id': agentId, 'gen_ai.agent.name': agentType });
-}
-
-function hookAttributes(event: HookEvent): Attributes {
-  return scalars({
-    'claude_code.hook_event_name': event.hook_event_name,
-    'claude_code.notification_type': event.notification_type,
-    'claude_code.trigger': event.trigger,
-    'claude_code.agent_id': event.agent_id,
-  });
-}
-
-function scalars(values: Record<string, unknown>): Attributes {
-  const out: Attributes = {};
-  for (const [key, value] of Object.entries(values)) {
-    if (typeof value === 'string') out[key] = limitString(value, 1024);
-    else if (typeof value === 'number' || typeof value === 'boolean') out[key] = value;
-  }
-  return out;
-}
-
-function pick(event: HookEvent, fields: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const field of fields) if (event[field] !== undefined) out[field] = event[field];
-  return out;
-}
-
-function errorText(value: unknown, fallback: string): string {
-  if (typeof value === 'string' && value !== '') return limitString(value, 16_384);
-  if (value !== undefined && value !== null) return limitString(JSON.stringify(value), 16_384);
-  return fallback;
-}
-
-function clip(text: string): string {
-  return text.length > NAME_MAX ? `${text.slice(0, NAME_MAX - 1)}…` : text;
-}
-
 function pushBounded<T>(list: T[], item: T): void {
   list.push(item);
   if (list.length > MAX_OPEN) list.shift();
@@ -390,14 +327,4 @@ function pushBounded<T>(list: T[], item: T): void {
 
 function copyState(state: SessionState): SessionState {
   return { ...state, turn: state.turn ? { ...state.turn } : null, taskTools: [...state.taskTools], agents: [...state.agents], prompts: { ...state.prompts } };
-}
-
-/** The subagent a Task call ran: `agentId` in its result (2.x), or "agentId: …" in the text. */
-function resultAgentId(response: unknown): string | undefined {
-  if (response !== null && typeof response === 'object') {
-    const id = (response as { agentId?: unknown }).agentId;
-    if (typeof id === 'string' && id !== '') return id;
-  }
-  const text = typeof response === 'string' ? response : JSON.stringify(response ?? '');
-  return /agentId: ([0-9a-zA-Z_-]+)/.exec(text)?.[1];
 }
