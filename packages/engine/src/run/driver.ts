@@ -1,5 +1,4 @@
 import { WORKFLOW_LIMITS } from '@runtime-hub/protocol';
-import { SLICE } from './limits.js';
 import type {
   Attributes,
   Failure,
@@ -19,6 +18,7 @@ import { Redactor } from './redact.js';
 import { Activator } from './activation.js';
 import type { Activation } from './activation.js';
 import { runAttempt } from './execute.js';
+import { SLICE } from './limits.js';
 import { openAttempts, replaySteps } from './replay.js';
 import { jsonSize, runSpan, stepSpan } from './spans.js';
 import { emitInSlices, spansOfRun } from './span-replay.js';
