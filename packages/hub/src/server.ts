@@ -12,7 +12,7 @@ import { registerBodyParsing } from './http/body.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { registerOriginGuard } from './http/origin-guard.js';
 import { registerRouteSchemas } from './http/route-schemas.js';
-import { createOriginPolicy } from './http/origin-policy.js';
+import { createOriginPolicy, normalizeOrigin } from './http/origin-policy.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerClaudeHooks } from './ingest/claude/hooks-route.js';
 import { registerJsonlWatch } from './ingest/jsonl/register.js';
@@ -75,7 +75,7 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
     maxHttpBufferSize: 1e6,
     allowRequest: socketAllowRequest(originPolicy, config.token),
     // Long-polling from an allowed origin needs CORS; WebSocket needs only the Origin check above.
-    ...(config.allowedOrigins ? { cors: { origin: config.allowedOrigins } } : {}),
+    ...(config.allowedOrigins ? { cors: { origin: config.allowedOrigins.map(normalizeOrigin) } } : {}),
   });
   const live = new LiveChannel(io, store);
   const presence = new Presence(store, (services) => live.emitApps(services));
