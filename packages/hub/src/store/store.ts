@@ -1,6 +1,7 @@
 import type { ErrorGroup, SessionSummary, Span, SpanFilter, SpanKind, SpanStatus, TraceSummary, UsageTotals } from '@runtime-hub/protocol';
 
 export type { ErrorGroup, SessionSummary, TraceSummary, UsageTotals };
+import type { AgentRunQuery, AgentRunSummary } from './agent-runs.js';
 import type { EncodedSpan } from './encoded-span.js';
 
 /**
@@ -37,6 +38,8 @@ export interface SpanStore {
   listTraces(query: SpanQuery): Promise<Page<TraceSummary>>;
   listSessions(query: SpanQuery): Promise<Page<SessionSummary>>;
   listErrorGroups(query: ErrorGroupQuery): Promise<ErrorGroup[]>;
+  /** Agent runs and sessions, newest first (optional: `GET /api/v1/agents` answers 501 without it). */
+  listAgentRuns?(query: AgentRunQuery): Promise<Page<AgentRunSummary>>;
   /** Pages through every span matching the query, oldest first, as JSON text, for streamed exports. */
   scanSpans(query: Omit<SpanQuery, 'limit' | 'cursor'>, pageSize: number): AsyncIterable<SpanJson[]>;
 

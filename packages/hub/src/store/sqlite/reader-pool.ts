@@ -5,7 +5,7 @@ import { spawnStoreThread } from './spawn-thread.js';
 
 /** The reads a reader thread answers: the methods of SpanReader. */
 export const READER_OPS = [
-  'getSpan', 'tracePage', 'traceOutlinePage', 'scanPage', 'listSpans', 'listTraces', 'listSessions', 'listErrorGroups',
+  'getSpan', 'tracePage', 'traceOutlinePage', 'scanPage', 'listSpans', 'listTraces', 'listSessions', 'listErrorGroups', 'listAgentRuns',
   'usageByService', 'changesBetween', 'recentChanges', 'replayStart', 'listServices',
 ] as const satisfies readonly (keyof SpanReader)[];
 export type ReaderOp = (typeof READER_OPS)[number];

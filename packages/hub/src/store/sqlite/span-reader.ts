@@ -2,6 +2,8 @@ import type Database from 'better-sqlite3';
 import type { Span, SpanFilter } from '@runtime-hub/protocol';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { ErrorGroup, ErrorGroupQuery, Page, ServiceRow, SessionSummary, SpanJson, SpanOutline, SpanQuery, TraceSummary, UsageTotals } from '../store.js';
+import type { AgentRunQuery, AgentRunSummary } from '../agent-runs.js';
+import { listAgentRuns } from './agent-queries.js';
 import { listErrorGroups } from './error-groups.js';
 import { rowToSpan, type SpanRow } from './row-codec.js';
 import { rowToSpanJson } from './span-json.js';
@@ -98,6 +100,10 @@ export class SpanReader {
 
   listSessions(query: SpanQuery): Page<SessionSummary> {
     return listSessions(this.db, query);
+  }
+
+  listAgentRuns(query: AgentRunQuery): Page<AgentRunSummary> {
+    return listAgentRuns(this.db, query);
   }
 
   listErrorGroups(query: ErrorGroupQuery): ErrorGroup[] {

@@ -18,6 +18,7 @@ import type {
   TraceSummary,
   UsageTotals,
 } from '../store.js';
+import type { AgentRunQuery, AgentRunSummary } from '../agent-runs.js';
 import { Checkpointer } from './checkpointer.js';
 import { ReaderPool } from './reader-pool.js';
 import { encodedToSpan, rowToSpan, spanValues } from './row-codec.js';
@@ -137,6 +138,10 @@ export class SqliteSpanStore implements SpanStore {
 
   listSessions(query: SpanQuery): Promise<Page<SessionSummary>> {
     return this.readers.run('listSessions', query);
+  }
+
+  listAgentRuns(query: AgentRunQuery): Promise<Page<AgentRunSummary>> {
+    return this.readers.run('listAgentRuns', query);
   }
 
   listErrorGroups(query: ErrorGroupQuery): Promise<ErrorGroup[]> {
