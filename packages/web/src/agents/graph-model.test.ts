@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findLoops, type GraphSpan, pathToRoot, RunGraphLayout } from './graph-model';
 
-let seq = 0;
 function span(id: string, parent: string | null, kind: string, name: string, start: number, end: number | null = start + 1): GraphSpan {
-  seq++;
   return { spanId: id, parentSpanId: parent, kind, name, startTime: start, endTime: end, status: 'ok' };
 }
 
