@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Span } from '@runtime-hub/protocol';
+import type { Span, TraceSummary } from '@runtime-hub/protocol';
 import { childEnv, CLI_PATH, runCli, spawnHub, type HubProcess } from '../../testing/hub-process.js';
 import { copyTranscripts, FIXTURES, hookEvents, renderTree, siblingsByName, TRANSCRIPT_TREES, type FixtureName } from './fixtures/fixtures.js';
 import { claudeIds } from './ids.js';
@@ -118,6 +118,13 @@ describe('Claude Code fixtures end to end', () => {
     const hub = await spawnHub(['--data', join(root, 'in-hub-data'), '--watch', dir]);
     try {
       for (const name of NAMES) await expectTree(hub.url, name, TRANSCRIPT_TREES[name]);
+      // Listed under their session's name, ended (a duration), never as a subagent or compaction.
+      const list = (await (await fetch(`${hub.url}/api/v1/traces?service=claude-code&limit=10`)).json()) as { traces: TraceSummary[] };
+      expect(list.traces.map((t) => [t.name, t.durationMs !== null]).sort()).toEqual([
+        ['claude-code: Cipher', true],
+        ['claude-code: hallucination-detector', true],
+        ['claude-code: spotter-dov', true],
+      ]);
     } finally {
       await stop(hub);
     }
