@@ -73,7 +73,7 @@ describe('runtime-hub start', () => {
           expect((await fetch(`${hub.url}/api/health`)).status).toBe(401);
           expect((await fetch(`${hub.url}/api/health`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
         } finally {
-          hub.proc.kill('SIGTERM');
+          hub.proc.kill('SIGKILL'); // shutdown is not what this test is about
           await hub.exited;
         }
       }
@@ -88,7 +88,7 @@ describe('runtime-hub start', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000); // three hub processes, one after the other
 
   it('refuses an --allow-origin that is not an origin', async () => {
     const result = await runCli(['start', '--port', '0', '--allow-origin', 'https://ops.example.com/path']);
