@@ -21,7 +21,7 @@ const { values } = parseArgs({
     spans: { type: 'string', default: '1000000' },
     trace: { type: 'string', default: '100000' },
     only: { type: 'string' },
-    idle: { type: 'string', default: '5' },
+    idle: { type: 'string', default: '10' },
   },
 });
 const TOTAL = Number(values.spans);

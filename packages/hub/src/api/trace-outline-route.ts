@@ -17,7 +17,7 @@ import { TraceIdParams } from './query-params.js';
  * a handful of each, so the response is a third of the size of `GET /api/v1/traces/:traceId`.
  */
 /** Spans per outline page (rows are ~150 bytes). */
-const OUTLINE_PAGE = 5000;
+const OUTLINE_PAGE = 2000;
 
 export function registerTraceOutline(app: FastifyInstance, ctx: HubContext): void {
   const schema = { tags: ['queries'], summary: "A trace's spans without payloads (streamed), for huge traces", params: TraceIdParams };

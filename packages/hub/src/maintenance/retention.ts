@@ -14,7 +14,10 @@ export async function applyRetention(store: SpanStore, options: RetentionOptions
   let deleted = 0;
   if (options.retentionDays !== undefined) deleted += await store.pruneOlderThan(now - options.retentionDays * DAY);
   if (options.maxDbMb !== undefined) deleted += await store.pruneToSize(options.maxDbMb * 1024 * 1024);
-  if (deleted > 0) await store.compact();
+  // Also when nothing was deleted this round but the file is still over the cap: giving pages back
+  // can fail for a round (a checkpoint or a read in the way), and it must not wait for more deletes.
+  const overCap = options.maxDbMb !== undefined && store.sizeBytes() > options.maxDbMb * 1024 * 1024;
+  if (deleted > 0 || overCap) await store.compact();
   return deleted;
 }
 
