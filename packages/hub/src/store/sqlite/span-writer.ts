@@ -173,10 +173,20 @@ export class SpanWriter {
     return this.db.pragma('freelist_count', { simple: true }) as number;
   }
 
-  /** One attempt to checkpoint the whole WAL and truncate it; false when the checkpoint thread held it. */
+  /**
+   * One attempt to checkpoint the whole WAL and truncate it; false when the checkpoint thread or a
+   * reader was in the way. It does not wait for them (busy_timeout 0 for this call): a TRUNCATE
+   * checkpoint would otherwise hold this thread, and every write behind it, until reads end.
+   */
   tryTruncateWal(): boolean {
-    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
-    return !result || result.busy === 0;
+    const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('busy_timeout = 0');
+    try {
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      return !result || result.busy === 0;
+    } finally {
+      this.db.pragma(`busy_timeout = ${timeout}`);
+    }
   }
 
   close(): void {
