@@ -8,7 +8,7 @@ import type {
   StepRecord,
   WorkflowDefinition,
 } from '@runtime-hub/protocol';
-import { NodeFailure, isNonRetryable, permanent, toFailure } from '../errors.js';
+import { isNonRetryable, permanent, toFailure } from '../errors.js';
 import type { CompiledGraph } from '../graph/compile.js';
 import type { NodeResult, NodeType } from '../nodes/types.js';
 import type { Timer } from '../ports.js';
@@ -17,6 +17,8 @@ import type { DriverHost } from './host.js';
 import { Redactor } from './redact.js';
 import { Activator } from './activation.js';
 import type { Activation } from './activation.js';
+import { Attempts, activationKey } from './attempts.js';
+import type { Attempt } from './attempts.js';
 import { runAttempt } from './execute.js';
 import { SLICE } from './limits.js';
 import { openAttempts, replaySteps } from './replay.js';
@@ -25,15 +27,6 @@ import { emitInSlices, spansOfRun } from './span-replay.js';
 import { Wave } from './wave.js';
 import { applyCompletion, createState, inputsOf, settle, startNode } from './state.js';
 import type { Action, Completion, RunState } from './state.js';
-
-interface Attempt {
-  step: StepRecord;
-  controller?: AbortController;
-  timer?: Timer;
-  attributes?: Attributes;
-  /** A running execution (not a wait or a retry timer). */
-  executing: boolean;
-}
 
 /**
  * Drives one run: applies completions to the pure {@link RunState}, runs inline nodes at once,
@@ -45,7 +38,7 @@ export class RunDriver {
   private readonly activator: Activator;
   /** The failure that ends the run once nothing else is running. */
   private pendingFailure: Failure | undefined;
-  private readonly attempts = new Map<string, Attempt>();
+  private readonly attempts = new Attempts();
   private readonly wave = new Wave();
   private queue: Promise<void> = Promise.resolve();
   private runTimer?: Timer;
@@ -119,17 +112,12 @@ export class RunDriver {
     for (const waiter of this.finishedResolvers) waiter.reject(reason);
     this.finishedResolvers = [];
     this.runTimer?.cancel();
-    for (const attempt of this.attempts.values()) {
-      attempt.timer?.cancel();
-      attempt.controller?.abort(new NodeFailure('CANCELLED', 'the engine is stopping'));
-    }
+    this.attempts.abortAll('the engine is stopping', undefined, false);
   }
 
   /** Executions still running (waits and retry timers aside). */
   executingCount(): number {
-    let n = 0;
-    for (const attempt of this.attempts.values()) if (attempt.executing) n++;
-    return n;
+    return this.attempts.executingCount();
   }
 
   // ---- Starting and resuming -------------------------------------------------------------
@@ -164,7 +152,7 @@ export class RunDriver {
           // Interrupted by the crash: at-least-once, the attempt runs again.
           step.startedAt = this.host.clock.now();
           this.putStep(step);
-          this.attempts.set(`${step.nodeId}#${step.visit}`, { step, executing: true });
+          this.attempts.set(activationKey(step), { step, executing: true });
           this.wave.start(() => this.execute(step));
         }
       }
@@ -252,7 +240,7 @@ export class RunDriver {
         const { step } = activation;
         this.putStep(step);
         this.wave.span(stepSpan(this.run, step, this.nodeName(step.nodeId)));
-        this.attempts.set(`${step.nodeId}#${step.visit}`, { step, executing: true });
+        this.attempts.set(activationKey(step), { step, executing: true });
         if (!this.draining) this.wave.start(() => this.execute(step));
         return undefined;
       }
@@ -319,12 +307,7 @@ export class RunDriver {
     this.state.status.set(step.nodeId, 'done');
     this.pendingFailure ??= { ...failure, nodeId: node.id };
     // The run fails once nothing else is running; executions in flight are cancelled now.
-    for (const [key, attempt] of this.attempts) {
-      attempt.timer?.cancel();
-      attempt.controller?.abort(new NodeFailure('CANCELLED', `node "${node.id}" failed`));
-      this.cancelStep(attempt.step);
-      this.attempts.delete(key);
-    }
+    this.attempts.abortAll(`node "${node.id}" failed`, (attempt) => this.cancelStep(attempt.step));
     return undefined;
   }
 
@@ -351,7 +334,7 @@ export class RunDriver {
     if (this.stopped || this.finished) return;
     const node = this.graph.nodes.get(step.nodeId) as NodeDefinition;
     const type = this.host.registry.get(node.type) as NodeType;
-    const key = `${step.nodeId}#${step.visit}`;
+    const key = activationKey(step);
     const inputs = inputsOf(this.state, node.id);
     const attempt: Attempt = { step, executing: true };
     const started = runAttempt(
@@ -404,7 +387,7 @@ export class RunDriver {
   }
 
   private armRetry(failed: StepRecord): void {
-    const key = `${failed.nodeId}#${failed.visit}`;
+    const key = activationKey(failed);
     const attempt: Attempt = { step: failed, executing: false };
     this.attempts.set(key, attempt);
     attempt.timer = this.host.clock.setTimer(failed.retryAt ?? this.host.clock.now(), () => {
@@ -422,7 +405,7 @@ export class RunDriver {
   }
 
   private armWait(step: StepRecord): void {
-    const key = `${step.nodeId}#${step.visit}`;
+    const key = activationKey(step);
     const attempt: Attempt = { step, executing: false };
     this.attempts.set(key, attempt);
     attempt.timer = this.host.clock.setTimer(step.dueAt ?? this.host.clock.now(), () => {
@@ -443,12 +426,7 @@ export class RunDriver {
 
   private async finish(status: 'succeeded' | 'failed' | 'cancelled', failure?: Failure): Promise<void> {
     if (this.finished) return;
-    for (const attempt of this.attempts.values()) {
-      attempt.timer?.cancel();
-      attempt.controller?.abort(new NodeFailure('CANCELLED', failure?.message ?? 'the run ended'));
-      this.cancelStep(attempt.step);
-    }
-    this.attempts.clear();
+    this.attempts.abortAll(failure?.message ?? 'the run ended', (attempt) => this.cancelStep(attempt.step));
     this.wave.dropStarts();
     this.runTimer?.cancel();
     const run = this.run;

@@ -1,13 +1,5 @@
 import { FINISHED_RUN_STATUSES, WORKFLOW_LIMITS } from '@runtime-hub/protocol';
-import type {
-  ProjectDefinition,
-  RunRecord,
-  RunResponse,
-  StepRecord,
-  TriggerData,
-  WorkflowDefinition,
-  WorkflowErrorCode,
-} from '@runtime-hub/protocol';
+import type { ProjectDefinition, RunRecord, RunResponse, StepRecord, TriggerData, WorkflowDefinition } from '@runtime-hub/protocol';
 import { permanent } from '../errors.js';
 import { compileGraph } from '../graph/compile.js';
 import type { CompiledGraph } from '../graph/compile.js';
@@ -31,22 +23,13 @@ import type {
 import { RunDriver } from './driver.js';
 import type { DriverHost, DriverRef } from './host.js';
 import { Redactor } from './redact.js';
+import { EngineError } from './engine-error.js';
 import { rerunSeeds } from './rerun.js';
 import { replayOwedSpans } from './span-replay.js';
 import { runLimits } from './limits.js';
 import type { RunLimits } from './limits.js';
 
-/** An error of the engine's API (not found, not allowed now…), with a stable code. */
-export class EngineError extends Error {
-  readonly code: WorkflowErrorCode;
-  readonly details: unknown;
-  constructor(code: WorkflowErrorCode, message: string, details?: unknown) {
-    super(message);
-    this.name = 'EngineError';
-    this.code = code;
-    this.details = details;
-  }
-}
+export { EngineError } from './engine-error.js';
 
 export interface EngineOptions {
   clock: Clock;
