@@ -1,25 +1,16 @@
 """Regression tests for issue 18: nothing lost silently, nothing left running.
 
-Against the scriptable local hub (tests/unit/fakehub.py); tests/realcode checks the same on real
-libraries against the real hub."""
+Against the scriptable local hub (tests/unit/fakehub.py); tests/integration/test_real_libraries.py
+checks the same on real libraries against the real hub."""
 
 import time
-
-import pytest
 
 import runtime_hub
 from runtime_hub import track
 from runtime_hub._runtime import STATE
 
 from .fakehub import FakeHub
-
-
-@pytest.fixture
-def hub():
-    server = FakeHub()
-    yield server
-    runtime_hub.shutdown(0.5)
-    server.stop()
+from .test_http_transport import free_port, hub  # noqa: F401 - the fixture
 
 
 def test_a_full_buffer_never_drops_the_end_of_a_call_it_let_in(hub):
@@ -86,8 +77,6 @@ def test_calls_still_running_at_shutdown_are_ended(hub):
 
 
 def test_hub_down_and_buffer_full_records_nothing_until_it_answers():
-    from tests.unit.test_http_transport import free_port
-
     port = free_port()
     runtime_hub.configure(url=f"http://127.0.0.1:{port}", service="offline", max_queue_spans=20, flush_interval=0.01)
     captured = []
