@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { AgentRunQuery, AgentRunSummary } from '../agent-runs.js';
 import type { Page } from '../store.js';
 import { UNPRICED_SQL } from './trace-queries.js';
+import { fullTextQuery, MATCHING_SPAN_IDS } from './full-text.js';
 import { likeContains, Where } from './where.js';
 
 interface RunRow {
@@ -43,7 +44,12 @@ const IS_AGENT_RUN = `(t.kind = 'agent' OR EXISTS (SELECT 1 FROM spans a WHERE a
 export function listAgentRuns(db: Database.Database, query: AgentRunQuery): Page<AgentRunSummary> {
   const where = new Where().add(IS_AGENT_RUN);
   if (query.service !== undefined) where.add('t.service = ?', query.service);
-  if (query.q) where.add("(t.name LIKE ? ESCAPE '\\' OR t.session_id LIKE ? ESCAPE '\\')", likeContains(query.q), likeContains(query.q));
+  if (query.q) {
+    const match = fullTextQuery(query.q);
+    const text = "t.name LIKE ? ESCAPE '\\' OR t.session_id LIKE ? ESCAPE '\\'";
+    if (match === null) where.add(`(${text})`, likeContains(query.q), likeContains(query.q));
+    else where.add(`(${text} OR t.trace_id IN (SELECT trace_id FROM spans WHERE id IN (${MATCHING_SPAN_IDS})))`, likeContains(query.q), likeContains(query.q), match);
+  }
   if (query.model !== undefined) where.add('EXISTS (SELECT 1 FROM spans m WHERE m.trace_id = t.trace_id AND m.model = ?)', query.model);
   if (query.state === 'error') where.add('t.has_error = 1');
   if (query.state === 'ok') where.add('t.has_error = 0 AND t.root_end_time IS NOT NULL');

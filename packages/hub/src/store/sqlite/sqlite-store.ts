@@ -21,6 +21,7 @@ import type {
 import type { AgentRunQuery, AgentRunSummary } from '../agent-runs.js';
 import { Checkpointer } from './checkpointer.js';
 import { ReaderPool } from './reader-pool.js';
+import { ensureFullTextIndex } from './full-text.js';
 import { encodedToSpan, rowToSpan, spanValues } from './row-codec.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import type { KeyPage, RowKey } from './span-reader.js';
@@ -33,6 +34,8 @@ export interface SqliteStoreOptions {
   backgroundCheckpoints?: boolean;
   /** Reader threads (default 2). */
   readers?: number;
+  /** Keep the full-text index of span texts (default true; off only for bench/search's baseline). */
+  fullTextIndex?: boolean;
 }
 
 /** Spans one retention transaction deletes: small enough that a queued write waits milliseconds. */
@@ -71,6 +74,7 @@ export class SqliteSpanStore implements SpanStore {
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');
       db.exec(SCHEMA);
+      ensureFullTextIndex(db, options.fullTextIndex !== false);
       db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
       this.seq = (db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM spans').get() as { s: number }).s;
       this.count = (db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;

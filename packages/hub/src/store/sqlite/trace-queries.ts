@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { SpanKind, SpanStatus } from '@runtime-hub/protocol';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { Page, SessionSummary, SpanQuery, TraceSummary, UsageTotals } from '../store.js';
-import { traceQueryWhere, Where } from './where.js';
+import { addSessionText, traceQueryWhere, Where } from './where.js';
 
 interface TraceRow {
   rowid: number;
@@ -95,7 +95,7 @@ export function listSessions(db: Database.Database, query: SpanQuery): Page<Sess
   const where = new Where().add('session_id IS NOT NULL');
   if (query.service !== undefined) where.add('service = ?', query.service);
   if (query.sessionId !== undefined) where.add('session_id = ?', query.sessionId);
-  if (query.q) where.add("session_id LIKE ? ESCAPE '\\'", `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  if (query.q) addSessionText(where, query.q);
   const having = new Where();
   if (query.from !== undefined) having.add('last_seen >= ?', query.from);
   if (query.to !== undefined) having.add('first_seen <= ?', query.to);

@@ -1,5 +1,6 @@
 import type { SpanFilter } from '@runtime-hub/protocol';
 import type { SpanQuery } from '../store.js';
+import { fullTextQuery, MATCHING_SPAN_IDS } from './full-text.js';
 
 /** A WHERE clause under construction: SQL fragments joined by AND, with their parameters. */
 export class Where {
@@ -35,7 +36,7 @@ export function spanFilterWhere(filter: SpanFilter, where = new Where()): Where 
 /** Conditions on the spans table for a full query (filters, text, time range, duration). */
 export function spanQueryWhere(query: Omit<SpanQuery, 'limit' | 'cursor'>): Where {
   const where = spanFilterWhere(query);
-  if (query.q) where.add("name LIKE ? ESCAPE '\\'", likeContains(query.q));
+  if (query.q) addSpanText(where, query.q);
   if (query.from !== undefined) where.add('start_time >= ?', query.from);
   if (query.to !== undefined) where.add('start_time <= ?', query.to);
   if (query.minDurationMs !== undefined) where.add('end_time - start_time >= ?', query.minDurationMs);
@@ -53,9 +54,38 @@ export function traceQueryWhere(query: SpanQuery): Where {
   if (query.status === 'error') where.add('has_error = 1');
   if (query.status === 'ok') where.add('has_error = 0 AND root_end_time IS NOT NULL');
   if (query.status === 'unset') where.add('has_error = 0 AND root_end_time IS NULL');
-  if (query.q) where.add("name LIKE ? ESCAPE '\\'", likeContains(query.q));
+  if (query.q) addTraceText(where, query.q);
   if (query.from !== undefined) where.add('start_time >= ?', query.from);
   if (query.to !== undefined) where.add('start_time <= ?', query.to);
   if (query.minDurationMs !== undefined) where.add('root_end_time - start_time >= ?', query.minDurationMs);
   return where;
+}
+
+/**
+ * `q` on spans: the words of the span's name, input, output or error (full-text index), or, for
+ * text without a word, its name containing the text.
+ */
+export function addSpanText(where: Where, text: string): Where {
+  const match = fullTextQuery(text);
+  if (match === null) return where.add("name LIKE ? ESCAPE '\\'", likeContains(text));
+  return where.add(`id IN (${MATCHING_SPAN_IDS})`, match);
+}
+
+/**
+ * `q` on traces (and agent runs, `prefix` 't.'): the root's name contains the text, or any span
+ * of the trace matches it in the full-text index.
+ */
+export function addTraceText(where: Where, text: string, prefix = ''): Where {
+  const match = fullTextQuery(text);
+  const name = `${prefix}name LIKE ? ESCAPE '\\'`;
+  if (match === null) return where.add(name, likeContains(text));
+  return where.add(`(${name} OR ${prefix}trace_id IN (SELECT trace_id FROM spans WHERE id IN (${MATCHING_SPAN_IDS})))`, likeContains(text), match);
+}
+
+/** `q` on sessions: the session id contains the text, or a span of the session matches it. */
+export function addSessionText(where: Where, text: string): Where {
+  const match = fullTextQuery(text);
+  const id = "session_id LIKE ? ESCAPE '\\'";
+  if (match === null) return where.add(id, likeContains(text));
+  return where.add(`(${id} OR session_id IN (SELECT session_id FROM spans WHERE id IN (${MATCHING_SPAN_IDS}) AND session_id IS NOT NULL))`, likeContains(text), match);
 }
