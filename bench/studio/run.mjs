@@ -7,6 +7,9 @@
 // Rounds alternate baseline and studio, each in a fresh browser context. Not a test.
 //
 //   npm run build && node bench/studio/run.mjs [--nodes 500] [--edges 600] [--rounds 5]
+//        [--loop-items 1000] [--loop-rounds 3]
+// Then a loop run of ~2,000 activations started from the editor, its statuses streaming onto the
+// canvas, against the same run started by API while the same page sits idle.
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -24,11 +27,15 @@ const { values: opts } = parseArgs({
     nodes: { type: 'string', default: '500' },
     edges: { type: 'string', default: '600' },
     rounds: { type: 'string', default: '5' },
+    'loop-items': { type: 'string', default: '1000' },
+    'loop-rounds': { type: 'string', default: '3' },
   },
 });
 const NODES = Number(opts.nodes);
 const EDGES = Number(opts.edges);
 const ROUNDS = Number(opts.rounds);
+const LOOP_ITEMS = Number(opts['loop-items']);
+const LOOP_ROUNDS = Number(opts['loop-rounds']);
 const CLI = fileURLToPath(new URL('../../packages/hub/dist/cli/main.js', import.meta.url));
 const WEB_DIST = fileURLToPath(new URL('../../packages/web/dist/index.html', import.meta.url));
 const BASELINE_SRC = fileURLToPath(new URL('./baseline/', import.meta.url));
@@ -133,6 +140,63 @@ async function measure(browser, url, nodeCount) {
   return { openMs, openLongest, drag, pan };
 }
 
+/** A loop over `items` items: about 2 activations per item (the loop and its body). */
+function loopWorkflow(items) {
+  return {
+    id: 'loop',
+    name: `Loop of ${items}`,
+    nodes: [
+      { id: 'start', type: 'trigger', position: { x: 0, y: 0 } },
+      { id: 'each', type: 'loop', name: 'Each item', config: { items: '{{ trigger.body.items }}' }, position: { x: 260, y: 0 } },
+      { id: 'body', type: 'set', name: 'Double', config: { fields: { value: '{{ loop.item * 2 }}' } }, position: { x: 520, y: -80 } },
+      { id: 'end', type: 'set', name: 'Done', config: { fields: { count: '{{ input | length }}' } }, position: { x: 520, y: 80 } },
+    ],
+    edges: [
+      { source: 'start', target: 'each' },
+      { source: 'each', sourceOutput: 'item', target: 'body' },
+      { source: 'body', target: 'each' },
+      { source: 'each', sourceOutput: 'done', target: 'end' },
+    ],
+  };
+}
+
+/**
+ * The loop run's statuses streamed onto the canvas (run from the editor) against the same run
+ * started through the API while the same page sits idle (not subscribed): the machine's floor.
+ */
+async function measureLoop(browser, hubUrl, items, fromEditor) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  await page.addInitScript(INSTRUMENT);
+  await page.goto(`${hubUrl}/workflows/bench/loop`);
+  await page.locator('.react-flow__node[data-id="end"]').waitFor();
+  await page.getByLabel('Trigger data').fill(JSON.stringify({ items: Array.from({ length: items }, (_, i) => i) }));
+  await page.waitForTimeout(500);
+  await page.evaluate(() => {
+    window.__longTasks = [];
+    window.__frames = 0;
+    window.__t0 = performance.now();
+  });
+  const started = performance.now();
+  let runId;
+  if (fromEditor) {
+    await page.getByTestId('run-button').click();
+    await page.locator('[data-testid="run-status"][data-status="succeeded"]').waitFor({ timeout: 120_000 });
+    runId = await page.getByTestId('run-status').getAttribute('data-run-id');
+  } else {
+    ({ runId } = await call(hubUrl, 'POST', '/api/v1/projects/bench/workflows/loop/runs?wait=true&timeoutMs=120000', { items: Array.from({ length: items }, (_, i) => i) }));
+  }
+  const elapsed = performance.now() - started;
+  const figures = await page.evaluate(() => {
+    const seconds = (performance.now() - window.__t0) / 1000;
+    return { fps: window.__frames / seconds, longTasks: window.__longTasks.filter((d) => d > 50).length, longest: Math.max(0, ...window.__longTasks) };
+  });
+  const { steps } = await call(hubUrl, 'GET', `/api/v1/runs/${runId}`);
+  const shown = fromEditor ? await page.locator('.react-flow__node[data-id="body"] [data-testid="node-status"]').textContent() : '';
+  await context.close();
+  return { ...figures, elapsed, activations: steps.length, shown };
+}
+
 async function main() {
   if (!existsSync(WEB_DIST)) throw new Error('build the dashboard first: npm run build');
   console.log(`runtime-hub studio benchmark — ${new Date().toISOString()}, ${process.platform}, node ${process.version}, ${CHROMIUM}`);
@@ -157,6 +221,13 @@ async function main() {
     results.baseline.push(await measure(browser, `${baseline.url}/`, NODES));
     results.studio.push(await measure(browser, `${hub.url}/workflows/bench/big`, NODES));
   }
+  console.log('');
+  await call(hub.url, 'POST', '/api/v1/projects/bench/workflows', loopWorkflow(LOOP_ITEMS));
+  const loops = { idle: [], studio: [] };
+  for (let r = 0; r < LOOP_ROUNDS; r++) {
+    loops.idle.push(await measureLoop(browser, hub.url, LOOP_ITEMS, false));
+    loops.studio.push(await measureLoop(browser, hub.url, LOOP_ITEMS, true));
+  }
   await browser.close();
 
   for (const [name, runs] of Object.entries(results)) {
@@ -169,6 +240,12 @@ async function main() {
     }
     console.log('');
   }
+  console.log(`Loop run of ${LOOP_ITEMS} items (${loops.studio[0].activations} activations) streamed onto the canvas`);
+  for (const [name, runs] of Object.entries(loops)) {
+    const label = name === 'idle' ? 'baseline: same run by API, page idle' : 'studio: run from the editor, live canvas';
+    line(label, `${median(runs.map((x) => x.elapsed)).toFixed(0)} ms`, `run time, median of ${LOOP_ROUNDS}; ${median(runs.map((x) => x.fps)).toFixed(1)} fps; long tasks > 50 ms: ${runs.map((x) => x.longTasks).join(', ')}; longest ${Math.max(...runs.map((x) => x.longest)).toFixed(0)} ms${name === 'studio' ? `; body node shows "${runs[0].shown}"` : ''}`);
+  }
+  console.log('');
   console.log(`load average at end: ${load()}`);
   baseline.close();
   await hub.stop();

@@ -127,3 +127,22 @@ test('a save that conflicts with a save from a second tab is detected, shown and
   await expect(other.getByTestId('workflow-title')).toHaveText('Edited in tab 1');
   await expect(other.getByTestId('conflict')).toHaveCount(0);
 });
+
+test('versions: every save listed, a diff per node and field, restore saves the old one as newest', async ({ guarded: page, hub }) => {
+  const project = uniqueId('versions');
+  await api(hub.url, 'POST', '/api/v1/projects', { id: project, name: project });
+  await api(hub.url, 'POST', `/api/v1/projects/${project}/workflows`, base('w'));
+  await openStudio(page, project, 'w');
+  await node(page, 'first').click();
+  await page.getByLabel('Node name').fill('First, renamed');
+  await page.getByTestId('save').click();
+  await expect(page.getByTestId('studio-message')).toHaveText('Saved version 2');
+
+  await page.getByRole('link', { name: 'Versions', exact: true }).click();
+  await expect(page.getByRole('table', { name: 'Versions' }).locator('tbody tr')).toHaveCount(2);
+  await expect(page.getByTestId('versions-diff')).toHaveText('~ node first: name');
+  await page.getByRole('table', { name: 'Versions' }).locator('tbody tr').nth(1).getByRole('button', { name: 'Restore' }).click();
+  await expect(page.getByTestId('studio')).toBeVisible();
+  await expect(page.getByTestId('version')).toHaveText(/v3/);
+  await expect(node(page, 'first').getByTestId('node-name')).toHaveText('First');
+});

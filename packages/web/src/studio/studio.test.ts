@@ -149,3 +149,25 @@ describe('expression completion', () => {
     expect(completeExpression('x {{ nodes.he', context)!.from).toBe('x {{ nodes.'.length);
   });
 });
+
+describe('workflow diff', () => {
+  it('names added, removed and changed nodes per field, edges and workflow keys', async () => {
+    const { diffWorkflows, isEmptyDiff } = await import('./diff');
+    const after: WorkflowDefinition = {
+      ...wf,
+      name: 'W2',
+      nodes: [wf.nodes[0]!, { ...wf.nodes[1]!, name: 'Check', config: { condition: '{{ input.fine }}' } }, { id: 'no', type: 'set', config: {} }],
+      edges: [wf.edges[0]!, { source: 'check', sourceOutput: 'false', target: 'no' }],
+    };
+    const diff = diffWorkflows(wf, after);
+    expect(diff).toEqual({
+      added: ['no'],
+      removed: ['yes'],
+      changed: [{ id: 'check', fields: ['name', 'config.condition'] }],
+      edgesAdded: ['check:false->no'],
+      edgesRemoved: ['check:true->yes'],
+      workflow: ['name'],
+    });
+    expect(isEmptyDiff(diffWorkflows(wf, structuredClone(wf)))).toBe(true);
+  });
+});

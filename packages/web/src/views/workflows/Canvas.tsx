@@ -108,14 +108,24 @@ export const Canvas = memo(function Canvas(props: CanvasProps) {
     [workflow.edges, run],
   );
 
+  // The selection a drag makes reaches the store (and the property panel) when the drag ends, so
+  // mounting the panel's editors does not stall the first frames of the drag.
+  const dragging = useRef(false);
+  const pendingSelection = useRef<string[] | null>(null);
+  const onNodeDragStart = useCallback(() => {
+    dragging.current = true;
+  }, []);
   const onNodesChange = useCallback((changes: NodeChange<StudioFlowNode>[]) => setNodes((current) => applyNodeChanges(changes, current)), []);
   const onNodeDragStop = useCallback(
     (_: unknown, _node: StudioFlowNode, dragged: StudioFlowNode[]) => {
+      dragging.current = false;
+      if (pendingSelection.current) onSelect(pendingSelection.current);
+      pendingSelection.current = null;
       const positions: Record<string, { x: number; y: number }> = {};
       for (const n of dragged) positions[n.id] = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
       onChange?.({ type: 'moveNodes', positions });
     },
-    [onChange],
+    [onChange, onSelect],
   );
   const onConnect = useCallback(
     (c: Connection) => {
@@ -132,7 +142,14 @@ export const Canvas = memo(function Canvas(props: CanvasProps) {
     },
     [onChange],
   );
-  const onSelectionChange = useCallback(({ nodes: picked }: OnSelectionChangeParams) => onSelect(picked.map((n) => n.id)), [onSelect]);
+  const onSelectionChange = useCallback(
+    ({ nodes: picked }: OnSelectionChangeParams) => {
+      const ids = picked.map((n) => n.id);
+      if (dragging.current) pendingSelection.current = ids;
+      else onSelect(ids);
+    },
+    [onSelect],
+  );
   const onDrop = useCallback(
     (e: DragEvent) => {
       const type = e.dataTransfer.getData(PALETTE_MIME);
@@ -151,6 +168,7 @@ export const Canvas = memo(function Canvas(props: CanvasProps) {
         edges={edges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
+        onNodeDragStart={onNodeDragStart}
         onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}
         onDelete={onDelete}

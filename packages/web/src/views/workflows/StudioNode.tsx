@@ -51,7 +51,7 @@ function StudioNodeView({ data, selected }: NodeProps<StudioFlowNode>) {
   const ring = run ? STATUS_RING[run.status] : hasErrors ? 'ring-2 ring-red-500' : issues?.warnings.length ? 'ring-1 ring-amber-400' : '';
   return (
     <div
-      className={`relative w-[200px] rounded-md border bg-white text-zinc-900 shadow-sm dark:bg-zinc-900 dark:text-zinc-100 ${selected ? 'border-indigo-500' : 'border-zinc-300 dark:border-zinc-700'} ${ring} ${def.disabled ? 'opacity-50' : ''}`}
+      className={`relative w-[200px] rounded-md border bg-white text-zinc-900 [contain:layout_style] dark:bg-zinc-900 dark:text-zinc-100 ${selected ? 'border-indigo-500' : 'border-zinc-300 dark:border-zinc-700'} ${ring} ${def.disabled ? 'opacity-50' : ''}`}
       data-testid={`node-${def.id}`}
       data-status={run?.status ?? ''}
       data-invalid={hasErrors ? 'true' : undefined}
