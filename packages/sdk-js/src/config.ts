@@ -46,6 +46,11 @@ export interface Options {
   maxItems?: number;
   /** Largest serialized record; beyond it input and output are dropped. Default 256 KB. */
   maxSpanBytes?: number;
+  /**
+   * Size budget of one recorded value (the arguments, the result), counted as written; the copy
+   * stops there with "…". Bounds the cost of recording a large object graph. Default 16 KB.
+   */
+  maxPayloadBytes?: number;
   /** Most records buffered while the hub is slow or down; beyond it new ones are dropped. */
   maxQueueSpans?: number;
   /** Most bytes (estimated, as written) buffered; beyond it new spans are dropped. Default 8 MB. */
@@ -92,6 +97,7 @@ export interface Config {
   maxDepth: number;
   maxItems: number;
   maxSpanBytes: number;
+  maxPayloadBytes: number;
   maxQueueSpans: number;
   maxQueueBytes: number;
   batchSpans: number;
@@ -126,6 +132,7 @@ export const DEFAULTS: Readonly<Config> = Object.freeze({
   maxDepth: 5,
   maxItems: 50,
   maxSpanBytes: 256 * 1024,
+  maxPayloadBytes: 16 * 1024,
   maxQueueSpans: 10_000,
   maxQueueBytes: 8 * 1024 * 1024,
   batchSpans: 100,
@@ -169,6 +176,7 @@ const SPECS: Partial<Record<keyof Config, Spec>> = {
   maxItems: { kind: 'int', env: 'MAX_ITEMS', range: [1, 10_000] },
   // The hub rejects records over 1 MB.
   maxSpanBytes: { kind: 'int', env: 'MAX_SPAN_BYTES', range: [1024, 768 * 1024] },
+  maxPayloadBytes: { kind: 'int', env: 'MAX_PAYLOAD_BYTES', range: [256, 768 * 1024] },
   maxQueueSpans: { kind: 'int', env: 'MAX_QUEUE_SPANS', range: [10, 10_000_000] },
   maxQueueBytes: { kind: 'int', env: 'MAX_QUEUE_BYTES', range: [64 * 1024, 4 * 1024 ** 3] },
   batchSpans: { kind: 'int', env: 'BATCH_SPANS', range: [1, 10_000] },

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import type * as childProcess from 'node:child_process';
+import { builtin } from './builtin.js';
 import type { Client } from './client.js';
 import { debug } from './log.js';
 import { HEARTBEAT_PATH } from './heartbeat.js';
@@ -26,7 +27,7 @@ export function sendExitBeat(client: Client): void {
     if (!client.enabled || client.config.transport !== undefined || client.exporter.failing) return;
     client.exporter.close();
     if (!client.heartbeat.hasUnreportedDrops()) return;
-    execFileSync(process.execPath, ['-e', SENDER], {
+    builtin<typeof childProcess>('node:child_process').execFileSync(process.execPath, ['-e', SENDER], {
       input: JSON.stringify(client.heartbeat.payload()),
       timeout: EXIT_BEAT_TIMEOUT_MS,
       stdio: ['pipe', 'ignore', 'ignore'],

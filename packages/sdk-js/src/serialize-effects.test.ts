@@ -6,7 +6,7 @@ import { Serializer } from './serialize.js';
 // overridden iterator of a Map subclass that loads entries lazily) and must stop at the limits
 // without visiting the rest, whatever the type.
 
-const limits = { maxString: 1024, maxDepth: 5, maxItems: 50, maxSpanBytes: 256 * 1024 };
+const limits = { maxString: 1024, maxDepth: 5, maxItems: 50, maxPayloadBytes: 256 * 1024 };
 const serializer = () => new Serializer(limits, new Redactor([], true));
 const copy = (value: unknown) => serializer().copy(value);
 
@@ -152,5 +152,23 @@ describe('Serializer cost is bounded by the limits, for every type', () => {
     expect(first['…']).toBe('19950 more keys');
     big.extra = 1;
     expect(copy(big)).toBe('<Object> with 20000 keys');
+  });
+});
+
+describe('recording a large object graph', () => {
+  it('stops at maxPayloadBytes (16 KB by default), so its cost does not grow with the graph', async () => {
+    const { memorySdk } = await import('./testing/memory-sdk.js');
+    const { track } = await import('./index.js');
+    const sdk = memorySdk();
+    const node = (level: number): unknown =>
+      level === 0 ? 'leaf'.repeat(20) : Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`child${i}`, node(level - 1)]));
+    const tree = node(3); // 64,000 leaves, ~5 MB as JSON
+    track(function walkTree(_tree: unknown) {
+      return 1;
+    })(tree);
+    const [record] = await sdk.spans();
+    const written = JSON.stringify(record!.input).length;
+    expect(written).toBeGreaterThan(8 * 1024);
+    expect(written).toBeLessThan(20 * 1024);
   });
 });

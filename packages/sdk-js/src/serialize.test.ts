@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Redactor } from './redact.js';
 import { Serializer } from './serialize.js';
 
-const limits = { maxString: 1024, maxDepth: 5, maxItems: 50, maxSpanBytes: 256 * 1024 };
+const limits = { maxString: 1024, maxDepth: 5, maxItems: 50, maxPayloadBytes: 256 * 1024 };
 const copy = (value: unknown, extra: string[] = [], defaults = true) => new Serializer(limits, new Redactor(extra, defaults)).copy(value);
 
 describe('Serializer limits', () => {
@@ -90,7 +90,7 @@ describe('Serializer limits', () => {
 
   it('stops walking a huge value once its size budget is spent', () => {
     const wide = Array.from({ length: 50 }, () => Array.from({ length: 50 }, () => Array.from({ length: 50 }, () => 'x'.repeat(100))));
-    const serializer = new Serializer({ ...limits, maxSpanBytes: 10_000 }, new Redactor([], true));
+    const serializer = new Serializer({ ...limits, maxPayloadBytes: 10_000 }, new Redactor([], true));
     const out = serializer.copy(wide) as unknown[];
     expect(JSON.stringify(out).length).toBeLessThan(20_000);
     expect(out.at(-1)).toMatch(/^… \d+ more items$/);

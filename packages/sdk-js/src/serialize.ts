@@ -6,8 +6,8 @@ export interface SerializeLimits {
   maxString: number;
   maxDepth: number;
   maxItems: number;
-  /** Size budget of one copied value; past it the walk stops with "…". */
-  maxSpanBytes: number;
+  /** Size budget of one copied value, as written; past it the walk stops with "…". */
+  maxPayloadBytes: number;
 }
 
 export const TRUNCATED = '…';
@@ -32,7 +32,7 @@ const largeObjects = new WeakMap<object, number>();
  * `__class__` key), Map and Set (through the built-in iterators). Everything else is shown by
  * type with a bounded description that runs none of the value's code: getters, proxies, custom
  * iterators and toString/toJSON methods are never called. Every walk stops at the limits without
- * visiting the rest (maxItems per container, maxDepth, maxString per string, maxSpanBytes per
+ * visiting the rest (maxItems per container, maxDepth, maxString per string, maxPayloadBytes per
  * value, counted as written), so the cost is bounded by the limits, not by the value. Never throws.
  *
  * @example
@@ -50,7 +50,7 @@ export class Serializer {
   ) {}
 
   copy(value: unknown): unknown {
-    this.budget = this.bytes + this.limits.maxSpanBytes;
+    this.budget = this.bytes + this.limits.maxPayloadBytes;
     try {
       return this.walk(value, 0);
     } catch {
@@ -98,6 +98,9 @@ export class Serializer {
 
   private object(value: object, depth: number): unknown {
     if (types.isProxy(value)) return this.string('[Proxy]');
+    // The common cases first, without the type probes below: plain objects and plain arrays.
+    const proto: unknown = Object.getPrototypeOf(value);
+    if (proto === Object.prototype || proto === null || proto === Array.prototype) return this.container(value, depth, proto === Array.prototype, false, false);
     const isArray = Array.isArray(value);
     const isMap = !isArray && types.isMap(value);
     const isSet = !isArray && !isMap && types.isSet(value);
@@ -106,6 +109,10 @@ export class Serializer {
       const opaque = describeOpaque(value);
       if (opaque !== undefined) return this.string(opaque);
     }
+    return this.container(value, depth, isArray, isMap, isSet);
+  }
+
+  private container(value: object, depth: number, isArray: boolean, isMap: boolean, isSet: boolean): unknown {
     if (this.bytes > this.budget) return TRUNCATED;
     if (this.seen.includes(value)) return this.string('[Circular]');
     if (depth >= this.limits.maxDepth) return this.string(summary(value));

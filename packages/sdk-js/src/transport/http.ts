@@ -1,10 +1,13 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
+import type * as https from 'node:https';
 import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+import type * as zlib from 'node:zlib';
+import { builtin } from '../builtin.js';
 import { isRetryableStatus, parseRetryAfter, type Transport, type TransportResult } from './transport.js';
 
-const gzip = promisify(gzipCallback);
+let gzipAsync: ((data: Buffer, options: zlib.ZlibOptions) => Promise<Buffer>) | undefined;
+const gzip = (data: Buffer, options: zlib.ZlibOptions): Promise<Buffer> =>
+  (gzipAsync ??= promisify(builtin<typeof zlib>('node:zlib').gzip))(data, options);
 const MAX_REPLY = 64 * 1024;
 // Below this, compressing costs more than it saves on loopback.
 const GZIP_MIN = 1024;
@@ -23,14 +26,19 @@ export interface HttpTransportOptions {
  */
 export class HttpTransport implements Transport {
   private readonly base: URL;
-  private readonly agent: http.Agent;
-  private readonly request: typeof http.request;
+  // node:http(s) is loaded with the first request: a disabled SDK never pays for it.
+  private client: { agent: http.Agent; request: typeof http.request } | undefined;
 
   constructor(private readonly options: HttpTransportOptions) {
     this.base = new URL(options.url);
-    const secure = this.base.protocol === 'https:';
-    this.request = secure ? https.request : http.request;
-    this.agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 4 }) : new http.Agent({ keepAlive: true, maxSockets: 4 });
+  }
+
+  private connection(): { agent: http.Agent; request: typeof http.request } {
+    if (this.client === undefined) {
+      const module = builtin<typeof http | typeof https>(this.base.protocol === 'https:' ? 'node:https' : 'node:http');
+      this.client = { agent: new module.Agent({ keepAlive: true, maxSockets: 4 }), request: module.request as typeof http.request };
+    }
+    return this.client;
   }
 
   async send(path: string, json: string): Promise<TransportResult> {
@@ -53,7 +61,7 @@ export class HttpTransport implements Transport {
   }
 
   close(): void {
-    this.agent.destroy();
+    this.client?.agent.destroy();
   }
 
   private post(url: URL, headers: http.OutgoingHttpHeaders, body: Buffer): Promise<TransportResult> {
@@ -65,7 +73,8 @@ export class HttpTransport implements Transport {
           resolve(result);
         }
       };
-      const req = this.request(url, { method: 'POST', headers, agent: this.agent, timeout: this.options.timeoutMs }, (res) => {
+      const { agent, request } = this.connection();
+      const req = request(url, { method: 'POST', headers, agent, timeout: this.options.timeoutMs }, (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
