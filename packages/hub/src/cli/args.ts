@@ -83,7 +83,8 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv): StartArg
   if (host) config.host = host;
   const data = get('data');
   if (data) config.dataDir = data;
-  const token = get('token') ?? tokenFromFile(get('token-file'));
+  const str = (flag: string) => (typeof values[flag] === 'string' && values[flag] !== '' ? (values[flag] as string) : undefined);
+  const token = resolveToken({ token: str('token'), tokenFile: str('token-file') }, env);
   if (token) config.token = token;
   const origins = list(values['allow-origin'], env.RUNTIME_HUB_ALLOW_ORIGIN, ',');
   if (origins) {
@@ -134,9 +135,20 @@ function list(flagValues: unknown, envValue: string | undefined, separator: stri
   return items && items.length > 0 ? items : undefined;
 }
 
+/**
+ * The token from `--token`, else `--token-file`, else RUNTIME_HUB_TOKEN, else RUNTIME_HUB_TOKEN_FILE
+ * (flags before the environment). A file keeps the token out of the process list.
+ */
+export function resolveToken(flags: { token?: string | undefined; tokenFile?: string | undefined }, env: NodeJS.ProcessEnv): string | undefined {
+  if (flags.token) return flags.token;
+  if (flags.tokenFile) return tokenFromFile(flags.tokenFile);
+  if (env.RUNTIME_HUB_TOKEN) return env.RUNTIME_HUB_TOKEN;
+  if (env.RUNTIME_HUB_TOKEN_FILE) return tokenFromFile(env.RUNTIME_HUB_TOKEN_FILE);
+  return undefined;
+}
+
 /** The first line of a token file; a missing or empty file is a usage error, never an open hub. */
-function tokenFromFile(path: string | undefined): string | undefined {
-  if (path === undefined) return undefined;
+function tokenFromFile(path: string): string {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError } from './args.js';
+import { resolveToken, UsageError } from './args.js';
 import type { Command } from './command.js';
 
 const DEFAULT_PORT = 8765;
@@ -39,6 +39,7 @@ Options:
                    opens an app window, others a normal one
   --token TOKEN    the hub's token, if it has one (env RUNTIME_HUB_TOKEN); the browser trades it
                    for a cookie on first load
+  --token-file PATH  read the token from this file (env RUNTIME_HUB_TOKEN_FILE)
   --print          print the command instead of running it
   -h, --help       show this help
 `;
@@ -123,6 +124,7 @@ export const openCommand: Command = {
           port: { type: 'string' },
           browser: { type: 'string' },
           token: { type: 'string' },
+          'token-file': { type: 'string' },
           print: { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
         },
@@ -145,7 +147,7 @@ export const openCommand: Command = {
     } catch {
       throw new UsageError(`--url: not a URL: ${JSON.stringify(base)}`);
     }
-    const token = str(values.token) ?? str(env.RUNTIME_HUB_TOKEN);
+    const token = resolveToken({ token: str(values.token), tokenFile: str(values['token-file']) }, env);
     if (!(await hubAnswers(base, token))) {
       process.stderr.write(`runtime-hub open: no hub answers at ${base}. Start one with "runtime-hub start" (or "npm start").\n`);
       return 1;

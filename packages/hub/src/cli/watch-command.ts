@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG } from '../config.js';
-import { UsageError } from './args.js';
+import { resolveToken, UsageError } from './args.js';
 import type { Command } from './command.js';
 
 const DEFAULT_URL = 'http://127.0.0.1:8765';
@@ -18,6 +18,7 @@ later are followed; after a restart reading resumes where it stopped. See docs/j
 Options:
   --url URL      the hub (default $RUNTIME_HUB_URL, else ${DEFAULT_URL})
   --token TOKEN  bearer token of the hub (default $RUNTIME_HUB_TOKEN)
+  --token-file PATH  read the token from this file instead (default $RUNTIME_HUB_TOKEN_FILE)
   --data DIR     where read positions are kept: DIR/watch-offsets.json
                  (default $RUNTIME_HUB_DATA, else ${DEFAULT_CONFIG.dataDir})
   --from-end     files found at start-up without a saved position start at their end
@@ -41,6 +42,7 @@ export const watchCommand: Command = {
         options: {
           url: { type: 'string' },
           token: { type: 'string' },
+          'token-file': { type: 'string' },
           data: { type: 'string' },
           'from-end': { type: 'boolean' },
           poll: { type: 'boolean' },
@@ -74,7 +76,7 @@ export const watchCommand: Command = {
       poll: values.poll === true,
       sink: httpSink({
         url,
-        token: values.token ?? (process.env.RUNTIME_HUB_TOKEN || undefined),
+        token: resolveToken({ token: values.token, tokenFile: values['token-file'] }, process.env),
         onRetry: (message, delayMs) => {
           // Once per kind of failure, not once per attempt.
           if (message !== lastRetry) process.stderr.write(`runtime-hub watch: ${message}; retrying (every ${Math.round(delayMs / 1000) || 1}s and up to 30s) without skipping lines\n`);
