@@ -22,12 +22,10 @@ export interface LiveRun {
   runId: string;
   status: RunRecord['status'] | 'unknown';
   nodes: Record<string, NodeRunState>;
-  /** Span ids of activations seen, to count visits once. */
-  visits: Record<string, number>;
 }
 
 export function emptyLiveRun(runId: string): LiveRun {
-  return { runId, status: 'unknown', nodes: {}, visits: {} };
+  return { runId, status: 'unknown', nodes: {} };
 }
 
 function nodeStatus(step: string | undefined, span: Span): NodeRunStatus {
@@ -59,12 +57,11 @@ export function applyRunSpans(state: LiveRun, spans: readonly Span[]): LiveRun {
     const order = visit * 1000 + attempt;
     const prev = next.nodes[nodeId];
     if (prev && (order < prev.order || (order === prev.order && span.seq <= prev.seq))) continue;
-    const visitKey = `${nodeId}#${visit}`;
-    const visits = Object.hasOwn(next.visits, visitKey) ? next.visits : { ...next.visits, [visitKey]: 1 };
     const due = attrs['workflow.retry.at'] ?? attrs['workflow.wait.due'];
     const nodeState: NodeRunState = {
       status: nodeStatus(typeof attrs['workflow.step.status'] === 'string' ? attrs['workflow.step.status'] : undefined, span),
-      visits: (prev?.visits ?? 0) + (visits === next.visits ? 0 : 1),
+      // Visits count from 1 per node, so the highest seen is how many there were (O(1) per span).
+      visits: Math.max(prev?.visits ?? 0, visit),
       attempt,
       durationMs: span.durationMs,
       seq: span.seq,
@@ -72,7 +69,7 @@ export function applyRunSpans(state: LiveRun, spans: readonly Span[]): LiveRun {
       ...(typeof due === 'string' ? { dueAt: Date.parse(due) } : {}),
       ...(attrs['workflow.step.reused'] === true ? { reused: true } : {}),
     };
-    next = { ...next, visits, nodes: { ...next.nodes, [nodeId]: nodeState } };
+    next = { ...next, nodes: { ...next.nodes, [nodeId]: nodeState } };
   }
   return next;
 }
@@ -84,17 +81,11 @@ export function runStateFromSteps(run: RunRecord, steps: readonly StepRecord[]):
   for (const step of steps) {
     const order = step.visit * 1000 + step.attempt;
     const prev = state.nodes[step.nodeId];
-    const visitKey = `${step.nodeId}#${step.visit}`;
-    const newVisit = !Object.hasOwn(state.visits, visitKey);
-    if (newVisit) state.visits[visitKey] = 1;
-    if (prev && order < prev.order) {
-      if (newVisit) prev.visits += 1;
-      continue;
-    }
+    if (prev && order < prev.order) continue;
     const status: NodeRunStatus = step.status === 'failed' && step.retryAt !== undefined ? 'retrying' : step.status;
     state.nodes[step.nodeId] = {
       status,
-      visits: (prev?.visits ?? 0) + (newVisit ? 1 : 0),
+      visits: Math.max(prev?.visits ?? 0, step.visit),
       attempt: step.attempt,
       durationMs: step.endedAt !== undefined ? step.endedAt - step.startedAt : null,
       seq: step.seq ?? 0,

@@ -108,6 +108,12 @@ describe('live run state', () => {
     expect(applyRunSpans(state, [nodeSpan(1, 'call', 'running')])).toBe(state);
   });
 
+  it('a node in a loop counts its visits, in any arrival order', () => {
+    const spans = Array.from({ length: 1000 }, (_, i) => ({ ...nodeSpan(1000 - i, 'body', 'succeeded'), attributes: { 'workflow.run.id': 'run1', 'workflow.node.id': 'body', 'workflow.node.visit': 1000 - i, 'workflow.node.attempt': 1, 'workflow.step.status': 'succeeded' } }));
+    const state = applyRunSpans(emptyLiveRun('run1'), spans.reverse());
+    expect(state.nodes.body).toMatchObject({ visits: 1000, status: 'succeeded' });
+  });
+
   it('stored steps give the same picture', () => {
     const steps = [
       { runId: 'run1', nodeId: 'a', nodeType: 'set', visit: 1, attempt: 1, status: 'succeeded', startedAt: 0, endedAt: 4, spanId: 's', seq: 1 },
