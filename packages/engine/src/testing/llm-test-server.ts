@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { streamAnthropic, streamOpenAi } from './llm-test-stream.js';
 
 export interface LlmTestRequest {
   path: string;
@@ -12,6 +13,8 @@ export interface LlmTestRequest {
     max_tokens?: number;
     temperature?: number;
     response_format?: { type: string };
+    stream?: boolean;
+    stream_options?: { include_usage?: boolean };
   };
 }
 
@@ -29,7 +32,8 @@ export interface LlmTestServer {
 /**
  * A local stand-in for a paid LLM API, speaking the OpenAI chat-completions and the Anthropic
  * messages formats. The answer echoes the last user message (`echo: <text>`) or, when asked for
- * JSON, `{"echo": <text>}`; token counts are the number of words.
+ * JSON, `{"echo": <text>}`; token counts are the number of words. With `stream: true` the answer
+ * comes as server-sent events, one word each (llm-test-stream.ts).
  *
  * @example
  *   const llm = await startLlmTestServer();
@@ -61,6 +65,9 @@ export async function startLlmTestServer(): Promise<LlmTestServer> {
       const answer = wantsJson ? JSON.stringify({ echo: text }) : `echo: ${text}`;
       const inputTokens = JSON.stringify(body.messages ?? []).split(/\s+/).length;
       const outputTokens = answer.split(/\s+/).length;
+      const streamed = { id: `stream-${requests.length}`, model: body.model ?? 'unknown', answer, inputTokens, outputTokens };
+      if (body.stream && req.url?.endsWith('/chat/completions')) return streamOpenAi(res, streamed, body.stream_options?.include_usage === true);
+      if (body.stream && req.url?.endsWith('/messages')) return streamAnthropic(res, streamed);
       res.setHeader('content-type', 'application/json');
       if (req.url?.endsWith('/chat/completions')) {
         res.end(
