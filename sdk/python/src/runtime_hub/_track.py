@@ -59,7 +59,7 @@ class Meta:
         self._secret_for: Any = None
         self._secret: FrozenSet[str] = frozenset()
 
-    def limiter(self, parent: Any) -> Optional[RateLimiter]:
+    def limiter(self) -> Optional[RateLimiter]:
         """This function's rate limiter: its own `max_per_second`, else the configured one."""
         client = STATE.client
         if self._limiter_for is not client:
@@ -72,7 +72,7 @@ class Meta:
         """new_span + capture the arguments + tell the transport: a Span, a marker, or None."""
         try:
             span = new_span(self.name, self.kind, parent, self.sample_rate, self.template, None,
-                            self._limiter if self._limiter_for is STATE.client else self.limiter(parent))
+                            self._limiter if self._limiter_for is STATE.client else self.limiter())
             if type(span) is Span:
                 self.capture_input(span, args, kwargs)
                 span.client.span_started(span)
