@@ -111,3 +111,15 @@ def test_ignore_errors_from_the_environment(monkeypatch):
 
     monkeypatch.setenv("RUNTIME_HUB_IGNORE_ERRORS", "KeyError, shop.NotFound")
     assert resolve({}).ignore_errors == ("KeyError", "shop.NotFound")
+
+
+def test_track_package_tracks_modules_before_the_package_uses_them(spans):
+    from runtime_hub import track_package
+
+    for key in [k for k in sys.modules if k.startswith("tests.unit.autotrack_pkg")]:
+        del sys.modules[key]
+    track_package("tests.unit.autotrack_pkg")
+    pkg = importlib.import_module("tests.unit.autotrack_pkg")
+    assert pkg.HANDLERS["double"] is pkg.double is pkg.ops.double  # one identity, built at import
+    assert pkg.HANDLERS["double"](2) == 4
+    assert [r["name"] for r in spans.finished()] == ["double"]
