@@ -3,6 +3,7 @@
 Against the scriptable local hub (tests/unit/fakehub.py); tests/integration/test_real_libraries.py
 checks the same on real libraries against the real hub."""
 
+import json
 import time
 
 import runtime_hub
@@ -116,3 +117,20 @@ def test_hub_down_and_buffer_full_records_nothing_until_it_answers():
             hub.stop()
     finally:
         runtime_hub.shutdown(0)
+
+
+def test_a_record_the_hub_would_refuse_for_its_size_is_sent_without_its_payload(hub):
+    # Control characters are escaped to six bytes each in JSON: the estimate (one byte each)
+    # says the value fits in max_span_bytes, the written record would be ~4 MB.
+    runtime_hub.configure(url=hub.url, service="too-big", max_string=1_000_000, max_span_bytes=768 * 1024)
+
+    @track
+    def store(blob):
+        return len(blob)
+
+    assert store("\x00" * 700_000) == 700_000
+    assert runtime_hub.flush(10)
+    record = hub.ended()[0]
+    assert len(json.dumps(record).encode()) < 1024 * 1024  # the hub's limit
+    assert "input" not in record and record["attributes"]["runtime_hub.payload_dropped"] == "record over 1 MiB"
+    assert record["status"] == "ok" and record["endTime"]
