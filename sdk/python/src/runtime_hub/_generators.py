@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, AsyncGenerator, Callable, Generator, List
 
 from ._context import NON_RECORDING, current
 from ._runtime import STATE
-from ._serialize import TRUNCATED
+from ._serialize import MAX_SAFE_INT, TRUNCATED
 from ._span import Span
 from ._start import fail
 
@@ -51,12 +51,17 @@ class _Items:
         kept = self.kept
         if kept is None:
             return True
-        try:
-            value, size = self.span.client.serializer.capture(item)
-            kept.append(value)
-            self.span.output_size += size
-        except Exception:
-            pass
+        t = type(item)
+        if t is int and -MAX_SAFE_INT <= item <= MAX_SAFE_INT or t is bool or item is None:
+            kept.append(item)  # the usual item, without a call (~10 % of a tracked resume)
+            self.span.output_size += 17
+        else:
+            try:
+                value, size = self.span.client.serializer.capture(item)
+                kept.append(value)
+                self.span.output_size += size
+            except Exception:
+                pass
         return len(kept) >= self.limit
 
     def finish(self, returned: Any = None, closed_early: bool = False) -> None:
