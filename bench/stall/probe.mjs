@@ -1,7 +1,7 @@
 // The probe: every 50 ms, a GET /api/health and a one-span POST /api/v1/spans, each timed from
 // send to reply. It runs in its own process so the benchmark's own work never delays it. Times
 // are on the system-wide monotonic clock, so the parent can match samples to its operations.
-// Messages in: { url } (start or switch hub), 'stop'. Out: { samples: [[sentMs, kind, latencyMs]] }.
+// Messages in: { url } (start or switch hub), { pause: true }, 'stop'. Out: { samples: [[sentMs, kind, latencyMs]] }.
 import { randomBytes } from 'node:crypto';
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -43,5 +43,9 @@ process.on('message', (message) => {
   if (message.url) {
     url = message.url;
     timer ??= setInterval(tick, INTERVAL);
+  } else if (message.pause) {
+    // While the hub restarts: a keep-alive connection kept busy would hold the old hub open.
+    clearInterval(timer);
+    timer = undefined;
   }
 });
