@@ -10,7 +10,6 @@
 //        [--loop-items 1000] [--loop-rounds 3]
 // Then a loop run of ~2,000 activations started from the editor, its statuses streaming onto the
 // canvas, against the same run started by API while the same page sits idle.
-import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
@@ -20,6 +19,7 @@ import { parseArgs } from 'node:util';
 import react from '@vitejs/plugin-react';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { startHub, stopHub } from '../lib/hub.mjs';
 import { bigWorkflow } from './graph.mjs';
 
 const { values: opts } = parseArgs({
@@ -36,7 +36,6 @@ const EDGES = Number(opts.edges);
 const ROUNDS = Number(opts.rounds);
 const LOOP_ITEMS = Number(opts['loop-items']);
 const LOOP_ROUNDS = Number(opts['loop-rounds']);
-const CLI = fileURLToPath(new URL('../../packages/hub/dist/cli/main.js', import.meta.url));
 const WEB_DIST = fileURLToPath(new URL('../../packages/web/dist/index.html', import.meta.url));
 const BASELINE_SRC = fileURLToPath(new URL('./baseline/', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -45,19 +44,6 @@ const VIEWPORT = { width: 1440, height: 900 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const line = (label, value, note = '') => console.log(`  ${label.padEnd(44)} ${String(value).padStart(12)}  ${note}`);
 const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
-
-function startHub(dataDir) {
-  const child = spawn(process.execPath, [CLI, 'start', '--port', '0', '--data', dataDir, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve({ url: m[1], stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) });
-    });
-    child.once('exit', (code) => reject(new Error(`hub exited with ${code}: ${out}`)));
-  });
-}
 
 async function call(url, method, path, body) {
   const res = await fetch(`${url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
@@ -131,7 +117,7 @@ async function measure(browser, url, nodeCount) {
       return { fps: window.__frames / seconds, longTasks: window.__longTasks.filter((d) => d > 50).length, longest: Math.max(0, ...window.__longTasks) };
     });
   };
-  const target = page.locator('.react-flow__node[data-id="n250"]');
+  const target = page.locator(`.react-flow__node[data-id="n${Math.floor(nodeCount / 2)}"]`);
   const box = await target.boundingBox();
   const drag = await gesture({ x: box.x + box.width / 2, y: box.y + box.height / 2 }, 200, 120);
   const pane = await page.locator('.react-flow__pane').boundingBox();
@@ -205,7 +191,7 @@ async function main() {
   const outDir = mkdtempSync(join(tmpdir(), 'rh-studio-baseline-'));
   await build({ root: BASELINE_SRC, logLevel: 'silent', plugins: [react()], build: { outDir, emptyOutDir: true } });
   const dataDir = mkdtempSync(join(tmpdir(), 'rh-studio-bench-'));
-  const hub = await startHub(dataDir);
+  const hub = await startHub(['--data', dataDir]);
   const workflow = bigWorkflow('big', NODES, EDGES);
   await call(hub.url, 'POST', '/api/v1/projects', { id: 'bench', name: 'Bench' });
   const saved = await call(hub.url, 'POST', '/api/v1/projects/bench/workflows', workflow);
@@ -248,7 +234,7 @@ async function main() {
   console.log('');
   console.log(`load average at end: ${load()}`);
   baseline.close();
-  await hub.stop();
+  await stopHub(hub);
   rmSync(dataDir, { recursive: true, force: true });
   rmSync(outDir, { recursive: true, force: true });
 }
