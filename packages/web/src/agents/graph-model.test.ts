@@ -87,3 +87,17 @@ describe('pathToRoot', () => {
     expect([...pathToRoot('b', nodes)]).toEqual(['b', 'a', 'r']);
   });
 });
+
+describe('graph geometry', () => {
+  it('finds the node under the pointer by column, and dragged nodes where they were dropped', async () => {
+    const { hitTest, basePosition, visibleColumns } = await import('./graph-geometry');
+    const { nodes } = new RunGraphLayout().update([span('r', null, 'agent', 'r', 0, 9), span('a', 'r', 'llm', 'a', 1, 2), span('b', 'r', 'tool', 'b', 2, 3)]);
+    const byCol = [...nodes.values()].sort((x, y) => x.col - y.col);
+    const at = basePosition(nodes.get('a')!);
+    expect(hitTest({ x: at.x + 5, y: at.y - 5 }, byCol, new Map(), nodes)?.id).toBe('a');
+    expect(hitTest({ x: at.x, y: at.y + 40 }, byCol, new Map(), nodes)).toBeUndefined();
+    const dragged = new Map([['b', { x: 500, y: 500 }]]);
+    expect(hitTest({ x: 502, y: 498 }, byCol, dragged, nodes)?.id).toBe('b');
+    expect(visibleColumns(540, 1, 0, 1000)).toEqual([0, 12]);
+  });
+});

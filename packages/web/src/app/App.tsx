@@ -14,6 +14,8 @@ const TracesView = lazy(() => import('../views/traces/TracesView'));
 const TraceView = lazy(() => import('../views/traces/TraceView'));
 const ErrorsView = lazy(() => import('../views/errors/ErrorsView'));
 const SessionsView = lazy(() => import('../views/sessions/SessionsView'));
+const AgentsView = lazy(() => import('../views/agents/AgentsView'));
+const AgentRunView = lazy(() => import('../views/agents/AgentRunView'));
 const SpanPage = lazy(() => import('../views/monitor/SpanPage'));
 const WorkflowsHome = lazy(() => import('../views/workflows/WorkflowsHome'));
 const StudioView = lazy(() => import('../views/workflows/StudioView'));
@@ -114,6 +116,9 @@ export function App() {
               <Route path="/traces/:traceId">{(params) => <TraceView traceId={params.traceId} />}</Route>
               <Route path="/errors" component={ErrorsView} />
               <Route path="/sessions" component={SessionsView} />
+              <Route path="/agents" component={AgentsView} />
+              <Route path="/agents/:traceId">{(params) => <AgentRunView traceId={params.traceId} />}</Route>
+              <Route path="/agents/:traceId/:tab">{(params) => <AgentRunView traceId={params.traceId} tab={params.tab} />}</Route>
               <Route path="/spans/:spanId">{(params) => <SpanPage spanId={params.spanId} />}</Route>
               <Route path="/workflows">{() => <WorkflowsHome />}</Route>
               <Route path="/workflows/:project">{(params) => <WorkflowsHome project={params.project} />}</Route>

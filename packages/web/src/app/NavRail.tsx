@@ -16,7 +16,7 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/traces', label: 'Traces', key: '2', icon: ListIcon },
   { path: '/errors', label: 'Errors', key: '3', icon: AlertIcon },
   { path: '/sessions', label: 'Sessions', key: '4', icon: UsersIcon },
-  { path: '/agents', label: 'Agents', icon: BotIcon, soon: true },
+  { path: '/agents', label: 'Agents', icon: BotIcon },
   { path: '/workflows', label: 'Workflows', key: '5', icon: FlowIcon },
 ];
 

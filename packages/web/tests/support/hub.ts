@@ -18,10 +18,11 @@ export interface RunningHub {
  * Starts a real hub process (the CLI, as a user would) on a free port, or on `port` to come back
  * at the same address after a restart. Resolves once it prints its listening line.
  */
-export function startHub(options: { dataDir?: string; port?: number; token?: string } = {}): Promise<RunningHub> {
+export function startHub(options: { dataDir?: string; port?: number; token?: string; args?: string[] } = {}): Promise<RunningHub> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'runtime-hub-web-'));
   const args = [CLI, 'start', '--port', String(options.port ?? 0), '--data', dataDir, '--log-level', 'warn'];
   if (options.token) args.push('--token', options.token);
+  if (options.args) args.push(...options.args);
   // The user's RUNTIME_HUB_* settings (a token, a port) must not change what a test sees.
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('RUNTIME_HUB_')));
   const child = spawn(process.execPath, args, {
