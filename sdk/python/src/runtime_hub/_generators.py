@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, AsyncGenerator, Callable, Generator, List
 
 from ._context import NON_RECORDING, current
 from ._runtime import STATE
-from ._serialize import MAX_SAFE_INT, TRUNCATED
+from ._serialize import MAX_SAFE_INT, MIN_SAFE_INT, TRUNCATED
 from ._span import Span
 from ._start import fail
 
@@ -52,7 +52,7 @@ class _Items:
         if kept is None:
             return True
         t = type(item)
-        if t is int and -MAX_SAFE_INT <= item <= MAX_SAFE_INT or t is bool or item is None:
+        if t is int and MIN_SAFE_INT <= item <= MAX_SAFE_INT or t is bool or item is None:
             kept.append(item)  # the usual item, without a call (~10 % of a tracked resume)
             self.span.output_size += 17
         else:

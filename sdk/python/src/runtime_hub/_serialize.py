@@ -35,6 +35,7 @@ from typing import Any, Dict, FrozenSet, List, Optional, Set, Tuple
 from ._redact import REDACTED, Redactor
 
 MAX_SAFE_INT = 2**53 - 1  # larger ints lose precision in the browser; sent as strings
+MIN_SAFE_INT = -MAX_SAFE_INT  # a constant: `-MAX_SAFE_INT` in a comparison negates on every call
 TRUNCATED = "…"
 _DIGITS_PER_BIT = 0.30103  # log10(2): the digits of an int, from its bit length, before str() runs
 _FUNCTIONS = (types.FunctionType, types.BuiltinFunctionType, types.MethodType, types.BuiltinMethodType)
@@ -98,7 +99,7 @@ class Serializer:
             if n <= self.max_string:
                 return value, (n if value.isascii() else 3 * n) + 2
         elif t is int:
-            if -MAX_SAFE_INT <= value <= MAX_SAFE_INT:
+            if MIN_SAFE_INT <= value <= MAX_SAFE_INT:
                 return value, 17
         elif t is bool or value is None:
             return value, 5
@@ -127,7 +128,7 @@ class Serializer:
                 continue
             t = type(value)
             # Inlined fast path for the usual scalar arguments; anything else takes capture().
-            if t is int and -MAX_SAFE_INT <= value <= MAX_SAFE_INT or t is bool or value is None:
+            if t is int and MIN_SAFE_INT <= value <= MAX_SAFE_INT or t is bool or value is None:
                 out[name] = value
                 size += 21
             elif t is str and len(value) <= max_string and value.isascii():
@@ -167,7 +168,7 @@ class Serializer:
         return text
 
     def _int(self, value: int, walk: _Walk) -> Any:
-        if -MAX_SAFE_INT <= value <= MAX_SAFE_INT:
+        if MIN_SAFE_INT <= value <= MAX_SAFE_INT:
             walk.size += 17
             return value
         bits = value.bit_length()
