@@ -42,4 +42,12 @@ test('screenshot of the workflow studio after a run', async ({ page, hub }) => {
   await page.mouse.move(5, 400);
   await page.waitForTimeout(400);
   await page.screenshot({ path: `${OUT}workflow-studio.png` });
+
+  // The same in the dark theme (View → Dark theme).
+  await page.getByRole('menuitem', { name: 'View' }).click();
+  await page.getByRole('menuitemcheckbox', { name: /Dark theme/ }).click();
+  await expect(page.locator('html')).toHaveClass(/dark/);
+  await page.mouse.move(5, 400);
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: `${OUT}workflow-studio-dark.png` });
 });
