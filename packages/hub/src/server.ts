@@ -30,6 +30,7 @@ import { SqliteSpanStore } from './store/sqlite/sqlite-store.js';
 import type { SpanStore } from './store/store.js';
 import { registerStaticSite } from './web/static-site.js';
 import { registerWorkflows } from './workflows/register.js';
+import { registerPlayground } from './playground/register.js';
 
 export interface Hub {
   app: FastifyInstance;
@@ -56,6 +57,7 @@ const FEATURES: Feature[] = [
   registerJsonlWatch, // start --watch <dir>: tail *.jsonl trace files in-process
   registerOtlp, // POST /v1/traces (and --otlp-port): OTLP/HTTP JSON + protobuf → spans
   registerWorkflows, // projects, workflows, secrets, runs, /w/<project>/… : the workflow engine
+  registerPlayground, // /api/v1/playground/…: re-run a recorded LLM call with edits (issue 12)
 ];
 
 export async function createHub(partial: Partial<HubConfig> = {}, options: { store?: SpanStore } = {}): Promise<Hub> {
