@@ -104,3 +104,10 @@ def test_service_defaults_to_the_script_name(tmp_path):
     env["RUNTIME_HUB_SHUTDOWN_TIMEOUT"] = "0"
     result = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "billing_job", result.stderr
+
+
+def test_max_per_second_and_ignore_errors_options():
+    config = resolve({}, environ={"RUNTIME_HUB_MAX_PER_SECOND": "250", "RUNTIME_HUB_IGNORE_ERRORS": "KeyError,,shop.NotFound "})
+    assert config.max_per_second == 250.0 and config.ignore_errors == ("KeyError", "shop.NotFound")
+    assert resolve({"ignore_errors": [KeyError, "x.Y"]}, environ={}).ignore_errors == (KeyError, "x.Y")
+    assert resolve({}, environ={}).max_per_second is None
