@@ -6,6 +6,7 @@ import { registerProjectRoutes } from './routes/project-routes.js';
 import { registerPublicRoutes } from './routes/public-routes.js';
 import { registerRunRoutes } from './routes/run-routes.js';
 import { registerSecretRoutes } from './routes/secret-routes.js';
+import { registerValidateRoutes } from './routes/validate-routes.js';
 import { registerVersionRoutes } from './routes/version-routes.js';
 import { registerWorkflowRoutes } from './routes/workflow-routes.js';
 import { WorkflowService } from './workflow-service.js';
@@ -29,6 +30,7 @@ export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): 
     registerSecretRoutes(scope, service);
     registerCatalogRoutes(scope, service);
     registerVersionRoutes(scope, service);
+    registerValidateRoutes(scope, service);
     await registerPublicRoutes(scope, service);
   });
   app.addHook('onReady', async () => {

@@ -41,3 +41,25 @@ describe('workflow versions API', () => {
     expect(bad.body.error.message).toMatch(/version/);
   });
 });
+
+describe('workflow validation without saving', () => {
+  it('returns the save validator\'s issues by node and field, and saves nothing', async () => {
+    const before = (await api('GET', '/api/v1/projects/demo/workflows/greet')).body.workflow;
+    const broken = {
+      ...before,
+      nodes: [...before.nodes, { id: 'call', type: 'http', config: {} }],
+      edges: [...before.edges, { source: 'hello', target: 'call' }],
+    };
+    const result = await api('POST', '/api/v1/projects/demo/workflows/greet/validate', broken);
+    expect(result.status).toBe(200);
+    expect(result.body.valid).toBe(false);
+    expect(result.body.errors).toContainEqual(expect.objectContaining({ code: 'missing_field', nodeId: 'call', field: 'url' }));
+    const unreachable = await api('POST', '/api/v1/projects/demo/workflows/greet/validate', { ...before, nodes: [...before.nodes, { id: 'lost', type: 'set', config: { fields: { a: '1' } } }] });
+    expect(unreachable.body.valid).toBe(true);
+    expect(unreachable.body.warnings).toContainEqual(expect.objectContaining({ nodeId: 'lost' }));
+    const ok = await api('POST', '/api/v1/projects/demo/workflows/greet/validate', before);
+    expect(ok.body).toMatchObject({ valid: true, errors: [] });
+    expect((await api('GET', '/api/v1/projects/demo/workflows/greet')).body.workflow.version).toBe(before.version);
+    expect((await api('POST', '/api/v1/projects/nope/workflows/greet/validate', before)).body.error.code).toBe('PROJECT_NOT_FOUND');
+  });
+});
