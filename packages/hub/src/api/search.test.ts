@@ -19,7 +19,7 @@ const spanIds = async (url: string, query: string) =>
   (await get<{ spans: { spanId: string }[] }>(url, `/api/v1/spans?${query}`)).spans.map((s) => s.spanId).sort();
 
 describe('full-text search (q) over span inputs, outputs and errors', () => {
-  it('finds spans by a word of their input, output or error message, and by a word prefix', async () => {
+  it('finds spans by a word of their input, output or error message, and by a word prefix written with a star', async () => {
     const service = `fts-${hexId(16).slice(0, 6)}`;
     const byInput = spanRecord({ service, name: 'call_a', input: { prompt: 'Tell me about pelicans' }, output: 'ok' });
     const byOutput = spanRecord({ service, name: 'call_b', input: 'x', output: { text: 'Pelicans eat fish' } });
@@ -28,7 +28,7 @@ describe('full-text search (q) over span inputs, outputs and errors', () => {
     expect((await postSpans(t.url, [byInput, byOutput, byError, neither])).status).toBe(200);
 
     expect(await spanIds(t.url, `service=${service}&q=pelicans`)).toEqual([byInput.spanId, byOutput.spanId].sort());
-    expect(await spanIds(t.url, `service=${service}&q=PELIC`)).toEqual([byInput.spanId, byOutput.spanId].sort());
+    expect(await spanIds(t.url, `service=${service}&q=PELIC*`)).toEqual([byInput.spanId, byOutput.spanId].sort());
     expect(await spanIds(t.url, `service=${service}&q=zebrafinch`)).toEqual([byError.spanId]);
     expect(await spanIds(t.url, `service=${service}&q=pelicans%20fish`)).toEqual([byOutput.spanId]);
     // Names are indexed too: a word of the name finds the span as the name search did before.
@@ -80,6 +80,34 @@ describe('full-text search (q) over span inputs, outputs and errors', () => {
     // A column filter would match the input column; here "input" is a word the span does not hold.
     expect(await spanIds(t.url, `service=${service}&q=${encodeURIComponent('input:gate')}`)).toEqual([]);
     expect(await spanIds(t.url, `service=${service}&q=${encodeURIComponent('NOT gate')}`)).toEqual([]); // "NOT" is a word here
+  });
+});
+
+describe('a word in thousands of spans', () => {
+  it('pages its matches newest first with the cursor, through filters, like any list', async () => {
+    const service = `fts-${hexId(16).slice(0, 6)}`;
+    const now = Date.now();
+    // 2,400 spans with the word (past the few-matches plan), every third in another service, and
+    // 600 without it; start times interleaved so the newest-first walk meets both kinds.
+    const spans = Array.from({ length: 3_000 }, (_, i) =>
+      spanRecord({ service: i % 3 === 0 ? `${service}-b` : service, startTime: now - i * 7, endTime: now - i * 7 + 1, input: i % 5 === 4 ? 'plain text' : `the common ibis ${i}` }),
+    );
+    expect((await postSpans(t.url, spans)).status).toBe(200);
+    const expected = spans
+      .filter((s, i) => s.service === service && i % 5 !== 4)
+      .sort((a, b) => (b.startTime as number) - (a.startTime as number))
+      .map((s) => s.spanId);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { spans: { spanId: string }[]; nextCursor: string | null } = await get(
+        t.url,
+        `/api/v1/spans?service=${service}&q=ibis&limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+      );
+      seen.push(...page.spans.map((s) => s.spanId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(expected);
   });
 });
 

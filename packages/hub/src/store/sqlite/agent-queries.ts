@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { AgentRunQuery, AgentRunSummary } from '../agent-runs.js';
 import type { Page } from '../store.js';
 import { UNPRICED_SQL } from './trace-queries.js';
-import { fullTextQuery, MATCHING_SPAN_IDS } from './full-text.js';
+import { fullTextQuery, RECENT_MATCHING_SPAN_IDS } from './full-text.js';
 import { likeContains, Where } from './where.js';
 
 interface RunRow {
@@ -48,7 +48,7 @@ export function listAgentRuns(db: Database.Database, query: AgentRunQuery): Page
     const match = fullTextQuery(query.q);
     const text = "t.name LIKE ? ESCAPE '\\' OR t.session_id LIKE ? ESCAPE '\\'";
     if (match === null) where.add(`(${text})`, likeContains(query.q), likeContains(query.q));
-    else where.add(`(${text} OR t.trace_id IN (SELECT trace_id FROM spans WHERE id IN (${MATCHING_SPAN_IDS})))`, likeContains(query.q), likeContains(query.q), match);
+    else where.add(`(${text} OR t.trace_id IN (SELECT trace_id FROM spans WHERE id IN (${RECENT_MATCHING_SPAN_IDS})))`, likeContains(query.q), likeContains(query.q), match);
   }
   if (query.model !== undefined) where.add('EXISTS (SELECT 1 FROM spans m WHERE m.trace_id = t.trace_id AND m.model = ?)', query.model);
   if (query.state === 'error') where.add('t.has_error = 1');

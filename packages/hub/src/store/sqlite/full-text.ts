@@ -7,13 +7,13 @@ import type Database from 'better-sqlite3';
  * never a second copy of the payloads. Triggers on `spans` keep it in step, so every path that
  * changes a span — an insert, an upsert's merge, a retention delete, an import — updates the index
  * in the same transaction on the writer thread, and a crash can never leave the two apart.
- * `detail=none` keeps the index small and cheap to write: searches are words and word prefixes
- * (all must match), not phrases.
+ * `detail=none, columnsize=0` keep the index small and cheap to write (no positions, no per-span
+ * size row): searches are words, all required, not phrases, and results are not ranked.
  */
 const FTS_TABLE = `
 CREATE VIRTUAL TABLE IF NOT EXISTS spans_fts USING fts5(
   name, input, output, error,
-  content='spans', content_rowid='id', detail=none, tokenize='unicode61 remove_diacritics 2'
+  content='spans', content_rowid='id', detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 2'
 );`;
 
 const FTS_TRIGGERS = `
@@ -61,16 +61,23 @@ const MAX_WORDS = 16;
 
 /**
  * The FTS5 query for what a user typed: its words, each quoted (so no FTS operator or column
- * filter can be injected), all required, the last one also as a prefix unless the text ends in a
- * space (search as you type). Null when the text holds no word (then only names are searched).
+ * filter can be injected), all required. A word written with a `*` after it matches as a prefix
+ * (`pelic*`); prefixes are opt-in because a short one merges the lists of many words (`w*` over a
+ * million spans takes seconds) where a whole word is one list. Null when the text holds no word
+ * (then only names are searched).
  */
 export function fullTextQuery(text: string): string | null {
-  const words = text.match(/[\p{L}\p{N}]+/gu);
-  if (!words) return null;
-  const kept = words.slice(0, MAX_WORDS);
-  const prefix = kept.length === words.length && /[\p{L}\p{N}]$/u.test(text);
-  return kept.map((word, i) => `"${word}"${prefix && i === kept.length - 1 ? '*' : ''}`).join(' ');
+  const words = [...text.matchAll(/([\p{L}\p{N}]+)(\*?)/gu)].slice(0, MAX_WORDS);
+  if (words.length === 0) return null;
+  return words.map(([, word, star]) => `"${word}"${star && word!.length >= 2 ? '*' : ''}`).join(' ');
 }
 
 /** Rowids (spans.id) of the spans whose text matches a fullTextQuery. */
 export const MATCHING_SPAN_IDS = 'SELECT rowid FROM spans_fts WHERE spans_fts MATCH ?';
+
+/**
+ * The same, bounded to the 5,000 most recently stored matches: traces, sessions and agent runs
+ * match through their spans, and reading every match of a word in 40% of a million spans to find
+ * their traces would take seconds. The name searches of those lists are not bounded.
+ */
+export const RECENT_MATCHING_SPAN_IDS = 'SELECT rowid FROM spans_fts WHERE spans_fts MATCH ? ORDER BY rowid DESC LIMIT 5000';

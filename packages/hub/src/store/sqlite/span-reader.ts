@@ -7,6 +7,7 @@ import { listAgentRuns } from './agent-queries.js';
 import { listErrorGroups } from './error-groups.js';
 import { rowToSpan, type SpanRow } from './row-codec.js';
 import { rowToSpanJson } from './span-json.js';
+import { listSpansByCommonWords } from './text-search.js';
 import { listSessions, listTraces, UNPRICED_SQL } from './trace-queries.js';
 import { Where, spanFilterWhere, spanQueryWhere } from './where.js';
 
@@ -76,6 +77,8 @@ export class SpanReader {
   }
 
   listSpans(query: SpanQuery): Page<Span> {
+    const common = listSpansByCommonWords(this.db, query);
+    if (common) return common;
     const where = spanQueryWhere(query);
     if (query.cursor !== undefined) {
       const { t, k } = decodeCursor(query.cursor);

@@ -1,6 +1,6 @@
 import type { SpanFilter } from '@runtime-hub/protocol';
 import type { SpanQuery } from '../store.js';
-import { fullTextQuery, MATCHING_SPAN_IDS } from './full-text.js';
+import { fullTextQuery, MATCHING_SPAN_IDS, RECENT_MATCHING_SPAN_IDS } from './full-text.js';
 
 /** A WHERE clause under construction: SQL fragments joined by AND, with their parameters. */
 export class Where {
@@ -79,7 +79,7 @@ export function addTraceText(where: Where, text: string, prefix = ''): Where {
   const match = fullTextQuery(text);
   const name = `${prefix}name LIKE ? ESCAPE '\\'`;
   if (match === null) return where.add(name, likeContains(text));
-  return where.add(`(${name} OR ${prefix}trace_id IN (SELECT trace_id FROM spans WHERE id IN (${MATCHING_SPAN_IDS})))`, likeContains(text), match);
+  return where.add(`(${name} OR ${prefix}trace_id IN (SELECT trace_id FROM spans WHERE id IN (${RECENT_MATCHING_SPAN_IDS})))`, likeContains(text), match);
 }
 
 /** `q` on sessions: the session id contains the text, or a span of the session matches it. */
@@ -87,5 +87,5 @@ export function addSessionText(where: Where, text: string): Where {
   const match = fullTextQuery(text);
   const id = "session_id LIKE ? ESCAPE '\\'";
   if (match === null) return where.add(id, likeContains(text));
-  return where.add(`(${id} OR session_id IN (SELECT session_id FROM spans WHERE id IN (${MATCHING_SPAN_IDS}) AND session_id IS NOT NULL))`, likeContains(text), match);
+  return where.add(`(${id} OR session_id IN (SELECT session_id FROM spans WHERE id IN (${RECENT_MATCHING_SPAN_IDS}) AND session_id IS NOT NULL))`, likeContains(text), match);
 }
