@@ -23,6 +23,7 @@ const RunsView = lazy(() => import('../views/workflows/RunsView'));
 const RunPage = lazy(() => import('../views/workflows/RunPage'));
 const VersionsView = lazy(() => import('../views/workflows/VersionsView'));
 const TransferDialogs = lazy(() => import('../views/transfer/TransferDialogs'));
+const PlaygroundView = lazy(() => import('../views/playground/PlaygroundView'));
 
 function useThemeClass(): void {
   const theme = useUi((s) => s.theme);
@@ -120,6 +121,8 @@ export function App() {
               <Route path="/agents/:traceId">{(params) => <AgentRunView traceId={params.traceId} />}</Route>
               <Route path="/agents/:traceId/:tab">{(params) => <AgentRunView traceId={params.traceId} tab={params.tab} />}</Route>
               <Route path="/spans/:spanId">{(params) => <SpanPage spanId={params.spanId} />}</Route>
+              <Route path="/playground">{() => <PlaygroundView />}</Route>
+              <Route path="/playground/:spanId">{(params) => <PlaygroundView key={params.spanId} spanId={params.spanId} />}</Route>
               <Route path="/workflows">{() => <WorkflowsHome />}</Route>
               <Route path="/workflows/:project">{(params) => <WorkflowsHome project={params.project} />}</Route>
               <Route path="/workflows/:project/:workflow">{(params) => <StudioView project={params.project} workflow={params.workflow} />}</Route>

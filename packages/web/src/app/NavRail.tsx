@@ -1,6 +1,6 @@
 import type { ComponentType, SVGProps } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
-import { ActivityIcon, AlertIcon, BotIcon, FlowIcon, ListIcon, UsersIcon } from '../components/icons';
+import { ActivityIcon, AlertIcon, BotIcon, FlowIcon, ListIcon, PlayIcon, UsersIcon } from '../components/icons';
 import { filterSearch } from '../state/filters';
 
 interface NavItem {
@@ -18,6 +18,7 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/sessions', label: 'Sessions', key: '4', icon: UsersIcon },
   { path: '/agents', label: 'Agents', icon: BotIcon },
   { path: '/workflows', label: 'Workflows', key: '5', icon: FlowIcon },
+  { path: '/playground', label: 'Playground', icon: PlayIcon },
 ];
 
 export function isActive(path: string, location: string): boolean {

@@ -41,6 +41,11 @@ export function SpanDetail({ span, parent, childSpans, childrenTruncated, onSele
             <span data-testid="detail-service">{span.service}</span>
           </div>
         </div>
+        {span.kind === 'llm' ? (
+          <Link href={`/playground/${span.spanId}`} className="mt-0.5 rounded border border-zinc-300 px-2 py-1 text-xs hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800" data-testid="open-in-playground">
+            Open in playground
+          </Link>
+        ) : null}
         <CopyButton text={shareUrl} label="Copy link to this call" className="mt-0.5 py-1" />
         {onClose ? (
           <button type="button" onClick={onClose} className="rounded p-1 text-zinc-500 hover:bg-zinc-100 dark:hover:bg-zinc-800" aria-label="Close detail">
