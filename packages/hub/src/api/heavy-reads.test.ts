@@ -70,26 +70,20 @@ afterAll(async () => {
 });
 
 /**
- * Runs a GET and watches the hub while it is in progress: from the moment the hub receives the
- * request to the first byte of its reply, how many timer ticks ran and health checks were answered.
+ * Runs a GET and watches the hub's event loop while it is in progress: how many 1 ms timer ticks
+ * ran from the moment the hub received the request to the first byte of its reply. A read done on
+ * the event loop leaves no room for a single one.
  */
 async function whileInFlight(path: string) {
   let ticks = 0;
   const ticker = setInterval(() => ticks++, 1);
-  let healthAnswered = 0;
-  let stop = false;
-  const healthLoop = (async () => {
-    while (!stop) if ((await fetch(`${url}/api/health`)).ok) healthAnswered++;
-  })();
-  const window = { ticks: -1, health: -1, arrivedTicks: 0, arrivedHealth: 0 };
+  let during = -1;
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (req.url !== path) return;
-    window.arrivedTicks = ticks;
-    window.arrivedHealth = healthAnswered;
+    const arrived = ticks;
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
     res.writeHead = ((...args: unknown[]) => {
-      window.ticks = ticks - window.arrivedTicks;
-      window.health = healthAnswered - window.arrivedHealth;
+      during = ticks - arrived;
       return writeHead(...args);
     }) as typeof res.writeHead;
   };
@@ -97,10 +91,8 @@ async function whileInFlight(path: string) {
   const res = await fetch(`${url}${path}`);
   const body = await res.text();
   hub.app.server.off('request', onRequest);
-  stop = true;
-  await healthLoop;
   clearInterval(ticker);
-  return { status: res.status, body, ticks: window.ticks, health: window.health };
+  return { status: res.status, body, ticks: during };
 }
 
 describe('heavy reads leave the event loop free', () => {
@@ -108,10 +100,12 @@ describe('heavy reads leave the event loop free', () => {
     ['a search that matches nothing', '/api/v1/spans?q=matches-nothing-at-all'],
     ['a trace search that matches nothing', '/api/v1/traces?q=matches-nothing-at-all'],
     ['sessions', '/api/v1/sessions?limit=1000'],
-  ])('answers health checks while %s runs', async (_name, path) => {
+  ])('keeps the event loop turning while %s runs', async (_name, path) => {
     const seen = await whileInFlight(path);
     expect(seen.status).toBe(200);
-    expect(seen.health).toBeGreaterThan(0);
+    // Timers fired between the request's arrival and its reply: the query ran elsewhere. (Whether a
+    // health check also fits in that window depends on the machine; the paused-client tests
+    // below show health answered while a read is in progress, deterministically.)
     expect(seen.ticks).toBeGreaterThan(0);
   });
 
