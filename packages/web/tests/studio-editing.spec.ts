@@ -146,3 +146,21 @@ test('versions: every save listed, a diff per node and field, restore saves the 
   await expect(page.getByTestId('version')).toHaveText(/v3/);
   await expect(node(page, 'first').getByTestId('node-name')).toHaveText('First');
 });
+
+test('issues from the hub validator appear on the node and field while editing, and clear when fixed', async ({ guarded: page, hub }) => {
+  const project = uniqueId('issues');
+  await api(hub.url, 'POST', '/api/v1/projects', { id: project, name: project });
+  await api(hub.url, 'POST', `/api/v1/projects/${project}/workflows`, base('w'));
+  await openStudio(page, project, 'w');
+  await node(page, 'first').click();
+  await page.getByTestId('palette-http').click();
+  await expect(node(page, 'http')).toHaveAttribute('data-invalid', 'true');
+  const panel = page.getByTestId('node-panel');
+  await expect(panel.getByRole('alert')).toContainText(/URL/);
+  await panel.getByLabel('URL', { exact: true }).click();
+  await page.keyboard.type('http://127.0.0.1:9/{{ input.a }}');
+  await expect(node(page, 'http')).not.toHaveAttribute('data-invalid', 'true');
+  await expect(panel.getByRole('alert')).toHaveCount(0);
+  // Nothing was saved by checking.
+  expect((await api(hub.url, 'GET', `/api/v1/projects/${project}/workflows/w`)).body.workflow.version).toBe(1);
+});

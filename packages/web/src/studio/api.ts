@@ -73,6 +73,8 @@ export const studioApi = {
   versions: (project: string, workflow: string, before?: number) =>
     request<{ versions: VersionSummary[]; nextBefore: number | null }>(`${wfPath(project, workflow)}/versions${toSearch({ before })}`),
   version: (project: string, workflow: string, version: number) => request<{ workflow: WorkflowDefinition; savedAt: string }>(`${wfPath(project, workflow)}/versions/${version}`),
+  validate: (project: string, workflow: WorkflowDefinition) =>
+    request<{ valid: boolean; errors: Issue[]; warnings: Issue[] }>(`${wfPath(project, workflow.id)}/validate`, json('POST', workflow)),
   startRun: (project: string, workflow: string, body: unknown) => request<{ runId: string; status: string }>(`${wfPath(project, workflow)}/runs`, json('POST', body)),
   runs: (project: string, workflow: string, params: QueryParams) =>
     request<{ runs: RunSummary[]; nextCursor: string | null }>(`${wfPath(project, workflow)}/runs${toSearch(params)}`),

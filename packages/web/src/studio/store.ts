@@ -43,6 +43,8 @@ export interface StudioState {
   copy(): string;
   paste(text: string): Promise<boolean>;
   save(options?: { overwrite?: boolean }): Promise<boolean>;
+  /** Checks the current definition with the hub's validator, without saving. */
+  validate(): Promise<void>;
   reload(): Promise<void>;
   showRun(runId: string | null): void;
   setRun(run: LiveRun): void;
@@ -212,6 +214,16 @@ export const useStudio = create<StudioState>()((set, get) => ({
     } finally {
       set({ saving: false });
     }
+  },
+
+  async validate() {
+    const state = get();
+    if (!state.editing) return;
+    const workflow = current(state);
+    const result = await studioApi.validate(state.project, body(workflow));
+    // Edited again meanwhile: that edit's own check will answer.
+    if (get().editing?.workflow !== workflow) return;
+    set({ issues: mapIssues(result.errors, result.warnings, workflow.nodes.map((n) => n.id)) });
   },
 
   async reload() {

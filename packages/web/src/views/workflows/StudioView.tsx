@@ -148,6 +148,13 @@ export default function StudioView({ project, workflow }: { project: string; wor
       .catch((err: unknown) => setLoadError((err as Error).message));
   }, [project, workflow]);
   useEditorKeys();
+  // Issues follow the edits: the hub's validator runs 400 ms after the last change.
+  const current = s.editing?.workflow;
+  useEffect(() => {
+    if (!current) return;
+    const timer = setTimeout(() => void useStudio.getState().validate().catch(() => undefined), 400);
+    return () => clearTimeout(timer);
+  }, [current]);
   useLiveRun(s.run?.runId ?? null);
   const dirty = isDirty(s);
   useEffect(() => {
