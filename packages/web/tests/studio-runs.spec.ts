@@ -117,3 +117,27 @@ test('retries show live on the canvas; a re-run from a downstream node does not 
     await flaky.close();
   }
 });
+
+test('the run page follows an unfinished run to its end on the live channel', async ({ guarded: page, hub }) => {
+  const project = uniqueId('runpage');
+  await api(hub.url, 'POST', '/api/v1/projects', { id: project, name: project });
+  await api(hub.url, 'POST', `/api/v1/projects/${project}/workflows`, {
+    id: 'w',
+    name: 'Slow',
+    nodes: [
+      { id: 'start', type: 'trigger' },
+      { id: 'pause', type: 'wait', config: { mode: 'duration', duration: '6s' } },
+      { id: 'done', type: 'set', config: { fields: { ok: 'yes' } } },
+    ],
+    edges: [
+      { source: 'start', target: 'pause' },
+      { source: 'pause', target: 'done' },
+    ],
+  });
+  const { body } = await api(hub.url, 'POST', `/api/v1/projects/${project}/workflows/w/runs`, {});
+  await page.goto(`/workflows/${project}/w/runs/${body.runId}`);
+  await expect(page.getByTestId('run-page-status')).toHaveText('waiting');
+  await expect(node(page, 'pause')).toHaveAttribute('data-status', 'waiting');
+  await expect(page.getByTestId('run-page-status')).toHaveText('succeeded', { timeout: 25_000 });
+  await expect(node(page, 'done')).toHaveAttribute('data-status', 'succeeded');
+});

@@ -3,6 +3,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { JsonViewer } from '../../components/JsonViewer';
+import { LiveClient } from '../../live/live-client';
 import { formatDateTime, formatDuration } from '../../lib/format';
 import { studioApi, type NodeCatalog } from '../../studio/api';
 import { layoutPositions } from '../../studio/layout';
@@ -49,12 +50,27 @@ export default function RunPage({ project, workflow, runId }: { project: string;
     };
   }, [project, workflow, runId, refresh]);
 
-  // An unfinished run is refreshed until it finishes (the editor's canvas follows runs live).
+  // An unfinished run is followed on the live channel: its spans (filtered by the run's session)
+  // trigger a reload of the steps, at most every 300 ms; nothing is fetched while nothing happens.
+  const unfinished = detail !== null && !FINISHED.has(detail.run.status);
   useEffect(() => {
-    if (!detail || FINISHED.has(detail.run.status)) return;
-    const timer = setTimeout(() => void refresh(), 1000);
-    return () => clearTimeout(timer);
-  }, [detail, refresh]);
+    if (!unfinished) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const client = new LiveClient({ filter: { sessionId: runId } });
+    client.listen({
+      spans: () => {
+        timer ??= setTimeout(() => {
+          timer = undefined;
+          void refresh().catch(() => undefined);
+        }, 300);
+      },
+    });
+    client.connect();
+    return () => {
+      clearTimeout(timer);
+      client.close();
+    };
+  }, [unfinished, runId, refresh]);
 
   const state = useMemo(() => (detail ? runStateFromSteps(detail.run, detail.steps) : null), [detail]);
   const types = useMemo(() => Object.fromEntries((catalog?.nodeTypes ?? []).map((t) => [t.type, t])), [catalog]);
