@@ -164,3 +164,27 @@ test('issues from the hub validator appear on the node and field while editing, 
   // Nothing was saved by checking.
   expect((await api(hub.url, 'GET', `/api/v1/projects/${project}/workflows/w`)).body.workflow.version).toBe(1);
 });
+
+test('a project\'s workflows: rename, duplicate (starts internal) and delete from the list', async ({ page, hub }) => {
+  const project = uniqueId('list');
+  await api(hub.url, 'POST', '/api/v1/projects', { id: project, name: project });
+  await api(hub.url, 'POST', `/api/v1/projects/${project}/workflows`, { ...base('w'), visibility: 'public', endpoint: { method: 'POST', path: '/w' }, trigger: { type: 'webhook' } });
+  await page.goto(`/workflows/${project}`);
+  const table = page.getByRole('table', { name: 'Workflows' });
+  const row = (name: RegExp) => table.locator('tbody tr').filter({ hasText: name });
+
+  page.once('dialog', (d) => void d.accept('Renamed'));
+  await row(/Editing/).getByRole('button', { name: 'Rename' }).click();
+  await expect(row(/Renamed/)).toHaveCount(1);
+
+  await row(/Renamed/).getByRole('button', { name: 'Duplicate' }).click();
+  await expect(row(/Renamed \(copy\)/)).toContainText('internal');
+  const copy = await api(hub.url, 'GET', `/api/v1/projects/${project}/workflows/w-copy`);
+  expect(copy.body.workflow).toMatchObject({ name: 'Renamed (copy)', visibility: 'internal', trigger: { type: 'manual' } });
+  expect(copy.body.workflow.nodes).toHaveLength(2);
+
+  page.once('dialog', (d) => void d.accept());
+  await row(/Renamed \(copy\)/).getByRole('button', { name: 'Delete' }).click();
+  await expect(row(/copy/)).toHaveCount(0);
+  expect((await api(hub.url, 'GET', `/api/v1/projects/${project}/workflows/w-copy`)).status).toBe(404);
+});
