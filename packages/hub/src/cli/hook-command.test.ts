@@ -31,6 +31,10 @@ function cli(args: string[], stdin?: string, env: NodeJS.ProcessEnv = {}): Promi
   });
 }
 
+// Tests of delivery give the hub plenty of time: on a loaded machine a commit can take longer than
+// the 500 ms a hook waits by default, and then the event is (correctly) spooled instead.
+const DELIVER = ['--timeout-ms', '20000'];
+
 const SID = '0b6a1f2e-3c4d-4e5f-8a9b-0c1d2e3f4a5b';
 const common = { session_id: SID, transcript_path: `/home/dev/.claude/projects/-home-dev-app/${SID}.jsonl`, cwd: '/home/dev/app', permission_mode: 'default' };
 const pre = { ...common, hook_event_name: 'PreToolUse', tool_name: 'Read', tool_input: { file_path: '/home/dev/app/a.ts' }, tool_use_id: 'toolu_01CliHookTest000000000001' };
@@ -64,7 +68,7 @@ const spooled = (spool: string) => readdirSync(spool).filter((n) => n.endsWith('
 describe('runtime-hub hook', () => {
   it('delivers the event to a running hub, prints nothing, exits 0', async () => {
     const spool = join(dir, 'spool-up');
-    const run = await cli(['hook', '--url', hub.url, '--spool', spool], JSON.stringify({ ...common, hook_event_name: 'SessionStart', source: 'startup' }));
+    const run = await cli(['hook', '--url', hub.url, '--spool', spool, ...DELIVER], JSON.stringify({ ...common, hook_event_name: 'SessionStart', source: 'startup' }));
     expect(run).toMatchObject({ code: 0, stdout: '', stderr: '' });
     const session = await hub.hub.ctx.store.getSpan(claudeIds.session(SID));
     expect(session).toMatchObject({ kind: 'agent', name: 'claude-code: app', sessionId: SID });
@@ -78,7 +82,7 @@ describe('runtime-hub hook', () => {
     expect(down.ms).toBeLessThan(3000);
     expect(spooled(spool)).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 30));
-    const later = await cli(['hook', '--url', hub.url, '--spool', spool], JSON.stringify(post));
+    const later = await cli(['hook', '--url', hub.url, '--spool', spool, ...DELIVER], JSON.stringify(post));
     expect(later).toMatchObject({ code: 0, stdout: '', stderr: '' });
     expect(spooled(spool)).toHaveLength(0);
     const tool = (await hub.hub.ctx.store.getSpan(claudeIds.tool(SID, pre.tool_use_id)))!;
@@ -113,7 +117,7 @@ describe('runtime-hub hook', () => {
       const event = JSON.stringify({ ...common, session_id: 'token-session', hook_event_name: 'Notification', message: 'x' });
       await cli(['hook', '--url', secured.url, '--spool', spool], event);
       expect(spooled(spool)).toHaveLength(1);
-      await cli(['hook', '--url', secured.url, '--spool', spool], event, { RUNTIME_HUB_TOKEN: 's3cret' });
+      await cli(['hook', '--url', secured.url, '--spool', spool, ...DELIVER], event, { RUNTIME_HUB_TOKEN: 's3cret' });
       expect(spooled(spool)).toHaveLength(0);
       expect((await secured.hub.ctx.store.getTrace(claudeIds.trace('token-session'))).length).toBeGreaterThan(0);
     } finally {
