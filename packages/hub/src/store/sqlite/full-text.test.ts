@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SpanRecord, type SpanRecordInput } from '@runtime-hub/protocol';
 import { encodeSpan } from '../../ingest/encode.js';
@@ -43,6 +44,30 @@ describe('the full-text index', () => {
       await store.write([encode({ input: 'another heron' })]);
       expect((await store.listSpans({ limit: 10, q: 'heron' })).items).toHaveLength(2);
       await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('indexes a span started and ended in one batch with its final text, and a span stored under an id retention freed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rh-fts-store-'));
+    try {
+      const store = new SqliteSpanStore({ file: join(dir, 'hub.sqlite'), backgroundCheckpoints: false });
+      const ids = { traceId: hexId(32), spanId: hexId(16) };
+      await store.write([encode({ ...ids, input: 'first egret' }), encode({ ...ids, input: 'second osprey', output: 'done', endTime: 1_010, status: 'ok' })]);
+      expect((await store.listSpans({ limit: 10, q: 'osprey' })).items.map((s) => s.spanId)).toEqual([ids.spanId]);
+      expect((await store.listSpans({ limit: 10, q: 'egret' })).items).toHaveLength(0);
+
+      // Retention deletes every span, the newest included; the next span may reuse its row id.
+      expect(await store.pruneOlderThan(Date.now())).toBe(1);
+      const next = encode({ input: 'a fresh kestrel', startTime: Date.now() });
+      await store.write([next]);
+      expect((await store.listSpans({ limit: 10, q: 'kestrel' })).items.map((s) => s.spanId)).toEqual([next.spanId]);
+      expect((await store.listSpans({ limit: 10, q: 'osprey' })).items).toHaveLength(0);
+      await store.close();
+      const db = new Database(join(dir, 'hub.sqlite'));
+      db.exec("INSERT INTO spans_fts (spans_fts) VALUES ('integrity-check')"); // throws when the index and the spans disagree
+      db.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

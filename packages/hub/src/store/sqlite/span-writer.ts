@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { InstanceBeat } from '../store.js';
+import { FullTextWriter } from './full-text.js';
 import type { SpanRow, SpanValues } from './row-codec.js';
 import { INSERT_SPAN, MERGE_SPAN, SELECT_SPAN, SPAN_PARAMS, TOUCH_SERVICE, UPSERT_INSTANCE, UPSERT_TRACE } from './statements.js';
 
@@ -40,6 +41,7 @@ export class SpanWriter {
   private readonly touchService: Database.Statement;
   private readonly upsertInstance: Database.Statement;
   private readonly writeBatch: (batch: readonly SpanValues[], now: number) => WriteOutcome;
+  private readonly fullText: FullTextWriter;
 
   constructor(
     private readonly db: Database.Database,
@@ -52,6 +54,7 @@ export class SpanWriter {
     this.upsertTrace = db.prepare(UPSERT_TRACE);
     this.touchService = db.prepare(TOUCH_SERVICE);
     this.upsertInstance = db.prepare(UPSERT_INSTANCE);
+    this.fullText = new FullTextWriter(db);
     this.writeBatch = db.transaction((batch: readonly SpanValues[], now: number) => this.writeInTransaction(batch, now));
   }
 
@@ -68,6 +71,7 @@ export class SpanWriter {
   private writeInTransaction(batch: readonly SpanValues[], now: number): WriteOutcome {
     const outcome: WriteOutcome = { firstSeq: this.seq + 1, merged: [], inserted: 0 };
     const folds: TraceFold[] = [];
+    this.fullText.begin();
     for (let i = 0; i < batch.length; i++) {
       const values = batch[i]!;
       const seq = ++this.seq;
@@ -90,6 +94,7 @@ export class SpanWriter {
     }
     this.updateTraces(folds);
     for (const service of new Set(folds.map((f) => f.service))) this.touchService.run(service, now, now);
+    this.fullText.indexNew();
     return outcome;
   }
 
