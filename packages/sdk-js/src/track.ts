@@ -114,10 +114,6 @@ function modeOf(fn: AnyFunction): Mode {
 const WRAPPERS_KEY = Symbol.for('@runtime-hub/sdk.wrappers');
 const wrappers: WeakSet<object> = ((globalThis as unknown as Record<symbol, WeakSet<object> | undefined>)[WRAPPERS_KEY] ??= new WeakSet());
 
-export function isTracked(fn: unknown): boolean {
-  return typeof fn === 'function' && wrappers.has(fn);
-}
-
 function wrap<F extends AnyFunction>(fn: F, options: TrackOptions, nameOf?: (thisArg: unknown) => string): F {
   if (wrappers.has(fn)) return fn;
   const mode = modeOf(fn);
