@@ -238,3 +238,29 @@ test('OTLP GenAI spans from the official OpenAI instrumentation show as a conver
   await expect(call.locator('[data-role="assistant"]').last()).toContainText('It is 18 degrees in Paris.');
   check();
 });
+
+test('a long agent loop draws on a canvas, and folding the repeated loop brings it back to a few SVG nodes with a ×N badge', async ({ page }) => {
+  const check = guard(page);
+  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  const traceId = hex(32);
+  const root = { traceId, spanId: hex(16), service: 'loop-agent', name: 'invoke_agent looper', kind: 'agent', startTime: 1_700_000_000_000, endTime: 1_700_000_100_000, status: 'ok' };
+  const spans: Record<string, unknown>[] = [root];
+  for (let i = 0; i < 350; i++) {
+    const t = root.startTime + 1 + i * 10;
+    spans.push({ traceId, spanId: hex(16), parentSpanId: root.spanId, service: 'loop-agent', name: 'chat gpt-4o-mini', kind: 'llm', startTime: t, endTime: t + 4, status: 'ok' });
+    spans.push({ traceId, spanId: hex(16), parentSpanId: root.spanId, service: 'loop-agent', name: 'search', kind: 'tool', startTime: t + 5, endTime: t + 9, status: 'ok' });
+  }
+  const res = await fetch(`${hub.url}/api/v1/spans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ spans }) });
+  expect(res.status).toBe(200);
+  await page.goto(`${hub.url}/agents/${traceId}`);
+  const graph = page.getByTestId('run-graph');
+  await expect(graph).toHaveAttribute('data-nodes', '701');
+  await expect(graph).toHaveAttribute('data-renderer', 'canvas');
+  await page.getByTestId('fold-loops').click();
+  await expect(graph).toHaveAttribute('data-nodes', '3');
+  await expect(graph).toHaveAttribute('data-renderer', 'svg');
+  await expect(page.getByTestId('fold-badge')).toHaveText('×350');
+  await page.getByTestId('fold-loops').click();
+  await expect(graph).toHaveAttribute('data-nodes', '701');
+  check();
+});

@@ -39,9 +39,17 @@ export default function AgentRunView({ traceId, tab = 'graph' }: { traceId: stri
       </nav>
       <div className="flex min-h-0 flex-1">
         <div className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto">
-          {tab === 'graph' ? <RunGraph spans={spans} selected={selected} onSelect={select} /> : current ? <current.component traceId={traceId} spans={spans} onSelect={select} /> : <p className="p-6 text-sm">No tab {tab}.</p>}
+          {tab === 'graph' ? (
+            <RunGraph spans={spans} selected={selected} onSelect={select} />
+          ) : !run.complete ? (
+            <p className="p-6 text-sm text-zinc-500">Loading prompts, inputs and results…</p>
+          ) : current ? (
+            <current.component traceId={traceId} spans={spans} onSelect={select} />
+          ) : (
+            <p className="p-6 text-sm">No tab {tab}.</p>
+          )}
         </div>
-        {selected ? <DetailPanel spans={spans} spanId={selected} onSelect={select} onClose={() => setSelected(null)} /> : null}
+        {selected && run.complete ? <DetailPanel spans={spans} spanId={selected} onSelect={select} onClose={() => setSelected(null)} /> : null}
       </div>
     </div>
   );

@@ -71,7 +71,7 @@ export function RunGraph({ spans, selected, onSelect }: Props) {
   useEffect(() => {
     const element = box.current!;
     const behavior: ZoomBehavior<HTMLDivElement, unknown> = zoom<HTMLDivElement, unknown>()
-      .scaleExtent([0.02, 4])
+      .scaleExtent([0.004, 4])
       .filter((event: MouseEvent & WheelEvent) => event.type === 'wheel' || (!event.button && !nodeAt(event.clientX, event.clientY)))
       .on('zoom', (event: { transform: ZoomTransform }) => {
         transform.current = event.transform;

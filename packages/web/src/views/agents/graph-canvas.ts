@@ -19,6 +19,7 @@ export interface Scene {
 export function drawGraph(canvas: HTMLCanvasElement, scene: Scene, t: ZoomTransform): void {
   const ctx = canvas.getContext('2d');
   if (!ctx) return;
+  const started = performance.now();
   const dpr = window.devicePixelRatio || 1;
   const width = canvas.width / dpr;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -36,7 +37,14 @@ export function drawGraph(canvas: HTMLCanvasElement, scene: Scene, t: ZoomTransf
     if (n) visible.push(n);
   }
   const { path } = scene;
+  // Zoomed far out, shapes are a few pixels: squares and straight edges rasterize far cheaper.
+  const coarse = t.k < 0.15;
 
+  if (t.k < 0.05) {
+    drawOverview(ctx, visible, scene, t);
+    performance.measure('rh-graph-draw', { start: started, end: performance.now() });
+    return;
+  }
   for (const lit of path ? [false, true] : [false]) {
     ctx.beginPath();
     for (const n of visible) {
@@ -47,16 +55,22 @@ export function drawGraph(canvas: HTMLCanvasElement, scene: Scene, t: ZoomTransf
       const b = positionOf(n, scene.dragged);
       const midY = (a.y + b.y) / 2;
       ctx.moveTo(a.x, a.y + 16);
-      ctx.bezierCurveTo(a.x, midY, b.x, midY, b.x, b.y - 16);
+      if (coarse) ctx.lineTo(b.x, b.y - 16);
+      else ctx.bezierCurveTo(a.x, midY, b.x, midY, b.x, b.y - 16);
     }
     ctx.strokeStyle = lit ? '#4f46e5' : path ? 'rgba(161,161,170,0.3)' : '#a1a1aa';
-    ctx.lineWidth = lit ? 2.5 : 1;
+    ctx.lineWidth = (lit ? 2.5 : 1) / (coarse ? t.k : 1);
     ctx.stroke();
   }
 
   for (const type of Object.keys(STYLE) as NodeType[]) {
     ctx.beginPath();
-    for (const n of visible) if (n.type === type) shape(ctx, type, positionOf(n, scene.dragged));
+    for (const n of visible) {
+      if (n.type !== type) continue;
+      const at = positionOf(n, scene.dragged);
+      if (coarse) ctx.rect(at.x - 16, at.y - 16, 32, 32);
+      else shape(ctx, type, at);
+    }
     ctx.globalAlpha = path ? 0.3 : 1;
     ctx.fillStyle = STYLE[type].fill;
     ctx.fill();
@@ -94,6 +108,8 @@ export function drawGraph(canvas: HTMLCanvasElement, scene: Scene, t: ZoomTransf
       if (n.foldedRepeats) ctx.fillText(`×${n.foldedRepeats}`, at.x + 24, at.y - 14);
     }
   }
+  // Read by bench/agents: how long one frame of the graph takes to draw.
+  performance.measure('rh-graph-draw', { start: started, end: performance.now() });
 }
 
 function shape(ctx: CanvasRenderingContext2D, type: NodeType, p: Point): void {
@@ -123,5 +139,32 @@ function shape(ctx: CanvasRenderingContext2D, type: NodeType, p: Point): void {
       ctx.lineTo(p.x, p.y + 9);
       ctx.lineTo(p.x - 9, p.y);
       ctx.closePath();
+  }
+}
+
+/**
+ * Zoomed out so far that several nodes share a screen pixel: one square per occupied 2-pixel cell
+ * and node type, edges left out. Drawn in screen space with fillRect, which costs the rasterizer a
+ * few thousand tiny rectangles instead of thousands of overlapping paths per frame.
+ */
+function drawOverview(ctx: CanvasRenderingContext2D, visible: readonly GraphNode[], scene: Scene, t: ZoomTransform): void {
+  ctx.setTransform(window.devicePixelRatio || 1, 0, 0, window.devicePixelRatio || 1, 0, 0);
+  const cells = new Map<number, NodeType>();
+  const severity: Record<NodeType, number> = { other: 0, tool: 1, llm: 2, agent: 3, orchestrator: 4 };
+  for (const n of visible) {
+    const at = positionOf(n, scene.dragged);
+    const x = Math.round((at.x * t.k + t.x) / 2);
+    const y = Math.round((at.y * t.k + t.y) / 2);
+    const key = x * 65536 + y;
+    const had = cells.get(key);
+    if (had === undefined || severity[n.type] > severity[had]) cells.set(key, n.type);
+  }
+  const size = Math.max(2, 30 * t.k);
+  for (const type of Object.keys(STYLE) as NodeType[]) {
+    ctx.fillStyle = STYLE[type].fill;
+    for (const [key, cellType] of cells) {
+      if (cellType !== type) continue;
+      ctx.fillRect(Math.floor(key / 65536) * 2 - size / 2, (key % 65536) * 2 - size / 2, size, size);
+    }
   }
 }
