@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global window, document, requestAnimationFrame, PerformanceObserver, performance -- code passed to page.evaluate runs in the browser */
+/* global window, document, requestAnimationFrame, PerformanceObserver -- code passed to page.evaluate runs in the browser */
 // Agents view benchmark (issue 11): a 5,000-node agent run opens in the run graph in < 1.5 s, and
 // panning and zooming it causes no long task over 50 ms. Baselines from the same run: the same
 // trace opened in the plain trace waterfall, and long tasks on the idle graph page over the same
