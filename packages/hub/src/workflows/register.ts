@@ -6,6 +6,7 @@ import { registerProjectRoutes } from './routes/project-routes.js';
 import { registerPublicRoutes } from './routes/public-routes.js';
 import { registerRunRoutes } from './routes/run-routes.js';
 import { registerSecretRoutes } from './routes/secret-routes.js';
+import { registerPreviewRoutes } from './routes/preview-routes.js';
 import { registerValidateRoutes } from './routes/validate-routes.js';
 import { registerVersionRoutes } from './routes/version-routes.js';
 import { registerWorkflowRoutes } from './routes/workflow-routes.js';
@@ -31,6 +32,7 @@ export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): 
     registerCatalogRoutes(scope, service);
     registerVersionRoutes(scope, service);
     registerValidateRoutes(scope, service);
+    registerPreviewRoutes(scope, service);
     await registerPublicRoutes(scope, service);
   });
   app.addHook('onReady', async () => {

@@ -63,3 +63,20 @@ describe('workflow validation without saving', () => {
     expect((await api('POST', '/api/v1/projects/nope/workflows/greet/validate', before)).body.error.code).toBe('PROJECT_NOT_FOUND');
   });
 });
+
+describe('template preview against a recorded run', () => {
+  it('evaluates with the run\'s data, reports errors as text and never reads secrets', async () => {
+    await api('PUT', '/api/v1/projects/demo/secrets/TOKEN', { value: 'super-secret-value' });
+    const started = await api('POST', '/api/v1/projects/demo/workflows/greet/runs?wait=true', { name: 'Ada' });
+    expect(started.body.status).toBe('succeeded');
+    const preview = (template: string, nodeId?: string) => api('POST', `/api/v1/runs/${started.body.runId}/preview`, { template, nodeId });
+    expect((await preview('Hi {{ trigger.body.name | upper }}', 'hello')).body).toEqual({ value: 'Hi ADA' });
+    expect((await preview('{{ nodes.hello.output }}')).body).toEqual({ value: { message: 'Hello, Ada!' } });
+    expect((await preview('{{ input.body.name }}', 'hello')).body).toEqual({ value: 'Ada' });
+    expect((await preview('{{ trigger.body | upper }}')).body.error).toMatch(/upper/);
+    const secret = await preview('{{ secrets.TOKEN }}');
+    expect(secret.body.error).toMatch(/not previewed/);
+    expect(JSON.stringify(secret.body)).not.toContain('super-secret-value');
+    expect((await api('POST', '/api/v1/runs/0123456789abcdef0123456789abcdef/preview', { template: 'x' })).status).toBe(404);
+  });
+});
