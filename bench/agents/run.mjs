@@ -6,13 +6,12 @@
 // time as the interaction. Not a test; prints figures with the load average.
 //
 //   npm run build && node bench/agents/run.mjs [--nodes 5000] [--opens 5] [--interact-seconds 6]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { startHub, stopHub } from '../lib/hub.mjs';
 
 const { values: opts } = parseArgs({
   options: { nodes: { type: 'string', default: '5000' }, opens: { type: 'string', default: '5' }, 'interact-seconds': { type: 'string', default: '6' } },
@@ -20,7 +19,6 @@ const { values: opts } = parseArgs({
 const NODES = Number(opts.nodes);
 const OPENS = Number(opts.opens);
 const INTERACT_MS = Number(opts['interact-seconds']) * 1000;
-const CLI = fileURLToPath(new URL('../../packages/hub/dist/cli/main.js', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -29,19 +27,6 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const line = (label, value, note = '') => console.log(`  ${label.padEnd(46)} ${String(value).padStart(12)}  ${note}`);
 const hex = (n) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join('');
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-
-function startHub(dataDir) {
-  const child = spawn(process.execPath, [CLI, 'start', '--port', '0', '--data', dataDir, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (\S+)/.exec(out);
-      if (m) resolve({ url: m[1], stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) });
-    });
-    child.once('exit', (code) => reject(new Error(`hub exited with ${code}: ${out}`)));
-  });
-}
 
 /**
  * An agent run of `n` spans shaped like an SDK agent loop: an orchestrator, LLM calls with GenAI
@@ -126,7 +111,7 @@ async function longTasksDuring(page, action) {
 const dir = mkdtempSync(join(tmpdir(), 'rh-bench-agents-'));
 console.log(`runtime-hub Agents view benchmark — ${new Date().toISOString()}, ${process.platform}, node ${process.version}, ${CHROMIUM}`);
 console.log(`load average at start: ${load()} (2 shared cores: figures vary with other work)\n`);
-const hub = await startHub(dir);
+const hub = await startHub(['--data', dir]);
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
 try {
   const run = agentRun(NODES);
@@ -191,7 +176,7 @@ try {
   await context.close();
 } finally {
   await browser.close();
-  await hub.stop();
+  await stopHub(hub);
   rmSync(dir, { recursive: true, force: true });
   console.log(`\nload average at end: ${load()}`);
 }

@@ -23,6 +23,6 @@ export { LiveSubscribe, SpanFilter } from './query.js';
 export { validateSpanRecords } from './validate.js';
 export type { RecordRejection, ValidationResult } from './validate.js';
 export * from './workflow/index.js';
-export type { ErrorGroup, SessionSummary, TraceSummary, UsageTotals } from './api.js';
+export type { AgentRunSummary, ErrorGroup, SessionSummary, TraceSummary, UsageTotals } from './api.js';
 export { framesOf, isLibraryPath, parseStack } from './stack.js';
 export type { ParsedFrame } from './stack.js';
