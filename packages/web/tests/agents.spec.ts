@@ -76,7 +76,6 @@ test('graph: node shapes by type, parallel Task calls side by side, hover path, 
   await page.goto(`${hub.url}/agents/${traceOf.get(SESSIONS.parallel)}`);
   const graph = page.getByTestId('run-graph');
   await expect(graph).toHaveAttribute('data-renderer', 'svg');
-  const nodes = page.getByTestId('graph-node');
   await expect(page.locator('[data-testid="graph-node"][data-type="orchestrator"]')).toHaveCount(1);
   await expect(page.locator('[data-testid="graph-node"][data-type="llm"]').first()).toBeVisible();
   await expect(page.locator('[data-testid="graph-node"][data-type="tool"]').first()).toBeVisible();
@@ -108,14 +107,15 @@ test('graph: node shapes by type, parallel Task calls side by side, hover path, 
   // Drag a node: it moves, others stay.
   const llm = page.locator('[data-testid="graph-node"][data-type="llm"]').first();
   const before = await llm.getAttribute('transform');
-  const other = await nodes.first().getAttribute('transform');
+  const root = page.locator('[data-testid="graph-node"][data-type="orchestrator"]');
+  const other = await root.getAttribute('transform');
   const box = (await llm.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
   await page.mouse.move(box.x + 80, box.y + 140, { steps: 5 });
   await page.mouse.up();
   expect(await llm.getAttribute('transform')).not.toBe(before);
-  expect(await nodes.first().getAttribute('transform')).toBe(other);
+  expect(await root.getAttribute('transform')).toBe(other);
 
   // Wheel zooms the whole graph.
   const layer = page.locator('[data-testid="run-graph"] svg > g');
@@ -262,5 +262,30 @@ test('a long agent loop draws on a canvas, and folding the repeated loop brings 
   await expect(page.getByTestId('fold-badge')).toHaveText('×350');
   await page.getByTestId('fold-loops').click();
   await expect(graph).toHaveAttribute('data-nodes', '701');
+  check();
+});
+
+test('a model call still streaming shows as running in the conversation, and its answer arrives live', async ({ page }) => {
+  const check = guard(page);
+  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  const traceId = hex(32);
+  const now = Date.now();
+  const root = { traceId, spanId: hex(16), service: 'stream-agent', name: 'invoke_agent writer', kind: 'agent', startTime: now - 2000, status: 'unset' };
+  const llm = {
+    traceId, spanId: hex(16), parentSpanId: root.spanId, service: 'stream-agent', name: 'chat gpt-4o-mini', kind: 'llm', startTime: now - 1000, status: 'unset',
+    input: [{ role: 'user', parts: [{ type: 'text', content: 'Write <b>one</b> line' }] }],
+    attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.request.stream': true },
+  };
+  const send = (spans: unknown[]) => fetch(`${hub.url}/api/v1/spans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ spans }) });
+  expect((await send([root, llm])).status).toBe(200);
+  await page.goto(`${hub.url}/agents/${traceId}/conversation`);
+  const call = page.getByTestId('llm-call');
+  await expect(call.getByTestId('llm-running')).toHaveText('streaming…');
+  await expect(call.getByTestId('chat-text')).toHaveText('Write <b>one</b> line');
+  const output = [{ role: 'assistant', parts: [{ type: 'text', content: 'A line.' }], finish_reason: 'stop' }];
+  expect((await send([{ ...llm, endTime: Date.now(), status: 'ok', output }])).status).toBe(200);
+  await expect(call.getByTestId('llm-running')).toHaveCount(0);
+  await expect(call.locator('[data-role="assistant"]')).toContainText('A line.');
+  await expect(call.getByTestId('finish-reason')).toHaveText('finish: stop');
   check();
 });
