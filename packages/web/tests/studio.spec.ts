@@ -44,10 +44,11 @@ test('builds, saves and runs the greet workflow from an empty project', async ({
   const value = panel.getByLabel('Fields value 1');
   await value.click();
   await page.keyboard.type('Hello, {{ trig');
-  await expect(page.locator('.cm-tooltip-autocomplete')).toContainText('trigger');
+  // Exactly the one option that matches what was typed (so the list is the current one).
+  await expect(page.locator('.cm-tooltip-autocomplete li')).toHaveText([/^trigger/]);
   await page.keyboard.press('Enter');
   await page.keyboard.type('.bo');
-  await expect(page.locator('.cm-tooltip-autocomplete')).toContainText('body');
+  await expect(page.locator('.cm-tooltip-autocomplete li')).toHaveText([/^body/]);
   await page.keyboard.press('Enter');
   await page.keyboard.type('.name }}!');
   await expect(value).toHaveText('Hello, {{ trigger.body.name }}!');
@@ -67,6 +68,13 @@ test('builds, saves and runs the greet workflow from an empty project', async ({
   await node(page, 'set').click();
   await expect(page.getByTestId('node-output')).toContainText('Hello, Ada!');
   await expect(page.getByTestId('node-input')).toContainText('Ada');
+  // The field's live preview against this run: typing changes it.
+  await expect(panel.getByTestId('preview')).toHaveText('= Hello, Ada!');
+  await value.click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' {{ trigger.body.name | upper }}');
+  await expect(panel.getByTestId('preview')).toHaveText('= Hello, Ada! ADA');
+  await page.keyboard.press('Control+z');
 
   // The saved workflow answers at its public endpoint.
   const answer = await api(hub.url, 'POST', '/w/demo/greet', { name: 'Ada' });

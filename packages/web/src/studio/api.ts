@@ -75,6 +75,8 @@ export const studioApi = {
   version: (project: string, workflow: string, version: number) => request<{ workflow: WorkflowDefinition; savedAt: string }>(`${wfPath(project, workflow)}/versions/${version}`),
   validate: (project: string, workflow: WorkflowDefinition) =>
     request<{ valid: boolean; errors: Issue[]; warnings: Issue[] }>(`${wfPath(project, workflow.id)}/validate`, json('POST', workflow)),
+  preview: (runId: string, template: string, nodeId?: string) =>
+    request<{ value?: unknown; error?: string }>(`/api/v1/runs/${enc(runId)}/preview`, json('POST', { template, nodeId })),
   startRun: (project: string, workflow: string, body: unknown) => request<{ runId: string; status: string }>(`${wfPath(project, workflow)}/runs`, json('POST', body)),
   runs: (project: string, workflow: string, params: QueryParams) =>
     request<{ runs: RunSummary[]; nextCursor: string | null }>(`${wfPath(project, workflow)}/runs${toSearch(params)}`),

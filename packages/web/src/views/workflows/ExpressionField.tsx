@@ -38,6 +38,8 @@ export function ExpressionField({
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const syncing = useRef(false);
+  // What this editor last reported: a render that echoes it (even a late one) is not an outside change.
+  const emitted = useRef(value);
   const latest = useRef({ onChange, context });
   latest.current = { onChange, context };
 
@@ -61,7 +63,9 @@ export function ExpressionField({
         extensions: [
           history(),
           closeBrackets(),
-          autocompletion({ override: [complete], activateOnTyping: true }),
+          // Enter has no other use in a one-line field, so it may accept at once (the default
+          // ignores it for 75 ms after the list opens, to protect typing newlines).
+          autocompletion({ override: [complete], activateOnTyping: true, ...(multiline ? {} : { interactionDelay: 0 }) }),
           keymap.of([...defaultKeymap, ...historyKeymap]),
           multiline ? EditorView.lineWrapping : EditorState.transactionFilter.of((tr) => (tr.newDoc.lines > 1 ? [] : tr)),
           placeholderExt(placeholder ?? ''),
@@ -69,7 +73,10 @@ export function ExpressionField({
           EditorView.theme({}, { dark: document.documentElement.classList.contains('dark') }),
           EditorView.contentAttributes.of({ 'aria-label': label, 'data-expression-field': 'true' }),
           EditorView.updateListener.of((update) => {
-            if (update.docChanged && !syncing.current) latest.current.onChange(update.state.doc.toString());
+            if (update.docChanged && !syncing.current) {
+              emitted.current = update.state.doc.toString();
+              latest.current.onChange(emitted.current);
+            }
           }),
         ],
       }),
@@ -81,7 +88,8 @@ export function ExpressionField({
 
   useEffect(() => {
     const editor = view.current;
-    if (editor && editor.state.doc.toString() !== value) {
+    if (editor && value !== emitted.current && editor.state.doc.toString() !== value) {
+      emitted.current = value;
       syncing.current = true;
       editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
       syncing.current = false;

@@ -2,11 +2,14 @@ import type { FieldSpec } from '@runtime-hub/protocol';
 import { useEffect, useState } from 'react';
 import type { ExpressionContext } from '../../studio/expressions';
 import { ExpressionField } from './ExpressionField';
+import { Preview } from './Preview';
 
 export const inputClass = 'w-full rounded border border-zinc-300 bg-white px-2 py-1 text-xs dark:border-zinc-700 dark:bg-zinc-900';
 
 export interface FieldProps {
   spec: FieldSpec;
+  /** The node the field belongs to (its last input feeds the preview). */
+  nodeId?: string;
   value: unknown;
   onChange: (value: unknown) => void;
   context: () => ExpressionContext;
@@ -66,7 +69,7 @@ function JsonInput({ value, onChange, label, rows = 4 }: { value: unknown; onCha
 }
 
 /** Name → value rows (headers, set fields, env); values take expressions. */
-function MapInput({ value, onChange, context, label }: { value: unknown; onChange: (v: unknown) => void; context: () => ExpressionContext; label: string }) {
+function MapInput({ value, onChange, context, label, nodeId }: { value: unknown; onChange: (v: unknown) => void; context: () => ExpressionContext; label: string; nodeId: string | undefined }) {
   const entries = value && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value as Record<string, unknown>) : [];
   const write = (next: [string, unknown][]) => onChange(next.length === 0 ? undefined : Object.fromEntries(next));
   return (
@@ -76,6 +79,7 @@ function MapInput({ value, onChange, context, label }: { value: unknown; onChang
           <input aria-label={`${label} name ${i + 1}`} className={`${inputClass.replace('w-full', 'w-28')} shrink-0 font-mono`} value={key} onChange={(e) => write(entries.map((en, j) => (j === i ? [e.target.value, en[1]] : en)))} />
           <div className="min-w-0 flex-1">
             <ExpressionField label={`${label} value ${i + 1}`} value={text(v)} context={context} onChange={(t) => write(entries.map((en, j) => (j === i ? [en[0], t] : en)))} />
+            <Preview template={text(v)} nodeId={nodeId} />
           </div>
           <button type="button" aria-label={`Remove ${key}`} className="px-1 text-zinc-400 hover:text-red-600" onClick={() => write(entries.filter((_, j) => j !== i))}>
             ×
@@ -98,7 +102,7 @@ function MapInput({ value, onChange, context, label }: { value: unknown; onChang
 }
 
 /** One config field, its editor chosen by the field spec's type. */
-export function FieldInput({ spec, value, onChange, context, invalid }: FieldProps) {
+export function FieldInput({ spec, value, onChange, context, invalid, nodeId }: FieldProps) {
   const label = spec.label;
   const expressions = spec.expressions !== false;
   switch (spec.type) {
@@ -131,7 +135,7 @@ export function FieldInput({ spec, value, onChange, context, invalid }: FieldPro
     case 'json':
       return <JsonInput label={label} value={value} onChange={onChange} />;
     case 'map':
-      return <MapInput label={label} value={value} onChange={onChange} context={context} />;
+      return <MapInput label={label} value={value} onChange={onChange} context={context} nodeId={nodeId} />;
     case 'list':
       return (
         <textarea
@@ -150,15 +154,18 @@ export function FieldInput({ spec, value, onChange, context, invalid }: FieldPro
         return <input aria-label={label} className={inputClass} placeholder={spec.placeholder} value={text(value)} onChange={(e) => onChange(e.target.value === '' ? undefined : e.target.value)} />;
       }
       return (
-        <ExpressionField
-          label={label}
-          value={text(value)}
-          multiline={spec.type === 'text'}
-          placeholder={spec.placeholder ?? (spec.type === 'expression' ? '{{ input.value }}' : '')}
-          context={context}
-          invalid={invalid ?? false}
-          onChange={(t) => onChange(t === '' ? undefined : t)}
-        />
+        <>
+          <ExpressionField
+            label={label}
+            value={text(value)}
+            multiline={spec.type === 'text'}
+            placeholder={spec.placeholder ?? (spec.type === 'expression' ? '{{ input.value }}' : '')}
+            context={context}
+            invalid={invalid ?? false}
+            onChange={(t) => onChange(t === '' ? undefined : t)}
+          />
+          <Preview template={text(value)} nodeId={nodeId} />
+        </>
       );
   }
 }

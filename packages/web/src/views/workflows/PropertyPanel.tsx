@@ -68,6 +68,7 @@ function NodePanel({ node }: { node: NodeDefinition }) {
           <Row key={spec.name} label={`${spec.label}${spec.required ? ' *' : ''}`} help={spec.help} issues={issues?.fields[spec.name]}>
             <FieldInput
               spec={spec}
+              nodeId={node.id}
               value={node.config[spec.name]}
               context={context}
               invalid={issues?.fields[spec.name]?.some((i) => i.severity === 'error') ?? false}
