@@ -125,6 +125,7 @@ export function RunGraph({ spans, selected, onSelect }: Props) {
       else setDragTick((t) => t + 1);
       return;
     }
+    if (e.buttons !== 0) return; // panning: no hover work while the background is dragged
     const id = nodeAt(e.clientX, e.clientY)?.id ?? null;
     if (id !== hovered) setHovered(id);
   };
