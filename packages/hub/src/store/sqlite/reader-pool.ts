@@ -36,6 +36,8 @@ export class ReaderPool {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closed = false;
+  /** Set while close() waits for the reads already taken to finish. */
+  private drained?: () => void;
 
   constructor(
     private readonly file: string,
@@ -71,6 +73,7 @@ export class ReaderPool {
         else job.reject(reply.error.code ? new HubError(reply.error.code, reply.error.message) : new Error(`span reader: ${reply.error.message}`));
       }
       this.dispatch();
+      if (this.closed && this.queue.length === 0 && this.busy.size === 0) this.drained?.();
     });
     const fail = (error: Error) => {
       // A thread that died is replaced on the next read; only its own job fails.
@@ -79,15 +82,29 @@ export class ReaderPool {
       const at = this.idle.indexOf(worker);
       if (at >= 0) this.idle.splice(at, 1);
       worker.removeAllListeners();
-      if (!this.closed) this.dispatch();
+      this.dispatch();
+      if (this.closed && this.queue.length === 0 && this.busy.size === 0) this.drained?.();
     };
     worker.on('error', fail);
     worker.on('exit', (code) => fail(new Error(`span reader thread exited (${code})`)));
     return worker;
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
+  /**
+   * Stops taking reads, lets the queued and running ones finish (their callers get real answers,
+   * so nothing rejects behind a caller that fired and forgot), then ends the threads. A read still
+   * running after `drainMs` is ended with the thread and its caller gets an error.
+   */
+  async close(drainMs = 5000): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      if (this.queue.length > 0 || this.busy.size > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        const drained = new Promise<void>((resolve) => (this.drained = resolve));
+        await Promise.race([drained, new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)))]);
+        clearTimeout(timer);
+      }
+    }
     for (const job of this.queue.splice(0)) job.reject(new Error('span store is closed'));
     const workers = [...this.idle, ...this.busy.keys()];
     for (const worker of workers) worker.removeAllListeners();
