@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG, type HubConfig } from './config.js';
 import type { HubContext } from './context.js';
 import { registerAuth } from './http/auth.js';
 import { registerBodyParsing } from './http/body.js';
+import { drainConnections } from './http/drain-connections.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { registerOriginGuard } from './http/origin-guard.js';
 import { registerRouteSchemas } from './http/route-schemas.js';
@@ -43,6 +44,9 @@ export interface Hub {
 
 /** A feature of the hub: routes and listeners added to the app through the context. */
 export type Feature = (app: FastifyInstance, ctx: HubContext) => void | Promise<void>;
+
+/** How long close() lets requests in flight finish before it closes their connections. */
+const SHUTDOWN_GRACE_MS = 3000;
 
 /** Features in registration order. A new capability adds one line here. */
 const FEATURES: Feature[] = [
@@ -133,8 +137,15 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
         presence.stop();
         for (const hook of closeHooks.reverse()) await hook();
         live.close();
-        await new Promise<void>((resolve) => void io.close(() => resolve()));
-        await app.close();
+        // io.close() closes the HTTP server too: bound the wait for keep-alive clients from here.
+        const stopDraining = drainConnections(app.server, SHUTDOWN_GRACE_MS);
+        try {
+          await new Promise<void>((resolve) => void io.close(() => resolve()));
+          await app.close();
+        } finally {
+          stopDraining();
+        }
+        // After the HTTP server: reads of requests still running finish before the store closes.
         await store.close();
       })();
       return closed;
