@@ -46,7 +46,7 @@ const VOCABULARY = Array.from({ length: 5_000 }, (_, i) => {
 const words = (count) => Array.from({ length: count }, () => VOCABULARY[Math.floor(VOCABULARY.length * random() ** 3)]).join(' ');
 
 let counter = 0;
-const hex = (length) => (++counter).toString(16).padStart(length, 'a');
+const hex = (length) => `1${(++counter).toString(16).padStart(length - 1, '0')}`;
 
 function record(i, now) {
   return SpanRecord.parse(fields(i, now));

@@ -4,7 +4,7 @@ import { call, spanId, traceId } from './support/spans';
 // Full-text search (issue 11): a word of an LLM call's prompt, answer or error finds its trace,
 // session and agent run from each list's search box. The prompt also carries markup, which must
 // stay text.
-test('the search box finds traces, sessions and agent runs by a word of their spans’ inputs, outputs and errors', async ({ guarded: page, sender }) => {
+test('the search box finds traces, sessions, error groups and agent runs by a word of their spans’ inputs, outputs and errors', async ({ guarded: page, sender }) => {
   const service = uniqueService('search');
   const now = Date.now();
   const hostile = '<img src=x onerror=alert(1)><script>alert(2)</script>';
@@ -51,6 +51,13 @@ test('the search box finds traces, sessions and agent runs by a word of their sp
   await page.goto(`/sessions?service=${service}&q=cassowary`);
   await expect(page.getByTestId('session-row')).toHaveCount(1);
   await expect(page.getByTestId('session-row')).toContainText(`sess-${service}-a`);
+
+  await page.goto(`/errors?service=${service}`);
+  await expect(page.getByTestId('error-group')).toHaveCount(1);
+  await page.getByRole('searchbox', { name: 'Search by name' }).fill('cassowary');
+  await expect(page.getByTestId('error-group')).toHaveCount(0);
+  await page.getByRole('searchbox', { name: 'Search by name' }).fill('pangolin');
+  await expect(page.getByTestId('error-group')).toHaveCount(1);
 
   await page.goto(`/agents?service=${service}`);
   await expect(page.getByTestId('agent-row')).toHaveCount(3);

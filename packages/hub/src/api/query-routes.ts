@@ -9,7 +9,7 @@ import { SpanIdParams, SpanQueryParams, spanQueryFrom, TraceIdParams } from './q
 /** Spans per page of a streamed trace (about 0.5 MB of text with typical payloads). */
 const TRACE_PAGE = 500;
 
-const ErrorQueryParams = SpanQueryParams.pick({ service: true, from: true, to: true }).extend({
+const ErrorQueryParams = SpanQueryParams.pick({ service: true, q: true, from: true, to: true }).extend({
   bucketMs: z.coerce.number().int().min(1000).default(3_600_000),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });

@@ -49,7 +49,7 @@ describe('full-text search (q) over span inputs, outputs and errors', () => {
     expect(await spanIds(t.url, `service=${service}&q=aardvark`)).toEqual([]);
   });
 
-  it('applies q to traces, sessions and agent runs through any of their spans', async () => {
+  it('applies q to traces, sessions, error groups and agent runs through any of their spans', async () => {
     const service = `fts-${hexId(16).slice(0, 6)}`;
     const traceId = hexId(32);
     const sessionId = `sess-${hexId(16)}`;
@@ -64,8 +64,13 @@ describe('full-text search (q) over span inputs, outputs and errors', () => {
     expect(sessions.sessions.map((x) => x.sessionId)).toEqual([sessionId]);
     const runs = await get<{ runs: { traceId: string }[] }>(t.url, `/api/v1/agents?service=${service}&q=narwhal`);
     expect(runs.runs.map((x) => x.traceId)).toEqual([traceId]);
-    // The trace name's substring search still works.
-    expect((await get<{ traces: unknown[] }>(t.url, `/api/v1/traces?service=${service}&q=nvoke_agent%20oth`)).traces).toHaveLength(1);
+    const failed = spanRecord({ service, traceId, parentSpanId: root.spanId, status: 'error', error: { type: 'ToolError', message: 'the narwhal tool timed out' } });
+    expect((await postSpans(t.url, [failed])).status).toBe(200);
+    const groups = await get<{ groups: { lastSpanId: string }[] }>(t.url, `/api/v1/errors?service=${service}&q=narwhal`);
+    expect(groups.groups.map((g) => g.lastSpanId)).toEqual([failed.spanId]);
+    expect((await get<{ groups: unknown[] }>(t.url, `/api/v1/errors?service=${service}&q=wombat`)).groups).toEqual([]);
+    // The words of the root's name find the trace.
+    expect((await get<{ traces: unknown[] }>(t.url, `/api/v1/traces?service=${service}&q=invoke_agent%20other`)).traces).toHaveLength(1);
   });
 
   it('treats FTS syntax in q as plain words: quotes, operators and column filters neither fail nor inject', async () => {

@@ -104,6 +104,8 @@ export interface Page<T> {
 
 export interface ErrorGroupQuery {
   service?: string;
+  /** Full-text search: groups with a failed span holding the words (api.md, Search). */
+  q?: string;
   from?: number;
   to?: number;
   /** Width of a trend bucket in ms. */

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { SpanError } from '@runtime-hub/protocol';
 import { formatFrame, groupFrames, topFrame } from '../error-group.js';
 import type { ErrorGroup, ErrorGroupQuery } from '../store.js';
-import { Where } from './where.js';
+import { addSpanText, Where } from './where.js';
 
 /** Buckets in an error group's trend. */
 export const TREND_BUCKETS = 24;
@@ -20,6 +20,7 @@ interface GroupRow {
 export function listErrorGroups(db: Database.Database, query: ErrorGroupQuery): ErrorGroup[] {
   const where = new Where().add("status = 'error'").add('error_group IS NOT NULL');
   if (query.service !== undefined) where.add('service = ?', query.service);
+  if (query.q) addSpanText(where, query.q);
   if (query.from !== undefined) where.add('start_time >= ?', query.from);
   if (query.to !== undefined) where.add('start_time <= ?', query.to);
   const groups = db

@@ -28,7 +28,7 @@ export default function ErrorsView() {
       // 24 trend buckets over the chosen range (default: the last day).
       const span = filters.range ? TIME_RANGES[filters.range] : TIME_RANGES['24h'];
       const from = filters.range ? Date.now() - span : undefined;
-      api.errors({ service: filters.service, from, bucketMs: Math.max(1000, Math.round(span / 24)), limit: 200 }, signal).then(
+      api.errors({ service: filters.service, q: filters.q, from, bucketMs: Math.max(1000, Math.round(span / 24)), limit: 200 }, signal).then(
         (r) => {
           if (signal.aborted) return;
           setGroups(r.groups);
@@ -43,7 +43,7 @@ export default function ErrorsView() {
       clearInterval(timer);
       abort.abort();
     };
-  }, [filters.service, filters.range]);
+  }, [filters.service, filters.q, filters.range]);
 
   const group = groups?.find((g) => g.id === groupId);
   return (
@@ -51,7 +51,7 @@ export default function ErrorsView() {
       <div className="flex min-w-0 flex-1 flex-col">
         <div className="flex items-center gap-3 border-b border-zinc-200 px-3 py-2 dark:border-zinc-800">
           <h1 className="text-sm font-semibold">Errors</h1>
-          <FilterBar fields={['service', 'range']} />
+          <FilterBar fields={['service', 'q', 'range']} />
         </div>
         <ul className="min-h-0 flex-1 divide-y divide-zinc-100 overflow-y-auto dark:divide-zinc-900" data-testid="error-groups">
           {groups?.length === 0 ? <li className="p-6 text-center text-sm text-zinc-500">No errors. Nice.</li> : null}
