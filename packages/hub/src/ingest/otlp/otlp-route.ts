@@ -1,30 +1,19 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { HubError } from '@runtime-hub/protocol';
 import type { HubContext } from '../../context.js';
-import { decodeProtobufLossy } from '../../http/utf8.js';
 import { LogAttacher } from './log-attacher.js';
 import { otlpLogsToEntries } from './logs-to-entries.js';
 import { startOtlpPort } from './otlp-port.js';
 import { isJson, isProtobuf, PROTOBUF_TYPES, sendExportResponse, sendLogsResponse, sendOtlpError } from './otlp-reply.js';
-import { decodeLogsRequest, decodeTraceRequest } from './otlp-schema.js';
+import { ProtobufDecoder } from './protobuf-decoder.js';
 import type { OtlpLogsRequest, OtlpRequest } from './otlp-types.js';
-import { otlpToSpanRecords } from './to-span-records.js';
+import { otlpToSpanRecords, type OtlpConversion } from './to-span-records.js';
 
 /** How many rejection reasons the partial-success message lists. */
 const MAX_REASONS = 5;
 
-/** The body of an OTLP/HTTP request, decoded from protobuf or taken as parsed JSON. */
-function otlpBody(request: FastifyRequest, decode: (body: Uint8Array) => unknown, message: string, field: string): unknown {
-  if (isProtobuf(request.headers['content-type'])) {
-    try {
-      // Invalid UTF-8 in a string costs only the spans that hold it (http/utf8.ts).
-      const { value, lossy } = decodeProtobufLossy(decode, request.body as Buffer);
-      if (lossy) request.lossyUtf8 = true;
-      return value;
-    } catch (error) {
-      throw new HubError('INVALID_BODY', `the body is not a protobuf ${message}: ${(error as Error).message}`);
-    }
-  }
+/** The body of an OTLP/HTTP JSON request, as parsed. */
+function otlpJsonBody(request: FastifyRequest, message: string, field: string): unknown {
   if (!isJson(request.headers['content-type'])) {
     throw new HubError('UNSUPPORTED_MEDIA_TYPE', 'OTLP/HTTP takes application/json or application/x-protobuf');
   }
@@ -45,6 +34,10 @@ function otlpBody(request: FastifyRequest, decode: (body: Uint8Array) => unknown
  */
 export async function registerOtlp(app: FastifyInstance, ctx: HubContext): Promise<void> {
   const logs = new LogAttacher(ctx);
+  // Protobuf bodies decode on a thread (a 5 MB export is a second of work); invalid UTF-8 in a
+  // string costs only the spans that hold it (http/utf8.ts).
+  const decoder = new ProtobufDecoder();
+  ctx.onClose(() => decoder.close());
   await app.register(async (scope) => {
     scope.addContentTypeParser(PROTOBUF_TYPES, { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
@@ -66,9 +59,14 @@ export async function registerOtlp(app: FastifyInstance, ctx: HubContext): Promi
     // No body schema: the body is protobuf or OTLP/JSON, decoded and checked span by span below.
     scope.post('/v1/traces', { schema: { tags: ['ingest'], summary: 'OTLP/HTTP trace export (JSON or protobuf)' } }, async (request, reply) => {
       const protobuf = isProtobuf(request.headers['content-type']);
-      const body = otlpBody(request, decodeTraceRequest, 'ExportTraceServiceRequest', 'resourceSpans') as OtlpRequest;
-
-      const conversion = otlpToSpanRecords(body);
+      let conversion: OtlpConversion;
+      if (protobuf) {
+        const decoded = await decoder.decode('traces', request.body as Buffer);
+        if (decoded.lossy) request.lossyUtf8 = true;
+        conversion = decoded.value;
+      } else {
+        conversion = otlpToSpanRecords(otlpJsonBody(request, 'ExportTraceServiceRequest', 'resourceSpans') as OtlpRequest);
+      }
       const result = await ctx.ingest(conversion.records, { lossyUtf8: request.lossyUtf8 === true });
       const reasons = [
         ...conversion.rejected,
@@ -87,7 +85,14 @@ export async function registerOtlp(app: FastifyInstance, ctx: HubContext): Promi
     // Logs: GenAI events become their span's messages, other records its events (docs/otlp.md).
     scope.post('/v1/logs', { schema: { tags: ['ingest'], summary: 'OTLP/HTTP log export (JSON or protobuf); GenAI events join their spans' } }, async (request, reply) => {
       const protobuf = isProtobuf(request.headers['content-type']);
-      const body = otlpBody(request, decodeLogsRequest, 'ExportLogsServiceRequest', 'resourceLogs') as OtlpLogsRequest;
+      let body: OtlpLogsRequest;
+      if (protobuf) {
+        const decoded = await decoder.decode('logs', request.body as Buffer);
+        if (decoded.lossy) request.lossyUtf8 = true;
+        body = decoded.value;
+      } else {
+        body = otlpJsonBody(request, 'ExportLogsServiceRequest', 'resourceLogs') as OtlpLogsRequest;
+      }
       const conversion = otlpLogsToEntries(body);
       await logs.attach(conversion.bySpan);
       const dropped = conversion.dropped;
