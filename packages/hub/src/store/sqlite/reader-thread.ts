@@ -1,7 +1,7 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { HubError } from '@runtime-hub/protocol';
-import { READER_OPS, type ReaderReply, type ReaderRequest } from './reader-pool.js';
+import { serveRequests } from '../../threads/serve.js';
+import { READER_OPS, type ReaderRequest } from './reader-pool.js';
 import { SpanReader } from './span-reader.js';
 
 /**
@@ -15,15 +15,8 @@ db.pragma('cache_size = -16384');
 const reader = new SpanReader(db);
 const ops = new Set<string>(READER_OPS);
 
-parentPort!.on('message', (request: ReaderRequest) => {
-  let reply: ReaderReply;
-  try {
-    if (!ops.has(request.op)) throw new Error(`unknown read ${request.op}`);
-    const method = reader[request.op] as (...args: unknown[]) => unknown;
-    reply = { id: request.id, result: method.apply(reader, request.args) };
-  } catch (error) {
-    const code = error instanceof HubError ? error.code : undefined;
-    reply = { id: request.id, error: { message: (error as Error).message, ...(code ? { code } : {}) } };
-  }
-  parentPort!.postMessage(reply);
+serveRequests((request: ReaderRequest) => {
+  if (!ops.has(request.op)) throw new Error(`unknown read ${request.op}`);
+  const method = reader[request.op] as (...args: unknown[]) => unknown;
+  return method.apply(reader, request.args);
 });

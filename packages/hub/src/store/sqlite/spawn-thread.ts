@@ -1,16 +1,7 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { spawnThread } from '../../threads/spawn.js';
 
-/**
- * Starts one of the store's threads (`writer-thread`, `reader-thread`) from this folder. From the
- * build the thread is plain JavaScript; from sources (tests) tsx compiles it.
- */
+/** Starts one of the store's threads (`writer-thread`, `reader-thread`) from this folder. */
 export function spawnStoreThread(name: 'writer-thread' | 'reader-thread', workerData: unknown): Worker {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./${name}.${fromSource ? 'ts' : 'js'}`, import.meta.url);
-  return fromSource
-    ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`, {
-        eval: true,
-        workerData,
-      })
-    : new Worker(entry, { workerData });
+  return spawnThread(import.meta.url, name, workerData);
 }
