@@ -35,7 +35,7 @@ export class Presence {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.check(), this.options.checkIntervalMs);
+    this.timer = setInterval(() => this.checkInBackground(), this.options.checkIntervalMs);
     this.timer.unref();
   }
 
@@ -53,7 +53,7 @@ export class Presence {
       if (last === undefined || now - last > this.options.onlineWindowMs) fresh = true;
       this.lastSpanAt.set(span.service, now);
     }
-    if (fresh) void this.check();
+    if (fresh) this.checkInBackground();
   }
 
   async heartbeat(beat: Heartbeat): Promise<void> {
@@ -100,6 +100,14 @@ export class Presence {
         activity: this.activity.activityOf(row.service),
       };
     });
+  }
+
+  /**
+   * A check nobody awaits. A failed read (a reader thread gone, the store closing) must not become
+   * an unhandled rejection that ends the process; the next interval checks again.
+   */
+  private checkInBackground(): void {
+    this.check().catch(() => undefined);
   }
 
   /** Announces the service list when who is online has changed. */
