@@ -89,8 +89,13 @@ async function measure(browser, url, nodeCount) {
   // Opened = every node of the workflow is in the DOM (fit view shows them all).
   const openMs = await page.evaluate(
     (n) =>
-      new Promise((resolve) => {
-        const check = () => (document.querySelectorAll('.react-flow__node').length >= n ? resolve(performance.now()) : requestAnimationFrame(check));
+      new Promise((resolve, reject) => {
+        const giveUp = setTimeout(() => reject(new Error(`${n} nodes not in the DOM after 60 s`)), 60_000);
+        const check = () => {
+          if (document.querySelectorAll('.react-flow__node').length < n) return requestAnimationFrame(check);
+          clearTimeout(giveUp);
+          resolve(performance.now());
+        };
         check();
       }),
     nodeCount,
@@ -199,6 +204,12 @@ async function main() {
   console.log(`Workflow: ${saved.workflow.nodes.length} nodes, ${saved.workflow.edges.length} edges (saved through the API, version ${saved.workflow.version})\n`);
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  // A failed round must not leave the hub running.
+  process.once('uncaughtException', () => void stopHub(hub));
+  process.once('unhandledRejection', (error) => {
+    console.error(error);
+    void stopHub(hub).then(() => process.exit(1));
+  });
   const results = { baseline: [], studio: [] };
   // One uncounted warm-up of each, then alternating rounds.
   await measure(browser, `${baseline.url}/`, NODES);
