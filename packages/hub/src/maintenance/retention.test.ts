@@ -26,7 +26,9 @@ describe('retention', () => {
     await postSpans(t.url, Array.from({ length: 50 }, () => spanRecord({ service: 'old', startTime: now - 3 * DAY, endTime: now - 3 * DAY + 1 })));
     const blob = 'r'.repeat(4_000);
     for (let batch = 0; batch < 10; batch++) {
-      await postSpans(t.url, Array.from({ length: 200 }, (_, i) => spanRecord({ service: 'fresh', startTime: now + batch * 200 + i, input: { blob } })));
+      // Each record ends after it starts: an end before the start is refused (INVALID_TIME).
+      const res = await postSpans(t.url, Array.from({ length: 200 }, (_, i) => spanRecord({ service: 'fresh', startTime: now + batch * 200 + i, endTime: now + batch * 200 + i + 1, input: { blob } })));
+      expect(((await res.json()) as { accepted: number }).accepted).toBe(200);
     }
     const store = t.hub.ctx.store;
     const deadline = Date.now() + 15_000;
