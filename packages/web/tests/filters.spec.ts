@@ -23,11 +23,11 @@ test('filters apply live, live in the URL, and a shared URL opens the same view'
   await expect(page.getByTestId('feed-row')).toHaveCount(3);
 
   // Name search.
-  await page.getByRole('searchbox', { name: 'Search by name' }).fill('orders');
+  await page.getByRole('searchbox', { name: 'Search words' }).fill('orders');
   await expect(page).toHaveURL(/q=orders/);
   await expect(page.getByTestId('feed-row')).toHaveCount(1);
   await expect(feedRow(page, slowA.spanId)).toBeVisible();
-  await page.getByRole('searchbox', { name: 'Search by name' }).fill('');
+  await page.getByRole('searchbox', { name: 'Search words' }).fill('');
   await expect(page.getByTestId('feed-row')).toHaveCount(3);
 
   // Minimum duration, applied to calls arriving live as well.

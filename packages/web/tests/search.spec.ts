@@ -34,7 +34,7 @@ test('the search box finds traces, sessions, error groups and agent runs by a wo
 
   await page.goto(`/traces?service=${service}`);
   await expect(page.getByTestId('trace-row')).toHaveCount(3);
-  const search = page.getByRole('searchbox', { name: 'Search by name' });
+  const search = page.getByRole('searchbox', { name: 'Search words' });
   await search.fill('cassowary');
   await expect(page).toHaveURL(/q=cassowary/);
   await expect(page.getByTestId('trace-row')).toHaveCount(1);
@@ -54,14 +54,14 @@ test('the search box finds traces, sessions, error groups and agent runs by a wo
 
   await page.goto(`/errors?service=${service}`);
   await expect(page.getByTestId('error-group')).toHaveCount(1);
-  await page.getByRole('searchbox', { name: 'Search by name' }).fill('cassowary');
+  await page.getByRole('searchbox', { name: 'Search words' }).fill('cassowary');
   await expect(page.getByTestId('error-group')).toHaveCount(0);
-  await page.getByRole('searchbox', { name: 'Search by name' }).fill('pangolin');
+  await page.getByRole('searchbox', { name: 'Search words' }).fill('pangolin');
   await expect(page.getByTestId('error-group')).toHaveCount(1);
 
   await page.goto(`/agents?service=${service}`);
   await expect(page.getByTestId('agent-row')).toHaveCount(3);
-  await page.getByRole('searchbox', { name: 'Search by name' }).fill('pangolin');
+  await page.getByRole('searchbox', { name: 'Search words' }).fill('pangolin');
   await expect(page.getByTestId('agent-row')).toHaveCount(1);
   await expect(page.getByTestId('agent-row')).toHaveAttribute('data-trace-id', failing.traceId);
 });

@@ -31,7 +31,7 @@ test('menu bar: theme, density, shortcuts; keyboard shortcuts navigate', async (
   await expect(page).toHaveURL(/\/traces/);
   await page.keyboard.press('1');
   await page.keyboard.press('/');
-  await expect(page.getByRole('searchbox', { name: 'Search by name' })).toBeFocused();
+  await expect(page.getByRole('searchbox', { name: 'Search words' })).toBeFocused();
 
   await page.getByRole('menuitem', { name: 'Monitor' }).click();
   await page.getByRole('menuitem', { name: 'Pause live' }).click();

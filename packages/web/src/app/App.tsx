@@ -49,7 +49,7 @@ export function App() {
     const go = (path: string) => () => navigate(`${path}${filterSearch(window.location.search)}`);
     return [
       ...NAV_ITEMS.filter((n) => n.key).map((n) => ({ key: n.key!, label: n.key!, description: `Go to ${n.label}`, run: go(n.path) })),
-      { key: '/', label: '/', description: 'Search by name', run: () => document.querySelector<HTMLInputElement>('[data-search]')?.focus() },
+      { key: '/', label: '/', description: 'Search words in names, inputs, outputs and errors', run: () => document.querySelector<HTMLInputElement>('[data-search]')?.focus() },
       { key: 'p', label: 'P', description: 'Pause / resume the live feed', run: () => useFeed.getState().togglePaused() },
       { key: 'c', label: 'C', description: 'Clear the live feed view', run: () => useFeed.getState().clear() },
       { key: 't', label: 'T', description: 'Toggle light / dark theme', run: () => useUi.getState().toggleTheme() },

@@ -78,8 +78,9 @@ export function FilterBar({ fields = ['service', 'kind', 'status', 'q', 'minMs']
           <input
             data-search
             type="search"
-            aria-label="Search by name"
-            placeholder="Search name  /"
+            aria-label="Search words"
+            title="Whole words in names, inputs, outputs and error messages; word* for a prefix"
+            placeholder="Search words  /"
             className={`${SELECT} w-48 pl-6`}
             value={q}
             onChange={(e) => setQ(e.target.value)}
