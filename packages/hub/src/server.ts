@@ -6,6 +6,7 @@ import { registerHealth } from './api/health-route.js';
 import { registerQueries } from './api/query-routes.js';
 import { registerTraceOutline } from './api/trace-outline-route.js';
 import { registerAgents } from './api/agents-route.js';
+import { registerAnnotations } from './api/annotations-route.js';
 import { DEFAULT_CONFIG, type HubConfig } from './config.js';
 import type { HubContext } from './context.js';
 import { registerAuth } from './http/auth.js';
@@ -57,6 +58,7 @@ const FEATURES: Feature[] = [
   registerExport,
   registerTraceOutline, // GET /api/v1/traces/:id/outline: a huge trace without payloads, for the dashboard
   registerAgents, // GET /api/v1/agents: agent runs and sessions for the Agents view
+  registerAnnotations, // /api/v1/spans/:id/annotations, /api/v1/annotations: bookmarks and notes on spans
   registerClaudeHooks, // POST /api/v1/hooks/claude: Claude Code hook events → spans
   registerJsonlWatch, // start --watch <dir>: tail *.jsonl trace files in-process
   registerOtlp, // POST /v1/traces (and --otlp-port): OTLP/HTTP JSON + protobuf → spans

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   NOT_FOUND: { status: 404, summary: 'no such resource' },
   SPAN_NOT_FOUND: { status: 404, summary: 'no span with this id' },
   TRACE_NOT_FOUND: { status: 404, summary: 'no trace with this id' },
+  ANNOTATION_NOT_FOUND: { status: 404, summary: 'no bookmark or note with this id' },
   METHOD_NOT_ALLOWED: { status: 405, summary: 'method not allowed' },
   SHUTTING_DOWN: { status: 503, summary: 'the hub is shutting down' },
   PLAYGROUND_KEY_MISSING: { status: 400, summary: 'the prompt playground has no API key for this provider (PUT /api/v1/playground/keys/:name)' },

@@ -2,6 +2,7 @@ import type { ErrorGroup, SessionSummary, Span, SpanFilter, SpanKind, SpanStatus
 
 export type { ErrorGroup, SessionSummary, TraceSummary, UsageTotals };
 import type { AgentRunQuery, AgentRunSummary } from './agent-runs.js';
+import type { Annotation, AnnotationQuery, NewAnnotation } from './annotations.js';
 import type { EncodedSpan } from './encoded-span.js';
 
 /**
@@ -56,6 +57,13 @@ export interface SpanStore {
   lastSeq(): number;
   /** Number of spans stored (kept current without a full count). */
   spanCount(): number;
+
+  /** Bookmarks and notes on spans, newest first. */
+  listAnnotations(query: AnnotationQuery): Promise<Page<Annotation>>;
+  /** Stores an annotation; a second bookmark on a span answers the first one. */
+  addAnnotation(annotation: NewAnnotation): Promise<Annotation>;
+  /** False when no annotation has this id. */
+  deleteAnnotation(id: number): Promise<boolean>;
 
   recordHeartbeat(beat: InstanceBeat): Promise<void>;
   /** Services with their instances, most recently seen first. */

@@ -1,4 +1,5 @@
 import type {
+  Annotation,
   ErrorGroup,
   Health,
   IngestResult,
@@ -77,5 +78,14 @@ export const api = {
       body: JSON.stringify({ spans }),
       ...(signal ? { signal } : {}),
     }),
+  annotations: (spanId: string, signal?: AbortSignal) =>
+    get<{ annotations: Annotation[] }>(`/api/v1/spans/${encodeURIComponent(spanId)}/annotations`, undefined, signal),
+  addAnnotation: (spanId: string, annotation: Pick<Annotation, 'kind' | 'label' | 'text' | 'score'>) =>
+    request<{ annotation: Annotation }>(`/api/v1/spans/${encodeURIComponent(spanId)}/annotations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(annotation),
+    }),
+  deleteAnnotation: (id: number) => request<void>(`/api/v1/annotations/${id}`, { method: 'DELETE' }),
   exportUrl: (params: QueryParams) => `/api/v1/export${toSearch(params)}`,
 };

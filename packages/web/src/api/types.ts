@@ -61,3 +61,15 @@ export interface IngestResult {
   accepted: number;
   rejected: { index: number; code: string; message: string }[];
 }
+
+/** A bookmark or a note on a span (GET /api/v1/spans/:spanId/annotations). */
+export interface Annotation {
+  id: number;
+  spanId: string;
+  traceId: string;
+  kind: 'bookmark' | 'note';
+  label?: string;
+  text?: string;
+  score?: number;
+  createdAt: number;
+}

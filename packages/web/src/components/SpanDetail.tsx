@@ -6,6 +6,7 @@ import { formatDateTime, formatDuration, formatUsd } from '../lib/format';
 import { CopyButton } from './CopyButton';
 import { XIcon } from './icons';
 import { JsonViewer } from './JsonViewer';
+import { SpanAnnotations } from './SpanAnnotations';
 import { StackTrace } from './StackTrace';
 import { displayStatusOf, KindTag, StatusDot, StatusPill } from './StatusBadge';
 
@@ -96,6 +97,8 @@ export function SpanDetail({ span, parent, childSpans, childrenTruncated, onSele
             </Fact>
           ) : null}
         </dl>
+
+        <SpanAnnotations spanId={span.spanId} />
 
         <Section title="Parent">
           {parent === undefined ? (

@@ -5,7 +5,7 @@ import { ThreadPool } from '../../threads/thread-pool.js';
 /** The reads a reader thread answers: the methods of SpanReader. */
 export const READER_OPS = [
   'getSpan', 'tracePage', 'traceOutlinePage', 'scanPage', 'listSpans', 'listTraces', 'listSessions', 'listErrorGroups', 'listAgentRuns',
-  'usageByService', 'changesBetween', 'recentChanges', 'replayStart', 'listServices',
+  'usageByService', 'changesBetween', 'recentChanges', 'replayStart', 'listServices', 'listAnnotations',
 ] as const satisfies readonly (keyof SpanReader)[];
 export type ReaderOp = (typeof READER_OPS)[number];
 

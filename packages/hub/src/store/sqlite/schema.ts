@@ -78,4 +78,18 @@ CREATE TABLE IF NOT EXISTS instances (
   last_seen REAL NOT NULL,
   PRIMARY KEY (service, instance_id)
 );
+
+-- Bookmarks and notes people put on spans (store/annotations.ts). AUTOINCREMENT: a deleted id is
+-- never handed out again, so a client holding it cannot delete someone else's note by mistake.
+CREATE TABLE IF NOT EXISTS annotations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  span_id TEXT NOT NULL,
+  trace_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  label TEXT,
+  text TEXT,
+  score REAL,
+  created_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS annotations_span ON annotations (span_id);
 `;

@@ -3,7 +3,9 @@ import type { Span, SpanFilter } from '@runtime-hub/protocol';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { ErrorGroup, ErrorGroupQuery, Page, ServiceRow, SessionSummary, SpanJson, SpanOutline, SpanQuery, TraceSummary, UsageTotals } from '../store.js';
 import type { AgentRunQuery, AgentRunSummary } from '../agent-runs.js';
+import type { Annotation, AnnotationQuery } from '../annotations.js';
 import { listAgentRuns } from './agent-queries.js';
+import { listAnnotations } from './annotation-store.js';
 import { listErrorGroups } from './error-groups.js';
 import { rowToSpan, type SpanRow } from './row-codec.js';
 import { rowToSpanJson } from './span-json.js';
@@ -107,6 +109,10 @@ export class SpanReader {
 
   listAgentRuns(query: AgentRunQuery): Page<AgentRunSummary> {
     return listAgentRuns(this.db, query);
+  }
+
+  listAnnotations(query: AnnotationQuery): Page<Annotation> {
+    return listAnnotations(this.db, query);
   }
 
   listErrorGroups(query: ErrorGroupQuery): ErrorGroup[] {

@@ -19,6 +19,7 @@ import type {
   UsageTotals,
 } from '../store.js';
 import type { AgentRunQuery, AgentRunSummary } from '../agent-runs.js';
+import type { Annotation, AnnotationQuery, NewAnnotation } from '../annotations.js';
 import { Checkpointer } from './checkpointer.js';
 import { ReaderPool } from './reader-pool.js';
 import { ensureFullTextIndex } from './full-text.js';
@@ -162,6 +163,18 @@ export class SqliteSpanStore implements SpanStore {
 
   replayStart(filter: SpanFilter, after: number, upTo: number, max: number): Promise<number> {
     return this.readers.run('replayStart', filter, after, upTo, max);
+  }
+
+  listAnnotations(query: AnnotationQuery): Promise<Page<Annotation>> {
+    return this.readers.run('listAnnotations', query);
+  }
+
+  async addAnnotation(annotation: NewAnnotation): Promise<Annotation> {
+    return (await this.writer.request({ op: 'addAnnotation', annotation, now: Date.now() })) as Annotation;
+  }
+
+  async deleteAnnotation(id: number): Promise<boolean> {
+    return (await this.writer.request({ op: 'deleteAnnotation', annotationId: id })) as boolean;
   }
 
   lastSeq(): number {

@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import type { NewAnnotation } from '../annotations.js';
 import type { InstanceBeat } from '../store.js';
 import type { SpanValues } from './row-codec.js';
 import { spawnStoreThread } from './spawn-thread.js';
@@ -11,6 +12,8 @@ export type WriterRequest = { id: number } & (
   | { op: 'usedBytes' }
   | { op: 'vacuumStep'; pages: number }
   | { op: 'tryTruncateWal' }
+  | { op: 'addAnnotation'; annotation: NewAnnotation; now: number }
+  | { op: 'deleteAnnotation'; annotationId: number }
   | { op: 'close' }
 );
 

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { AnnotationWriter } from './annotation-store.js';
 import { SpanWriter } from './span-writer.js';
 import type { WriterRequest } from './writer-client.js';
 
@@ -18,6 +19,7 @@ db.pragma('temp_store = MEMORY');
 db.pragma('wal_autocheckpoint = 50000');
 db.pragma('journal_size_limit = 67108864');
 const writer = new SpanWriter(db, lastSeq);
+const annotations = new AnnotationWriter(db);
 
 parentPort!.on('message', (request: WriterRequest) => {
   try {
@@ -40,6 +42,12 @@ parentPort!.on('message', (request: WriterRequest) => {
         break;
       case 'tryTruncateWal':
         result = writer.tryTruncateWal();
+        break;
+      case 'addAnnotation':
+        result = annotations.add(request.annotation, request.now);
+        break;
+      case 'deleteAnnotation':
+        result = annotations.delete(request.annotationId);
         break;
       case 'close':
         writer.close();
