@@ -2,22 +2,11 @@ import type Database from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { AgentRunQuery, AgentRunSummary } from '../agent-runs.js';
 import type { Page } from '../store.js';
-import { UNPRICED_SQL } from './trace-queries.js';
+import { UNPRICED_SQL, type TraceRow } from './trace-queries.js';
 import { fullTextQuery, RECENT_MATCHING_SPAN_IDS } from './full-text.js';
 import { likeContains, Where } from './where.js';
 
-interface RunRow {
-  rowid: number;
-  trace_id: string;
-  name: string;
-  service: string;
-  kind: string;
-  session_id: string | null;
-  start_time: number;
-  end_time: number | null;
-  root_end_time: number | null;
-  has_error: number;
-}
+type RunRow = Omit<TraceRow, 'root_status'>;
 
 interface RunRollup {
   trace_id: string;

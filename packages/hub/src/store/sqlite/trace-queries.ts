@@ -4,7 +4,8 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { Page, SessionSummary, SpanQuery, TraceSummary, UsageTotals } from '../store.js';
 import { addSessionText, traceQueryWhere, Where } from './where.js';
 
-interface TraceRow {
+/** A row of the `traces` table, as the list queries select it. */
+export interface TraceRow {
   rowid: number;
   trace_id: string;
   name: string;
