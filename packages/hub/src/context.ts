@@ -3,6 +3,7 @@ import type { HubConfig } from './config.js';
 import type { Ingest, SpanListener } from './ingest/ingest.js';
 import type { LiveChannel } from './live/live-channel.js';
 import type { Presence } from './presence/presence.js';
+import type { ChangeFeed } from './store/change-feed.js';
 import type { SpanStore } from './store/store.js';
 
 /**
@@ -17,6 +18,8 @@ export interface HubContext {
   /** Adds a listener for committed spans (called after the live channel and presence). */
   onSpans(listener: SpanListener): void;
   live: LiveChannel;
+  /** Committed changes in seq order, this hub's and (scaled mode) every other hub's; the live channel listens to it. */
+  feed: ChangeFeed;
   presence: Presence;
   log: FastifyBaseLogger;
   /** Runs on shutdown, before the store closes, in reverse order of registration. */

@@ -87,12 +87,14 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
     // Long-polling from an allowed origin needs CORS; WebSocket needs only the Origin check above.
     ...(config.allowedOrigins ? { cors: { origin: config.allowedOrigins.map(normalizeOrigin) } } : {}),
   });
-  const live = new LiveChannel(io, store);
+  // Numbering, publishing and replaying changes: the live channel listens to the feed, ingest publishes to it.
+  const feed = options.feed ?? new EmbeddedChangeFeed(store, (error) => app.log.error({ err: error }, 'change listener failed'));
+  const live = new LiveChannel(io, feed);
   const presence = new Presence(store, (services) => live.emitApps(services));
 
   // LLM cost from data/prices.json and the user's <data>/prices.json (docs/pricing.md).
   const pricing = new Pricing({ dataDir: config.dataDir, log: app.log });
-  const listeners: SpanListener[] = [(spans) => live.publish(spans), (spans) => presence.onSpans(spans)];
+  const listeners: SpanListener[] = [(spans) => feed.publish(spans), (spans) => presence.onSpans(spans)];
   const closeHooks: (() => Promise<void> | void)[] = [];
   const ctx: HubContext = {
     config,
@@ -100,6 +102,7 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
     ingest: createIngest(store, listeners, { priceUsage: (usage, attributes) => pricing.apply(usage, attributes) }),
     onSpans: (listener) => listeners.push(listener),
     live,
+    feed,
     presence,
     log: app.log,
     onClose: (hook) => closeHooks.push(hook),
@@ -139,6 +142,7 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
         presence.stop();
         for (const hook of closeHooks.reverse()) await hook();
         live.close();
+        await feed.close();
         // io.close() closes the HTTP server too: bound the wait for keep-alive clients from here.
         const stopDraining = drainConnections(app.server, SHUTDOWN_GRACE_MS);
         try {

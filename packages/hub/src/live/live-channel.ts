@@ -1,6 +1,6 @@
 import type { Namespace, Server, Socket } from 'socket.io';
 import { LiveSubscribe, type ServiceInfo, type Span, type SpanFilter } from '@runtime-hub/protocol';
-import type { SpanStore } from '../store/store.js';
+import type { ChangeFeed } from '../store/change-feed.js';
 import { filterOfRoom, matchesFilter, roomOf } from './filter.js';
 
 export interface LiveOptions {
@@ -61,20 +61,27 @@ export class LiveChannel {
   private pending = new Map<string, Span>();
   private pendingCursor = 0;
   /**
-   * The highest seq handed to publish(). Replays stop here rather than at the store's last
+   * The highest seq the feed handed over. Replays stop here rather than at the store's last
    * write: a span committed but not yet published will reach subscribers through their room, so
    * it must not also be in their history.
    */
   private publishedSeq: number;
   private timer: NodeJS.Timeout | undefined;
 
+  private readonly stopListening: () => void;
+
+  /**
+   * Listens to the change feed: every committed change, this hub's and (in scaled mode) other
+   * hubs', arrives from it once and in seq order; replays read through it too.
+   */
   constructor(
     io: Server,
-    private readonly store: SpanStore,
+    private readonly feed: ChangeFeed,
     readonly options: LiveOptions = DEFAULT_LIVE_OPTIONS,
   ) {
     this.nsp = io.of('/live');
-    this.publishedSeq = store.lastSeq();
+    this.publishedSeq = feed.lastSeq();
+    this.stopListening = feed.onChanges((spans) => this.publish(spans));
     this.nsp.on('connection', (socket) => this.onConnection(socket));
   }
 
@@ -82,8 +89,8 @@ export class LiveChannel {
     return this.nsp;
   }
 
-  /** Queues committed spans; a coalesced batch goes out after `flushIntervalMs`. */
-  publish(spans: readonly Span[]): void {
+  /** Queues committed spans (from the feed); a coalesced batch goes out after `flushIntervalMs`. */
+  private publish(spans: readonly Span[]): void {
     if (spans.length === 0) return;
     for (const span of spans) {
       // A span changed twice within one interval is sent once, in its latest state.
@@ -117,6 +124,7 @@ export class LiveChannel {
   }
 
   close(): void {
+    this.stopListening();
     this.flush();
     this.nsp.disconnectSockets(true);
   }
@@ -177,13 +185,13 @@ export class LiveChannel {
     if (after === undefined) {
       this.flush();
       cursor = this.publishedSeq;
-      const spans = await this.store.recentChanges(filter, cursor, this.options.historyLimit);
+      const spans = await this.feed.recentChanges(filter, cursor, this.options.historyLimit);
       if (!current()) return undefined;
       socket.emit('history', { spans, cursor, done: false });
     } else {
       cursor = Math.min(after, this.publishedSeq);
       // More backlog than one subscription may replay: skip to the newest `maxReplay` changes.
-      const start = await this.store.replayStart(filter, cursor, this.publishedSeq, this.options.maxReplay);
+      const start = await this.feed.replayStart(filter, cursor, this.publishedSeq, this.options.maxReplay);
       if (!current()) return undefined;
       if (start > cursor) {
         capped = { after: cursor, upTo: start, limit: this.options.maxReplay };
@@ -201,7 +209,7 @@ export class LiveChannel {
         socket.emit('history', { spans: [], cursor, done: true, ...(capped ? { capped } : {}) });
         return cursor;
       }
-      const spans = await this.store.changesBetween(filter, cursor, upTo, this.options.replayPageSize);
+      const spans = await this.feed.changesBetween(filter, cursor, upTo, this.options.replayPageSize);
       if (!current()) return undefined;
       cursor = spans.length === this.options.replayPageSize ? spans[spans.length - 1]!.seq : upTo;
       socket.emit('history', { spans, cursor, done: false });
