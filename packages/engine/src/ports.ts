@@ -214,8 +214,78 @@ export interface LlmClient {
   complete(request: LlmRequest): Promise<LlmResponse>;
 }
 
+/** How a mail transport reaches its SMTP server. */
+export interface SmtpOptions {
+  host: string;
+  port: number;
+  /**
+   * `starttls`: upgrade when the server offers it; `require-starttls`: fail unless it does;
+   * `implicit`: TLS from the first byte (port 465); `none`: never upgrade (a local relay).
+   */
+  tls: 'starttls' | 'require-starttls' | 'implicit' | 'none';
+  /** Verify the server's certificate (default true); a `ca` adds a private CA instead. */
+  rejectUnauthorized: boolean;
+  ca?: string;
+  /** The name the certificate must carry, when it differs from `host`. */
+  servername?: string;
+  user?: string;
+  password?: string;
+  timeoutMs: number;
+}
+
+export interface MailMessage {
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  replyTo?: string;
+  subject: string;
+  text?: string;
+  html?: string;
+  headers: Record<string, string>;
+}
+
+export interface MailResult {
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+  /** The server's last reply line (`250 OK: queued as …`). */
+  response: string;
+}
+
+/**
+ * Outbound mail. Failures throw errors carrying nodemailer's `code` (`EAUTH`, `EENVELOPE`,
+ * `ESOCKET`, `ETIMEDOUT`, `ETLS`…) and, for SMTP replies, `responseCode`.
+ */
+export interface MailSender {
+  send(request: { smtp: SmtpOptions; message: MailMessage; signal: AbortSignal }): Promise<MailResult>;
+}
+
 export interface EngineLogger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * Who drives which run, how many runs of a workflow run at once, and which replica fires a cron
+ * tick. The embedded hub answers in process (its one engine drives every run); the scaled mode
+ * answers on Redis for every hub and worker (docs/scaling.md). Leases expire, so a process killed
+ * mid-run gives its runs and slots back; each implementation passes the conformance suite in
+ * `packages/hub/src/workflows/coordinator/coordinator-cases.ts`.
+ */
+export interface RunCoordinator {
+  /** Takes or renews the lease on driving `runId` for `ttlMs`; false while another owner holds it. */
+  claimRun(runId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the lease back; a lease another owner holds now is left alone. */
+  releaseRun(runId: string, owner: string): Promise<void>;
+  /**
+   * One of `limit` concurrency slots of `workflow` (`project/workflow`) for `runId`, leased for
+   * `ttlMs`. A run that holds a slot gets it again (a renewal); false while all are held.
+   */
+  acquireSlot(workflow: string, runId: string, limit: number, ttlMs: number): Promise<boolean>;
+  releaseSlot(workflow: string, runId: string): Promise<void>;
+  /** True for exactly one caller per schedule and tick (epoch ms), whichever replica asks first. */
+  claimTick(schedule: string, tickAt: number): Promise<boolean>;
+  close?(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { NodeTypeInfo, TriggerTypeInfo } from '@runtime-hub/protocol';
 import { codeNode } from './builtin/code.js';
 import { conditionNode } from './builtin/condition.js';
+import { emailNode } from './builtin/email.js';
 import { loopNode, mergeNode, respondNode, waitNode } from './builtin/flow.js';
 import { httpNode } from './builtin/http.js';
 import { llmNode } from './builtin/llm.js';
@@ -27,6 +28,7 @@ export const BUILTIN_NODE_TYPES: readonly NodeType[] = [
   loopNode,
   respondNode,
   notificationNode,
+  emailNode,
   llmNode,
   workflowCallNode,
 ];

@@ -6,7 +6,7 @@ import type {
   RunResponse,
   TriggerData,
 } from '@runtime-hub/protocol';
-import type { CodeSandbox, HttpClient, LlmClient, ShellRunner } from '../ports.js';
+import type { CodeSandbox, HttpClient, LlmClient, MailSender, ShellRunner } from '../ports.js';
 
 /** A workflow-call request from a node to the runner. */
 export interface CallRequest {
@@ -29,6 +29,7 @@ export interface NodeServices {
   shell?: ShellRunner;
   sandbox?: CodeSandbox;
   llm?: LlmClient;
+  mail?: MailSender;
   callWorkflow(request: CallRequest): Promise<CallResult>;
 }
 

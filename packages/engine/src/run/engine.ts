@@ -13,6 +13,7 @@ import type {
   HttpClient,
   IdSource,
   LlmClient,
+  MailSender,
   RunQuery,
   RunStore,
   SecretSource,
@@ -43,6 +44,7 @@ export interface EngineOptions {
   shell?: ShellRunner;
   sandbox?: CodeSandbox;
   llm?: LlmClient;
+  mail?: MailSender;
   registry?: NodeRegistry;
   /** What one run may do (loop items, activations); defaults in `run/limits.ts`. */
   limits?: Partial<RunLimits>;
@@ -112,7 +114,7 @@ export class Engine {
       registry: this.registry,
       limits: runLimits(options.limits),
       yieldTurn: options.yieldTurn ?? nextTurn,
-      services: { http: options.http, shell: options.shell, sandbox: options.sandbox, llm: options.llm },
+      services: { http: options.http, shell: options.shell, sandbox: options.sandbox, llm: options.llm, mail: options.mail },
       secrets: (project) => options.secrets?.values(project) ?? {},
       callWorkflow: (driver, step, request) => this.callWorkflow(driver, step, request),
       onFinished: (driver) => this.onFinished(driver),

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { CronScheduler, Engine, createRegistry } from '@runtime-hub/engine';
 import type { CronFire, EngineLogger, NodeRegistry } from '@runtime-hub/engine';
-import { WorkerSandbox, childShell, fetchHttp, officialLlmClients, randomIds, systemClock } from '@runtime-hub/engine/node';
+import { WorkerSandbox, childShell, fetchHttp, officialLlmClients, randomIds, smtpMail, systemClock } from '@runtime-hub/engine/node';
 import type { WorkflowDefinition } from '@runtime-hub/protocol';
 import type { HubContext } from '../context.js';
 import { matchEndpoint } from './endpoints.js';
@@ -60,6 +60,7 @@ export class WorkflowService {
       shell: childShell({ defaultCwd: (project) => files.folder(project) }),
       sandbox: this.sandbox,
       llm: officialLlmClients(),
+      mail: smtpMail(),
       registry: this.registry,
       limits: ctx.config.workflowLimits,
     });

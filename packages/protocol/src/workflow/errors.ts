@@ -44,6 +44,8 @@ export const WORKFLOW_ERROR_CODES = {
   CODE_MEMORY: { status: 500, summary: 'the code exceeded its memory limit' },
   SHELL_EXIT: { status: 500, summary: 'the command exited with a non-zero status' },
   LLM_ERROR: { status: 502, summary: 'the LLM call failed' },
+  EMAIL_AUTH: { status: 502, summary: 'the SMTP server refused the login' },
+  EMAIL_REJECTED: { status: 502, summary: 'the SMTP server refused or deferred the message' },
   CALL_FAILED: { status: 500, summary: 'the called workflow failed' },
   CALL_DEPTH_EXCEEDED: { status: 500, summary: 'workflow calls nested too deeply' },
   LOOP_INPUT: { status: 500, summary: 'a loop needs an array of items' },
