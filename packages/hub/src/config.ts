@@ -28,6 +28,8 @@ export interface HubConfig {
   watchDirs?: string[];
   /** What one workflow run may do (`--max-loop-items`, `--max-run-activations`); engine defaults otherwise. */
   workflowLimits?: { maxLoopItems?: number; maxActivationsPerRun?: number };
+  /** MCP clients of `POST /mcp` may start workflow runs (`--mcp-workflows`); read-only tools otherwise. */
+  mcpWorkflowRuns?: boolean;
 }
 
 export const DEFAULT_CONFIG: HubConfig = {

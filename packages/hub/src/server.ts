@@ -33,6 +33,7 @@ import type { SpanStore } from './store/store.js';
 import { registerStaticSite } from './web/static-site.js';
 import { registerWorkflows } from './workflows/register.js';
 import { registerPlayground } from './playground/register.js';
+import { registerMcp } from './mcp/mcp-route.js';
 
 export interface Hub {
   app: FastifyInstance;
@@ -64,6 +65,7 @@ const FEATURES: Feature[] = [
   registerOtlp, // POST /v1/traces (and --otlp-port): OTLP/HTTP JSON + protobuf → spans
   registerWorkflows, // projects, workflows, secrets, runs, /w/<project>/… : the workflow engine
   registerPlayground, // /api/v1/playground/…: re-run a recorded LLM call with edits (issue 12)
+  registerMcp, // POST /mcp: Model Context Protocol tools over the query API (docs/mcp.md)
 ];
 
 export async function createHub(partial: Partial<HubConfig> = {}, options: { store?: SpanStore } = {}): Promise<Hub> {

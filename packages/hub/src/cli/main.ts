@@ -2,6 +2,7 @@ import { HUB_VERSION } from '../version.js';
 import { UsageError } from './args.js';
 import type { Command } from './command.js';
 import { hookCommand } from './hook-command.js';
+import { mcpCommand } from './mcp-command.js';
 import { openCommand } from './open-command.js';
 import { startCommand } from './start-command.js';
 import { watchCommand } from './watch-command.js';
@@ -12,6 +13,7 @@ const COMMANDS: Command[] = [
   openCommand, // the dashboard in an app window
   hookCommand, // Claude Code hook events → hub (stdin, spool when down); hook install / uninstall
   watchCommand, // tail JSONL trace files into a running hub
+  mcpCommand, // Model Context Protocol on stdio for coding agents (docs/mcp.md)
 ];
 
 function usage(): string {
