@@ -22,6 +22,7 @@ export type { EngineOptions, RerunOptions, StartRunRequest } from './run/engine.
 export { DEFAULT_RUN_LIMITS, runLimits } from './run/limits.js';
 export type { RunLimits } from './run/limits.js';
 export { Redactor } from './run/redact.js';
+export { MAX_PINNED_BYTES, secretsInPins, usesPins } from './run/pins.js';
 export { MemoryRunStore } from './store/memory-store.js';
 export { MemoryWorkflowSource } from './store/memory-workflows.js';
 export { compareSteps, decodeRunCursor, encodeRunCursor, stepKey } from './store/keys.js';

@@ -5,6 +5,7 @@ import { cronProblem } from '../cron/cron.js';
 import { inspectTemplates } from '../expr/index.js';
 import { checkFields, withDefaults } from '../nodes/fields.js';
 import type { NodeRegistry } from '../nodes/registry.js';
+import { checkPins } from '../run/pins.js';
 import { LOOP_TYPE, TRIGGER_TYPE, loopBody } from './compile.js';
 
 /**
@@ -36,7 +37,9 @@ export type IssueCode =
   | 'invalid_cron'
   | 'unreachable_node'
   | 'unknown_config_field'
-  | 'unknown_workflow';
+  | 'unknown_workflow'
+  | 'invalid_pin'
+  | 'secret_in_pin';
 
 export interface ValidationIssue {
   code: IssueCode;
@@ -228,6 +231,7 @@ export function validateWorkflow(input: unknown, registry: NodeRegistry, project
   if (def.settings.outputNode !== undefined && !nodeIds.has(def.settings.outputNode)) {
     report(errors, { code: 'unknown_reference', message: `settings.outputNode: "${def.settings.outputNode}" is not a node of this workflow`, path: 'settings.outputNode' });
   }
+  for (const issue of checkPins(def, outputsOf)) report(errors, issue);
   if (project) checkCallTargets(def, project, warnings);
   return errors.length === 0 ? { definition: def, errors, warnings } : { errors, warnings };
 }

@@ -8,6 +8,8 @@ import type { Clock, IdSource } from '../ports.js';
 import type { RunLimits } from './limits.js';
 import type { SecretTaint } from '../expr/index.js';
 import { nodeContext } from './node-context.js';
+import { pinnedOutput } from './pins.js';
+import { withInputOverride } from './rerun.js';
 import { buildScope, codeGlobals, resolveConfig } from './scope.js';
 import type { ScopeSource } from './scope.js';
 import { inputsOf, nextLoopEmission, startNode } from './state.js';
@@ -74,12 +76,17 @@ export class Activator {
       return { kind: 'limit' };
     }
     const visit = startNode(state, nodeId);
-    const inputs = inputsOf(state, nodeId);
+    const inputs = this.inputsFor(nodeId, visit);
     const input = node.type === TRIGGER_TYPE ? undefined : inputs[0]?.value;
     const step = this.newStep(node, visit, 1, input);
     const type = registry.get(node.type);
     if (node.type === LOOP_TYPE) return this.loopStart(node, step, input, inputs);
     if (node.disabled || !type) return { kind: 'complete', step, result: { output: node.type === TRIGGER_TYPE ? this.r.run.trigger : input } };
+    const pin = pinnedOutput(this.r.run, this.r.definition, nodeId, node.type);
+    if (pin) {
+      step.pinned = true;
+      return { kind: 'complete', step, result: { output: pin.output } };
+    }
     if (!type.inline) return { kind: 'start', step };
     try {
       const config = this.resolve(node, type, input, inputs);
@@ -92,6 +99,11 @@ export class Activator {
     } catch (error) {
       return { kind: 'fail', step, error };
     }
+  }
+
+  /** The node's inputs, the first replaced by a re-run's edited input on that node's first visit. */
+  inputsFor(nodeId: string, visit: number): Inputs {
+    return withInputOverride(this.r.run, nodeId, visit, inputsOf(this.r.state, nodeId));
   }
 
   private loopStart(node: NodeDefinition, step: StepRecord, input: unknown, inputs: Inputs): Activation {

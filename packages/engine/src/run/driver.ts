@@ -25,7 +25,7 @@ import { openAttempts, replaySteps } from './replay.js';
 import { jsonSize, runSpan, stepSpan } from './spans.js';
 import { emitInSlices, spansOfRun } from './span-replay.js';
 import { Wave } from './wave.js';
-import { applyCompletion, createState, inputsOf, settle, startNode } from './state.js';
+import { applyCompletion, createState, settle, startNode } from './state.js';
 import type { Action, Completion, RunState } from './state.js';
 
 /**
@@ -335,7 +335,7 @@ export class RunDriver {
     const node = this.graph.nodes.get(step.nodeId) as NodeDefinition;
     const type = this.host.registry.get(node.type) as NodeType;
     const key = activationKey(step);
-    const inputs = inputsOf(this.state, node.id);
+    const inputs = this.activator.inputsFor(node.id, step.visit);
     const attempt: Attempt = { step, executing: true };
     const started = runAttempt(
       async (signal) => {

@@ -1,4 +1,4 @@
-import type { StepRecord } from '@runtime-hub/protocol';
+import type { RunRecord, StepRecord } from '@runtime-hub/protocol';
 import { descendants } from '../graph/compile.js';
 import type { CompiledGraph } from '../graph/compile.js';
 
@@ -18,4 +18,24 @@ export function rerunSeeds(graph: CompiledGraph, steps: readonly StepRecord[], f
     .filter((s) => s.status === 'succeeded' || (s.status === 'failed' && s.branch !== undefined))
     .sort((a, b) => (a.seq as number) - (b.seq as number));
   return { seeds };
+}
+
+type Inputs = { source: string; value: unknown }[];
+
+/**
+ * A re-run from a node with an edited input: that node's first activation receives the edited
+ * value as its `input` (and as the first of its `inputs`), whatever its upstream delivered.
+ * Everything else is unchanged: `nodes.<id>.output` still reads the recorded upstream outputs.
+ */
+export function withInputOverride(run: RunRecord, nodeId: string, visit: number, inputs: Inputs): Inputs {
+  if (visit !== 1 || run.rerunFrom !== nodeId || !Object.hasOwn(run, 'rerunInput')) return inputs;
+  const first: { source: string; value: unknown } = { source: inputs[0]?.source ?? nodeId, value: run.rerunInput };
+  return [first, ...inputs.slice(1)];
+}
+
+/** Why an edited input cannot be used, or undefined when it can. */
+export function inputOverrideProblem(graph: CompiledGraph, fromNode: string | undefined): string | undefined {
+  if (fromNode === undefined) return 'an edited input needs fromNode: the node that receives it';
+  if (fromNode === graph.triggerId) return `node "${fromNode}" is the trigger; to change the trigger data, start a new run with it`;
+  return undefined;
 }

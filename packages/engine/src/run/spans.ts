@@ -85,6 +85,7 @@ export function stepSpan(run: RunRecord, step: StepRecord, name: string, extra?:
   if (step.retryAt !== undefined) attributes['workflow.retry.at'] = new Date(step.retryAt).toISOString();
   if (step.childRunId) attributes['workflow.call.run_id'] = step.childRunId;
   if (step.reused) attributes['workflow.step.reused'] = true;
+  if (step.pinned) attributes['workflow.step.pinned'] = true;
   const record: SpanRecordInput = {
     traceId: run.traceId,
     spanId: step.spanId,

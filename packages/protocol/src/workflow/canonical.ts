@@ -8,7 +8,7 @@
  */
 
 const ORDERS: Record<string, readonly string[]> = {
-  workflow: ['id', 'name', 'description', 'project', 'version', 'visibility', 'endpoint', 'trigger', 'settings', 'nodes', 'edges'],
+  workflow: ['id', 'name', 'description', 'project', 'version', 'visibility', 'endpoint', 'trigger', 'settings', 'nodes', 'edges', 'stickyNotes', 'pinned'],
   project: ['id', 'name', 'description', 'version', 'settings', 'env'],
   endpoint: ['method', 'path', 'auth'],
   trigger: ['type', 'expression', 'timezone', 'missed'],

@@ -112,6 +112,22 @@ export type WorkflowSettings = z.infer<typeof WorkflowSettings>;
 
 export const VISIBILITIES = ['public', 'internal'] as const;
 
+export const STICKY_COLORS = ['yellow', 'blue', 'green', 'pink', 'gray'] as const;
+
+/**
+ * A sticky note on the studio's canvas: text for the people editing the workflow. The engine
+ * never reads it; the studio renders its text as text (never as HTML).
+ */
+export const StickyNote = z.object({
+  id: NodeId,
+  text: z.string().max(10_000).default(''),
+  position: Position,
+  width: z.number().min(60).max(4000).default(240),
+  height: z.number().min(40).max(4000).default(140),
+  color: z.enum(STICKY_COLORS).optional(),
+});
+export type StickyNote = z.infer<typeof StickyNote>;
+
 export const WorkflowDefinition = z.object({
   id: Slug,
   name: z.string().min(1).max(256),
@@ -126,6 +142,14 @@ export const WorkflowDefinition = z.object({
   settings: WorkflowSettings.default({}),
   nodes: z.array(NodeDefinition),
   edges: z.array(EdgeDefinition).default([]),
+  /** Canvas notes (the studio's); at most 500. */
+  stickyNotes: z.array(StickyNote).max(500).optional(),
+  /**
+   * Pinned outputs by node id (n8n's "pinned data"): a run started by hand (trigger `manual`)
+   * uses the pinned output instead of executing the node; webhook, cron and workflow-call runs
+   * never do. Checked on save (nodes exist and can be pinned, size, no secret values).
+   */
+  pinned: z.record(NodeId, z.unknown()).optional(),
 });
 export type WorkflowDefinition = z.infer<typeof WorkflowDefinition>;
 export type WorkflowDefinitionInput = z.input<typeof WorkflowDefinition>;

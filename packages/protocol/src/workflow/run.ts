@@ -75,6 +75,8 @@ export interface RunRecord {
   /** A re-run: the run it copied, and the node it restarted from (absent: from the start). */
   rerunOf?: string;
   rerunFrom?: string;
+  /** A re-run from `rerunFrom` with an edited input: that node's first activation gets this input. */
+  rerunInput?: unknown;
 }
 
 export interface StepRecord {
@@ -106,4 +108,6 @@ export interface StepRecord {
   items?: unknown[];
   /** Copied from the run this one re-runs, not executed again. */
   reused?: boolean;
+  /** The node's pinned output (a manual run), not executed. */
+  pinned?: boolean;
 }

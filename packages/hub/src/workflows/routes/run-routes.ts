@@ -20,6 +20,8 @@ const RerunBody = z
   .object({
     fromNode: z.string().min(1).max(64).optional(),
     version: z.enum(['same', 'current']).optional(),
+    /** An edited input for `fromNode` (any JSON; trigger-size limit). */
+    input: z.unknown().optional(),
   })
   .default({});
 

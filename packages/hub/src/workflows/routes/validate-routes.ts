@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { validateWorkflow } from '@runtime-hub/engine';
 import { z } from 'zod';
 import type { WorkflowService } from '../workflow-service.js';
+import { pinSecretIssues } from './pin-secrets.js';
 
 const WorkflowParams = z.object({ project: z.string(), workflow: z.string() });
 
@@ -19,6 +20,7 @@ export function registerValidateRoutes(root: FastifyInstance, service: WorkflowS
     const body = request.body !== null && typeof request.body === 'object' && !Array.isArray(request.body) ? { ...(request.body as Record<string, unknown>), id: workflow } : request.body;
     const others = service.catalog.listWorkflows(project).filter((w) => w.id !== workflow);
     const result = validateWorkflow(body, service.registry, { workflows: others });
-    return { valid: result.errors.length === 0, errors: result.errors, warnings: result.warnings };
+    const errors = [...result.errors, ...pinSecretIssues(service, project, body)];
+    return { valid: errors.length === 0, errors, warnings: result.warnings };
   });
 }

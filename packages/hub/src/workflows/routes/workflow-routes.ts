@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WorkflowApiError } from '../http-errors.js';
 import type { WorkflowService } from '../workflow-service.js';
+import { refusePinnedSecrets } from './pin-secrets.js';
 import { scheduleView, workflowSummary } from './presenters.js';
 import { RunListQuery, listRuns } from './run-routes.js';
 
@@ -27,6 +28,8 @@ export function registerWorkflowRoutes(root: FastifyInstance, service: WorkflowS
 
   app.post('/api/v1/projects/:project/workflows', { schema: { tags, summary: 'Create a workflow (body: the workflow definition)', params: ProjectParams } }, async (request, reply) => {
     const { project } = request.params;
+    catalog.requireProject(project);
+    refusePinnedSecrets(service, project, request.body);
     const saved = await catalog.saveWorkflow(project, request.body, { create: true });
     await service.syncSchedules();
     return reply.status(201).send({ workflow: saved.workflow, warnings: saved.warnings });
@@ -41,6 +44,8 @@ export function registerWorkflowRoutes(root: FastifyInstance, service: WorkflowS
 
   app.put('/api/v1/projects/:project/workflows/:workflow', { schema: { tags, summary: 'Create or replace a workflow (body: the workflow definition)', params: WorkflowParams } }, async (request, reply) => {
     const { project, workflow } = request.params;
+    catalog.requireProject(project);
+    refusePinnedSecrets(service, project, request.body);
     const saved = await catalog.saveWorkflow(project, request.body, { create: false, id: workflow });
     await service.syncSchedules();
     return reply.status(saved.created ? 201 : 200).send({ workflow: saved.workflow, warnings: saved.warnings });
