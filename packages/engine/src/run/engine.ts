@@ -13,7 +13,6 @@ import type {
   HttpClient,
   IdSource,
   LlmClient,
-  MailSender,
   RunQuery,
   RunStore,
   SecretSource,
@@ -25,7 +24,7 @@ import { RunDriver } from './driver.js';
 import type { DriverHost, DriverRef } from './host.js';
 import { Redactor } from './redact.js';
 import { EngineError } from './engine-error.js';
-import { inputOverrideProblem, rerunSeeds } from './rerun.js';
+import { rerunSeeds } from './rerun.js';
 import { replayOwedSpans } from './span-replay.js';
 import { runLimits } from './limits.js';
 import type { RunLimits } from './limits.js';
@@ -44,12 +43,19 @@ export interface EngineOptions {
   shell?: ShellRunner;
   sandbox?: CodeSandbox;
   llm?: LlmClient;
-  mail?: MailSender;
   registry?: NodeRegistry;
   /** What one run may do (loop items, activations); defaults in `run/limits.ts`. */
   limits?: Partial<RunLimits>;
   /** Lets the event loop run between slices of a long wave; default: one `setImmediate` turn. */
   yieldTurn?: () => Promise<void>;
+  /**
+   * Scaled mode (docs/scaling.md). `dispatch` (a hub): new runs are committed as queued and handed
+   * to `dispatch`, none is driven here. `worker`: drives the runs `drive()` is given and the runs
+   * they call. Default `embedded`: this engine drives every run and resumes them all on start.
+   */
+  mode?: 'embedded' | 'dispatch' | 'worker';
+  /** Mode `dispatch`: hands a committed, queued run to the workers. */
+  dispatch?: (run: RunRecord) => Promise<void>;
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -70,8 +76,6 @@ export interface RerunOptions {
   fromNode?: string;
   /** `current`: run the workflow's current version instead of the one the run used. */
   version?: 'same' | 'current';
-  /** An edited input for `fromNode` (its first activation gets it instead of what upstream delivered). */
-  input?: unknown;
 }
 
 interface Waiter<T> {
@@ -116,7 +120,7 @@ export class Engine {
       registry: this.registry,
       limits: runLimits(options.limits),
       yieldTurn: options.yieldTurn ?? nextTurn,
-      services: { http: options.http, shell: options.shell, sandbox: options.sandbox, llm: options.llm, mail: options.mail },
+      services: { http: options.http, shell: options.shell, sandbox: options.sandbox, llm: options.llm },
       secrets: (project) => options.secrets?.values(project) ?? {},
       callWorkflow: (driver, step, request) => this.callWorkflow(driver, step, request),
       onFinished: (driver) => this.onFinished(driver),
@@ -131,6 +135,8 @@ export class Engine {
 
   /** Resumes every unfinished run: in-flight ones from their last finished node, queued ones in order. */
   async start(): Promise<void> {
+    if (this.options.mode === 'dispatch') return; // the workers resume runs
+    if (this.options.mode === 'worker') return void (await this.replayOwedSpans());
     const runs = await this.options.store.listUnfinishedRuns();
     const keys = new Set<string>();
     for (const run of runs) {
@@ -151,7 +157,11 @@ export class Engine {
       await driver.resume(steps);
     }
     for (const key of keys) await this.fillSlots(key);
-    await replayOwedSpans(this.host, (run) => this.resolve(run.project, run.workflow, run.version).then((c) => c.definition, () => undefined));
+    await this.replayOwedSpans();
+  }
+
+  private replayOwedSpans(): Promise<number> {
+    return replayOwedSpans(this.host, (run) => this.resolve(run.project, run.workflow, run.version).then((c) => c.definition, () => undefined));
   }
 
   /**
@@ -220,14 +230,18 @@ export class Engine {
   }
 
   /** Starts a run, or queues it when the workflow is at its concurrency limit. Resolves once it is durable. */
-  async startRun(request: StartRunRequest, seeds: StepRecord[] = [], rerun?: { of: string; from?: string; input?: unknown }): Promise<RunRecord> {
+  async startRun(request: StartRunRequest, seeds: StepRecord[] = [], rerun?: { of: string; from?: string }): Promise<RunRecord> {
     if (this.stopped) throw new EngineError('ENGINE_STOPPED', 'the workflow engine is stopping');
     const project = this.options.workflows.getProject(request.project);
     if (!project) throw new EngineError('PROJECT_NOT_FOUND', `no project "${request.project}"`);
     const target = await this.resolve(request.project, request.workflow, request.version);
     if (request.runId) {
       const existing = this.drivers.get(request.runId)?.run ?? (await this.options.store.getRun(request.runId));
-      if (existing) return structuredClone(existing);
+      if (existing) {
+        // A worker resuming a caller also resumes the run it called: both belong to the caller's job.
+        if (this.options.mode === 'worker' && !FINISHED_RUN_STATUSES.includes(existing.status)) void this.drive(existing.id).catch(() => undefined);
+        return structuredClone(existing);
+      }
     }
     const size = JSON.stringify(request.trigger)?.length ?? 0;
     if (size > WORKFLOW_LIMITS.maxTriggerBytes) {
@@ -261,9 +275,16 @@ export class Engine {
     if (rerun) {
       run.rerunOf = rerun.of;
       if (rerun.from !== undefined) run.rerunFrom = rerun.from;
-      if (rerun.input !== undefined) run.rerunInput = redactor.value(rerun.input);
     }
     const seeded = seeds.map((s, i) => ({ ...s, runId: id, spanId: this.options.ids.spanId(), seq: i + 1, reused: true }));
+    if (this.options.mode === 'dispatch') {
+      // An outbox: no worker hears of the run before it is committed (n8n #24274).
+      await this.options.store.commit({ runs: [run], steps: seeded });
+      await this.options.dispatch?.(structuredClone(run)).catch((error: unknown) => {
+        this.options.log?.warn('run committed but not handed to a worker yet; the outbox relay retries', { runId: id, error: (error as Error).message });
+      });
+      return structuredClone(run);
+    }
     const key = `${run.project}/${run.workflow}`;
     const limit = target.definition.settings.maxConcurrentRuns;
     if (limit !== undefined && ((this.active.get(key) ?? 0) >= limit || this.queueOf(key).length > 0)) {
@@ -274,6 +295,35 @@ export class Engine {
     const driver = this.track(run, target, project);
     await driver.begin(seeded);
     return { ...driver.run };
+  }
+
+  /**
+   * Drives one run to its end in this process (a worker's job): a queued run begins, an
+   * interrupted one resumes from its last finished step. Resolves with the finished run.
+   */
+  async drive(runId: string): Promise<RunRecord> {
+    const run = this.drivers.get(runId)?.run ?? (await this.options.store.getRun(runId));
+    if (!run) throw new EngineError('RUN_NOT_FOUND', `no run "${runId}"`);
+    if (FINISHED_RUN_STATUSES.includes(run.status)) return run;
+    const target = await this.resolve(run.project, run.workflow, run.version).catch(() => undefined);
+    const project = this.options.workflows.getProject(run.project);
+    const driving = this.drivers.get(runId);
+    if (driving) return driving.finishedRun();
+    if (!target || !project) {
+      await this.failUnresumable(run);
+      return (await this.options.store.getRun(runId)) ?? run;
+    }
+    const driver = this.track(run, target, project);
+    const finished = driver.finishedRun();
+    const steps = await this.options.store.listSteps(runId);
+    await (run.status === 'queued' ? driver.begin(steps) : driver.resume(steps));
+    return finished;
+  }
+
+  /** Mode `dispatch`: what the worker driving a run reported wakes this engine's waiters. */
+  settleRemote(runId: string, answer: { response?: RunResponse; run?: RunRecord }): void {
+    if (answer.run) this.resolveRun(runId, answer.run);
+    this.notifyResponse(runId, answer);
   }
 
   private readonly filling = new Map<string, boolean>();
@@ -425,17 +475,11 @@ export class Engine {
       if ('problem' in result) throw new EngineError('INVALID_RERUN', result.problem);
       seeds = result.seeds;
     }
-    if (options.input !== undefined) {
-      const problem = inputOverrideProblem(target.graph, options.fromNode);
-      if (problem) throw new EngineError('INVALID_RERUN', problem);
-      const size = JSON.stringify(options.input)?.length ?? 0;
-      if (size > WORKFLOW_LIMITS.maxTriggerBytes) throw new EngineError('TRIGGER_TOO_LARGE', `the edited input is ${size} bytes; the limit is ${WORKFLOW_LIMITS.maxTriggerBytes}`);
-    }
     const trigger = original.trigger;
     return this.startRun(
       { project: original.project, workflow: original.workflow, trigger, version: target.definition.version ?? 0 },
       seeds,
-      { of: original.id, from: options.fromNode, input: options.input },
+      { of: original.id, from: options.fromNode },
     );
   }
 
