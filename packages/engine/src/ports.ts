@@ -214,6 +214,53 @@ export interface LlmClient {
   complete(request: LlmRequest): Promise<LlmResponse>;
 }
 
+/** How a mail transport reaches its SMTP server. */
+export interface SmtpOptions {
+  host: string;
+  port: number;
+  /**
+   * `starttls`: upgrade when the server offers it; `require-starttls`: fail unless it does;
+   * `implicit`: TLS from the first byte (port 465); `none`: never upgrade (a local relay).
+   */
+  tls: 'starttls' | 'require-starttls' | 'implicit' | 'none';
+  /** Verify the server's certificate (default true); a `ca` adds a private CA instead. */
+  rejectUnauthorized: boolean;
+  ca?: string;
+  /** The name the certificate must carry, when it differs from `host`. */
+  servername?: string;
+  user?: string;
+  password?: string;
+  timeoutMs: number;
+}
+
+export interface MailMessage {
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  replyTo?: string;
+  subject: string;
+  text?: string;
+  html?: string;
+  headers: Record<string, string>;
+}
+
+export interface MailResult {
+  messageId: string;
+  accepted: string[];
+  rejected: string[];
+  /** The server's last reply line (`250 OK: queued as …`). */
+  response: string;
+}
+
+/**
+ * Outbound mail. Failures throw errors carrying nodemailer's `code` (`EAUTH`, `EENVELOPE`,
+ * `ESOCKET`, `ETIMEDOUT`, `ETLS`…) and, for SMTP replies, `responseCode`.
+ */
+export interface MailSender {
+  send(request: { smtp: SmtpOptions; message: MailMessage; signal: AbortSignal }): Promise<MailResult>;
+}
+
 export interface EngineLogger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;

@@ -13,6 +13,7 @@ import type {
   HttpClient,
   IdSource,
   LlmClient,
+  MailSender,
   RunQuery,
   RunStore,
   SecretSource,
@@ -24,7 +25,7 @@ import { RunDriver } from './driver.js';
 import type { DriverHost, DriverRef } from './host.js';
 import { Redactor } from './redact.js';
 import { EngineError } from './engine-error.js';
-import { rerunSeeds } from './rerun.js';
+import { inputOverrideProblem, rerunSeeds } from './rerun.js';
 import { replayOwedSpans } from './span-replay.js';
 import { runLimits } from './limits.js';
 import type { RunLimits } from './limits.js';
@@ -43,6 +44,7 @@ export interface EngineOptions {
   shell?: ShellRunner;
   sandbox?: CodeSandbox;
   llm?: LlmClient;
+  mail?: MailSender;
   registry?: NodeRegistry;
   /** What one run may do (loop items, activations); defaults in `run/limits.ts`. */
   limits?: Partial<RunLimits>;
@@ -76,6 +78,8 @@ export interface RerunOptions {
   fromNode?: string;
   /** `current`: run the workflow's current version instead of the one the run used. */
   version?: 'same' | 'current';
+  /** An edited input for `fromNode` (its first activation gets it instead of what upstream delivered). */
+  input?: unknown;
 }
 
 interface Waiter<T> {
@@ -120,7 +124,7 @@ export class Engine {
       registry: this.registry,
       limits: runLimits(options.limits),
       yieldTurn: options.yieldTurn ?? nextTurn,
-      services: { http: options.http, shell: options.shell, sandbox: options.sandbox, llm: options.llm },
+      services: { http: options.http, shell: options.shell, sandbox: options.sandbox, llm: options.llm, mail: options.mail },
       secrets: (project) => options.secrets?.values(project) ?? {},
       callWorkflow: (driver, step, request) => this.callWorkflow(driver, step, request),
       onFinished: (driver) => this.onFinished(driver),
@@ -230,7 +234,7 @@ export class Engine {
   }
 
   /** Starts a run, or queues it when the workflow is at its concurrency limit. Resolves once it is durable. */
-  async startRun(request: StartRunRequest, seeds: StepRecord[] = [], rerun?: { of: string; from?: string }): Promise<RunRecord> {
+  async startRun(request: StartRunRequest, seeds: StepRecord[] = [], rerun?: { of: string; from?: string; input?: unknown }): Promise<RunRecord> {
     if (this.stopped) throw new EngineError('ENGINE_STOPPED', 'the workflow engine is stopping');
     const project = this.options.workflows.getProject(request.project);
     if (!project) throw new EngineError('PROJECT_NOT_FOUND', `no project "${request.project}"`);
@@ -275,6 +279,7 @@ export class Engine {
     if (rerun) {
       run.rerunOf = rerun.of;
       if (rerun.from !== undefined) run.rerunFrom = rerun.from;
+      if (rerun.input !== undefined) run.rerunInput = redactor.value(rerun.input);
     }
     const seeded = seeds.map((s, i) => ({ ...s, runId: id, spanId: this.options.ids.spanId(), seq: i + 1, reused: true }));
     if (this.options.mode === 'dispatch') {
@@ -475,11 +480,17 @@ export class Engine {
       if ('problem' in result) throw new EngineError('INVALID_RERUN', result.problem);
       seeds = result.seeds;
     }
+    if (options.input !== undefined) {
+      const problem = inputOverrideProblem(target.graph, options.fromNode);
+      if (problem) throw new EngineError('INVALID_RERUN', problem);
+      const size = JSON.stringify(options.input)?.length ?? 0;
+      if (size > WORKFLOW_LIMITS.maxTriggerBytes) throw new EngineError('TRIGGER_TOO_LARGE', `the edited input is ${size} bytes; the limit is ${WORKFLOW_LIMITS.maxTriggerBytes}`);
+    }
     const trigger = original.trigger;
     return this.startRun(
       { project: original.project, workflow: original.workflow, trigger, version: target.definition.version ?? 0 },
       seeds,
-      { of: original.id, from: options.fromNode },
+      { of: original.id, from: options.fromNode, input: options.input },
     );
   }
 
