@@ -28,6 +28,10 @@ export interface HubConfig {
   watchDirs?: string[];
   /** What one workflow run may do (`--max-loop-items`, `--max-run-activations`); engine defaults otherwise. */
   workflowLimits?: { maxLoopItems?: number; maxActivationsPerRun?: number };
+  /** Keep per-minute rollups of ended spans for metrics and alerts (default true; `--no-rollups`, bench baselines). */
+  rollups?: boolean;
+  /** Alerts (docs/analytics.md): SMTP server for mail notifications, how often rules are evaluated, the clock (tests). */
+  alerts?: { smtpUrl?: string; mailFrom?: string; evaluateEveryMs?: number; now?: () => number };
   /** MCP clients of `POST /mcp` may start workflow runs (`--mcp-workflows`); read-only tools otherwise. */
   mcpWorkflowRuns?: boolean;
 }

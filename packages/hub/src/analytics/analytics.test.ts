@@ -1,0 +1,113 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { hexId, postSpans, spanRecord, startTestHub, type TestHub } from '../testing/test-hub.js';
+
+let hub: TestHub | undefined;
+afterEach(async () => {
+  await hub?.close();
+  hub = undefined;
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- reply shapes are checked field by field below
+async function getJson(url: string): Promise<any> {
+  const response = await fetch(url);
+  expect(response.status, await response.clone().text()).toBe(200);
+  return response.json();
+}
+
+const minute = (t: number) => Math.floor(t / 60_000) * 60_000;
+
+describe('metrics from rollups', () => {
+  it('counts each ended span once: start then end, a repeated end, a late start', async () => {
+    hub = await startTestHub();
+    const t0 = minute(Date.now()) - 10 * 60_000;
+    const traceId = hexId(32);
+    const spanId = hexId(16);
+    const start = { ...spanRecord({ traceId, spanId, service: 'shop', name: 'checkout', startTime: t0 + 1000 }), endTime: undefined, status: 'unset' };
+    const end = spanRecord({ traceId, spanId, service: 'shop', name: 'checkout', startTime: t0 + 1000, endTime: t0 + 1250, status: 'error' });
+    for (const body of [[start], [end], [end], [start]]) expect((await postSpans(hub.url, body)).status).toBe(200);
+    const series = await getJson(`${hub.url}/api/v1/metrics/series?service=shop&from=${t0}&to=${t0 + 5 * 60_000}`);
+    expect(series.totals.calls).toBe(1);
+    expect(series.totals.errors).toBe(1);
+    expect(series.totals.p50Ms).toBeGreaterThan(250 * 0.95);
+    expect(series.totals.p50Ms).toBeLessThanOrEqual(250);
+  });
+
+  it('answers calls, error rate, quantiles, tokens and cost per step and per function', async () => {
+    hub = await startTestHub();
+    const t0 = minute(Date.now()) - 30 * 60_000;
+    const spans = [];
+    // 100 calls of `fast` over two minutes, durations 1..100 ms, every tenth failing.
+    for (let i = 1; i <= 100; i++) {
+      const startTime = t0 + (i <= 50 ? 0 : 60_000) + i;
+      spans.push(spanRecord({ service: 'api', name: 'fast', startTime, endTime: startTime + i, status: i % 10 === 0 ? 'error' : 'ok' }));
+    }
+    // 5 slow LLM calls with usage.
+    for (let i = 0; i < 5; i++) {
+      spans.push(
+        spanRecord({
+          service: 'api', name: 'chat', kind: 'llm', startTime: t0 + i, endTime: t0 + i + 2000,
+          attributes: { 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.usage.input_tokens': 1000, 'gen_ai.usage.output_tokens': 100 },
+        }),
+      );
+    }
+    expect((await postSpans(hub.url, spans)).status).toBe(200);
+    const series = await getJson(`${hub.url}/api/v1/metrics/series?service=api&name=fast&from=${t0}&to=${t0 + 10 * 60_000}&step=60000`);
+    expect(series.t).toEqual([t0, t0 + 60_000]);
+    expect(series.calls).toEqual([50, 50]);
+    expect(series.errors).toEqual([5, 5]);
+    expect(series.totals.errorRate).toBeCloseTo(0.1);
+    // Quantiles within the histogram's ±4.5 %.
+    expect(series.totals.p50Ms / 50).toBeGreaterThan(0.95);
+    expect(series.totals.p50Ms / 50).toBeLessThan(1.05);
+    expect(series.totals.p95Ms / 95).toBeGreaterThan(0.95);
+    expect(series.totals.p99Ms / 99).toBeGreaterThan(0.95);
+    expect(series.totals.maxMs).toBe(100);
+
+    const slow = await getJson(`${hub.url}/api/v1/metrics/breakdown?by=function&sort=p95&from=${t0}&to=${t0 + 10 * 60_000}`);
+    expect(slow.rows.map((r: { name: string }) => r.name)).toEqual(['chat', 'fast']);
+    const models = await getJson(`${hub.url}/api/v1/metrics/breakdown?by=model&sort=cost&from=${t0}&to=${t0 + 10 * 60_000}`);
+    expect(models.rows).toHaveLength(1);
+    expect(models.rows[0]).toMatchObject({ model: 'gpt-4o-mini', calls: 5, inputTokens: 5000, outputTokens: 500 });
+    expect(models.rows[0].costUsd).toBeGreaterThan(0);
+  });
+
+  it('folds minutes into hours and days without changing totals, and keeps rollups across a restart', async () => {
+    hub = await startTestHub();
+    const t0 = Date.UTC(2026, 0, 5, 10, 0, 0);
+    const spans = [];
+    for (let i = 0; i < 120; i++) spans.push(spanRecord({ service: 'batch', name: 'job', startTime: t0 + i * 60_000, endTime: t0 + i * 60_000 + (i % 2 === 0 ? 10 : 1000), status: i < 30 ? 'error' : 'ok' }));
+    expect((await postSpans(hub.url, spans)).status).toBe(200);
+    const range = `from=${t0 - 86_400_000}&to=${t0 + 2 * 86_400_000}`;
+    const before = await getJson(`${hub.url}/api/v1/metrics/series?service=batch&${range}`);
+    const analytics = (await import('./register.js')).analyticsOf(hub.hub.ctx)!;
+    expect(await analytics.store.fold(t0 + 3 * 3_600_000, t0)).toEqual({ minutes: 120, hours: 0 });
+    const hours = await getJson(`${hub.url}/api/v1/metrics/series?service=batch&${range}&step=3600000`);
+    expect(hours.calls).toEqual([60, 60]);
+    expect(await analytics.store.fold(t0 + 3 * 3_600_000, t0 + 86_400_000)).toEqual({ minutes: 0, hours: 2 });
+    const after = await getJson(`${hub.url}/api/v1/metrics/series?service=batch&${range}`);
+    expect(after.totals).toEqual(before.totals);
+
+    const dataDir = hub.dataDir;
+    await hub.hub.close();
+    const { startTestHub: start } = await import('../testing/test-hub.js');
+    const again = await start({ dataDir });
+    try {
+      const restarted = await getJson(`${again.url}/api/v1/metrics/series?service=batch&${range}`);
+      expect(restarted.totals).toEqual(before.totals);
+    } finally {
+      await again.close();
+      hub = undefined;
+      (await import('node:fs')).rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers a clear 400 for a range that makes no sense', async () => {
+    hub = await startTestHub();
+    const response = await fetch(`${hub.url}/api/v1/metrics/series?from=2000&to=1000`);
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatchObject({ code: 'INVALID_QUERY', details: { from: 2000, to: 1000 } });
+    const by = await fetch(`${hub.url}/api/v1/metrics/breakdown?by=planet`);
+    expect(by.status).toBe(400);
+    expect((await by.json()).error.code).toBe('INVALID_QUERY');
+  });
+});
