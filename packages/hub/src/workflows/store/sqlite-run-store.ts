@@ -27,6 +27,8 @@ export class SqliteRunStore implements RunStore {
   private pending: { batch: Batch; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushScheduled = false;
   private readonly checkpointer: Checkpointer | undefined;
+  /** Called inside each write transaction before its upserts: run metrics fold finished runs there (metrics/). */
+  onWrite: ((batches: readonly StoreBatch[]) => void) | undefined;
 
   constructor(file: string, options: { backgroundCheckpoints?: boolean } = {}) {
     mkdirSync(dirname(file), { recursive: true });
@@ -55,6 +57,7 @@ export class SqliteRunStore implements RunStore {
     this.deleteDebt = this.db.prepare('DELETE FROM span_debts WHERE run_id = ?');
     this.checkpointer = options.backgroundCheckpoints === false ? undefined : new Checkpointer(file);
     this.writeBatches = this.db.transaction((batches: readonly Batch[]) => {
+      this.onWrite?.(batches);
       for (const batch of batches) {
         for (const run of batch.runs ?? []) this.upsertRun.run(run.id, run.project, run.workflow, run.status, run.createdAt, JSON.stringify(run));
         for (const step of batch.steps ?? []) this.upsertStep.run(step.runId, step.nodeId, step.visit, step.attempt, JSON.stringify(step));
