@@ -1,0 +1,168 @@
+/**
+ * The PostgreSQL schema as an ordered list of migrations. A database records the versions applied
+ * in `schema_version` (migrate.ts); a hub applies the ones it lacks at start and refuses a
+ * database whose version is newer than the last one here. Never edit a released migration: add
+ * the next one.
+ *
+ * The tables mirror the SQLite ones (store/sqlite/schema.ts, workflows/store/schema.ts): payloads
+ * are stored as JSON text, exactly as sent, so a read copies them instead of re-serializing.
+ * `spans.search` is the full-text index (PostgreSQL's tsvector with the 'simple' configuration: every
+ * word, lowercased, no stemming — the FTS5 unicode61 tokenizer's behaviour without diacritic folding),
+ * capped per column so a 1 MiB payload never exceeds tsvector's size limit.
+ * `change_counter` holds the last change sequence number: a write takes its row lock to number its
+ * spans and keeps it until commit, so seq order is commit order (postgres-span-writer.ts).
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const TEXT_CAP = 100_000;
+/**
+ * A column's words for the index: ASCII punctuation becomes a space first, so words split as FTS5's
+ * unicode61 tokenizer splits them (PostgreSQL's parser alone reads `root-3` as `root` and `-3`, `a.b`
+ * as a host name). Non-ASCII characters are left to the parser, whatever the database's locale.
+ */
+const searchable = (column: string, cap = TEXT_CAP) =>
+  `regexp_replace(coalesce(left(${column}, ${cap}), ''), '[\\x01-\\x2F\\x3A-\\x40\\x5B-\\x60\\x7B-\\x7F]+', ' ', 'g')`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'spans, traces, presence, annotations, change counter',
+    sql: `
+CREATE TABLE change_counter (one boolean PRIMARY KEY DEFAULT true CHECK (one), value bigint NOT NULL);
+INSERT INTO change_counter (one, value) VALUES (true, 0);
+
+CREATE TABLE spans (
+  id bigserial PRIMARY KEY,
+  span_id text NOT NULL UNIQUE,
+  trace_id text NOT NULL,
+  parent_span_id text,
+  service text NOT NULL,
+  name text NOT NULL,
+  kind text NOT NULL,
+  start_time double precision NOT NULL,
+  end_time double precision,
+  status text NOT NULL,
+  session_id text,
+  input text,
+  output text,
+  error text,
+  attributes text,
+  events text,
+  error_group text,
+  model text,
+  input_tokens bigint,
+  output_tokens bigint,
+  cost_usd double precision,
+  seq bigint NOT NULL,
+  search tsvector GENERATED ALWAYS AS (strip(to_tsvector('simple',
+    ${searchable('name', 1000)} || ' ' || ${searchable('input')} || ' ' || ${searchable('output')} || ' ' || ${searchable('error')}))) STORED
+);
+CREATE INDEX spans_trace ON spans (trace_id, start_time, id);
+CREATE INDEX spans_start ON spans (start_time, id);
+CREATE INDEX spans_service ON spans (service, start_time);
+CREATE INDEX spans_session ON spans (session_id, start_time) WHERE session_id IS NOT NULL;
+CREATE INDEX spans_errors ON spans (error_group, start_time) WHERE status = 'error';
+CREATE INDEX spans_seq ON spans (seq);
+CREATE INDEX spans_search ON spans USING gin (search);
+
+CREATE TABLE traces (
+  id bigserial UNIQUE,
+  trace_id text PRIMARY KEY,
+  root_span_id text,
+  name text NOT NULL,
+  service text NOT NULL,
+  kind text NOT NULL,
+  session_id text,
+  start_time double precision NOT NULL,
+  end_time double precision,
+  root_end_time double precision,
+  root_status text,
+  has_error integer NOT NULL DEFAULT 0
+);
+CREATE INDEX traces_start ON traces (start_time, id);
+CREATE INDEX traces_service ON traces (service, start_time);
+CREATE INDEX traces_session ON traces (session_id, start_time) WHERE session_id IS NOT NULL;
+
+CREATE TABLE services (service text PRIMARY KEY, first_seen double precision NOT NULL, last_seen double precision NOT NULL);
+
+CREATE TABLE instances (
+  service text NOT NULL,
+  instance_id text NOT NULL,
+  pid bigint,
+  host text,
+  language text,
+  runtime_version text,
+  sdk text,
+  dropped text,
+  last_seen double precision NOT NULL,
+  PRIMARY KEY (service, instance_id)
+);
+
+CREATE TABLE annotations (
+  id bigserial PRIMARY KEY,
+  span_id text NOT NULL,
+  trace_id text NOT NULL,
+  kind text NOT NULL,
+  label text,
+  text text,
+  score double precision,
+  created_at double precision NOT NULL
+);
+CREATE INDEX annotations_span ON annotations (span_id);
+-- One bookmark per span, also when two hubs add it at once.
+CREATE UNIQUE INDEX annotations_one_bookmark ON annotations (span_id) WHERE kind = 'bookmark';
+`,
+  },
+  {
+    version: 2,
+    name: 'workflow runs, steps, span debts, schedules, versions',
+    sql: `
+CREATE TABLE wf_runs (
+  id text PRIMARY KEY,
+  project text NOT NULL,
+  workflow text NOT NULL,
+  status text NOT NULL,
+  created_at double precision NOT NULL,
+  record text NOT NULL
+);
+CREATE INDEX wf_runs_by_time ON wf_runs (created_at DESC, id DESC);
+CREATE INDEX wf_runs_by_workflow ON wf_runs (project, workflow, created_at DESC, id DESC);
+CREATE INDEX wf_runs_unfinished ON wf_runs (created_at, id) WHERE status IN ('queued', 'running', 'waiting');
+
+CREATE TABLE wf_steps (
+  run_id text NOT NULL,
+  node_id text NOT NULL,
+  visit integer NOT NULL,
+  attempt integer NOT NULL,
+  record text NOT NULL,
+  PRIMARY KEY (run_id, node_id, visit, attempt)
+);
+
+CREATE TABLE wf_span_debts (run_id text PRIMARY KEY);
+
+CREATE TABLE wf_schedules (
+  project text NOT NULL,
+  workflow text NOT NULL,
+  paused boolean NOT NULL,
+  last_fire_at double precision,
+  PRIMARY KEY (project, workflow)
+);
+
+CREATE TABLE wf_versions (
+  project text NOT NULL,
+  workflow text NOT NULL,
+  version integer NOT NULL,
+  saved_at double precision NOT NULL,
+  definition text NOT NULL,
+  PRIMARY KEY (project, workflow, version)
+);
+`,
+  },
+];
+
+/** The newest schema this hub knows. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
