@@ -33,6 +33,7 @@ import type { SpanStore } from './store/store.js';
 import { registerStaticSite } from './web/static-site.js';
 import { registerWorkflows } from './workflows/register.js';
 import { registerPlayground } from './playground/register.js';
+import { registerReplay } from './replay/register.js';
 import { registerAnalytics } from './analytics/register.js';
 import { registerMcp } from './mcp/mcp-route.js';
 
@@ -66,6 +67,7 @@ const FEATURES: Feature[] = [
   registerOtlp, // POST /v1/traces (and --otlp-port): OTLP/HTTP JSON + protobuf → spans
   registerWorkflows, // projects, workflows, secrets, runs, /w/<project>/… : the workflow engine
   registerPlayground, // /api/v1/playground/…: re-run a recorded LLM call with edits (issue 12)
+  registerReplay, // /api/v1/replay/…: recordings for `runtime-hub replay`, branches of a trace (docs/replay.md)
   registerAnalytics, // per-minute rollups of ended spans, GET /api/v1/metrics/… (docs/analytics.md)
   registerMcp, // POST /mcp: Model Context Protocol tools over the query API (docs/mcp.md)
 ];

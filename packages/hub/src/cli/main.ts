@@ -4,6 +4,7 @@ import type { Command } from './command.js';
 import { hookCommand } from './hook-command.js';
 import { mcpCommand } from './mcp-command.js';
 import { openCommand } from './open-command.js';
+import { replayCommand } from './replay-command.js';
 import { startCommand } from './start-command.js';
 import { watchCommand } from './watch-command.js';
 
@@ -13,6 +14,7 @@ const COMMANDS: Command[] = [
   openCommand, // the dashboard in an app window
   hookCommand, // Claude Code hook events → hub (stdin, spool when down); hook install / uninstall
   watchCommand, // tail JSONL trace files into a running hub
+  replayCommand, // run a program again from a recorded call (docs/replay.md)
   mcpCommand, // Model Context Protocol on stdio for coding agents (docs/mcp.md)
 ];
 

@@ -14,6 +14,7 @@ Nothing here ever raises into your code or blocks it on the network.
 """
 
 from ._autotrack import track_package
+from ._replay import ReplayDivergence, ReplayedError
 from ._context import current_span, patch_thread_pool, suppress, unpatch_thread_pool, wrap
 from ._instrument import track_class, track_module
 from ._runtime import configure, flush, shutdown
@@ -25,6 +26,8 @@ from .integrations import instrument
 
 __all__ = [
     "NoopSpan",
+    "ReplayDivergence",
+    "ReplayedError",
     "Span",
     "__version__",
     "configure",

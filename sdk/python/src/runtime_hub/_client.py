@@ -17,6 +17,7 @@ class Client:
     __slots__ = (
         "config", "redactor", "serializer", "transport", "sample_rate", "capture_args",
         "capture_result", "span_started", "span_ended", "refuse", "drops", "ignored", "max_per_second",
+        "replay_all", "replay_llm",
     )
 
     def __init__(self, config: Config) -> None:
@@ -40,6 +41,8 @@ class Client:
         self.drops = transport.drops
         self.ignored = ErrorFilter(config.ignore_errors)
         self.max_per_second = config.max_per_second
+        self.replay_all = config.replay == "all"  # every tracked call keeps a faithful result
+        self.replay_llm = config.replay != "off"  # LLM calls keep the provider's response
 
     def __repr__(self) -> str:
         return f"<runtime_hub.Client service={self.config.service!r} url={self.config.url!r}>"

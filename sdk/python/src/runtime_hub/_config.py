@@ -55,6 +55,9 @@ class Config:
     debug: bool = False
     patch_threads: bool = False
     instrument: Tuple[str, ...] = ()
+    replay: str = "llm"  # which calls keep a faithful result for replay: off, llm, all (docs/replay.md)
+    max_replay_bytes: int = 256 * 1024
+    invocable: bool = False  # open the channel that lets the dashboard re-invoke invocable functions
     transport: Optional["Transport"] = field(default=None, compare=False)
 
 
@@ -68,6 +71,7 @@ _INT_RANGES: Mapping[str, Tuple[int, int]] = {
     "max_queue_bytes": (64 * 1024, 4 * 1024 * 1024 * 1024),
     "batch_spans": (1, 10_000),
     "batch_bytes": (4 * 1024, 8 * 1024 * 1024),  # the hub answers 413 above 10 MB
+    "max_replay_bytes": (1024, 512 * 1024),  # with max_span_bytes, under the hub's 1 MB per record
 }
 _FLOAT_RANGES: Mapping[str, Tuple[float, float]] = {
     "sample_rate": (0.0, 1.0),
@@ -77,15 +81,19 @@ _FLOAT_RANGES: Mapping[str, Tuple[float, float]] = {
     "request_timeout": (0.05, 120.0),
     "shutdown_timeout": (0.0, 60.0),
 }
-_BOOLS = ("enabled", "capture_args", "capture_result", "redact_defaults", "debug", "patch_threads")
+_BOOLS = ("enabled", "capture_args", "capture_result", "redact_defaults", "debug", "patch_threads", "invocable")
 _LISTS = ("redact", "instrument")
 _NO_ENV = ("before_send", "transport")
 _TRUE = frozenset(("1", "true", "yes", "on", "y", "t"))
 _FALSE = frozenset(("0", "false", "no", "off", "n", "f", ""))
 
 
+# RUNTIME_HUB_REPLAY itself names the replay file `runtime-hub replay` hands a program.
+_ENV_NAMES = {"replay": "RUNTIME_HUB_REPLAY_CAPTURE"}
+
+
 def env_name(option: str) -> str:
-    return "RUNTIME_HUB_" + option.upper()
+    return _ENV_NAMES.get(option) or "RUNTIME_HUB_" + option.upper()
 
 
 def parse_bool(raw: Any, option: str, default: bool) -> bool:
@@ -142,6 +150,12 @@ def _coerce(name: str, raw: Any, default: Any) -> Any:
             warn_user(f"{name}={raw!r} is outside [{low}, {high}]; using {clamped}")
             return clamped
         return value
+    if name == "replay":
+        text = str(raw).strip().lower()
+        if text not in ("off", "llm", "all"):
+            warn_user(f"replay={raw!r} must be 'off', 'llm' or 'all'; using {default}")
+            return default
+        return text
     if name == "compression":
         text = str(raw).strip().lower()
         if text not in ("auto", "gzip", "none"):

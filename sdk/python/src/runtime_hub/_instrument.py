@@ -40,6 +40,8 @@ def track_class(
     sample_rate: Optional[float] = None,
     ignore_errors: Optional[Sequence[Any]] = None,
     max_per_second: Optional[float] = None,
+    replay: Optional[bool] = None,
+    invocable: bool = False,
 ) -> C:
     """Track every method defined in `cls` (not inherited ones): plain, static, class and async
     methods and generators. Dunder methods are skipped except `__call__`; `include` / `exclude`
@@ -60,7 +62,8 @@ def track_class(
             if not inspect.isfunction(func) or getattr(func, MARKER, False):
                 continue
             wrapped = track(member, kind=kind, capture_args=capture_args, capture_result=capture_result,
-                            sample_rate=sample_rate, ignore_errors=ignore_errors, max_per_second=max_per_second)
+                            sample_rate=sample_rate, ignore_errors=ignore_errors, max_per_second=max_per_second,
+                            replay=replay, invocable=invocable)
             setattr(cls, name, wrapped)
         watch(cls)
     except Exception as exc:
@@ -80,6 +83,7 @@ def track_module(
     sample_rate: Optional[float] = None,
     ignore_errors: Optional[Sequence[Any]] = None,
     max_per_second: Optional[float] = None,
+    replay: Optional[bool] = None,
 ) -> Optional[ModuleType]:
     """Track every function defined in `module` (a module or its dotted name) or in its
     submodules and re-exported by it; with `classes=True` also every such class (see
@@ -104,7 +108,7 @@ def track_module(
         warn_user(f"track_module could not import {module!r}: {exc!r}")
         return None
     options: Any = dict(kind=kind, capture_args=capture_args, capture_result=capture_result, sample_rate=sample_rate,
-                        ignore_errors=ignore_errors, max_per_second=max_per_second)
+                        ignore_errors=ignore_errors, max_per_second=max_per_second, replay=replay)
     try:
         for name, member in list(vars(mod).items()):
             if not _wanted(name, include, exclude) or not _belongs(member, mod.__name__):

@@ -66,6 +66,9 @@ def configure(
     debug: Optional[bool] = None,
     patch_threads: Optional[bool] = None,
     instrument: Optional[Sequence[str]] = None,
+    replay: Optional[str] = None,
+    max_replay_bytes: Optional[int] = None,
+    invocable: Optional[bool] = None,
     transport: Optional[Transport] = None,
 ) -> None:
     """Set up the SDK. Optional: without it, the first tracked call configures from the

@@ -21,6 +21,10 @@ from ._runtime import DISABLED_AT_IMPORT, STATE
 from ._sampling import RateLimiter
 from ._span import Span, SpanTemplate
 from ._start import DEEP, deeper, fail, new_span, shallower, succeed
+from ._replay.keep import keep_error, keep_result
+from ._replay.player import PLAYER
+from ._replay.wrappers import replay_coroutine, replay_sync
+from ._invoke.registry import register_invocable
 
 F = TypeVar("F", bound=Callable[..., Any])
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
@@ -31,12 +35,17 @@ class Meta:
     """What every call of one tracked function shares, computed once at decoration."""
 
     __slots__ = ("name", "kind", "template", "names", "varargs", "skip_first", "capture_args", "capture_result",
-                 "sample_rate", "ignore", "max_per_second", "_secret_for", "_secret", "_limiter_for", "_limiter")
+                 "sample_rate", "ignore", "max_per_second", "_secret_for", "_secret", "_limiter_for", "_limiter", "replay",
+                 "invocable", "fn")
 
     def __init__(self, fn: Callable[..., Any], name: Optional[str], kind: str, capture_args: Optional[bool],
                  capture_result: Optional[bool], sample_rate: Optional[float],
-                 ignore_errors: Optional[Sequence[Any]] = None, max_per_second: Optional[float] = None) -> None:
+                 ignore_errors: Optional[Sequence[Any]] = None, max_per_second: Optional[float] = None,
+                 replay: Optional[bool] = None, invocable: bool = False) -> None:
         self.name = name or _qualname(fn)
+        self.fn = fn
+        self.replay = replay  # keep a faithful result for replay: True, False, or None (configure's `replay`)
+        self.invocable = invocable
         if kind not in KINDS:
             warn_user(f"kind={kind!r} is not one of {sorted(KINDS)}; using 'function'")
             kind = "function"
@@ -130,7 +139,7 @@ def _code_attributes(fn: Callable[..., Any]) -> Dict[str, Any]:
 
 
 def _sync(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
-    capture_result, ignore, start = meta.capture_result, meta.ignore, meta.start
+    capture_result, ignore, start, replay = meta.capture_result, meta.ignore, meta.start, meta.replay
 
     @functools.wraps(fn)
     def tracked(*args: Any, **kwargs: Any) -> Any:
@@ -158,6 +167,8 @@ def _sync(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
             current.reset(token)
             if deep:
                 shallower()
+            if replay or (replay is None and span.client.replay_all):
+                keep_error(span, exc)
             fail(span, exc, ignore)
             raise
         current.reset(token)
@@ -166,6 +177,8 @@ def _sync(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
         try:  # succeed(), inlined: this runs once per call
             if result is not None and (capture_result if capture_result is not None else span.client.capture_result):
                 span.output, span.output_size = span.client.serializer.capture(result)
+            if replay or (replay is None and span.client.replay_all):
+                keep_result(span, result)
             span.finish("ok")
         except Exception:
             pass
@@ -183,7 +196,7 @@ def _reset(token: Any) -> None:
 
 
 def _coroutine(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
-    capture_result, ignore, start = meta.capture_result, meta.ignore, meta.start
+    capture_result, ignore, start, replay = meta.capture_result, meta.ignore, meta.start, meta.replay
 
     @functools.wraps(fn)
     async def tracked(*args: Any, **kwargs: Any) -> Any:
@@ -205,9 +218,13 @@ def _coroutine(fn: Callable[..., Any], meta: Meta) -> Callable[..., Any]:
             result = await fn(*args, **kwargs)
         except BaseException as exc:
             _reset(token)
+            if replay or (replay is None and span.client.replay_all):
+                keep_error(span, exc)
             fail(span, exc, ignore)
             raise
         _reset(token)
+        if replay or (replay is None and span.client.replay_all):
+            keep_result(span, result)
         succeed(span, result, capture_result)
         return result
 
@@ -231,15 +248,22 @@ def _decorate(fn: Any, name: Optional[str], options: Dict[str, Any]) -> Any:
         return existing
     try:
         meta = Meta(fn, name, options["kind"], options["capture_args"], options["capture_result"],
-                    options["sample_rate"], options["ignore_errors"], options["max_per_second"])
+                    options["sample_rate"], options["ignore_errors"], options["max_per_second"],
+                    options.get("replay"), bool(options.get("invocable")))
         if inspect.isasyncgenfunction(fn):
             wrapper = wrap_async_generator(fn, meta)
         elif inspect.isgeneratorfunction(fn):
             wrapper = wrap_generator(fn, meta)
         elif inspect.iscoroutinefunction(fn):
             wrapper = _coroutine(fn, meta)
+            if PLAYER is not None:  # started by `runtime-hub replay`
+                wrapper = replay_coroutine(fn, meta, wrapper, PLAYER)
         else:
             wrapper = _sync(fn, meta)
+            if PLAYER is not None:
+                wrapper = replay_sync(fn, meta, wrapper, PLAYER)
+        if meta.invocable:
+            register_invocable(meta, wrapper)
         setattr(wrapper, MARKER, True)
         remember(fn, wrapper)
         return wrapper
@@ -263,6 +287,8 @@ def track(
     sample_rate: Optional[float] = None,
     ignore_errors: Optional[Sequence[Any]] = None,
     max_per_second: Optional[float] = None,
+    replay: Optional[bool] = None,
+    invocable: bool = False,
 ) -> Callable[[F], F]: ...
 
 
@@ -276,6 +302,8 @@ def track(
     sample_rate: Optional[float] = None,
     ignore_errors: Optional[Sequence[Any]] = None,
     max_per_second: Optional[float] = None,
+    replay: Optional[bool] = None,
+    invocable: bool = False,
 ) -> Union[F, Callable[[F], F]]:
     """Record every call of a function as a span: arguments, return value or exception, timing,
     and its place in the call tree. Works on functions, methods, classmethods, staticmethods,
@@ -286,6 +314,10 @@ def track(
     (and what they call). `ignore_errors` lists exceptions (classes or names) that this function
     raises as control flow: recorded, but the span's status stays "ok"; they add to the
     configured ones. A function is tracked once: tracking it again returns the same wrapper.
+    `replay=True` keeps a faithful encoding of each result (or exception) so `runtime-hub replay`
+    can return it without running the call (docs/replay.md); `invocable=True` lets the dashboard
+    call the function again inside the running app when `configure(invocable=True)` opens the
+    channel to the hub.
 
     Example::
 
@@ -300,7 +332,8 @@ def track(
         def lookup(table, key): ...
     """
     options: Dict[str, Any] = dict(kind=kind, capture_args=capture_args, capture_result=capture_result,
-                                   sample_rate=sample_rate, ignore_errors=ignore_errors, max_per_second=max_per_second)
+                                   sample_rate=sample_rate, ignore_errors=ignore_errors, max_per_second=max_per_second,
+                                   replay=replay, invocable=invocable)
     if isinstance(fn, str):  # @track("custom name")
         name, fn = fn, None
     if fn is None:

@@ -16,6 +16,8 @@ from .._context import NON_RECORDING, current
 from .._log import logger
 from .._runtime import STATE
 from .._span import Span
+from .._replay.keep import keep_error, keep_result, keep_skipped
+from .._replay.player import PLAYER
 from .._start import fail, new_span
 
 # Request options that describe transport, not the model call.
@@ -112,8 +114,12 @@ def _start(spec: Spec, kwargs: Dict[str, Any]) -> Optional[Span]:
 def _finish(spec: Spec, span: Span, result: Any) -> Any:
     try:
         if _is_stream(result):
+            if span.client.replay_llm:
+                keep_skipped(span, "stream (streamed answers run for real in a replay)")
             return _wrap_stream(spec, span, result)
         spec.read_response(span, result)
+        if span.client.replay_llm:
+            keep_result(span, result)  # the client's own response model, rebuilt in a replay
     except Exception:
         logger.debug("could not read an llm response", exc_info=True)
     span.finish("ok")
@@ -200,7 +206,21 @@ def _safe_read(spec: Spec, state: Any, chunk: Any) -> None:
         logger.debug("could not read an llm chunk", exc_info=True)
 
 
+def _failed(span: Span, exc: BaseException) -> None:
+    if span.client.replay_llm:
+        keep_error(span, exc)
+    fail(span, exc)
+
+
 def wrap_method(original: Callable[..., Any], spec: Spec, is_async: bool) -> Callable[..., Any]:
+    if PLAYER is not None:  # started by `runtime-hub replay`
+        from .._replay.llm import replay_method
+
+        return replay_method(original, spec, is_async, _plain_method(original, spec, is_async), PLAYER)
+    return _plain_method(original, spec, is_async)
+
+
+def _plain_method(original: Callable[..., Any], spec: Spec, is_async: bool) -> Callable[..., Any]:
     if is_async:
 
         @functools.wraps(original)
@@ -213,7 +233,7 @@ def wrap_method(original: Callable[..., Any], spec: Spec, is_async: bool) -> Cal
                 result = await original(self, *args, **kwargs)
             except BaseException as exc:
                 current.reset(token)
-                fail(span, exc)
+                _failed(span, exc)
                 raise
             current.reset(token)
             return _finish(spec, span, result)
@@ -231,7 +251,7 @@ def wrap_method(original: Callable[..., Any], spec: Spec, is_async: bool) -> Cal
             result = original(self, *args, **kwargs)
         except BaseException as exc:
             current.reset(token)
-            fail(span, exc)
+            _failed(span, exc)
             raise
         current.reset(token)
         return _finish(spec, span, result)

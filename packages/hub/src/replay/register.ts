@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { SpanId, TraceId } from '@runtime-hub/protocol';
+import { z } from 'zod';
+import type { HubContext } from '../context.js';
+import { BranchIndex } from './branches.js';
+import { loadRecording } from './recording.js';
+
+const RecordingParams = z.object({ traceId: TraceId });
+const RecordingQuery = z.object({ from: SpanId });
+const BranchQuery = z.object({ traceId: TraceId });
+const ReplayBody = z.object({
+  traceId: TraceId,
+  fromSpan: SpanId,
+  input: z.record(z.string(), z.unknown()).optional(),
+  strict: z.boolean().default(false),
+});
+
+/** A new 128-bit trace id for a replay, chosen before the program runs so it can be printed and linked. */
+export function newTraceId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/**
+ * Replay (docs/replay.md): the recording a replay needs, the replay plan as an API, and the index
+ * of branches (replays of a trace) for the trace and agent views.
+ */
+export function registerReplay(root: FastifyInstance, ctx: HubContext): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const tags = ['replay'];
+  const branches = new BranchIndex(ctx.config.dataDir);
+  ctx.onSpans((spans) => branches.observe(spans));
+
+  app.get(
+    '/api/v1/replay/recordings/:traceId',
+    { schema: { tags, summary: 'What a replay from a span needs: the calls before it (with their encoded results), its ancestors and itself', params: RecordingParams, querystring: RecordingQuery } },
+    (request) => loadRecording(ctx.store, request.params.traceId, request.query.from),
+  );
+
+  app.post('/api/v1/replay', { schema: { tags, summary: 'Plan a replay: the recording, a new trace id, the comparison URL and the command to run', body: ReplayBody } }, async (request) => {
+    const { traceId, fromSpan, input, strict } = request.body;
+    const recording = await loadRecording(ctx.store, traceId, fromSpan);
+    const newTrace = newTraceId();
+    const command = ['runtime-hub', 'replay', traceId, '--from', fromSpan, ...(input ? ['--input', '<edited.json>'] : []), ...(strict ? ['--strict'] : []), '--', '<your program>'];
+    return { recording, newTraceId: newTrace, input: input ?? null, compareUrl: `/compare/${traceId}/${newTrace}`, command: command.join(' ') };
+  });
+
+  app.get('/api/v1/replay/branches', { schema: { tags, summary: 'Replays of a trace, and what a replay branched from', querystring: BranchQuery } }, (request) => {
+    const { traceId } = request.query;
+    const of = branches.branchOf(traceId);
+    return {
+      branchOf: of ? { traceId: of.replayOf, fromSpan: of.fromSpan, compareUrl: `/compare/${of.replayOf}/${traceId}` } : null,
+      branches: branches.branches(traceId).map((b) => ({ traceId: b.traceId, fromSpan: b.fromSpan, startTime: b.startTime, compareUrl: `/compare/${traceId}/${b.traceId}` })),
+    };
+  });
+}

@@ -1,0 +1,1 @@
+"""Re-invoking tracked functions from the dashboard (docs/replay.md, Re-invoke)."""
