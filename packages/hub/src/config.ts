@@ -1,3 +1,5 @@
+import type { PluginLimits } from './plugins/plugin-host.js';
+
 /** Everything a hub needs to start; the CLI builds it from flags and environment variables. */
 export interface HubConfig {
   host: string;
@@ -34,6 +36,10 @@ export interface HubConfig {
   alerts?: { smtpUrl?: string; mailFrom?: string; evaluateEveryMs?: number; now?: () => number };
   /** MCP clients of `POST /mcp` may start workflow runs (`--mcp-workflows`); read-only tools otherwise. */
   mcpWorkflowRuns?: boolean;
+  /** Plugins to load besides `<data>/plugins/*.js`: `builtin:<name>`, a file path or a package name (`--plugin`). */
+  plugins?: string[];
+  /** Deadlines and queue bound of plugins (tests shorten them); docs/plugins.md. */
+  pluginLimits?: Partial<PluginLimits>;
 }
 
 export const DEFAULT_CONFIG: HubConfig = {

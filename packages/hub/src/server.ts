@@ -36,6 +36,7 @@ import { registerPlayground } from './playground/register.js';
 import { registerReplay } from './replay/register.js';
 import { registerAnalytics } from './analytics/register.js';
 import { registerMcp } from './mcp/mcp-route.js';
+import { registerPlugins } from './plugins/register.js';
 
 export interface Hub {
   app: FastifyInstance;
@@ -70,6 +71,7 @@ const FEATURES: Feature[] = [
   registerReplay, // /api/v1/replay/…: recordings for `runtime-hub replay`, branches of a trace (docs/replay.md)
   registerAnalytics, // per-minute rollups of ended spans, GET /api/v1/metrics/… (docs/analytics.md)
   registerMcp, // POST /mcp: Model Context Protocol tools over the query API (docs/mcp.md)
+  registerPlugins, // plugins in their own threads: span analyzers, routes under /api/v1/plugins/<name>/, widgets (docs/plugins.md)
 ];
 
 export async function createHub(partial: Partial<HubConfig> = {}, options: { store?: SpanStore } = {}): Promise<Hub> {

@@ -28,6 +28,10 @@ export const ERROR_CODES = {
   ANNOTATION_NOT_FOUND: { status: 404, summary: 'no bookmark or note with this id' },
   METHOD_NOT_ALLOWED: { status: 405, summary: 'method not allowed' },
   SHUTTING_DOWN: { status: 503, summary: 'the hub is shutting down' },
+  PLUGIN_NOT_FOUND: { status: 404, summary: 'no plugin with this name is loaded' },
+  PLUGIN_ROUTE_NOT_FOUND: { status: 404, summary: 'the plugin has no route with this method and path' },
+  PLUGIN_DISABLED: { status: 503, summary: 'the plugin was disabled after it failed, hung or did not start (GET /api/v1/plugins says why)' },
+  PLUGIN_FAILED: { status: 502, summary: 'a plugin route threw, or did not answer in time' },
   PLAYGROUND_KEY_MISSING: { status: 400, summary: 'the prompt playground has no API key for this provider (PUT /api/v1/playground/keys/:name)' },
   // INTERNAL (500) comes with the workflow codes below.
 

@@ -31,6 +31,7 @@ export const START_OPTIONS: OptionSpec[] = [
   { flag: 'log-level', env: 'RUNTIME_HUB_LOG_LEVEL', type: 'string', help: 'fatal, error, warn, info (default), debug, trace or silent' },
   { flag: 'watch', env: 'RUNTIME_HUB_WATCH', type: 'string', multiple: true, help: 'tail *.jsonl trace files under this folder (repeatable; see docs/jsonl.md)' },
   { flag: 'max-loop-items', env: 'RUNTIME_HUB_MAX_LOOP_ITEMS', type: 'string', help: 'items one workflow loop may iterate over (default 50000)' },
+  { flag: 'plugin', env: 'RUNTIME_HUB_PLUGINS', type: 'string', multiple: true, help: 'load a plugin: builtin:n-plus-one, builtin:slow-calls, a file path or a package name (repeatable; env: comma-separated; <data>/plugins/*.js load too; docs/plugins.md)' },
   { flag: 'mcp-workflows', env: 'RUNTIME_HUB_MCP_WORKFLOWS', type: 'boolean', help: 'let MCP clients of POST /mcp start workflow runs (off: read-only tools only; see docs/mcp.md)' },
   { flag: 'max-run-activations', env: 'RUNTIME_HUB_MAX_RUN_ACTIVATIONS', type: 'string', help: 'node activations one workflow run may start (default 100000)' },
 ];
@@ -119,6 +120,8 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv): StartArg
     if (!levels.includes(logLevel)) throw new UsageError(`--log-level: expected one of ${levels.join(', ')}`);
     config.logLevel = logLevel as HubConfig['logLevel'];
   }
+  const plugins = list(values.plugin, env.RUNTIME_HUB_PLUGINS, ',');
+  if (plugins) config.plugins = plugins;
   if (values['mcp-workflows'] === true || env.RUNTIME_HUB_MCP_WORKFLOWS === '1') config.mcpWorkflowRuns = true;
   const watch = list(values.watch, env.RUNTIME_HUB_WATCH, delimiter);
   if (watch) config.watchDirs = watch;

@@ -1,0 +1,46 @@
+import { createRegistry } from '@runtime-hub/engine';
+import type { WorkflowDefinition } from '@runtime-hub/protocol';
+import type { ExportLanguage, ExportProblem } from './types.js';
+
+const KNOWN = new Set([...createRegistry().keys()]);
+/** Node types each export runs; anything else is refused, naming the node. */
+const SUPPORTED: Record<ExportLanguage, Set<string>> = {
+  python: new Set([...KNOWN].filter((type) => type !== 'code')),
+  typescript: new Set(KNOWN),
+};
+
+function label(workflow: WorkflowDefinition, node: { id: string; name?: string }): string {
+  return `workflow "${workflow.id}", node "${node.id}"${node.name && node.name !== node.id ? ` (${node.name})` : ''}`;
+}
+
+/**
+ * What an export cannot carry: node types it does not run (a JavaScript code node in a Python
+ * export), and calls to workflows the project does not have. Disabled nodes pass their input on
+ * and are always fine. Warnings are what the app does differently from the hub (cron triggers).
+ */
+export function checkSupport(workflows: WorkflowDefinition[], language: ExportLanguage): { problems: ExportProblem[]; warnings: ExportProblem[] } {
+  const problems: ExportProblem[] = [];
+  const warnings: ExportProblem[] = [];
+  const ids = new Set(workflows.map((w) => w.id));
+  for (const workflow of workflows) {
+    if (workflow.trigger.type === 'cron') {
+      warnings.push({ workflow: workflow.id, message: `workflow "${workflow.id}" runs on a cron schedule in the hub; the exported app does not schedule it (call it from your platform's scheduler, or keep it in the hub)` });
+    }
+    for (const node of workflow.nodes) {
+      if (node.disabled) continue;
+      if (!SUPPORTED[language].has(node.type)) {
+        const message =
+          node.type === 'code'
+            ? `${label(workflow, node)}: a JavaScript code node cannot run in a Python export; rewrite it with set/transform nodes and expressions, or export to TypeScript`
+            : `${label(workflow, node)}: node type "${node.type}" is not supported by the ${language === 'python' ? 'Python' : 'TypeScript'} export`;
+        problems.push({ workflow: workflow.id, nodeId: node.id, message });
+        continue;
+      }
+      const target = node.config.workflow;
+      if (node.type === 'workflow' && node.config.mode !== 'http' && typeof target === 'string' && !target.includes('{{') && !ids.has(target)) {
+        problems.push({ workflow: workflow.id, nodeId: node.id, message: `${label(workflow, node)}: calls workflow "${target}", which is not in the project` });
+      }
+    }
+  }
+  return { problems, warnings };
+}
