@@ -35,6 +35,7 @@ import { registerWorkflows } from './workflows/register.js';
 import { registerPlayground } from './playground/register.js';
 import { registerReplay } from './replay/register.js';
 import { registerAnalytics } from './analytics/register.js';
+import { registerAlerts } from './alerts/register.js';
 import { registerMcp } from './mcp/mcp-route.js';
 import { registerPlugins } from './plugins/register.js';
 
@@ -70,6 +71,7 @@ const FEATURES: Feature[] = [
   registerPlayground, // /api/v1/playground/…: re-run a recorded LLM call with edits (issue 12)
   registerReplay, // /api/v1/replay/…: recordings for `runtime-hub replay`, branches of a trace (docs/replay.md)
   registerAnalytics, // per-minute rollups of ended spans, GET /api/v1/metrics/… (docs/analytics.md)
+  registerAlerts, // alert rules evaluated from rollups, webhook/mail/in-app notifications, /api/v1/alerts/… (after analytics)
   registerMcp, // POST /mcp: Model Context Protocol tools over the query API (docs/mcp.md)
   registerPlugins, // plugins in their own threads: span analyzers, routes under /api/v1/plugins/<name>/, widgets (docs/plugins.md)
 ];

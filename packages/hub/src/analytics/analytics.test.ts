@@ -105,9 +105,9 @@ describe('metrics from rollups', () => {
     hub = await startTestHub();
     const response = await fetch(`${hub.url}/api/v1/metrics/series?from=2000&to=1000`);
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toMatchObject({ code: 'INVALID_QUERY', details: { from: 2000, to: 1000 } });
+    expect(((await response.json()) as { error: unknown }).error).toMatchObject({ code: 'INVALID_QUERY', details: { from: 2000, to: 1000 } });
     const by = await fetch(`${hub.url}/api/v1/metrics/breakdown?by=planet`);
     expect(by.status).toBe(400);
-    expect((await by.json()).error.code).toBe('INVALID_QUERY');
+    expect(((await by.json()) as { error: { code: string } }).error.code).toBe('INVALID_QUERY');
   });
 });

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { HubError } from '@runtime-hub/protocol';
+import type { AlertEngine } from './alert-engine.js';
+import type { AlertStore } from './alert-store.js';
+import { presentRule, RuleInput, type AlertRule } from './rules.js';
+
+const RuleParams = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'must be a rule id') });
+const AlertParams = z.object({ id: z.coerce.number().int().positive() });
+const SilenceBody = z.object({ minutes: z.number().int().min(0).max(43_200) }).strict();
+const AlertsQuery = z.object({ state: z.enum(['firing', 'resolved']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+const EventsQuery = z.object({
+  after: z.coerce.number().int().min(0).optional(),
+  alertId: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/**
+ * /api/v1/alerts/…: rules (create, replace, delete, silence), alerts (list, acknowledge) and the
+ * event history the dashboard's in-app list and browser notifications poll.
+ */
+export function registerAlertRoutes(root: FastifyInstance, store: AlertStore, engine: AlertEngine, now: () => number): void {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+  const tags = ['alerts'];
+  const ruleOr404 = (id: string): AlertRule => {
+    const rule = store.rule(id);
+    if (!rule) throw new HubError('NOT_FOUND', `no alert rule with id ${id}`);
+    return rule;
+  };
+  const save = (rule: AlertRule) => {
+    store.putRule(rule);
+    engine.reload();
+    return { rule: presentRule(rule) };
+  };
+
+  app.get('/api/v1/alerts/rules', { schema: { tags, summary: 'Alert rules' } }, () => ({ rules: store.rules().map(presentRule) }));
+
+  app.post('/api/v1/alerts/rules', { schema: { tags, summary: 'Create an alert rule', body: RuleInput } }, async (request, reply) => {
+    const at = now();
+    const { webhookUrl, ...input } = request.body;
+    const rule: AlertRule = { ...input, webhookUrl: webhookUrl ?? null, id: randomBytes(8).toString('hex'), silencedUntil: null, createdAt: at, updatedAt: at };
+    return reply.status(201).send(save(rule));
+  });
+
+  app.put('/api/v1/alerts/rules/:id', { schema: { tags, summary: 'Replace an alert rule (an omitted webhookUrl keeps the stored one)', params: RuleParams, body: RuleInput } }, (request) => {
+    const current = ruleOr404(request.params.id);
+    const { webhookUrl, ...input } = request.body;
+    return save({ ...current, ...input, webhookUrl: webhookUrl === undefined ? current.webhookUrl : webhookUrl, updatedAt: now() });
+  });
+
+  app.delete('/api/v1/alerts/rules/:id', { schema: { tags, summary: 'Delete an alert rule', params: RuleParams } }, (request, reply) => {
+    if (!store.deleteRule(request.params.id, now())) throw new HubError('NOT_FOUND', `no alert rule with id ${request.params.id}`);
+    engine.reload();
+    return reply.status(204).send();
+  });
+
+  app.post('/api/v1/alerts/rules/:id/silence', { schema: { tags, summary: 'Hold back notifications of a rule for some minutes (0 ends the silence)', params: RuleParams, body: SilenceBody } }, (request) => {
+    const rule = ruleOr404(request.params.id);
+    return save({ ...rule, silencedUntil: request.body.minutes === 0 ? null : now() + request.body.minutes * 60_000, updatedAt: now() });
+  });
+
+  app.get('/api/v1/alerts', { schema: { tags, summary: 'Alerts, newest first', querystring: AlertsQuery } }, (request) => ({
+    alerts: store.alerts(request.query.state, request.query.limit),
+    firing: store.countFiring(),
+  }));
+
+  app.post('/api/v1/alerts/:id/acknowledge', { schema: { tags, summary: 'Acknowledge an alert', params: AlertParams } }, (request) => {
+    const before = store.alert(request.params.id);
+    if (!before) throw new HubError('NOT_FOUND', `no alert with id ${request.params.id}`);
+    const alert = store.acknowledge(before.id, now())!;
+    if (before.acknowledgedAt === null) store.addEvent({ alertId: alert.id, ruleId: alert.ruleId, type: 'acknowledged', at: alert.acknowledgedAt!, title: alert.title, notified: [] });
+    return { alert };
+  });
+
+  app.get('/api/v1/alerts/events', { schema: { tags, summary: 'Alert history: fired, resolved, acknowledged (after an id, oldest first; else the newest)', querystring: EventsQuery } }, (request) => ({
+    events: store.events(request.query.after, request.query.limit, request.query.alertId),
+  }));
+}
