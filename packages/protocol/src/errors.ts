@@ -33,6 +33,11 @@ export const ERROR_CODES = {
   PLUGIN_DISABLED: { status: 503, summary: 'the plugin was disabled after it failed, hung or did not start (GET /api/v1/plugins says why)' },
   PLUGIN_FAILED: { status: 502, summary: 'a plugin route threw, or did not answer in time' },
   PLAYGROUND_KEY_MISSING: { status: 400, summary: 'the prompt playground has no API key for this provider (PUT /api/v1/playground/keys/:name)' },
+  EXPORT_REFUSED: { status: 422, summary: 'the project has nodes the chosen language cannot run (details.problems names each one)' },
+  DEPLOY_TARGET_NOT_FOUND: { status: 404, summary: 'the project has no deployment target with this id' },
+  DEPLOYMENT_NOT_FOUND: { status: 404, summary: 'no deployment with this id' },
+  DEPLOY_IN_PROGRESS: { status: 409, summary: 'a deployment of this target is already running' },
+  VERSION_UNKNOWN: { status: 404, summary: 'the project folder has no commit with this hash' },
   // INTERNAL (500) comes with the workflow codes below.
 
   // Per-record errors (a rejected span in an otherwise accepted batch).
