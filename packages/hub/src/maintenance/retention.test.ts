@@ -1,4 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SpanRecord } from '@runtime-hub/protocol';
+import { encodeSpan } from '../ingest/encode.js';
+import { SqliteSpanStore } from '../store/sqlite/sqlite-store.js';
+import { applyRetention } from './retention.js';
 import { postSpans, spanRecord, startTestHub, type TestHub } from '../testing/test-hub.js';
 
 const DAY = 86_400_000;
@@ -43,5 +50,31 @@ describe('retention', () => {
     // The newest spans are the ones kept.
     const newest = (await (await fetch(`${t.url}/api/v1/spans?service=fresh&limit=1`)).json()) as { spans: { startTime: number }[] };
     expect(newest.spans[0]!.startTime).toBe(now + 1_999);
+  });
+});
+
+describe('retention and annotations', () => {
+  it('deletes the bookmarks and notes of the spans it deletes, and keeps the others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rh-retention-notes-'));
+    const store = new SqliteSpanStore({ file: join(dir, 'hub.sqlite'), backgroundCheckpoints: false });
+    try {
+      const now = Date.now();
+      const encoded = [now - 3 * DAY, now].map((startTime) => {
+        const result = encodeSpan(SpanRecord.parse(spanRecord({ startTime, endTime: startTime + 1 })));
+        if (!result.ok) throw new Error(result.message);
+        return result.span;
+      });
+      await store.write(encoded);
+      for (const span of encoded) {
+        await store.addAnnotation({ spanId: span.spanId, traceId: span.traceId, kind: 'bookmark' });
+        await store.addAnnotation({ spanId: span.spanId, traceId: span.traceId, kind: 'note', text: 'look here', label: 'bug', score: 2 });
+      }
+      expect(await applyRetention(store, { retentionDays: 2, intervalMs: 60_000 }, now)).toBe(1);
+      const left = (await store.listAnnotations({ limit: 50 })).items;
+      expect(left.map((a) => a.spanId)).toEqual([encoded[1]!.spanId, encoded[1]!.spanId]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

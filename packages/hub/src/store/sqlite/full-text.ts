@@ -18,16 +18,23 @@ CREATE VIRTUAL TABLE IF NOT EXISTS spans_fts USING fts5(
   name, input, output, error,
   content='spans', content_rowid='id', detail=none, columnsize=0, tokenize='unicode61 remove_diacritics 2'
 );
-CREATE TABLE IF NOT EXISTS fts_state (one INTEGER PRIMARY KEY CHECK (one = 1), indexed_up_to INTEGER NOT NULL);`;
+CREATE TABLE IF NOT EXISTS fts_state (one INTEGER PRIMARY KEY CHECK (one = 1), indexed_up_to INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS fts_backfill (one INTEGER PRIMARY KEY CHECK (one = 1), done_up_to INTEGER NOT NULL, up_to INTEGER NOT NULL);`;
 
 const INDEXED = '(SELECT indexed_up_to FROM fts_state)';
+/** True for a span id the index holds: at most the high mark, and not in the range still being built. */
+const IN_INDEX = (id: string) => `${id} <= ${INDEXED} AND NOT EXISTS (SELECT 1 FROM fts_backfill WHERE ${id} > done_up_to AND ${id} <= up_to)`;
+// Dropped and created at every start, so a database written by an older hub gets the current
+// conditions.
 const FTS_TRIGGERS = `
 DROP TRIGGER IF EXISTS spans_fts_insert;
-CREATE TRIGGER IF NOT EXISTS spans_fts_delete AFTER DELETE ON spans WHEN old.id <= ${INDEXED} BEGIN
+DROP TRIGGER IF EXISTS spans_fts_delete;
+DROP TRIGGER IF EXISTS spans_fts_update;
+CREATE TRIGGER spans_fts_delete AFTER DELETE ON spans WHEN ${IN_INDEX('old.id')} BEGIN
   INSERT INTO spans_fts (spans_fts, rowid, name, input, output, error) VALUES ('delete', old.id, old.name, old.input, old.output, old.error);
 END;
-CREATE TRIGGER IF NOT EXISTS spans_fts_update AFTER UPDATE OF name, input, output, error ON spans
-WHEN old.id <= ${INDEXED}
+CREATE TRIGGER spans_fts_update AFTER UPDATE OF name, input, output, error ON spans
+WHEN ${IN_INDEX('old.id')}
   AND (old.name IS NOT new.name OR old.input IS NOT new.input OR old.output IS NOT new.output OR old.error IS NOT new.error)
 BEGIN
   INSERT INTO spans_fts (spans_fts, rowid, name, input, output, error) VALUES ('delete', old.id, old.name, old.input, old.output, old.error);
@@ -43,25 +50,74 @@ const MARK_INDEXED = 'INSERT OR REPLACE INTO fts_state (one, indexed_up_to) VALU
 
 /**
  * Creates the index and its triggers (or, with `enabled` false, removes the triggers and empties
- * the index: the ingest baseline of bench/search). An index that was off or absent while spans
- * were stored is rebuilt from the spans table once, here, at start-up.
+ * the index: the ingest baseline of bench/search). Cheap whatever the database's size: an index
+ * that was off or absent while spans were stored is not built here but marked for building — the
+ * spans stored so far become the range `fts_backfill` holds, which `FullTextBackfill` indexes in
+ * chunks on the writer thread after the hub is up (new spans are indexed by their batches
+ * meanwhile). Answers whether such a build is pending.
  */
-export function ensureFullTextIndex(db: Database.Database, enabled: boolean): void {
+export function ensureFullTextIndex(db: Database.Database, enabled: boolean): boolean {
   const state = db.prepare("SELECT value FROM meta WHERE key = 'full_text'").pluck().get() as string | undefined;
   db.exec(FTS_TABLE);
-  db.transaction(() => {
+  return db.transaction(() => {
     if (!enabled) {
       db.exec(DROP_TRIGGERS);
       db.exec('DELETE FROM fts_state');
+      db.exec('DELETE FROM fts_backfill');
       if (state !== 'off') db.exec("INSERT INTO spans_fts (spans_fts) VALUES ('delete-all')");
       db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('full_text', 'off')").run();
-      return;
+      return false;
+    }
+    if (state !== 'on') {
+      // The index is empty (new, or emptied when it was turned off): every stored span is owed.
+      db.exec('INSERT OR REPLACE INTO fts_backfill (one, done_up_to, up_to) SELECT 1, 0, max(id) FROM spans WHERE id IS NOT NULL HAVING max(id) > 0');
     }
     db.exec(FTS_TRIGGERS);
-    if (state !== 'on') db.exec("INSERT INTO spans_fts (spans_fts) VALUES ('rebuild')");
     db.exec(MARK_INDEXED);
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('full_text', 'on')").run();
+    return db.prepare('SELECT count(*) FROM fts_backfill').pluck().get() === 1;
   })();
+}
+
+/**
+ * Builds the index for spans stored before it existed, one chunk per call and transaction, on the
+ * writer's connection: span writes queued meanwhile commit between chunks, and the hub's main
+ * thread never runs it (a 1,000,000-span database used to hold start-up for the whole build).
+ * Searches meanwhile find the new spans and the part built so far.
+ */
+export class FullTextBackfill {
+  private readonly range: Database.Statement;
+  private readonly chunkEnd: Database.Statement;
+  private readonly index: Database.Statement;
+  private readonly advance: Database.Statement;
+  private readonly finish: Database.Statement;
+  private readonly step: (chunk: number) => number;
+
+  constructor(db: Database.Database) {
+    this.range = db.prepare('SELECT done_up_to AS done, up_to AS upTo FROM fts_backfill');
+    this.chunkEnd = db.prepare('SELECT max(id) FROM (SELECT id FROM spans WHERE id > ? AND id <= ? ORDER BY id LIMIT ?)').pluck();
+    this.index = db.prepare('INSERT INTO spans_fts (rowid, name, input, output, error) SELECT id, name, input, output, error FROM spans WHERE id > ? AND id <= ?');
+    this.advance = db.prepare('UPDATE fts_backfill SET done_up_to = ?');
+    this.finish = db.prepare('DELETE FROM fts_backfill');
+    this.step = db.transaction((chunk: number) => {
+      const range = this.range.get() as { done: number; upTo: number } | undefined;
+      if (!range) return 0;
+      const end = this.chunkEnd.get(range.done, range.upTo, chunk) as number | null;
+      if (end === null) {
+        this.finish.run();
+        return 0;
+      }
+      const indexed = this.index.run(range.done, end).changes;
+      if (end >= range.upTo) this.finish.run();
+      else this.advance.run(end);
+      return Math.max(indexed, 1);
+    });
+  }
+
+  /** Indexes the next `chunk` spans owed; answers how many were indexed, 0 once the build is done. */
+  run(chunk: number): number {
+    return this.step(chunk);
+  }
 }
 
 /**

@@ -155,13 +155,15 @@ export class SpanWriter {
 
   private deleteInTransaction(before: number | null, max: number): number {
     const condition = before === null ? '' : 'WHERE start_time < ?';
-    const traceIds = this.db
-      .prepare(`DELETE FROM spans WHERE id IN (SELECT id FROM spans ${condition} ORDER BY start_time LIMIT ?) RETURNING trace_id`)
-      .pluck()
-      .all(...(before === null ? [] : [before]), max) as string[];
+    const deleted = this.db
+      .prepare(`DELETE FROM spans WHERE id IN (SELECT id FROM spans ${condition} ORDER BY start_time LIMIT ?) RETURNING trace_id AS traceId, span_id AS spanId`)
+      .all(...(before === null ? [] : [before]), max) as { traceId: string; spanId: string }[];
     const emptied = this.db.prepare('DELETE FROM traces WHERE trace_id = ? AND NOT EXISTS (SELECT 1 FROM spans WHERE trace_id = ?)');
-    for (const traceId of new Set(traceIds)) emptied.run(traceId, traceId);
-    return traceIds.length;
+    for (const traceId of new Set(deleted.map((d) => d.traceId))) emptied.run(traceId, traceId);
+    // Bookmarks and notes go with their span (one index lookup each; most spans have none).
+    const annotations = this.db.prepare('DELETE FROM annotations WHERE span_id = ?');
+    for (const { spanId } of deleted) annotations.run(spanId);
+    return deleted.length;
   }
 
   /** Bytes held by live pages: what pruning can actually reduce. */

@@ -41,6 +41,8 @@ export interface SqliteStoreOptions {
 
 /** Spans one retention transaction deletes: small enough that a queued write waits milliseconds. */
 const DELETE_CHUNK = 500;
+/** Spans one step of building the full-text index for an older database indexes (one transaction). */
+const BACKFILL_CHUNK = 1000;
 /** Free pages one vacuum step returns to the file system (4 MB at 4 KiB pages). */
 const VACUUM_STEP_PAGES = 1024;
 
@@ -61,12 +63,15 @@ export class SqliteSpanStore implements SpanStore {
   private readonly writer: WriterClient;
   private readonly readers: ReaderPool;
   private readonly checkpointer: Checkpointer | undefined;
+  private closing = false;
+  private readonly backfill: Promise<void>;
 
   constructor(options: SqliteStoreOptions) {
     this.file = options.file;
     mkdirSync(dirname(options.file), { recursive: true });
     // Set-up only: this connection creates the schema, reads where the sequence stands, and closes.
     const db = new Database(options.file);
+    let backfillPending: boolean;
     try {
       const isNew = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
       // auto_vacuum must be chosen before the first table exists; INCREMENTAL lets pruning give
@@ -75,7 +80,7 @@ export class SqliteSpanStore implements SpanStore {
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');
       db.exec(SCHEMA);
-      ensureFullTextIndex(db, options.fullTextIndex !== false);
+      backfillPending = ensureFullTextIndex(db, options.fullTextIndex !== false);
       db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
       this.seq = (db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM spans').get() as { s: number }).s;
       this.count = (db.prepare('SELECT count(*) AS n FROM spans').get() as { n: number }).n;
@@ -85,6 +90,25 @@ export class SqliteSpanStore implements SpanStore {
     this.writer = new WriterClient(options.file, this.seq);
     this.readers = new ReaderPool(options.file, options.readers ?? 2);
     this.checkpointer = options.backgroundCheckpoints === false ? undefined : new Checkpointer(options.file);
+    this.backfill = backfillPending ? this.buildFullTextIndex() : Promise.resolve();
+  }
+
+  /**
+   * Indexes the spans stored before the full-text index existed, chunk by chunk on the writer
+   * thread, after the constructor returned: the hub answers at once, and writes commit between
+   * chunks. A close stops it between chunks; the next start carries on where it stopped.
+   */
+  private async buildFullTextIndex(): Promise<void> {
+    try {
+      while (!this.closing && ((await this.writer.request({ op: 'fullTextBackfill', chunk: BACKFILL_CHUNK })) as number) > 0);
+    } catch {
+      // The writer failed or closed; writes report that themselves, and the next start resumes.
+    }
+  }
+
+  /** Resolves when the full-text index holds every span stored before it existed (tests, benches). */
+  fullTextIndexBuilt(): Promise<void> {
+    return this.backfill;
   }
 
   async write(spans: readonly EncodedSpan[]): Promise<Span[]> {
@@ -245,7 +269,10 @@ export class SqliteSpanStore implements SpanStore {
   }
 
   async close(): Promise<void> {
-    await this.readers.close();
+    this.closing = true;
+    const readers = this.readers.close();
+    await this.backfill; // stops after its current chunk
+    await readers;
     await this.checkpointer?.stop();
     await this.writer.close();
   }

@@ -14,6 +14,7 @@ export type WriterRequest = { id: number } & (
   | { op: 'tryTruncateWal' }
   | { op: 'addAnnotation'; annotation: NewAnnotation; now: number }
   | { op: 'deleteAnnotation'; annotationId: number }
+  | { op: 'fullTextBackfill'; chunk: number }
   | { op: 'close' }
 );
 

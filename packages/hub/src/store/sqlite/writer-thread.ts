@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { AnnotationWriter } from './annotation-store.js';
+import { FullTextBackfill } from './full-text.js';
 import { SpanWriter } from './span-writer.js';
 import type { WriterRequest } from './writer-client.js';
 
@@ -20,6 +21,7 @@ db.pragma('wal_autocheckpoint = 50000');
 db.pragma('journal_size_limit = 67108864');
 const writer = new SpanWriter(db, lastSeq);
 const annotations = new AnnotationWriter(db);
+const backfill = new FullTextBackfill(db);
 
 parentPort!.on('message', (request: WriterRequest) => {
   try {
@@ -48,6 +50,9 @@ parentPort!.on('message', (request: WriterRequest) => {
         break;
       case 'deleteAnnotation':
         result = annotations.delete(request.annotationId);
+        break;
+      case 'fullTextBackfill':
+        result = backfill.run(request.chunk);
         break;
       case 'close':
         writer.close();
