@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { Server as SocketServer } from 'socket.io';
 import { registerExport } from './api/export-route.js';
@@ -28,7 +27,8 @@ import { scheduleRetention } from './maintenance/retention.js';
 import { registerHeartbeat } from './presence/heartbeat-route.js';
 import { Presence } from './presence/presence.js';
 import { Pricing } from './pricing/pricing.js';
-import { SqliteSpanStore } from './store/sqlite/sqlite-store.js';
+import { openStorage } from './store/open-storage.js';
+import { EmbeddedChangeFeed, type ChangeFeed } from './store/change-feed.js';
 import type { SpanStore } from './store/store.js';
 import { registerStaticSite } from './web/static-site.js';
 import { registerWorkflows } from './workflows/register.js';
@@ -76,7 +76,7 @@ const FEATURES: Feature[] = [
   registerPlugins, // plugins in their own threads: span analyzers, routes under /api/v1/plugins/<name>/, widgets (docs/plugins.md)
 ];
 
-export async function createHub(partial: Partial<HubConfig> = {}, options: { store?: SpanStore } = {}): Promise<Hub> {
+export async function createHub(partial: Partial<HubConfig> = {}, options: { store?: SpanStore; feed?: ChangeFeed } = {}): Promise<Hub> {
   const config: HubConfig = { ...DEFAULT_CONFIG, ...partial };
   const app = Fastify({
     logger: { level: config.logLevel },
@@ -88,7 +88,12 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
     frameworkErrors,
     clientErrorHandler,
   });
-  const store = options.store ?? new SqliteSpanStore({ file: join(config.dataDir, 'hub.sqlite') });
+  const onFeedError = (error: unknown) => app.log.error({ err: error }, 'change feed or a change listener failed');
+  // The span store and its change feed (numbering, publishing, replaying changes): SQLite in the
+  // data folder, or PostgreSQL shared by several hubs (--db). The live channel listens to the feed.
+  const { store, feed } = options.store
+    ? { store: options.store, feed: options.feed ?? new EmbeddedChangeFeed(options.store, onFeedError) }
+    : await openStorage(config, onFeedError);
   const originPolicy = createOriginPolicy(config);
   const io = new SocketServer(app.server, {
     serveClient: false,
@@ -97,8 +102,6 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
     // Long-polling from an allowed origin needs CORS; WebSocket needs only the Origin check above.
     ...(config.allowedOrigins ? { cors: { origin: config.allowedOrigins.map(normalizeOrigin) } } : {}),
   });
-  // Numbering, publishing and replaying changes: the live channel listens to the feed, ingest publishes to it.
-  const feed = options.feed ?? new EmbeddedChangeFeed(store, (error) => app.log.error({ err: error }, 'change listener failed'));
   const live = new LiveChannel(io, feed);
   const presence = new Presence(store, (services) => live.emitApps(services));
 

@@ -17,11 +17,13 @@ export const startCommand: Command = {
       process.stdout.write(startHelp());
       return 0;
     }
-    if (args.db || args.redis) {
-      throw new UsageError(
-        '--db and --redis (scaled mode with PostgreSQL and Redis) are not available in this version; ' +
-          'leave them unset to use the embedded SQLite store',
-      );
+    if (args.redis) {
+      throw new UsageError('--redis (scaled mode with Redis) is not available in this version; leave it unset');
+    }
+    // Scaled mode: spans, runs and the change feed in PostgreSQL shared by several hubs (docs/scaling.md).
+    if (args.db) {
+      if (!/^postgres(ql)?:\/\//i.test(args.db)) throw new UsageError('--db: expected a postgres:// (or postgresql://) URL');
+      args.config.dbUrl = args.db;
     }
     const host = args.config.host ?? '127.0.0.1';
     if (!isLoopback(host) && !args.config.token) {

@@ -78,7 +78,7 @@ export interface PluginHub {
   readonly settings: Readonly<Record<string, unknown>>;
   /** Called with each batch of stored spans, in order, one batch at a time; returns findings. */
   onSpans(analyzer: SpanAnalyzer, options?: { payloads?: boolean }): void;
-  /** Answers `method /api/v1/plugins/<name><path>`; path starts with `/`. */
+  /** Answers `method /api/v1/plugins/<name><path>`; path is one segment after a slash, e.g. `/stats`. */
   route(method: 'GET' | 'POST', path: string, handler: (request: PluginRequest) => PluginReply | Promise<PluginReply>): void;
   widget(widget: WidgetSpec): void;
   log(message: string): void;

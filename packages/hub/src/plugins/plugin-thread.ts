@@ -31,7 +31,7 @@ async function setup(): Promise<void> {
     },
     route(method, path, handler) {
       if (method !== 'GET' && method !== 'POST') throw new Error(`route ${path}: method must be GET or POST`);
-      if (!/^\/[A-Za-z0-9._~/-]*$/.test(path)) throw new Error(`route ${JSON.stringify(path)}: must start with / and hold only URL path characters`);
+      if (!/^\/[A-Za-z0-9._~-]+$/.test(path)) throw new Error(`route ${JSON.stringify(path)}: must be one path segment after a slash, e.g. /stats`);
       routes.set(`${method} ${path}`, handler);
     },
     widget(widget) {

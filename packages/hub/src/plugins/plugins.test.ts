@@ -42,7 +42,7 @@ describe('built-in plugins against a real hub', () => {
   beforeAll(async () => {
     hub = await hubWithPluginFiles({ 'settings.json': JSON.stringify({ 'slow-calls': { minSamples: 20 } }) }, { plugins: ['builtin:n-plus-one', 'builtin:slow-calls'] });
     await until('plugins running', async () => ((await plugins(hub)).every((p) => p.state === 'running') ? true : undefined));
-  });
+  }, 60_000);
   afterAll(async () => hub?.close());
 
   it('n-plus-one puts one note on a parent that made the same call 12 times, none on one that made it 5 times', async () => {
@@ -67,7 +67,7 @@ describe('built-in plugins against a real hub', () => {
     await until('every span analyzed', async () => ((await plugins(hub)).find((p) => p.name === 'n-plus-one')!.stats.spans >= 31 ? true : undefined));
     expect(await notes(hub, fine)).toEqual([]);
     expect((await notes(hub, loopy)).filter((n) => n.label?.startsWith('plugin:n-plus-one'))).toHaveLength(1);
-  });
+  }, 60_000);
 
   it('slow-calls learns a baseline (settings from <data>/plugins/settings.json) and flags the call 50× slower', async () => {
     const traceId = hexId(32);
@@ -81,7 +81,7 @@ describe('built-in plugins against a real hub', () => {
     for (const s of usual) expect(await notes(hub, s.spanId as string)).toEqual([]);
     const status = (await plugins(hub)).find((p) => p.name === 'slow-calls')!;
     expect(status.widgets.map((w) => w.route)).toEqual(['/recent', '/baselines']);
-  });
+  }, 60_000);
 
   it('answers unknown plugins and routes with their codes', async () => {
     const missing = await fetch(`${hub.url}/api/v1/plugins/nope/x`);
@@ -112,7 +112,7 @@ describe('plugins that throw, hang or fall behind', () => {
       { plugins: ['builtin:nope', './no/such/plugin.js'], pluginLimits: { batchMs: 1500, maxQueuedSpans: 50 } },
     );
     await until('plugins settled', async () => ((await plugins(hub)).some((p) => p.state === 'starting') ? undefined : true));
-  });
+  }, 60_000);
   afterAll(async () => hub?.close());
 
   it('lists plugins that could not load, with the reason', async () => {

@@ -10,7 +10,7 @@ import { findPluginSources } from './plugin-sources.js';
 /** Findings stored per batch of one plugin; more are counted, not stored (a noisy plugin cannot flood the writer). */
 const MAX_FINDINGS_PER_BATCH = 100;
 
-const PluginParams = z.object({ name: z.string(), '*': z.string() });
+const PluginParams = z.object({ name: z.string(), route: z.string() });
 
 function validFinding(f: Finding): boolean {
   return (
@@ -85,13 +85,13 @@ export function registerPlugins(app: FastifyInstance, ctx: HubContext): void {
     if (!host) throw new HubError('PLUGIN_NOT_FOUND', `no plugin named "${params.name}" is loaded (GET /api/v1/plugins lists them)`);
     const query: Record<string, string> = {};
     for (const [key, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) if (typeof value === 'string') query[key] = value;
-    return host.request({ method, path: `/${params['*']}`, query, body: request.body ?? null });
+    return host.request({ method, path: `/${params.route}`, query, body: request.body ?? null });
   };
-  app.get('/api/v1/plugins/:name/*', { schema: { tags: ['plugins'], summary: "A plugin's own GET route" } }, async (request, reply) => {
+  app.get('/api/v1/plugins/:name/:route', { schema: { tags: ['plugins'], summary: "A plugin's own GET route" } }, async (request, reply) => {
     const { status, body } = await forward('GET', request);
     return reply.status(status).send(body);
   });
-  app.post('/api/v1/plugins/:name/*', { schema: { tags: ['plugins'], summary: "A plugin's own POST route" } }, async (request, reply) => {
+  app.post('/api/v1/plugins/:name/:route', { schema: { tags: ['plugins'], summary: "A plugin's own POST route" } }, async (request, reply) => {
     const { status, body } = await forward('POST', request);
     return reply.status(status).send(body);
   });
