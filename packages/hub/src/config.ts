@@ -36,6 +36,8 @@ export interface HubConfig {
   alerts?: { smtpUrl?: string; mailFrom?: string; evaluateEveryMs?: number; now?: () => number };
   /** MCP clients of `POST /mcp` may start workflow runs (`--mcp-workflows`); read-only tools otherwise. */
   mcpWorkflowRuns?: boolean;
+  /** `redis://…` (`--redis`): scaled mode — live fan-out across hubs, workflow runs on BullMQ workers (docs/scaling.md). */
+  redisUrl?: string;
   /** `postgres://…` (`--db`): scaled mode — spans, workflow runs and the change feed in PostgreSQL shared by several hubs (docs/scaling.md). */
   dbUrl?: string;
   /** Plugins to load besides `<data>/plugins/*.js`: `builtin:<name>`, a file path or a package name (`--plugin`). */

@@ -7,6 +7,7 @@ import { openCommand } from './open-command.js';
 import { replayCommand } from './replay-command.js';
 import { startCommand } from './start-command.js';
 import { watchCommand } from './watch-command.js';
+import { workerCommand } from './worker-command.js';
 
 /** Sub-commands; a feature that brings a command adds it here. */
 const COMMANDS: Command[] = [
@@ -14,6 +15,7 @@ const COMMANDS: Command[] = [
   openCommand, // the dashboard in an app window
   hookCommand, // Claude Code hook events → hub (stdin, spool when down); hook install / uninstall
   watchCommand, // tail JSONL trace files into a running hub
+  workerCommand, // scaled mode: take workflow runs from the BullMQ queues (docs/scaling.md)
   replayCommand, // run a program again from a recorded call (docs/replay.md)
   mcpCommand, // Model Context Protocol on stdio for coding agents (docs/mcp.md)
 ];

@@ -3,6 +3,9 @@ import { SPAN_LIMITS } from '@runtime-hub/protocol';
 import type { SpanRow, SpanValues } from '../sqlite/row-codec.js';
 import { SPAN_COLUMNS } from '../sqlite/statements.js';
 
+/** The NOTIFY channel on which each write announces its last seq (postgres-change-feed.ts listens). */
+export const CHANGES_CHANNEL = 'runtime_hub_changes';
+
 /** Every column of a span row except the search vector: what reads select. */
 export const ROW_COLUMNS = ['id', ...SPAN_COLUMNS].join(', ');
 
@@ -114,6 +117,8 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly SpanValu
   await upsertTraces(client, rows.filter((row, index) => row.seq === firstSeq + index));
   const services = [...new Set(rows.map((row) => row.service))];
   await client.query(TOUCH_SERVICES, [services, now]);
+  // Delivered at commit, to every hub's change feed: new changes up to this seq are readable.
+  await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, String(firstSeq + batch.length - 1)]);
   return { firstSeq, rows, fresh, inserted };
 }
 
