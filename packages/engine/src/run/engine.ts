@@ -164,7 +164,8 @@ export class Engine {
     await this.replayOwedSpans();
   }
 
-  private replayOwedSpans(): Promise<number> {
+  /** Re-emits the spans of finished runs that still owe them (a worker also does it now and then: a killed one's debts). */
+  replayOwedSpans(): Promise<number> {
     return replayOwedSpans(this.host, (run) => this.resolve(run.project, run.workflow, run.version).then((c) => c.definition, () => undefined));
   }
 

@@ -17,9 +17,8 @@ export const startCommand: Command = {
       process.stdout.write(startHelp());
       return 0;
     }
-    if (args.redis) {
-      throw new UsageError('--redis (scaled mode with Redis) is not available in this version; leave it unset');
-    }
+    // Scaled mode: live fan-out across hubs and workflow runs on BullMQ workers (docs/scaling.md).
+    if (args.redis) args.config.redisUrl = args.redis;
     // Scaled mode: spans, runs and the change feed in PostgreSQL shared by several hubs (docs/scaling.md).
     if (args.db) {
       if (!/^postgres(ql)?:\/\//i.test(args.db)) throw new UsageError('--db: expected a postgres:// (or postgresql://) URL');

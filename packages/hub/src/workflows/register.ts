@@ -12,6 +12,7 @@ import { registerVersionRoutes } from './routes/version-routes.js';
 import { registerWorkflowRoutes } from './routes/workflow-routes.js';
 import { registerMetricsRoutes } from './metrics/metrics-routes.js';
 import { SqliteRunMetrics } from './metrics/sqlite-run-metrics.js';
+import { ScaledHubWorkflows } from '../scaled/scaled-hub-workflows.js';
 import { WorkflowService } from './workflow-service.js';
 
 /**
@@ -20,7 +21,9 @@ import { WorkflowService } from './workflow-service.js';
  * crash resume once the hub is ready.
  */
 export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): Promise<void> {
-  const service = new WorkflowService(ctx);
+  // --redis: runs go to BullMQ workers (docs/scaling.md); the embedded engine otherwise.
+  const scaled = ctx.config.redisUrl ? new ScaledHubWorkflows(ctx.config.redisUrl, ctx.log) : undefined;
+  const service = new WorkflowService(ctx, scaled?.options);
   await service.load();
   // Run rollups are written in the transaction that stores a run as finished.
   const metrics = new SqliteRunMetrics(service.store.db, (error) => ctx.log.warn({ error: (error as Error).message }, 'workflows: run metrics not recorded'));
@@ -43,7 +46,10 @@ export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): 
   });
   app.addHook('onReady', async () => {
     // Not awaited: the socket binds while interrupted runs resume.
-    service.start().catch((error: unknown) => ctx.log.error({ error: (error as Error).message }, 'workflows: could not resume runs'));
+    (scaled ? scaled.attach(service) : Promise.resolve()).then(() => service.start()).catch((error: unknown) => ctx.log.error({ error: (error as Error).message }, 'workflows: could not resume runs'));
   });
-  ctx.onClose(() => service.stop());
+  ctx.onClose(async () => {
+    await service.stop();
+    await scaled?.close();
+  });
 }

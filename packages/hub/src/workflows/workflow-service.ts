@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { CronScheduler, Engine, createRegistry } from '@runtime-hub/engine';
-import type { CronFire, EngineLogger, NodeRegistry } from '@runtime-hub/engine';
+import type { CronFire, EngineLogger, NodeRegistry, RunCoordinator } from '@runtime-hub/engine';
+import type { RunRecord } from '@runtime-hub/protocol';
 import { WorkerSandbox, childShell, fetchHttp, officialLlmClients, randomIds, smtpMail, systemClock } from '@runtime-hub/engine/node';
 import type { WorkflowDefinition } from '@runtime-hub/protocol';
 import type { HubContext } from '../context.js';
@@ -10,8 +11,19 @@ import { ProjectCatalog } from './projects/catalog.js';
 import { ProjectFiles } from './projects/project-files.js';
 import { loadSecretKey } from './secrets/secret-key.js';
 import { SecretVault } from './secrets/secret-vault.js';
+import { EmbeddedRunCoordinator } from './coordinator/embedded-coordinator.js';
 import { IngestSpanSink } from './span-sink.js';
 import { SqliteRunStore } from './store/sqlite-run-store.js';
+
+/**
+ * Scaled mode (docs/scaling.md): a hub `dispatch`es new runs to the workers' queue; a `worker`
+ * drives the runs its queue hands it. Every replica asks the shared coordinator before a cron tick.
+ */
+export interface ScaledWorkflows {
+  mode: 'dispatch' | 'worker';
+  dispatch?: (run: RunRecord) => Promise<void>;
+  coordinator: RunCoordinator;
+}
 
 /**
  * The workflow pillar inside the hub: the engine with its Node adapters, the SQLite run store
@@ -30,8 +42,12 @@ export class WorkflowService {
   private readonly log: EngineLogger;
   private readonly config: HubContext['config'];
   private retentionTimer: NodeJS.Timeout | undefined;
+  private readonly coordinator: RunCoordinator;
 
-  constructor(ctx: Pick<HubContext, 'config' | 'ingest' | 'log'>) {
+  constructor(
+    ctx: Pick<HubContext, 'config' | 'ingest' | 'log'>,
+    private readonly scaled?: ScaledWorkflows,
+  ) {
     const { dataDir } = ctx.config;
     this.config = ctx.config;
     const pino = ctx.log;
@@ -63,7 +79,9 @@ export class WorkflowService {
       mail: smtpMail(),
       registry: this.registry,
       limits: ctx.config.workflowLimits,
+      ...(scaled ? { mode: scaled.mode, dispatch: scaled.dispatch } : {}),
     });
+    this.coordinator = scaled?.coordinator ?? new EmbeddedRunCoordinator();
     this.scheduler = new CronScheduler({ clock: systemClock, store: this.store, fire: (fire) => this.fireCron(fire), log: this.log });
   }
 
@@ -75,6 +93,7 @@ export class WorkflowService {
   /** Resumes interrupted runs and arms the cron schedules. */
   async start(): Promise<void> {
     await this.engine.start();
+    if (this.scaled?.mode === 'worker') return; // hubs fire schedules and prune
     await this.syncSchedules();
     this.scheduleRetention();
   }
@@ -118,6 +137,8 @@ export class WorkflowService {
   }
 
   private async fireCron(fire: CronFire): Promise<void> {
+    // Every replica's scheduler sees the tick; one fires it.
+    if (!(await this.coordinator.claimTick(`${fire.project}/${fire.workflow}`, fire.scheduledAt))) return;
     const trigger = { type: 'cron' as const, scheduledAt: new Date(fire.scheduledAt).toISOString(), firedAt: new Date().toISOString() };
     await this.engine.startRun({
       project: fire.project,

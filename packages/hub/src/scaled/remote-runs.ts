@@ -1,0 +1,47 @@
+import { QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Engine, EngineLogger, RunStore } from '@runtime-hub/engine';
+import type { RunResponse } from '@runtime-hub/protocol';
+import { KEY_PREFIX } from './redis-connection.js';
+import { RUN_QUEUE } from './run-queue.js';
+
+/**
+ * A hub's view of runs driven by workers: BullMQ's queue events (a Redis stream read from the
+ * last id seen, so a short disconnect loses nothing) wake the engine's waiters — a webhook caller
+ * held for a respond node's answer or the run's end, a workflow API call waiting for a run.
+ */
+export class RemoteRuns {
+  private readonly events: QueueEvents;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly store: RunStore,
+    connection: Redis,
+    private readonly log: EngineLogger,
+  ) {
+    this.events = new QueueEvents(RUN_QUEUE, { connection, prefix: KEY_PREFIX, autorun: true });
+    this.events.on('progress', ({ jobId, data }) => {
+      const response = (data as { response?: RunResponse } | undefined)?.response;
+      if (response) this.engine.settleRemote(jobId, { response });
+    });
+    this.events.on('completed', ({ jobId }) => void this.settleFromStore(jobId));
+    this.events.on('error', (error) => this.log.warn('queue events: redis error', { error: error.message }));
+  }
+
+  async ready(): Promise<void> {
+    await this.events.waitUntilReady();
+  }
+
+  private async settleFromStore(runId: string): Promise<void> {
+    try {
+      const run = await this.store.getRun(runId);
+      if (run) this.engine.settleRemote(runId, { run });
+    } catch (error) {
+      this.log.warn('could not read a finished run', { runId, error: (error as Error).message });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.events.close();
+  }
+}

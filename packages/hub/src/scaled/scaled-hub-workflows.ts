@@ -1,0 +1,60 @@
+import type { EngineLogger } from '@runtime-hub/engine';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Redis } from 'ioredis';
+import { RedisRunCoordinator } from '../workflows/coordinator/redis-coordinator.js';
+import type { ScaledWorkflows, WorkflowService } from '../workflows/workflow-service.js';
+import { OutboxRelay } from './outbox-relay.js';
+import { closeRedis, connectRedis, KEY_PREFIX } from './redis-connection.js';
+import { RemoteRuns } from './remote-runs.js';
+import { RunQueue } from './run-queue.js';
+
+/**
+ * The workflow side of a hub in scaled mode: new runs are committed, then enqueued on BullMQ
+ * (`dispatch`); workers drive them; queue events wake the callers this hub holds; the outbox
+ * relay enqueues committed runs a crash or an outage left without a job; cron ticks are claimed
+ * in Redis so one replica fires each.
+ */
+export class ScaledHubWorkflows {
+  readonly queue: RunQueue;
+  readonly options: ScaledWorkflows;
+  private readonly connection: Redis;
+  private remote: RemoteRuns | undefined;
+  private relay: OutboxRelay | undefined;
+
+  private readonly log: EngineLogger;
+
+  constructor(redisUrl: string, pino: FastifyBaseLogger, private readonly relayIntervalMs = 2_000) {
+    this.log = engineLogger(pino);
+    this.connection = connectRedis(redisUrl, 'hub');
+    this.queue = new RunQueue(this.connection);
+    this.options = {
+      mode: 'dispatch',
+      dispatch: (run) => this.queue.enqueue(run),
+      coordinator: new RedisRunCoordinator(this.connection, KEY_PREFIX),
+    };
+  }
+
+  /** Starts listening for the workers' answers and relaying the outbox for this service. */
+  async attach(service: WorkflowService): Promise<void> {
+    this.remote = new RemoteRuns(service.engine, service.store, this.connection, this.log);
+    await this.remote.ready();
+    this.relay = new OutboxRelay(service.store, this.queue, this.log, this.relayIntervalMs);
+    this.relay.start();
+  }
+
+  async close(): Promise<void> {
+    await this.relay?.stop();
+    await this.remote?.close();
+    await this.queue.close();
+    await closeRedis(this.connection);
+  }
+}
+
+/** The engine's logger interface over pino (fields first, message second). */
+export function engineLogger(pino: FastifyBaseLogger): EngineLogger {
+  return {
+    info: (message, fields) => pino.info(fields ?? {}, message),
+    warn: (message, fields) => pino.warn(fields ?? {}, message),
+    error: (message, fields) => pino.error(fields ?? {}, message),
+  };
+}
