@@ -1,11 +1,12 @@
 /**
- * Rollup tables of finished runs in `workflows.sqlite`, one row per bucket (minute and hour
- * resolutions) and workflow. Written in the transaction that stores a run as finished
+ * Rollup tables of finished runs in `workflows.sqlite`, one row per bucket (minute, hour and
+ * day resolutions, UTC) and workflow. Written in the transaction that stores a run as finished
  * (`sqlite-rollup-writer.ts`), read by the metrics API (`sqlite-metrics-reader.ts`).
  */
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
-export const RESOLUTIONS = [MINUTE, HOUR] as const;
+export const DAY = 86_400_000;
+export const RESOLUTIONS = [MINUTE, HOUR, DAY] as const;
 
 export const ROLLUP_SCHEMA = `
 CREATE TABLE IF NOT EXISTS run_rollups (

@@ -1,112 +1,100 @@
 import type Database from 'better-sqlite3';
-import { addTo, percentile, type Histogram } from './histogram.js';
-import { HOUR, MINUTE } from './rollup-schema.js';
+import { percentile, type Histogram } from './histogram.js';
+import { DAY, HOUR, MINUTE } from './rollup-schema.js';
 import type { MetricsQuery, MetricsReport, ProjectMetrics, SlowNode, Totals, TrendPoint } from './run-metrics.js';
 
-/** Ranges up to this long read minute buckets; longer ones hour buckets. */
-const MINUTE_RANGE_LIMIT = 6 * HOUR;
 /** Trend steps, smallest first; the first that gives at most ~120 points is used. */
-const STEPS = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, 24 * HOUR, 7 * 24 * HOUR];
+const STEPS = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 7 * DAY];
 const MAX_POINTS = 120;
 
-interface RollupRow {
-  bucket: number;
-  project: string;
-  workflow: string;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  duration_sum: number;
-  histogram: string;
-}
-
-interface Acc {
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-  sum: number;
-  histogram: Histogram;
-}
-
-const emptyAcc = (): Acc => ({ succeeded: 0, failed: 0, cancelled: 0, sum: 0, histogram: {} });
-
-function add(acc: Acc, row: RollupRow): void {
-  acc.succeeded += row.succeeded;
-  acc.failed += row.failed;
-  acc.cancelled += row.cancelled;
-  acc.sum += row.duration_sum;
-  addTo(acc.histogram, JSON.parse(row.histogram) as Histogram);
-}
-
-function totalsOf(acc: Acc): Totals {
-  const executions = acc.succeeded + acc.failed + acc.cancelled;
-  const decided = acc.succeeded + acc.failed;
-  return {
-    executions,
-    succeeded: acc.succeeded,
-    failed: acc.failed,
-    cancelled: acc.cancelled,
-    successRate: decided === 0 ? null : acc.succeeded / decided,
-    p50Ms: percentile(acc.histogram, 0.5),
-    p95Ms: percentile(acc.histogram, 0.95),
-    avgMs: executions === 0 ? null : Math.round(acc.sum / executions),
-  };
-}
-
-/** The bucket width read for a range, and the trend's step. */
+/** The bucket width read for a range (minute up to 6 h, hour up to 8 days, else day), and the trend's step. */
 export function resolutionFor(from: number, to: number): { resolutionMs: number; stepMs: number } {
   const span = Math.max(1, to - from);
-  const resolutionMs = span <= MINUTE_RANGE_LIMIT ? MINUTE : HOUR;
+  const resolutionMs = span <= 6 * HOUR ? MINUTE : span <= 8 * DAY ? HOUR : DAY;
   const stepMs = STEPS.find((s) => s >= resolutionMs && span / s <= MAX_POINTS) ?? STEPS.at(-1)!;
   return { resolutionMs, stepMs };
 }
 
+type Sums = [succeeded: number | null, failed: number | null, cancelled: number | null, durationSum: number | null];
+
+function totalsOf(sums: Sums, histogram: Histogram): Totals {
+  const [succeeded, failed, cancelled, sum] = sums.map((n) => n ?? 0) as [number, number, number, number];
+  const executions = succeeded + failed + cancelled;
+  return {
+    executions,
+    succeeded,
+    failed,
+    cancelled,
+    successRate: succeeded + failed === 0 ? null : succeeded / (succeeded + failed),
+    p50Ms: percentile(histogram, 0.5),
+    p95Ms: percentile(histogram, 0.95),
+    avgMs: executions === 0 ? null : Math.round(sum / executions),
+  };
+}
+
 /**
- * Reads the rollups: every figure of a report comes from at most (range / bucket) rows per
- * workflow, whatever the number of runs behind them (bench/workflow-metrics).
+ * Reads the rollups. Sums, the trend and the merged duration histograms are computed by SQLite
+ * (json_each over the stored histograms), so a report reads at most (range / bucket) rows per
+ * workflow and builds a few hundred values, whatever the number of runs (bench/workflow-metrics).
  */
 export class SqliteMetricsReader {
   constructor(private readonly db: Database.Database) {}
 
-  private where(query: MetricsQuery, resolution: number): { sql: string; params: unknown[]; from: number } {
+  /** The filter of a query on a rollup table; `table` prefixes the columns (`r.`) in joins. */
+  private where(query: MetricsQuery, resolution: number, table = ''): { sql: string; params: unknown[]; from: number } {
     const from = Math.floor(query.from / resolution) * resolution;
-    const clauses = ['resolution = ?', 'bucket >= ?', 'bucket < ?'];
+    const clauses = [`${table}resolution = ?`, `${table}bucket >= ?`, `${table}bucket < ?`];
     const params: unknown[] = [resolution, from, query.to];
     if (query.project !== undefined) {
-      clauses.push('project = ?');
+      clauses.push(`${table}project = ?`);
       params.push(query.project);
     }
     if (query.workflow !== undefined) {
-      clauses.push('workflow = ?');
+      clauses.push(`${table}workflow = ?`);
       params.push(query.workflow);
     }
     return { sql: clauses.join(' AND '), params, from };
   }
 
+  /** Merged histograms, by group key (the `group` columns joined by \0; '' without grouping). */
+  private histograms(query: MetricsQuery, resolution: number, group: string[]): Map<string, Histogram> {
+    const { sql, params } = this.where(query, resolution, 'r.');
+    const keys = group.map((g) => `r.${g}`);
+    const rows = this.db
+      .prepare(
+        `SELECT ${[...keys, 'CAST(j.key AS INTEGER)', 'SUM(j.value)'].join(', ')}
+         FROM run_rollups r, json_each(r.histogram) j WHERE ${sql}
+         GROUP BY ${[...keys, 'j.key'].join(', ')}`,
+      )
+      .raw()
+      .all(...params) as unknown[][];
+    const out = new Map<string, Histogram>();
+    for (const row of rows) {
+      const key = row.slice(0, group.length).join('\u0000');
+      let histogram = out.get(key);
+      if (!histogram) out.set(key, (histogram = {}));
+      histogram[row[group.length] as number] = row[group.length + 1] as number;
+    }
+    return out;
+  }
+
   report(query: MetricsQuery): MetricsReport {
     const { resolutionMs, stepMs } = resolutionFor(query.from, query.to);
     const { sql, params, from } = this.where(query, resolutionMs);
-    const rows = this.db
-      .prepare(`SELECT bucket, project, workflow, succeeded, failed, cancelled, duration_sum, histogram FROM run_rollups WHERE ${sql}`)
-      .all(...params) as RollupRow[];
-    const all = emptyAcc();
-    const perWorkflow = new Map<string, Acc>();
-    const trendStart = Math.floor(from / stepMs) * stepMs;
+    const sums = 'SUM(succeeded), SUM(failed), SUM(cancelled), SUM(duration_sum)';
+    const all = this.db.prepare(`SELECT ${sums} FROM run_rollups WHERE ${sql}`).raw().get(...params) as Sums;
+    const trendRows = this.db
+      .prepare(`SELECT bucket - (bucket % ?) AS t, SUM(succeeded), SUM(failed), SUM(cancelled) FROM run_rollups WHERE ${sql} GROUP BY t`)
+      .raw()
+      .all(stepMs, ...params) as number[][];
     const points = new Map<number, TrendPoint>();
-    for (let t = trendStart; t < query.to; t += stepMs) points.set(t, { t, succeeded: 0, failed: 0, cancelled: 0 });
-    for (const row of rows) {
-      add(all, row);
-      const key = `${row.project}\u0000${row.workflow}`;
-      let acc = perWorkflow.get(key);
-      if (!acc) perWorkflow.set(key, (acc = emptyAcc()));
-      add(acc, row);
-      const t = Math.floor(row.bucket / stepMs) * stepMs;
-      const point = points.get(t) ?? { t, succeeded: 0, failed: 0, cancelled: 0 };
-      point.succeeded += row.succeeded;
-      point.failed += row.failed;
-      point.cancelled += row.cancelled;
-      points.set(t, point);
-    }
+    for (let t = Math.floor(from / stepMs) * stepMs; t < query.to; t += stepMs) points.set(t, { t, succeeded: 0, failed: 0, cancelled: 0 });
+    for (const [t, succeeded, failed, cancelled] of trendRows) points.set(t!, { t: t!, succeeded: succeeded!, failed: failed!, cancelled: cancelled! });
+    const perWorkflow = this.db
+      .prepare(`SELECT project, workflow, ${sums} FROM run_rollups WHERE ${sql} GROUP BY project, workflow ORDER BY SUM(succeeded) + SUM(failed) + SUM(cancelled) DESC LIMIT 200`)
+      .raw()
+      .all(...params) as [string, string, ...Sums][];
+    const workflowHistograms = this.histograms(query, resolutionMs, ['project', 'workflow']);
     const byCode = this.db
       .prepare(`SELECT code, SUM(count) AS count FROM run_error_rollups WHERE ${sql} GROUP BY code ORDER BY count DESC LIMIT 20`)
       .all(...params) as { code: string; count: number }[];
@@ -122,16 +110,11 @@ export class SqliteMetricsReader {
       .all(...params) as SlowNode[];
     return {
       range: { from, to: query.to, resolutionMs, stepMs },
-      totals: { ...totalsOf(all), running: this.running(query) },
+      totals: { ...totalsOf(all, this.histograms(query, resolutionMs, []).get('') ?? {}), running: this.running(query) },
       trend: [...points.values()].sort((a, b) => a.t - b.t),
       errors: { byCode, byNodeType },
       slowestNodes,
-      workflows: [...perWorkflow.entries()]
-        .map(([key, acc]) => {
-          const [project, workflow] = key.split('\u0000') as [string, string];
-          return { project, workflow, ...totalsOf(acc) };
-        })
-        .sort((a, b) => b.executions - a.executions),
+      workflows: perWorkflow.map(([project, workflow, ...s]) => ({ project, workflow, ...totalsOf(s, workflowHistograms.get(`${project}\u0000${workflow}`) ?? {}) })),
     };
   }
 
@@ -154,24 +137,29 @@ export class SqliteMetricsReader {
     const { resolutionMs } = resolutionFor(range.from, range.to);
     const { sql, params } = this.where(range, resolutionMs);
     const rows = this.db
-      .prepare(`SELECT bucket, project, workflow, succeeded, failed, cancelled, duration_sum, histogram FROM run_rollups WHERE ${sql}`)
-      .all(...params) as RollupRow[];
-    const perProject = new Map<string, Acc>();
-    for (const row of rows) {
-      let acc = perProject.get(row.project);
-      if (!acc) perProject.set(row.project, (acc = emptyAcc()));
-      add(acc, row);
-    }
+      .prepare(`SELECT project, SUM(succeeded), SUM(failed), SUM(cancelled), SUM(duration_sum) FROM run_rollups WHERE ${sql} GROUP BY project`)
+      .raw()
+      .all(...params) as [string, ...Sums][];
+    const histograms = this.histograms(range, resolutionMs, ['project']);
+    const sums = new Map(rows.map(([project, ...s]) => [project, s]));
     const running = new Map(
-      (this.db.prepare("SELECT project, COUNT(*) AS n FROM runs WHERE status IN ('queued', 'running', 'waiting') GROUP BY project").all() as { project: string; n: number }[]).map((r) => [r.project, r.n]),
+      (this.db.prepare("SELECT project, COUNT(*) FROM runs WHERE status IN ('queued', 'running', 'waiting') GROUP BY project").raw().all() as [string, number][]),
     );
-    const last = this.db.prepare('SELECT MAX(bucket + ?) FROM run_rollups WHERE resolution = ? AND project = ?').pluck();
-    const projects = new Set([...perProject.keys(), ...running.keys()]);
+    // The end of the newest day bucket with runs, then its newest minute: two short index seeks.
+    const lastDay = this.db.prepare('SELECT MAX(bucket) FROM run_rollups WHERE resolution = ? AND project = ?').pluck();
+    const lastMinute = this.db.prepare('SELECT MAX(bucket) FROM run_rollups WHERE resolution = ? AND bucket >= ? AND project = ?').pluck();
+    const lastRunAt = (project: string): number | null => {
+      const day = lastDay.get(DAY, project) as number | null;
+      if (day === null) return null;
+      const minute = lastMinute.get(MINUTE, day, project) as number | null;
+      return minute === null ? day : minute + MINUTE;
+    };
+    const projects = new Set([...sums.keys(), ...running.keys()]);
     return [...projects].map((project) => ({
       project,
-      ...totalsOf(perProject.get(project) ?? emptyAcc()),
+      ...totalsOf(sums.get(project) ?? [0, 0, 0, 0], histograms.get(project) ?? {}),
       running: running.get(project) ?? 0,
-      lastRunAt: (last.get(MINUTE, MINUTE, project) as number | null) ?? null,
+      lastRunAt: lastRunAt(project),
     }));
   }
 }
