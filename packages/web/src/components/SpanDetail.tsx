@@ -7,6 +7,7 @@ import { CopyButton } from './CopyButton';
 import { XIcon } from './icons';
 import { JsonViewer } from './JsonViewer';
 import { SpanAnnotations } from './SpanAnnotations';
+import { ReplayActions } from '../views/replay/ReplayActions';
 import { StackTrace } from './StackTrace';
 import { displayStatusOf, KindTag, StatusDot, StatusPill } from './StatusBadge';
 
@@ -99,6 +100,8 @@ export function SpanDetail({ span, parent, childSpans, childrenTruncated, onSele
         </dl>
 
         <SpanAnnotations spanId={span.spanId} />
+
+        <ReplayActions span={span} />
 
         <Section title="Parent">
           {parent === undefined ? (

@@ -5,6 +5,7 @@ import { analyticsOf } from '../../agents/run-stats';
 import { StatusPill, displayStatusOf } from '../../components/StatusBadge';
 import { formatCost, formatCount, formatDateTime, formatDuration } from '../../lib/format';
 import { useSearchParam } from '../../state/use-filters';
+import { BranchBar } from '../replay/BranchBar';
 import { RunGraph } from './RunGraph';
 import { RUN_TABS } from './run-tabs';
 import { useAgentRun } from './use-agent-run';
@@ -23,6 +24,7 @@ export default function AgentRunView({ traceId, tab = 'graph' }: { traceId: stri
   return (
     <div className="flex min-h-0 flex-1 flex-col" data-testid="agent-run" data-load-ms={run.loadMs !== undefined ? Math.round(run.loadMs) : undefined}>
       <RunHeader traceId={traceId} spans={spans} />
+      <BranchBar traceId={traceId} />
       <nav className="flex gap-1 border-b border-zinc-200 px-3 text-xs dark:border-zinc-800" aria-label="Run views" role="tablist">
         {[{ id: 'graph', label: 'Graph' }, ...RUN_TABS].map((t) => (
           <Link

@@ -10,6 +10,7 @@ import { buildFlowGraph } from '../../lib/flow-graph';
 import { formatDateTime, formatDuration } from '../../lib/format';
 import { ancestorsOf, buildTree, childrenOf, flatten, parentsOf } from '../../lib/trace-tree';
 import { useSearchParam } from '../../state/use-filters';
+import { BranchBar } from '../replay/BranchBar';
 import { FlowGraph } from './FlowGraph';
 import { NodeCalls } from './NodeCalls';
 import { Waterfall } from './Waterfall';
@@ -118,6 +119,7 @@ export default function TraceView({ traceId }: { traceId: string }) {
           ) : null}
         </div>
       </header>
+      <BranchBar traceId={traceId} />
       <div className="flex min-h-0 flex-1">
         <div className="flex min-w-0 flex-1 flex-col">
           {view === 'graph' && graph ? (

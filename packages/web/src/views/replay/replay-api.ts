@@ -1,0 +1,30 @@
+import { request } from '../../api/client';
+
+export interface BranchLink {
+  traceId: string;
+  fromSpan: string;
+  startTime?: number;
+  compareUrl: string;
+}
+
+export interface Branches {
+  branchOf: BranchLink | null;
+  branches: BranchLink[];
+}
+
+/** docs/replay.md: the replays of a trace, and what a replay branched from. */
+export function fetchBranches(traceId: string, signal?: AbortSignal): Promise<Branches> {
+  return request<Branches>(`/api/v1/replay/branches?traceId=${encodeURIComponent(traceId)}`, signal ? { signal } : {});
+}
+
+/** What `runtime-hub replay --input` takes for this call: its arguments by name (an LLM call: its messages). */
+export function editableInput(kind: string, input: unknown): Record<string, unknown> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return {};
+  const record = input as Record<string, unknown>;
+  if (kind === 'llm' && Array.isArray(record.messages)) return { messages: record.messages };
+  return record;
+}
+
+export function replayCommand(traceId: string, spanId: string, withInput: boolean): string {
+  return `runtime-hub replay ${traceId} --from ${spanId}${withInput ? ' --input edited.json' : ''} -- <your program, e.g. python agent.py>`;
+}
