@@ -98,6 +98,11 @@ async function* run(ctx: HubContext, request: RunRequest, original: Span | undef
     failure = { code: 'LLM_ERROR', ...described };
     outcome.error = { type: signal.aborted ? 'Aborted' : 'LLM_ERROR', message: described.message };
   }
+  if (signal.aborted && !failure) {
+    // The official clients end an aborted stream quietly: the answer was cut short, not finished.
+    failure = { code: 'LLM_ERROR', message: 'the client went away before the answer was complete' };
+    outcome.error = { type: 'Aborted', message: failure.message };
+  }
   outcome.endTime = Date.now();
   const result = await ctx.ingest([runSpanRecord(outcome, ids, original)]);
   if (result.rejected.length) ctx.log.warn({ rejected: result.rejected }, 'playground run span rejected');
