@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { HubConfig } from './config.js';
-import type { Ingest, SpanListener } from './ingest/ingest.js';
+import type { Ingest, IngestObserver, SpanListener } from './ingest/ingest.js';
 import type { LiveChannel } from './live/live-channel.js';
 import type { Presence } from './presence/presence.js';
 import type { ChangeFeed } from './store/change-feed.js';
@@ -17,6 +17,8 @@ export interface HubContext {
   ingest: Ingest;
   /** Adds a listener for committed spans (called after the live channel and presence). */
   onSpans(listener: SpanListener): void;
+  /** Adds an observer of every ingest call's outcome: accepted, rejected by code, store write time. */
+  onIngest(observer: IngestObserver): void;
   live: LiveChannel;
   /** Committed changes in seq order, this hub's and (scaled mode) every other hub's; the live channel listens to it. */
   feed: ChangeFeed;

@@ -18,7 +18,7 @@ import { createOriginPolicy, normalizeOrigin } from './http/origin-policy.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerClaudeHooks } from './ingest/claude/hooks-route.js';
 import { registerJsonlWatch } from './ingest/jsonl/register.js';
-import { createIngest, type SpanListener } from './ingest/ingest.js';
+import { createIngest, type IngestObserver, type SpanListener } from './ingest/ingest.js';
 import { registerOtlp } from './ingest/otlp/otlp-route.js';
 import { registerSpanIngest } from './ingest/spans-route.js';
 import { socketAllowRequest } from './live/socket-auth.js';
@@ -36,6 +36,7 @@ import { registerPlayground } from './playground/register.js';
 import { registerReplay } from './replay/register.js';
 import { registerAnalytics } from './analytics/register.js';
 import { registerAlerts } from './alerts/register.js';
+import { registerPrometheus } from './metrics-export/register.js';
 import { registerMcp } from './mcp/mcp-route.js';
 import { registerPlugins } from './plugins/register.js';
 
@@ -72,6 +73,7 @@ const FEATURES: Feature[] = [
   registerReplay, // /api/v1/replay/…: recordings for `runtime-hub replay`, branches of a trace (docs/replay.md)
   registerAnalytics, // per-minute rollups of ended spans, GET /api/v1/metrics/… (docs/analytics.md)
   registerAlerts, // alert rules evaluated from rollups, webhook/mail/in-app notifications, /api/v1/alerts/… (after analytics)
+  registerPrometheus, // GET /metrics: Prometheus text format (after analytics and alerts)
   registerMcp, // POST /mcp: Model Context Protocol tools over the query API (docs/mcp.md)
   registerPlugins, // plugins in their own threads: span analyzers, routes under /api/v1/plugins/<name>/, widgets (docs/plugins.md)
 ];
@@ -108,12 +110,14 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
   // LLM cost from data/prices.json and the user's <data>/prices.json (docs/pricing.md).
   const pricing = new Pricing({ dataDir: config.dataDir, log: app.log });
   const listeners: SpanListener[] = [(spans) => feed.publish(spans), (spans) => presence.onSpans(spans)];
+  const ingestObservers: IngestObserver[] = [];
   const closeHooks: (() => Promise<void> | void)[] = [];
   const ctx: HubContext = {
     config,
     store,
-    ingest: createIngest(store, listeners, { priceUsage: (usage, attributes) => pricing.apply(usage, attributes) }),
+    ingest: createIngest(store, listeners, { priceUsage: (usage, attributes) => pricing.apply(usage, attributes) }, ingestObservers),
     onSpans: (listener) => listeners.push(listener),
+    onIngest: (observer) => ingestObservers.push(observer),
     live,
     feed,
     presence,

@@ -21,12 +21,15 @@ export interface IngestOptions {
 /** Receives every span the store committed, in commit order (the live channel, presence). */
 export type SpanListener = (spans: readonly Span[]) => void;
 
+/** Sees each ingest call's outcome and how long its store write took (GET /metrics). */
+export type IngestObserver = (result: IngestResult, writeMs: number) => void;
+
 /**
  * The one ingest path every source uses (HTTP, OTLP, JSONL files, hooks, workflow runs):
  * validate each record on its own, encode, persist in one transaction, then broadcast.
  * Persist-then-broadcast: a listener only ever sees what is already durable.
  */
-export function createIngest(store: SpanStore, listeners: SpanListener[], pricing: { priceUsage?: UsagePricer } = {}) {
+export function createIngest(store: SpanStore, listeners: SpanListener[], pricing: { priceUsage?: UsagePricer } = {}, observers: readonly IngestObserver[] = []) {
   return async function ingest(records: readonly unknown[], options: IngestOptions = {}): Promise<IngestResult> {
     const { valid, rejected } = await validateInSlices(records);
     const encoded: { index: number; span: EncodedSpan }[] = [];
@@ -39,7 +42,9 @@ export function createIngest(store: SpanStore, listeners: SpanListener[], pricin
       if (result.ok) encoded.push({ index, span: result.span });
       else rejected.push({ index, code: 'RECORD_TOO_LARGE', message: result.message });
     }
+    const writeStart = performance.now();
     const stored = await store.write(encoded.map((e) => e.span));
+    const writeMs = performance.now() - writeStart;
     // A spanId names one span of one trace: a record that reuses it under another trace is
     // refused (the store left the span as it was and hands it back with its own traceId).
     const written: Span[] = [];
@@ -51,7 +56,9 @@ export function createIngest(store: SpanStore, listeners: SpanListener[], pricin
     }
     rejected.sort((a, b) => a.index - b.index);
     if (written.length > 0) for (const listener of listeners) listener(written);
-    return { accepted: written.length, rejected };
+    const result = { accepted: written.length, rejected };
+    for (const observe of observers) observe(result, writeMs);
+    return result;
   };
 }
 

@@ -89,6 +89,11 @@ export class LiveChannel {
     return this.nsp;
   }
 
+  /** Spans waiting for the next coalesced broadcast (GET /metrics). */
+  get queuedSpans(): number {
+    return this.pending.size;
+  }
+
   /** Queues committed spans (from the feed); a coalesced batch goes out after `flushIntervalMs`. */
   private publish(spans: readonly Span[]): void {
     if (spans.length === 0) return;
