@@ -119,3 +119,59 @@ describe('bookmarks and notes on spans', () => {
     }
   });
 });
+
+describe('annotations in exports and imports', () => {
+  it("lists a trace's annotations by traceId", async () => {
+    const a = await storedSpan(t.url);
+    const b = await storedSpan(t.url);
+    await post(t.url, a.spanId, { kind: 'note', text: 'in trace a', label: 'keep', score: 0.5 });
+    await post(t.url, b.spanId, { kind: 'bookmark' });
+    const res = await fetch(`${t.url}/api/v1/annotations?traceId=${a.traceId}`);
+    const list = ((await res.json()) as { annotations: Annotation[] }).annotations;
+    expect(list.map((x) => [x.spanId, x.text, x.label, x.score])).toEqual([[a.spanId, 'in trace a', 'keep', 0.5]]);
+    await expectError(await fetch(`${t.url}/api/v1/annotations?traceId=xyz`), 400, 'INVALID_QUERY', 'traceId');
+  });
+
+  it('exports each span followed by its annotations, and imports them once, with their time, into another hub', async () => {
+    const span = spanRecord({ service: 'export-notes', name: 'tool <script>alert(1)</script>' }) as Record<string, unknown> & { spanId: string; traceId: string };
+    await postSpans(t.url, [span, spanRecord({ service: 'export-notes' })]);
+    await post(t.url, span.spanId, { kind: 'bookmark' });
+    await post(t.url, span.spanId, { kind: 'note', text: '<img src=x onerror=alert(1)> wrong tool', label: 'bug', score: -1 });
+
+    const text = await (await fetch(`${t.url}/api/v1/export?service=export-notes`)).text();
+    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(4);
+    const annotations = lines.filter((l) => 'annotation' in l).map((l) => l.annotation as Annotation);
+    expect(annotations.map((a) => [a.spanId, a.kind, a.text])).toEqual([
+      [span.spanId, 'note', '<img src=x onerror=alert(1)> wrong tool'],
+      [span.spanId, 'bookmark', undefined],
+    ]);
+    const bare = await (await fetch(`${t.url}/api/v1/export?service=export-notes&annotations=false`)).text();
+    expect(bare.trim().split('\n')).toHaveLength(2);
+    expect((await (await fetch(`${t.url}/api/v1/export?service=export-notes&format=csv`)).text()).trim().split('\n')).toHaveLength(3);
+
+    const other = await startTestHub();
+    try {
+      const importNotes = (list: unknown[]) =>
+        fetch(`${other.url}/api/v1/annotations/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ annotations: list }) });
+      // Before the spans: every annotation is refused with the reason, nothing stored.
+      const early = (await (await importNotes(annotations)).json()) as { imported: number; rejected: { index: number; code: string }[] };
+      expect(early).toMatchObject({ imported: 0, rejected: [{ index: 0, code: 'SPAN_NOT_FOUND' }, { index: 1, code: 'SPAN_NOT_FOUND' }] });
+
+      await postSpans(other.url, lines.filter((l) => !('annotation' in l)));
+      const bad = { spanId: span.spanId, kind: 'note', text: '' };
+      const first = await importNotes([...annotations, bad]);
+      expect(first.status).toBe(200);
+      expect(await first.json()).toEqual({ imported: 2, existing: 0, rejected: [{ index: 2, code: 'INVALID_FIELD', message: 'text: a note needs a text' }] });
+      const again = (await (await importNotes(annotations)).json()) as { imported: number; existing: number };
+      expect(again).toMatchObject({ imported: 0, existing: 2 });
+      const stored = await listFor(other.url, span.spanId);
+      expect(stored.map((a) => [a.kind, a.text, a.label, a.score, a.createdAt, a.traceId])).toEqual(
+        annotations.map((a) => [a.kind, a.text, a.label, a.score, a.createdAt, span.traceId]),
+      );
+      await expectError(await importNotes(Array.from({ length: 1001 }, () => bad)), 400, 'INVALID_BODY', 'annotations');
+    } finally {
+      await other.close();
+    }
+  });
+});

@@ -3,13 +3,18 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Span } from '@runtime-hub/protocol';
 import type { HubContext } from '../context.js';
+import type { SpanJson, SpanStore } from '../store/store.js';
 import { pagedStream } from './paged-stream.js';
 import { SpanQueryParams, spanQueryFrom } from './query-params.js';
 
 /** Spans per export page. */
 const EXPORT_PAGE = 500;
 
-const ExportParams = SpanQueryParams.extend({ format: z.enum(['jsonl', 'csv']).default('jsonl') });
+const ExportParams = SpanQueryParams.extend({
+  format: z.enum(['jsonl', 'csv']).default('jsonl'),
+  /** JSON Lines only: each page's spans are followed by their bookmarks and notes. */
+  annotations: z.enum(['true', 'false']).default('true'),
+});
 
 const CSV_COLUMNS = [
   'traceId', 'spanId', 'parentSpanId', 'service', 'name', 'kind', 'startTime', 'endTime', 'durationMs',
@@ -23,7 +28,7 @@ const CSV_COLUMNS = [
 export function registerExport(app: FastifyInstance, ctx: HubContext): void {
   const summary = 'Every matching span, oldest first, as JSON Lines or CSV (streamed)';
   app.withTypeProvider<ZodTypeProvider>().get('/api/v1/export', { schema: { tags: ['queries'], summary, querystring: ExportParams } }, async (request, reply) => {
-    const { format, ...params } = request.query;
+    const { format, annotations, ...params } = request.query;
     // Exports take the filters of every other query; limit and cursor do not apply.
     const { limit: _limit, cursor: _cursor, ...query } = spanQueryFrom(params);
     // Spans come as JSON text from a reader thread: JSON Lines copies them through, CSV parses
@@ -32,7 +37,9 @@ export function registerExport(app: FastifyInstance, ctx: HubContext): void {
     const body =
       format === 'csv'
         ? pagedStream(pages, (spans) => spans.map((json) => csvLine(JSON.parse(json) as Span)).join(''), `${CSV_COLUMNS.join(',')}\n`)
-        : pagedStream(pages, (spans) => `${spans.join('\n')}\n`);
+        : annotations === 'true'
+          ? pagedStream(withAnnotations(ctx.store, pages), (lines) => `${lines.join('\n')}\n`)
+          : pagedStream(pages, (spans) => `${spans.join('\n')}\n`);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     return reply
       .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8')
@@ -40,6 +47,28 @@ export function registerExport(app: FastifyInstance, ctx: HubContext): void {
       .send(body);
   });
 }
+
+/**
+ * Each page of span lines followed by a line `{"annotation": {...}}` per bookmark or note on those
+ * spans: an export carries what people wrote about the spans, and the dashboard's import sends
+ * those lines to `POST /api/v1/annotations/import` once the spans are in.
+ */
+async function* withAnnotations(store: SpanStore, pages: AsyncIterable<SpanJson[]>): AsyncIterable<string[]> {
+  for await (const spans of pages) {
+    // The span id is the second field of a stored span's JSON: read it without parsing the payloads.
+    const ids = new Set(spans.map((json) => SPAN_ID.exec(json.slice(0, 200))?.[1]).filter((id): id is string => id !== undefined));
+    const lines = [...spans];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listAnnotations({ spanIds: [...ids], limit: 500, ...(cursor ? { cursor } : {}) });
+      for (const annotation of page.items) if (ids.has(annotation.spanId)) lines.push(JSON.stringify({ annotation }));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    yield lines;
+  }
+}
+
+const SPAN_ID = /"spanId":"([0-9a-f]{16})"/;
 
 function csvLine(span: Span): string {
   const values: Record<(typeof CSV_COLUMNS)[number], unknown> = {

@@ -39,7 +39,7 @@ export class AnnotationWriter {
       }
       const row = this.db
         .prepare('INSERT INTO annotations (span_id, trace_id, kind, label, text, score, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *')
-        .get(input.spanId, input.traceId, input.kind, input.label ?? null, input.text ?? null, input.score ?? null, now) as AnnotationRow;
+        .get(input.spanId, input.traceId, input.kind, input.label ?? null, input.text ?? null, input.score ?? null, input.createdAt ?? now) as AnnotationRow;
       return rowToAnnotation(row);
     })();
   }
@@ -53,6 +53,11 @@ export class AnnotationWriter {
 export function listAnnotations(db: Database.Database, query: AnnotationQuery): Page<Annotation> {
   const where = new Where();
   if (query.spanId !== undefined) where.add('span_id = ?', query.spanId);
+  if (query.traceId !== undefined) where.add('trace_id = ?', query.traceId);
+  if (query.spanIds !== undefined) {
+    if (query.spanIds.length === 0) return { items: [], nextCursor: null };
+    where.add(`span_id IN (${query.spanIds.map(() => '?').join(', ')})`, ...query.spanIds);
+  }
   if (query.kind !== undefined) where.add('kind = ?', query.kind);
   if (query.label !== undefined) where.add('label = ?', query.label);
   if (query.q !== undefined) {

@@ -92,4 +92,5 @@ CREATE TABLE IF NOT EXISTS annotations (
   created_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS annotations_span ON annotations (span_id);
+CREATE INDEX IF NOT EXISTS annotations_trace ON annotations (trace_id);
 `;
