@@ -26,6 +26,7 @@ import { LiveChannel } from './live/live-channel.js';
 import { scheduleRetention } from './maintenance/retention.js';
 import { registerHeartbeat } from './presence/heartbeat-route.js';
 import { Presence } from './presence/presence.js';
+import { attachRedisFanout } from './scaled/live-fanout.js';
 import { Pricing } from './pricing/pricing.js';
 import { openStorage } from './store/open-storage.js';
 import { EmbeddedChangeFeed, type ChangeFeed } from './store/change-feed.js';
@@ -106,10 +107,14 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
   });
   const live = new LiveChannel(io, feed);
   const presence = new Presence(store, (services) => live.emitApps(services));
+  // Presence counts the feed's spans (every hub's, in scaled mode): apps online are the same on every hub.
+  feed.onChanges((spans) => presence.onSpans(spans));
+  // --redis: the hubs' Socket.IO servers share rooms and presence announcements (docs/scaling.md).
+  const fanout = config.redisUrl ? attachRedisFanout(io, config.redisUrl, presence, app.log) : undefined;
 
   // LLM cost from data/prices.json and the user's <data>/prices.json (docs/pricing.md).
   const pricing = new Pricing({ dataDir: config.dataDir, log: app.log });
-  const listeners: SpanListener[] = [(spans) => feed.publish(spans), (spans) => presence.onSpans(spans)];
+  const listeners: SpanListener[] = [(spans) => feed.publish(spans)];
   const ingestObservers: IngestObserver[] = [];
   const closeHooks: (() => Promise<void> | void)[] = [];
   const ctx: HubContext = {
@@ -164,6 +169,7 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
         const stopDraining = drainConnections(app.server, SHUTDOWN_GRACE_MS);
         try {
           await new Promise<void>((resolve) => void io.close(() => resolve()));
+          await fanout?.close();
           await app.close();
         } finally {
           stopDraining();

@@ -120,12 +120,15 @@ export class LiveChannel {
       if (!filter) continue;
       const matching = spans.filter((span) => matchesFilter(span, filter));
       // Rooms with nothing matching still learn the new cursor, so a reconnect skips ahead.
-      this.nsp.to(room).emit('spans', { spans: matching, cursor });
+      // This hub's sockets only: with the Redis adapter (scaled mode) every hub sends the changes
+      // of its own feed, so a broadcast to other hubs' sockets would reach them twice.
+      this.nsp.local.to(room).emit('spans', { spans: matching, cursor });
     }
   }
 
   emitApps(services: ServiceInfo[]): void {
-    this.nsp.emit('apps', { services });
+    // Every hub reads presence from the shared store and announces it to its own sockets.
+    this.nsp.local.emit('apps', { services });
   }
 
   close(): void {

@@ -25,6 +25,8 @@ export class Presence {
   private readonly lastSpanAt = new Map<string, number>();
   private onlineKey = '';
   private timer: NodeJS.Timeout | undefined;
+  /** Called after each recorded heartbeat: scaled mode tells the other hubs to re-read presence. */
+  afterHeartbeat: (() => void) | undefined;
 
   constructor(
     private readonly store: SpanStore,
@@ -69,6 +71,12 @@ export class Presence {
       time: this.options.now(),
     });
     await this.check();
+    this.afterHeartbeat?.();
+  }
+
+  /** Re-reads who is online now (another hub recorded a heartbeat), announcing a change. */
+  refresh(): void {
+    this.checkInBackground();
   }
 
   async list(): Promise<ServiceInfo[]> {
