@@ -40,6 +40,8 @@ export interface HubConfig {
   redisUrl?: string;
   /** `postgres://…` (`--db`): scaled mode — spans, workflow runs and the change feed in PostgreSQL shared by several hubs (docs/scaling.md). */
   dbUrl?: string;
+  /** Spans the store's writer may have queued before POST /api/v1/spans answers 429 (ingest/backpressure.ts). */
+  maxWriteBacklog?: number;
   /** Plugins to load besides `<data>/plugins/*.js`: `builtin:<name>`, a file path or a package name (`--plugin`). */
   plugins?: string[];
   /** Deadlines and queue bound of plugins (tests shorten them); docs/plugins.md. */

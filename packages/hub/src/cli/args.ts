@@ -34,6 +34,9 @@ export const START_OPTIONS: OptionSpec[] = [
   { flag: 'plugin', env: 'RUNTIME_HUB_PLUGINS', type: 'string', multiple: true, help: 'load a plugin: builtin:n-plus-one, builtin:slow-calls, a file path or a package name (repeatable; env: comma-separated; <data>/plugins/*.js load too; docs/plugins.md)' },
   { flag: 'mcp-workflows', env: 'RUNTIME_HUB_MCP_WORKFLOWS', type: 'boolean', help: 'let MCP clients of POST /mcp start workflow runs (off: read-only tools only; see docs/mcp.md)' },
   { flag: 'max-run-activations', env: 'RUNTIME_HUB_MAX_RUN_ACTIVATIONS', type: 'string', help: 'node activations one workflow run may start (default 100000)' },
+  { flag: 'smtp-url', env: 'RUNTIME_HUB_SMTP_URL', type: 'string', help: 'SMTP server for alert mail, smtp(s)://user:pass@host:port (holds a password: prefer the env variable; see docs/analytics.md)' },
+  { flag: 'mail-from', env: 'RUNTIME_HUB_MAIL_FROM', type: 'string', help: 'sender of alert mail (default runtime-hub <runtime-hub@localhost>)' },
+  { flag: 'no-rollups', env: 'RUNTIME_HUB_NO_ROLLUPS', type: 'boolean', help: 'keep no metrics rollups (the Metrics view and threshold alerts then have no data; benchmarks)' },
 ];
 
 export class UsageError extends Error {}
@@ -123,6 +126,11 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv): StartArg
   const plugins = list(values.plugin, env.RUNTIME_HUB_PLUGINS, ',');
   if (plugins) config.plugins = plugins;
   if (values['mcp-workflows'] === true || env.RUNTIME_HUB_MCP_WORKFLOWS === '1') config.mcpWorkflowRuns = true;
+  if (values['no-rollups'] === true || env.RUNTIME_HUB_NO_ROLLUPS === '1') config.rollups = false;
+  const smtpUrl = get('smtp-url');
+  const mailFrom = get('mail-from');
+  if (smtpUrl !== undefined && !/^smtps?:\/\//i.test(smtpUrl)) throw new UsageError('--smtp-url: expected an smtp:// or smtps:// URL');
+  if (smtpUrl !== undefined || mailFrom !== undefined) config.alerts = { ...(smtpUrl ? { smtpUrl } : {}), ...(mailFrom ? { mailFrom } : {}) };
   const watch = list(values.watch, env.RUNTIME_HUB_WATCH, delimiter);
   if (watch) config.watchDirs = watch;
   const result: StartArgs = { config, help: values.help === true };

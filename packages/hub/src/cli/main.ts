@@ -1,6 +1,7 @@
 import { HUB_VERSION } from '../version.js';
 import { UsageError } from './args.js';
 import type { Command } from './command.js';
+import { exportCommand } from './export-command.js';
 import { hookCommand } from './hook-command.js';
 import { mcpCommand } from './mcp-command.js';
 import { openCommand } from './open-command.js';
@@ -18,6 +19,7 @@ const COMMANDS: Command[] = [
   workerCommand, // scaled mode: take workflow runs from the BullMQ queues (docs/scaling.md)
   replayCommand, // run a program again from a recorded call (docs/replay.md)
   mcpCommand, // Model Context Protocol on stdio for coding agents (docs/mcp.md)
+  exportCommand, // a project as a runnable Python or TypeScript app (docs/export.md)
 ];
 
 function usage(): string {

@@ -14,6 +14,7 @@ import { registerMetricsRoutes } from './metrics/metrics-routes.js';
 import { SqliteRunMetrics } from './metrics/sqlite-run-metrics.js';
 import { ScaledHubWorkflows } from '../scaled/scaled-hub-workflows.js';
 import { WorkflowService } from './workflow-service.js';
+import { registerProjectDelivery } from '../export/register.js';
 
 /**
  * The workflow feature: projects, workflows, secrets, runs and public endpoints over HTTP
@@ -42,6 +43,7 @@ export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): 
     registerValidateRoutes(scope, service);
     registerPreviewRoutes(scope, service);
     registerMetricsRoutes(scope, metrics);
+    await registerProjectDelivery(scope, service, ctx); // export as an app, deployments, versions, health (issue 13)
     await registerPublicRoutes(scope, service);
   });
   app.addHook('onReady', async () => {
