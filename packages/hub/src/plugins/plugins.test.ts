@@ -53,7 +53,7 @@ describe('built-in plugins against a real hub', () => {
     const children = (parent: string, n: number) =>
       Array.from({ length: n }, (_, i) => spanRecord({ traceId, parentSpanId: parent, name: 'SELECT * FROM users WHERE id = ?', kind: 'function', startTime: now + i, endTime: now + i + 2 }));
     // Start records first (still running), then the end records in a later batch: counted once each.
-    const running = children(loopy, 12).map((s) => ({ ...s, endTime: null, status: 'unset' }));
+    const running: Array<Record<string, unknown>> = children(loopy, 12).map((s) => ({ ...s, endTime: null, status: 'unset' }));
     expect((await postSpans(hub.url, [spanRecord({ traceId, spanId: loopy, name: 'list_users', startTime: now, endTime: now + 50 }), ...running])).status).toBe(200);
     expect((await postSpans(hub.url, running.map((s) => ({ ...s, endTime: (s.startTime as number) + 2, status: 'ok' })))).status).toBe(200);
     expect((await postSpans(hub.url, [spanRecord({ traceId, spanId: fine, name: 'get_user', startTime: now, endTime: now + 20 }), ...children(fine, 5)])).status).toBe(200);

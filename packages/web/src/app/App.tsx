@@ -24,6 +24,7 @@ const RunPage = lazy(() => import('../views/workflows/RunPage'));
 const VersionsView = lazy(() => import('../views/workflows/VersionsView'));
 const TransferDialogs = lazy(() => import('../views/transfer/TransferDialogs'));
 const PlaygroundView = lazy(() => import('../views/playground/PlaygroundView'));
+const PluginsView = lazy(() => import('../views/plugins/PluginsView'));
 
 function useThemeClass(): void {
   const theme = useUi((s) => s.theme);
@@ -118,6 +119,7 @@ export function App() {
               <Route path="/errors" component={ErrorsView} />
               <Route path="/sessions" component={SessionsView} />
               <Route path="/agents" component={AgentsView} />
+              <Route path="/plugins" component={PluginsView} />
               <Route path="/agents/:traceId">{(params) => <AgentRunView traceId={params.traceId} />}</Route>
               <Route path="/agents/:traceId/:tab">{(params) => <AgentRunView traceId={params.traceId} tab={params.tab} />}</Route>
               <Route path="/spans/:spanId">{(params) => <SpanPage spanId={params.spanId} />}</Route>
