@@ -26,6 +26,8 @@ def _network_code(error):
 
 async def send(client, method, url, headers, body, timeout_ms):
     """Sends one request; returns {status, headers, body (text)}."""
+    if body is not None and "content-type" not in headers:
+        headers = {**headers, "content-type": "text/plain;charset=UTF-8"}  # what fetch sends for a text body
     try:
         async with client.stream(method, url, headers=headers, content=body, timeout=timeout_ms / 1000) as response:
             chunks, size = [], 0

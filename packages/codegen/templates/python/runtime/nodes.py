@@ -114,13 +114,26 @@ def _respond(ctx):
 # -- nodes with I/O --------------------------------------------------------------------------------
 
 
+def _whatwg_encode(text, unsafe):
+    """Percent-encodes as a WHATWG URL parser does (Node's URL): controls, non-ASCII and `unsafe`."""
+    out = []
+    for ch in text:
+        if ord(ch) < 0x21 or ord(ch) > 0x7E or ch in unsafe:
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def build_url(raw, query, field="url"):
-    text = to_text(raw)
+    text = to_text(raw).strip()
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         if parts.scheme and parts.netloc:
             raise permanent("CONFIG_INVALID", f'"{field}" must be an http or https URL, not {parts.scheme}:', field)
         raise permanent("CONFIG_INVALID", f'"{field}" is not a valid URL: {json.dumps(text[:200])}', field)
+    path = _whatwg_encode(parts.path or "/", '"<>`{} ')
+    search = _whatwg_encode(parts.query, "\"<>' ")
     if _record(query):
         pairs = []
         for name, value in query.items():
@@ -129,10 +142,16 @@ def build_url(raw, query, field="url"):
             elif value is not None and value is not UNDEFINED:
                 pairs.append((name, to_text(value)))
         if pairs:
-            extra = urlencode(pairs)
-            parts = parts._replace(query=f"{parts.query}&{extra}" if parts.query else extra)
-    path = parts.path or "/"
-    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))
+            extra = urlencode(pairs, quote_via=_form_quote)
+            search = f"{search}&{extra}" if search else extra
+    return urlunsplit((parts.scheme, parts.netloc.lower(), path, search, _whatwg_encode(parts.fragment, '"<>` ')))
+
+
+def _form_quote(text, safe="", encoding=None, errors=None):
+    """application/x-www-form-urlencoded as URLSearchParams writes it (space as +, *-._ kept)."""
+    from urllib.parse import quote_plus
+
+    return quote_plus(text, safe="*").replace("~", "%7E")
 
 
 def string_headers(raw):
