@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   ANNOTATION_NOT_FOUND: { status: 404, summary: 'no bookmark or note with this id' },
   METHOD_NOT_ALLOWED: { status: 405, summary: 'method not allowed' },
   SHUTTING_DOWN: { status: 503, summary: 'the hub is shutting down' },
+  INGEST_BUSY: { status: 429, summary: 'the hub is still writing earlier spans; send again after the Retry-After header\'s seconds' },
   PLUGIN_NOT_FOUND: { status: 404, summary: 'no plugin with this name is loaded' },
   PLUGIN_ROUTE_NOT_FOUND: { status: 404, summary: 'the plugin has no route with this method and path' },
   PLUGIN_DISABLED: { status: 503, summary: 'the plugin was disabled after it failed, hung or did not start (GET /api/v1/plugins says why)' },

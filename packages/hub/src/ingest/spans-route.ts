@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { HubContext } from '../context.js';
+import { DEFAULT_MAX_WRITE_BACKLOG, pushBack } from './backpressure.js';
 import { boundedRejections } from './rejection-list.js';
 
 /**
@@ -14,7 +15,9 @@ export function registerSpanIngest(app: FastifyInstance, ctx: HubContext): void 
   // bad record never costs the batch.
   const body = z.object({ spans: z.array(z.unknown()) });
   const schema = { tags: ['ingest'], summary: 'Store span records (start and end records, upserted by spanId)', body };
-  app.withTypeProvider<ZodTypeProvider>().post('/api/v1/spans', { schema }, async (request) => {
+  const limit = ctx.config.maxWriteBacklog ?? DEFAULT_MAX_WRITE_BACKLOG;
+  app.withTypeProvider<ZodTypeProvider>().post('/api/v1/spans', { schema }, async (request, reply) => {
+    pushBack(ctx.store, request.body.spans.length, limit, reply);
     return boundedRejections(await ctx.ingest(request.body.spans, { lossyUtf8: request.lossyUtf8 === true }));
   });
 }

@@ -55,6 +55,11 @@ export interface SpanStore {
   replayStart(filter: SpanFilter, after: number, upTo: number, max: number): Promise<number>;
   /** The highest change sequence number written so far. */
   lastSeq(): number;
+  /**
+   * Spans handed to `write` and not committed yet: the writer's queue. Ingest pushes back (429
+   * INGEST_BUSY) while it is deeper than `maxWriteBacklog` instead of buffering without bound.
+   */
+  writeBacklog(): number;
   /** Number of spans stored (kept current without a full count). */
   spanCount(): number;
 

@@ -60,6 +60,7 @@ export class PostgresSpanStore implements SpanStore {
   private count = 0;
   private bytes = 0;
   private deletedSinceCompact = 0;
+  private backlog = 0;
   private readonly reads: PgSpanReads;
   private readonly refresher: NodeJS.Timeout;
 
@@ -95,6 +96,19 @@ export class PostgresSpanStore implements SpanStore {
 
   async write(spans: readonly EncodedSpan[]): Promise<Span[]> {
     if (spans.length === 0) return [];
+    this.backlog += spans.length;
+    try {
+      return await this.writeWithRetries(spans);
+    } finally {
+      this.backlog -= spans.length;
+    }
+  }
+
+  writeBacklog(): number {
+    return this.backlog;
+  }
+
+  private async writeWithRetries(spans: readonly EncodedSpan[]): Promise<Span[]> {
     const values = spans.map(spanValues);
     const now = Date.now();
     for (let attempt = 1; ; attempt++) {

@@ -60,6 +60,7 @@ export class SqliteSpanStore implements SpanStore {
   readonly file: string;
   private seq: number;
   private count: number;
+  private backlog = 0;
   private readonly writer: WriterClient;
   private readonly readers: ReaderPool;
   private readonly checkpointer: Checkpointer | undefined;
@@ -113,7 +114,13 @@ export class SqliteSpanStore implements SpanStore {
 
   async write(spans: readonly EncodedSpan[]): Promise<Span[]> {
     if (spans.length === 0) return [];
-    const outcome = await this.writer.write(spans.map(spanValues), Date.now());
+    this.backlog += spans.length;
+    let outcome: Awaited<ReturnType<WriterClient['write']>>;
+    try {
+      outcome = await this.writer.write(spans.map(spanValues), Date.now());
+    } finally {
+      this.backlog -= spans.length;
+    }
     const written = spans.map((span, i) => encodedToSpan(span, outcome.firstSeq + i));
     for (const [index, row] of outcome.merged) written[index] = rowToSpan(row);
     this.seq = outcome.firstSeq + spans.length - 1;
@@ -203,6 +210,10 @@ export class SqliteSpanStore implements SpanStore {
 
   lastSeq(): number {
     return this.seq;
+  }
+
+  writeBacklog(): number {
+    return this.backlog;
   }
 
   spanCount(): number {
