@@ -2,12 +2,13 @@ import { createRegistry } from '@runtime-hub/engine';
 import type { WorkflowDefinition } from '@runtime-hub/protocol';
 import type { ExportLanguage, ExportProblem } from './types.js';
 
-const KNOWN = new Set([...createRegistry().keys()]);
-/** Node types each export runs; anything else is refused, naming the node. */
+/** Node types each export's runtime implements; anything else is refused, naming the node. */
+const PYTHON_TYPES = ['trigger', 'set', 'transform', 'condition', 'wait', 'merge', 'loop', 'respond', 'http', 'notification', 'workflow', 'shell', 'llm'];
 const SUPPORTED: Record<ExportLanguage, Set<string>> = {
-  python: new Set([...KNOWN].filter((type) => type !== 'code')),
-  typescript: new Set(KNOWN),
+  python: new Set(PYTHON_TYPES),
+  typescript: new Set([...PYTHON_TYPES, 'code']),
 };
+const KNOWN = new Set(createRegistry().keys());
 
 function label(workflow: WorkflowDefinition, node: { id: string; name?: string }): string {
   return `workflow "${workflow.id}", node "${node.id}"${node.name && node.name !== node.id ? ` (${node.name})` : ''}`;
@@ -29,10 +30,13 @@ export function checkSupport(workflows: WorkflowDefinition[], language: ExportLa
     for (const node of workflow.nodes) {
       if (node.disabled) continue;
       if (!SUPPORTED[language].has(node.type)) {
+        const lang = language === 'python' ? 'Python' : 'TypeScript';
         const message =
           node.type === 'code'
             ? `${label(workflow, node)}: a JavaScript code node cannot run in a Python export; rewrite it with set/transform nodes and expressions, or export to TypeScript`
-            : `${label(workflow, node)}: node type "${node.type}" is not supported by the ${language === 'python' ? 'Python' : 'TypeScript'} export`;
+            : KNOWN.has(node.type)
+              ? `${label(workflow, node)}: the ${lang} export does not implement "${node.type}" nodes yet; disable the node or keep this workflow in the hub`
+              : `${label(workflow, node)}: node type "${node.type}" is not supported by the ${lang} export (unknown type)`;
         problems.push({ workflow: workflow.id, nodeId: node.id, message });
         continue;
       }
