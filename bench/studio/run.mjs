@@ -10,10 +10,9 @@
 //        [--loop-items 1000] [--loop-rounds 3]
 // Then a loop run of ~2,000 activations started from the editor, its statuses streaming onto the
 // canvas, against the same run started by API while the same page sits idle.
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import react from '@vitejs/plugin-react';
@@ -21,6 +20,7 @@ import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { startHub, stopHub } from '../lib/hub.mjs';
 import { bigWorkflow } from './graph.mjs';
+import { serveBaseline } from './serve-baseline.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -50,20 +50,6 @@ async function call(url, method, path, body) {
   const json = await res.json();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 400)}`);
   return json;
-}
-
-/** Serves the built baseline page and the same workflow JSON the studio loads. */
-function serveBaseline(dir, graphJson) {
-  const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, 'http://x').pathname;
-    if (path === '/graph.json') return res.writeHead(200, { 'content-type': 'application/json' }).end(graphJson);
-    const file = join(dir, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() })));
 }
 
 // In every page before its scripts: long tasks and animation frames are recorded from the start.

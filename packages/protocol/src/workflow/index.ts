@@ -10,6 +10,8 @@ export {
   MISSED_RUN_POLICIES,
   NodeDefinition,
   ON_ERROR,
+  STICKY_COLORS,
+  StickyNote,
   Trigger,
   VISIBILITIES,
   WorkflowDefinition,

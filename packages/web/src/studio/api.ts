@@ -82,6 +82,6 @@ export const studioApi = {
     request<{ runs: RunSummary[]; nextCursor: string | null }>(`${wfPath(project, workflow)}/runs${toSearch(params)}`),
   run: (runId: string) => request<{ run: RunRecord; steps: StepRecord[] }>(`/api/v1/runs/${enc(runId)}`),
   cancel: (runId: string) => request<{ run: RunSummary }>(`/api/v1/runs/${enc(runId)}/cancel`, { method: 'POST' }),
-  rerun: (runId: string, body: { fromNode?: string; version?: 'same' | 'current' }) =>
+  rerun: (runId: string, body: { fromNode?: string; version?: 'same' | 'current'; input?: unknown }) =>
     request<{ runId: string; status: string }>(`/api/v1/runs/${enc(runId)}/rerun`, json('POST', body)),
 };

@@ -28,6 +28,14 @@ const changes: WorkflowChange[] = [
   { type: 'removeNodes', ids: ['hello'] },
   { type: 'updateWorkflow', patch: { name: 'Greeter', description: 'says hello' } },
   { type: 'batch', changes: [{ type: 'addNode', node: { id: 'b', type: 'set', config: {} }, index: 0 }, { type: 'addEdge', edge: { source: 'start', sourceOutput: 'main', target: 'b' } }] },
+  { type: 'setPin', id: 'call', output: { status: 200, body: { pinned: true } } },
+  { type: 'addSticky', note: { id: 'n1', text: 'Why: <b>not bold</b>', position: { x: 0, y: -200 }, width: 240, height: 140 } },
+  { type: 'updateSticky', id: 'n1', patch: { text: 'edited', width: 300, position: { x: 10, y: -220 } } },
+  { type: 'addSticky', note: { id: 'n2', text: 'second', position: { x: 400, y: -200 }, width: 200, height: 100, color: 'blue' } },
+  { type: 'removeStickies', ids: ['n1'] },
+  { type: 'removeNodes', ids: ['call'] },
+  { type: 'setPin', id: 'b', output: [1, 2] },
+  { type: 'setPin', id: 'b', output: undefined },
 ];
 
 describe('workflow changes', () => {
@@ -35,7 +43,8 @@ describe('workflow changes', () => {
     const before = structuredClone(greet);
     const after = changes.reduce(applyChange, greet);
     expect(greet).toEqual(before);
-    expect(after.nodes.map((n) => n.id)).toEqual(['b', 'start', 'call']);
+    expect(after.nodes.map((n) => n.id)).toEqual(['b', 'start']);
+    expect(after.stickyNotes?.map((n) => n.id)).toEqual(['n2']);
     expect(after.name).toBe('Greeter');
   });
 
@@ -47,6 +56,17 @@ describe('workflow changes', () => {
       expect(JSON.stringify(applyChange(next, inverse))).toBe(JSON.stringify(state));
       state = next;
     }
+  });
+
+  it('pins and sticky notes: removing a pinned node drops its pin and undo restores it; empty lists leave the definition', () => {
+    const pinned = applyChange(greet, { type: 'setPin', id: 'hello', output: { message: 'pinned' } });
+    expect(pinned.pinned).toEqual({ hello: { message: 'pinned' } });
+    const removed = applyChange(pinned, { type: 'removeNodes', ids: ['hello'] });
+    expect(removed.pinned).toBeUndefined();
+    expect(applyChange(removed, invertChange(pinned, { type: 'removeNodes', ids: ['hello'] }))).toEqual(pinned);
+    const noted = applyChange(greet, { type: 'addSticky', note: { id: 'n', text: 't', position: { x: 0, y: 0 }, width: 240, height: 140 } });
+    expect(applyChange(noted, { type: 'removeStickies', ids: ['n'] })).toEqual(greet);
+    expect(applyChange(pinned, { type: 'setPin', id: 'hello', output: undefined })).toEqual(greet);
   });
 
   it('removing a node removes its edges and undo brings both back in place', () => {

@@ -1,4 +1,4 @@
-import type { EdgeDefinition, NodeDefinition, WorkflowDefinition } from '@runtime-hub/protocol';
+import type { EdgeDefinition, NodeDefinition, StickyNote, WorkflowDefinition } from '@runtime-hub/protocol';
 
 /**
  * Every edit the studio makes to a workflow is one of these typed change objects, applied by the
@@ -15,6 +15,11 @@ export type WorkflowChange =
   | { type: 'addEdge'; edge: EdgeDefinition; index?: number }
   | { type: 'removeEdges'; edges: EdgeDefinition[] }
   | { type: 'updateWorkflow'; patch: Partial<Pick<WorkflowDefinition, 'name' | 'description' | 'visibility' | 'endpoint' | 'trigger' | 'settings'>> }
+  /** Pins a node's output (manual runs use it instead of executing the node); `undefined` unpins. */
+  | { type: 'setPin'; id: string; output: unknown }
+  | { type: 'addSticky'; note: StickyNote; index?: number }
+  | { type: 'removeStickies'; ids: string[] }
+  | { type: 'updateSticky'; id: string; patch: Partial<Omit<StickyNote, 'id'>> }
   | { type: 'batch'; changes: WorkflowChange[] };
 
 export type Workflow = WorkflowDefinition;
@@ -50,11 +55,14 @@ export function applyChange(workflow: Workflow, change: WorkflowChange): Workflo
       return { ...workflow, nodes: insertAt(workflow.nodes, change.node, change.index) };
     case 'removeNodes': {
       const ids = new Set(change.ids);
-      return {
+      // A removed node's pin goes with it (the hub refuses pins of nodes that do not exist).
+      const pins = Object.keys(workflow.pinned ?? {}).filter((id) => ids.has(id));
+      const removed: Workflow = {
         ...workflow,
         nodes: workflow.nodes.filter((n) => !ids.has(n.id)),
         edges: workflow.edges.filter((e) => !ids.has(e.source) && !ids.has(e.target)),
       };
+      return pins.reduce((wf, id) => withPin(wf, id, undefined), removed);
     }
     case 'updateNode':
       return { ...workflow, nodes: workflow.nodes.map((n) => (n.id === change.id ? patched(n, change.patch) : n)) };
@@ -75,9 +83,45 @@ export function applyChange(workflow: Workflow, change: WorkflowChange): Workflo
       return { ...workflow, edges: workflow.edges.filter((e) => !change.edges.some((r) => sameEdge(e, r))) };
     case 'updateWorkflow':
       return patched(workflow, change.patch);
+    case 'setPin':
+      return withPin(workflow, change.id, change.output);
+    case 'addSticky': {
+      const notes = workflow.stickyNotes ?? [];
+      if (notes.some((n) => n.id === change.note.id)) return workflow;
+      return { ...workflow, stickyNotes: insertAt(notes, change.note, change.index) };
+    }
+    case 'removeStickies': {
+      const ids = new Set(change.ids);
+      return withStickies(workflow, (workflow.stickyNotes ?? []).filter((n) => !ids.has(n.id)));
+    }
+    case 'updateSticky':
+      return withStickies(
+        workflow,
+        (workflow.stickyNotes ?? []).map((n) => (n.id === change.id ? patched(n, change.patch) : n)),
+      );
     case 'batch':
       return change.changes.reduce(applyChange, workflow);
   }
+}
+
+/**
+ * Optional lists and maps become `undefined` when empty: absent from the JSON (the definition is
+ * as it was), while the key keeps its place, so undo gives back the same JSON, key order included.
+ */
+function withPin(workflow: Workflow, id: string, output: unknown): Workflow {
+  const pins = { ...(workflow.pinned ?? {}) };
+  if (output === undefined) delete pins[id];
+  else pins[id] = output;
+  return { ...workflow, pinned: Object.keys(pins).length > 0 ? pins : undefined } as Workflow;
+}
+
+function withStickies(workflow: Workflow, notes: StickyNote[]): Workflow {
+  return { ...workflow, stickyNotes: notes.length > 0 ? notes : undefined } as Workflow;
+}
+
+/** The pinned output of a node, or undefined. */
+export function pinOf(workflow: Workflow, id: string): unknown {
+  return workflow.pinned && Object.hasOwn(workflow.pinned, id) ? workflow.pinned[id] : undefined;
 }
 
 function previous<T extends object>(target: T, keys: string[]): Record<string, unknown> {
@@ -101,6 +145,7 @@ export function invertChange(workflow: Workflow, change: WorkflowChange): Workfl
       workflow.edges.forEach((edge, index) => {
         if (ids.has(edge.source) || ids.has(edge.target)) changes.push({ type: 'addEdge', edge, index });
       });
+      for (const id of change.ids) if (pinOf(workflow, id) !== undefined) changes.push({ type: 'setPin', id, output: pinOf(workflow, id) });
       return { type: 'batch', changes };
     }
     case 'updateNode': {
@@ -127,6 +172,22 @@ export function invertChange(workflow: Workflow, change: WorkflowChange): Workfl
     }
     case 'updateWorkflow':
       return { type: 'updateWorkflow', patch: previous(workflow, Object.keys(change.patch)) };
+    case 'setPin':
+      return { type: 'setPin', id: change.id, output: pinOf(workflow, change.id) };
+    case 'addSticky':
+      return (workflow.stickyNotes ?? []).some((n) => n.id === change.note.id) ? { type: 'batch', changes: [] } : { type: 'removeStickies', ids: [change.note.id] };
+    case 'removeStickies': {
+      const ids = new Set(change.ids);
+      const changes: WorkflowChange[] = [];
+      (workflow.stickyNotes ?? []).forEach((note, index) => {
+        if (ids.has(note.id)) changes.push({ type: 'addSticky', note, index });
+      });
+      return { type: 'batch', changes };
+    }
+    case 'updateSticky': {
+      const note = workflow.stickyNotes?.find((n) => n.id === change.id);
+      return note ? { type: 'updateSticky', id: change.id, patch: previous(note, Object.keys(change.patch)) } : { type: 'batch', changes: [] };
+    }
     case 'batch': {
       // Each inner change is inverted against the state it was applied to, then undone in reverse.
       const inverses: WorkflowChange[] = [];

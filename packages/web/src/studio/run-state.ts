@@ -12,6 +12,8 @@ export interface NodeRunState {
   /** When a wait or a retry falls due, epoch ms. */
   dueAt?: number;
   reused?: boolean;
+  /** A manual run used the node's pinned output instead of running it. */
+  pinned?: boolean;
   /** The seq of the span this state came from, so an older replay changes nothing. */
   seq: number;
   /** visit.attempt of that span, to order spans of one node. */
@@ -68,6 +70,7 @@ export function applyRunSpans(state: LiveRun, spans: readonly Span[]): LiveRun {
       order,
       ...(typeof due === 'string' ? { dueAt: Date.parse(due) } : {}),
       ...(attrs['workflow.step.reused'] === true ? { reused: true } : {}),
+      ...(attrs['workflow.step.pinned'] === true ? { pinned: true } : {}),
     };
     next = { ...next, nodes: { ...next.nodes, [nodeId]: nodeState } };
   }
@@ -92,6 +95,7 @@ export function runStateFromSteps(run: RunRecord, steps: readonly StepRecord[]):
       order,
       ...(step.dueAt !== undefined || step.retryAt !== undefined ? { dueAt: (step.retryAt ?? step.dueAt)! } : {}),
       ...(step.reused ? { reused: true } : {}),
+      ...(step.pinned ? { pinned: true } : {}),
     };
   }
   return state;

@@ -4,6 +4,7 @@ import {
   Background,
   Controls,
   MiniMap,
+  Panel,
   ReactFlow,
   useReactFlow,
   type Connection,
@@ -14,13 +15,16 @@ import {
 import '@xyflow/react/dist/style.css';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { edgeKey, type WorkflowChange } from '../../studio/changes';
+import { newSticky } from '../../studio/stickies';
 import { edgeOf, outputsOf } from '../../studio/graph';
 import type { LiveRun, NodeRunState } from '../../studio/run-state';
 import type { IssueMap } from '../../studio/validation';
 import { isDark, useUi } from '../../state/ui-store';
+import { STICKY_PREFIX, StickyEdits, StickyNode, type StickyFlowNode } from './StickyNode';
 import { StudioNode, type StudioFlowNode } from './StudioNode';
 
-const nodeTypes = { step: StudioNode };
+const nodeTypes = { step: StudioNode, sticky: StickyNode };
+type FlowNode = StudioFlowNode | StickyFlowNode;
 const SKIPPED: NodeRunState = { status: 'skipped', visits: 0, attempt: 0, durationMs: null, seq: 0, order: 0 };
 export const PALETTE_MIME = 'application/x-runtime-hub-node';
 
@@ -31,7 +35,7 @@ export interface CanvasProps {
   issues: IssueMap;
   selection: string[];
   readOnly?: boolean;
-  onChange?: (change: WorkflowChange) => void;
+  onChange?: (change: WorkflowChange, key?: string) => void;
   onSelect: (ids: string[]) => void;
   onDropType?: (type: string, position: { x: number; y: number }) => void;
 }
@@ -40,9 +44,13 @@ export interface CanvasProps {
  * Workflow nodes as React Flow nodes. A node object is reused while its definition, run state,
  * issues and selection are the same objects, so a change re-renders only the nodes it touched.
  */
-function useFlowNodes({ workflow, types, run, issues, selection }: Pick<CanvasProps, 'workflow' | 'types' | 'run' | 'issues' | 'selection'>): StudioFlowNode[] {
+function useFlowNodes(
+  { workflow, types, run, issues, selection }: Pick<CanvasProps, 'workflow' | 'types' | 'run' | 'issues' | 'selection'>,
+  selectedNotes: ReadonlySet<string>,
+): FlowNode[] {
   const cache = useRef(new Map<string, StudioFlowNode>());
-  return useMemo(() => {
+  const stickies = useStickyNodes(workflow, selectedNotes);
+  const steps = useMemo(() => {
     const selected = new Set(selection);
     // Once a run has finished, a node it never reached was skipped.
     const finished = run !== null && ['succeeded', 'failed', 'cancelled'].includes(run.status) && Object.keys(run.nodes).length > 0;
@@ -52,7 +60,9 @@ function useFlowNodes({ workflow, types, run, issues, selection }: Pick<CanvasPr
       const nodeRun = run?.nodes[def.id] ?? (finished ? SKIPPED : undefined);
       const nodeIssues = issues.nodes[def.id];
       const isSelected = selected.has(def.id);
-      const reuse = prev && prev.data.def === def && prev.data.run === nodeRun && prev.data.issues === nodeIssues && prev.selected === isSelected && prev.data.info === types[def.type];
+      const pinned = workflow.pinned !== undefined && Object.hasOwn(workflow.pinned, def.id);
+      const reuse =
+        prev && prev.data.def === def && prev.data.run === nodeRun && prev.data.issues === nodeIssues && prev.selected === isSelected && prev.data.info === types[def.type] && prev.data.pinned === pinned;
       const node: StudioFlowNode = reuse
         ? prev
         : {
@@ -60,20 +70,46 @@ function useFlowNodes({ workflow, types, run, issues, selection }: Pick<CanvasPr
             type: 'step',
             position: def.position ?? { x: 0, y: 0 },
             selected: isSelected,
-            data: { def, info: types[def.type], outputs: outputsOf(def, types[def.type]), run: nodeRun, issues: nodeIssues },
+            data: { def, info: types[def.type], outputs: outputsOf(def, types[def.type]), run: nodeRun, issues: nodeIssues, pinned },
           };
       next.set(def.id, node);
       return node;
     });
     cache.current = next;
     return nodes;
-  }, [workflow.nodes, types, run, issues, selection]);
+  }, [workflow.nodes, workflow.pinned, types, run, issues, selection]);
+  // Notes first, so they are drawn under the nodes.
+  return useMemo(() => (stickies.length === 0 ? steps : [...stickies, ...steps]), [stickies, steps]);
 }
+
+/** Sticky notes as React Flow nodes; a note's node object is reused while the note is the same object. */
+function useStickyNodes(workflow: WorkflowDefinition, selectedNotes: ReadonlySet<string>): StickyFlowNode[] {
+  const cache = useRef(new Map<string, StickyFlowNode>());
+  return useMemo(() => {
+    const next = new Map<string, StickyFlowNode>();
+    const nodes = (workflow.stickyNotes ?? []).map((note) => {
+      const prev = cache.current.get(note.id);
+      const selected = selectedNotes.has(note.id);
+      const node: StickyFlowNode =
+        prev && prev.data.note === note && prev.selected === selected
+          ? prev
+          : { id: STICKY_PREFIX + note.id, type: 'sticky', position: note.position, width: note.width, height: note.height, zIndex: -1, selected, data: { note } };
+      next.set(note.id, node);
+      return node;
+    });
+    cache.current = next;
+    return nodes;
+  }, [workflow.stickyNotes, selectedNotes]);
+}
+
+const stickyId = (flowId: string) => (flowId.startsWith(STICKY_PREFIX) ? flowId.slice(STICKY_PREFIX.length) : undefined);
 
 /** The editing canvas: nodes with a handle per output, edges, minimap, zoom controls, drop target. */
 export const Canvas = memo(function Canvas(props: CanvasProps) {
   const { workflow, run, readOnly, onChange, onSelect, onDropType } = props;
-  const derived = useFlowNodes(props);
+  // Selected notes stay selected across edits (the store's selection holds workflow nodes only).
+  const [selectedNotes, setSelectedNotes] = useState<ReadonlySet<string>>(() => new Set());
+  const derived = useFlowNodes(props, selectedNotes);
   // While dragging, positions live here; the workflow gets one moveNodes change on drop.
   const [nodes, setNodes] = useState(derived);
   useEffect(
@@ -115,15 +151,22 @@ export const Canvas = memo(function Canvas(props: CanvasProps) {
   const onNodeDragStart = useCallback(() => {
     dragging.current = true;
   }, []);
-  const onNodesChange = useCallback((changes: NodeChange<StudioFlowNode>[]) => setNodes((current) => applyNodeChanges(changes, current)), []);
+  const onNodesChange = useCallback((changes: NodeChange<FlowNode>[]) => setNodes((current) => applyNodeChanges(changes, current)), []);
   const onNodeDragStop = useCallback(
-    (_: unknown, _node: StudioFlowNode, dragged: StudioFlowNode[]) => {
+    (_: unknown, _node: FlowNode, dragged: FlowNode[]) => {
       dragging.current = false;
       if (pendingSelection.current) onSelect(pendingSelection.current);
       pendingSelection.current = null;
       const positions: Record<string, { x: number; y: number }> = {};
-      for (const n of dragged) positions[n.id] = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
-      onChange?.({ type: 'moveNodes', positions });
+      const changes: WorkflowChange[] = [];
+      for (const n of dragged) {
+        const position = { x: Math.round(n.position.x), y: Math.round(n.position.y) };
+        const note = stickyId(n.id);
+        if (note !== undefined) changes.push({ type: 'updateSticky', id: note, patch: { position } });
+        else positions[n.id] = position;
+      }
+      if (Object.keys(positions).length > 0) changes.unshift({ type: 'moveNodes', positions });
+      if (changes.length > 0) onChange?.(changes.length === 1 ? changes[0]! : { type: 'batch', changes });
     },
     [onChange, onSelect],
   );
@@ -134,17 +177,23 @@ export const Canvas = memo(function Canvas(props: CanvasProps) {
     [onChange],
   );
   const onDelete = useCallback(
-    ({ nodes: gone, edges: cut }: { nodes: StudioFlowNode[]; edges: Edge[] }) => {
+    ({ nodes: gone, edges: cut }: { nodes: FlowNode[]; edges: Edge[] }) => {
       const changes: WorkflowChange[] = [];
+      const notes = gone.flatMap((n) => stickyId(n.id) ?? []);
+      const steps = gone.filter((n) => stickyId(n.id) === undefined).map((n) => n.id);
       if (cut.length > 0) changes.push({ type: 'removeEdges', edges: cut.map((e) => edgeOf(e.source, e.sourceHandle, e.target)) });
-      if (gone.length > 0) changes.push({ type: 'removeNodes', ids: gone.map((n) => n.id) });
+      if (steps.length > 0) changes.push({ type: 'removeNodes', ids: steps });
+      if (notes.length > 0) changes.push({ type: 'removeStickies', ids: notes });
       if (changes.length > 0) onChange?.({ type: 'batch', changes });
     },
     [onChange],
   );
   const onSelectionChange = useCallback(
     ({ nodes: picked }: OnSelectionChangeParams) => {
-      const ids = picked.map((n) => n.id);
+      // Notes are not part of the property panel's selection.
+      const ids = picked.filter((n) => stickyId(n.id) === undefined).map((n) => n.id);
+      const notes = picked.flatMap((n) => stickyId(n.id) ?? []);
+      setSelectedNotes((prev) => (prev.size === notes.length && notes.every((id) => prev.has(id)) ? prev : new Set(notes)));
       if (dragging.current) pendingSelection.current = ids;
       else onSelect(ids);
     },
@@ -160,10 +209,19 @@ export const Canvas = memo(function Canvas(props: CanvasProps) {
     },
     [flow, onDropType],
   );
+  const host = useRef<HTMLDivElement>(null);
+  // A new note goes near the top-left corner of what is in view (below the button), where it
+  // rarely covers nodes: fit view centres them.
+  const addNote = useCallback(() => {
+    const box = host.current?.getBoundingClientRect();
+    const at = box ? flow.screenToFlowPosition({ x: box.left + 60, y: box.top + 60 }) : { x: 0, y: 0 };
+    onChange?.({ type: 'addSticky', note: newSticky(workflow, { x: Math.round(at.x), y: Math.round(at.y) }) });
+  }, [flow, onChange, workflow]);
 
   return (
-    <div className="h-full w-full" data-testid="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
-      <ReactFlow<StudioFlowNode>
+    <div ref={host} className="h-full w-full" data-testid="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+      <StickyEdits.Provider value={readOnly ? null : (onChange ?? null)}>
+      <ReactFlow<FlowNode>
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
@@ -189,7 +247,15 @@ export const Canvas = memo(function Canvas(props: CanvasProps) {
         <Background />
         <MiniMap pannable zoomable />
         <Controls />
+        {readOnly ? null : (
+          <Panel position="top-left">
+            <button type="button" onClick={addNote} className="rounded border border-amber-300 bg-amber-50 px-2 py-0.5 text-xs text-amber-900 shadow-sm hover:bg-amber-100 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200" data-testid="add-note">
+              + Note
+            </button>
+          </Panel>
+        )}
       </ReactFlow>
+      </StickyEdits.Provider>
     </div>
   );
 });

@@ -5,6 +5,7 @@ import type { ExpressionContext } from '../../studio/expressions';
 import { useStudio } from '../../studio/store';
 import { FieldInput, fieldVisible, inputClass } from './FieldInput';
 import { NodeRunData } from './NodeRunData';
+import { PinSection } from './PinSection';
 import { WorkflowSettings } from './WorkflowSettings';
 
 function Row({ label, help, children, issues }: { label: string; help?: string | undefined; children: React.ReactNode; issues?: { severity: string; message: string }[] | undefined }) {
@@ -102,6 +103,7 @@ function NodePanel({ node }: { node: NodeDefinition }) {
       <Row label="Notes">
         <textarea aria-label="Notes" rows={2} className={inputClass} value={node.notes ?? ''} onChange={(e) => apply({ type: 'updateNode', id: node.id, patch: { notes: e.target.value || undefined } }, `${node.id}.notes`)} />
       </Row>
+      <PinSection node={node} />
       <NodeRunData nodeId={node.id} />
     </div>
   );

@@ -1,5 +1,5 @@
 import type { NodeDefinition, NodeTypeInfo } from '@runtime-hub/protocol';
-import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useStore, type Node, type NodeProps, type ReactFlowState } from '@xyflow/react';
 import { memo } from 'react';
 import { formatDuration } from '../../lib/format';
 import type { NodeRunState } from '../../studio/run-state';
@@ -11,6 +11,8 @@ export interface StudioNodeData extends Record<string, unknown> {
   outputs: string[];
   run: NodeRunState | undefined;
   issues: NodeIssues | undefined;
+  /** The node's output is pinned: manual runs use it instead of running the node. */
+  pinned: boolean;
 }
 export type StudioFlowNode = Node<StudioNodeData, 'step'>;
 
@@ -40,22 +42,61 @@ function statusText(run: NodeRunState): string {
   if (run.durationMs !== null && run.status !== 'running') parts.push(formatDuration(run.durationMs));
   if (run.dueAt !== undefined && (run.status === 'waiting' || run.status === 'retrying')) parts.push(`until ${new Date(run.dueAt).toLocaleTimeString()}`);
   if (run.reused) parts.push('reused');
+  if (run.pinned) parts.push('pinned data');
   return parts.join(' · ');
 }
 
+/**
+ * Below this zoom a node's text is too small to read (13 px × 0.4 ≈ 5 px), so nodes draw as plain
+ * boxes: colour bar, status ring, pin mark, handles. A 500-node workflow at "fit view" is at about
+ * 0.1, and painting 500 full nodes (texts, badges, labels) was most of the cost of a drag or pan.
+ */
+export const LOW_DETAIL_ZOOM = 0.4;
+// One boolean per node, so a node re-renders only when the zoom crosses the threshold.
+const lowDetail = (s: ReactFlowState) => s.transform[2] < LOW_DETAIL_ZOOM;
+
 /** A workflow node on the canvas: one input handle, one handle per output, status and issues. */
 function StudioNodeView({ data, selected }: NodeProps<StudioFlowNode>) {
-  const { def, info, outputs, run, issues } = data;
+  const { def, info, outputs, run, issues, pinned } = data;
+  const simple = useStore(lowDetail);
   const style = CATEGORY_STYLE[info?.category ?? 'flow'] ?? CATEGORY_STYLE.flow!;
   const hasErrors = (issues?.errors.length ?? 0) > 0;
   const ring = run ? STATUS_RING[run.status] : hasErrors ? 'ring-2 ring-red-500' : issues?.warnings.length ? 'ring-1 ring-amber-400' : '';
+  if (simple) {
+    return (
+      <div
+        className={`relative h-[50px] w-[200px] rounded-md border-2 bg-white dark:bg-zinc-900 ${selected ? 'border-indigo-500' : pinned ? 'border-violet-500' : 'border-zinc-300 dark:border-zinc-700'} ${ring}`}
+        data-testid={`node-${def.id}`}
+        data-status={run?.status ?? ''}
+        data-invalid={hasErrors ? 'true' : undefined}
+        data-pinned={pinned ? 'true' : undefined}
+        title={def.name || def.id}
+      >
+        <div className={`absolute inset-y-0 left-0 w-3 rounded-l ${pinned ? 'bg-violet-600' : style.bar}`} />
+        {def.type !== 'trigger' ? <Handle type="target" position={Position.Left} id="in" /> : null}
+        {outputs.map((output, i) => (
+          <Handle key={output} type="source" position={Position.Right} id={output} style={{ top: `${outputs.length === 1 ? 50 : ((i + 1) / (outputs.length + 1)) * 100}%` }} />
+        ))}
+      </div>
+    );
+  }
   return (
     <div
-      className={`relative w-[200px] rounded-md border bg-white text-zinc-900 [contain:layout_style] dark:bg-zinc-900 dark:text-zinc-100 ${selected ? 'border-indigo-500' : 'border-zinc-300 dark:border-zinc-700'} ${ring} ${def.disabled ? 'opacity-50' : ''}`}
+      className={`relative w-[200px] rounded-md border bg-white text-zinc-900 [contain:layout_style] dark:bg-zinc-900 dark:text-zinc-100 ${selected ? 'border-indigo-500' : pinned ? 'border-violet-500 border-2' : 'border-zinc-300 dark:border-zinc-700'} ${ring} ${def.disabled ? 'opacity-50' : ''}`}
       data-testid={`node-${def.id}`}
       data-status={run?.status ?? ''}
       data-invalid={hasErrors ? 'true' : undefined}
+      data-pinned={pinned ? 'true' : undefined}
     >
+      {pinned ? (
+        <span
+          className="absolute -top-2.5 right-2 rounded bg-violet-600 px-1.5 text-[10px] font-medium leading-4 text-white"
+          title="Pinned output: runs started by hand use it instead of running this node (webhook and cron runs never do)"
+          data-testid="pinned-badge"
+        >
+          📌 pinned
+        </span>
+      ) : null}
       <div className={`absolute inset-y-0 left-0 w-1 rounded-l-md ${style.bar}`} />
       {def.type !== 'trigger' ? <Handle type="target" position={Position.Left} id="in" /> : null}
       <div className="flex items-center gap-2 py-2 pl-3 pr-2">
