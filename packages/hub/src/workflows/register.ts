@@ -12,6 +12,9 @@ import { registerVersionRoutes } from './routes/version-routes.js';
 import { registerWorkflowRoutes } from './routes/workflow-routes.js';
 import { registerMetricsRoutes } from './metrics/metrics-routes.js';
 import { SqliteRunMetrics } from './metrics/sqlite-run-metrics.js';
+import { registerScheduleRoutes } from './schedules/schedule-routes.js';
+import { registerTemplateRoutes } from './templates/template-routes.js';
+import { SqliteTemplateUses } from './templates/template-uses.js';
 import { ScaledHubWorkflows } from '../scaled/scaled-hub-workflows.js';
 import { WorkflowService } from './workflow-service.js';
 import { registerProjectDelivery } from '../export/register.js';
@@ -43,6 +46,8 @@ export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): 
     registerValidateRoutes(scope, service);
     registerPreviewRoutes(scope, service);
     registerMetricsRoutes(scope, metrics);
+    registerScheduleRoutes(scope, service);
+    registerTemplateRoutes(scope, service, new SqliteTemplateUses(service.store.db));
     await registerProjectDelivery(scope, service, ctx); // export as an app, deployments, versions, health (issue 13)
     await registerPublicRoutes(scope, service);
   });

@@ -1,0 +1,138 @@
+import type { WorkflowTemplate } from './template-types.js';
+
+/** Templates for HTTP APIs and webhooks. */
+export const API_TEMPLATES: WorkflowTemplate[] = [
+  {
+    id: 'validated-webhook',
+    name: 'Validated webhook answering JSON',
+    category: 'api',
+    tags: ['webhook', 'validation', 'json', 'respond', 'api'],
+    description: 'A public POST endpoint that checks the body (a name and an e-mail address) and answers 200 with a receipt or 400 with what is missing.',
+    needs: { secrets: [], env: [] },
+    sampleInput: { name: 'Ada', email: 'ada@example.org' },
+    workflow: {
+      id: 'contact',
+      name: 'Contact form',
+      visibility: 'public',
+      endpoint: { method: 'POST', path: '/contact' },
+      trigger: { type: 'webhook' },
+      nodes: [
+        { id: 'start', type: 'trigger', name: 'Webhook', config: {} },
+        { id: 'valid', type: 'condition', name: 'Body valid?', config: { mode: 'if', condition: "{{ (trigger.body.name | default('') | trim | length) > 0 && (trigger.body.email | default('') | includes('@')) }}" } },
+        { id: 'ok', type: 'respond', name: 'Receipt', config: { status: 200, body: { received: true, name: '{{ trigger.body.name }}', at: '{{ now | iso }}' } } },
+        { id: 'bad', type: 'respond', name: 'What is missing', config: { status: 400, body: { error: 'name and email are required', got: '{{ trigger.body | keys }}' } } },
+      ],
+      edges: [
+        { source: 'start', target: 'valid' },
+        { source: 'valid', sourceOutput: 'true', target: 'ok' },
+        { source: 'valid', sourceOutput: 'false', target: 'bad' },
+      ],
+    },
+  },
+  {
+    id: 'public-calls-internal',
+    name: 'Public endpoint calling internal workflows',
+    category: 'api',
+    tags: ['webhook', 'workflow call', 'internal', 'api', 'composition'],
+    description: 'GET /orders/:id looks the order up and prices it through two internal workflows (never reachable over HTTP themselves), then answers with the result — one public face, reusable internals.',
+    needs: { secrets: [], env: [] },
+    sampleInput: {},
+    workflow: {
+      id: 'order-api',
+      name: 'Order API',
+      visibility: 'public',
+      endpoint: { method: 'GET', path: '/orders/:id' },
+      trigger: { type: 'webhook' },
+      nodes: [
+        { id: 'start', type: 'trigger', name: 'GET /orders/:id', config: {} },
+        { id: 'lookup', type: 'workflow', name: 'Look up order', config: { mode: 'local', workflow: 'order-lookup', input: { id: "{{ trigger.params.id | default('42') }}" } } },
+        { id: 'price', type: 'workflow', name: 'Price order', config: { mode: 'local', workflow: 'order-pricing', input: '{{ nodes.lookup.output }}' } },
+        { id: 'answer', type: 'respond', name: 'Answer', config: { status: 200, body: { order: '{{ nodes.lookup.output }}', total: '{{ nodes.price.output.total }}' } } },
+      ],
+      edges: [
+        { source: 'start', target: 'lookup' },
+        { source: 'lookup', target: 'price' },
+        { source: 'price', target: 'answer' },
+      ],
+    },
+    companions: [
+      {
+        id: 'order-lookup',
+        name: 'Order lookup (internal)',
+        visibility: 'internal',
+        trigger: { type: 'manual' },
+        nodes: [
+          { id: 'start', type: 'trigger', name: 'Called', config: {} },
+          { id: 'order', type: 'set', name: 'Order', config: { fields: { id: '{{ trigger.body.id }}', items: [{ sku: 'A-1', qty: 2, price: 9.5 }, { sku: 'B-7', qty: 1, price: 20 }] } } },
+        ],
+        edges: [{ source: 'start', target: 'order' }],
+      },
+      {
+        id: 'order-pricing',
+        name: 'Order pricing (internal)',
+        visibility: 'internal',
+        trigger: { type: 'manual' },
+        nodes: [
+          { id: 'start', type: 'trigger', name: 'Called', config: {} },
+          { id: 'total', type: 'set', name: 'Total', config: { fields: { total: "{{ trigger.body.items | map('price') | sum }}", currency: 'EUR' } } },
+        ],
+        edges: [{ source: 'start', target: 'total' }],
+      },
+    ],
+  },
+  {
+    id: 'github-event-router',
+    name: 'GitHub webhook router',
+    category: 'integration',
+    tags: ['webhook', 'github', 'switch', 'routing', 'integration'],
+    description: 'A public endpoint for GitHub webhooks that routes by the X-GitHub-Event header (push, pull_request, anything else) and answers with what it did. Protect it with endpoint.auth or a signature check before going live.',
+    needs: { secrets: [], env: [] },
+    sampleInput: { ref: 'refs/heads/main', commits: [{ id: 'abc' }] },
+    workflow: {
+      id: 'github-events',
+      name: 'GitHub events',
+      visibility: 'public',
+      endpoint: { method: 'POST', path: '/github' },
+      trigger: { type: 'webhook' },
+      nodes: [
+        { id: 'start', type: 'trigger', name: 'Webhook', config: {} },
+        { id: 'route', type: 'condition', name: 'Event type', config: { mode: 'switch', value: "{{ trigger.headers['x-github-event'] | default('push') }}", cases: ['push', 'pull_request'] } },
+        { id: 'push', type: 'set', name: 'Push', config: { fields: { handled: 'push', commits: "{{ trigger.body.commits | default([]) | length }}", branch: "{{ trigger.body.ref | default('') | replace('refs/heads/', '') }}" } } },
+        { id: 'pr', type: 'set', name: 'Pull request', config: { fields: { handled: 'pull_request', action: '{{ trigger.body.action }}' } } },
+        { id: 'other', type: 'set', name: 'Ignored', config: { fields: { handled: 'ignored' } } },
+      ],
+      edges: [
+        { source: 'start', target: 'route' },
+        { source: 'route', sourceOutput: 'push', target: 'push' },
+        { source: 'route', sourceOutput: 'pull_request', target: 'pr' },
+        { source: 'route', sourceOutput: 'default', target: 'other' },
+      ],
+    },
+  },
+  {
+    id: 'json-reshape-code',
+    name: 'Reshape JSON with code',
+    category: 'data',
+    tags: ['webhook', 'code', 'javascript', 'transform', 'data'],
+    description: 'A public endpoint that reshapes the posted records with a few lines of JavaScript (sandboxed) and answers the result. Needs code nodes allowed in the project.',
+    needs: { secrets: [], env: [], allowCode: true },
+    sampleInput: { rows: [{ first: 'Ada', last: 'Lovelace', born: 1815 }, { first: 'Alan', last: 'Turing', born: 1912 }] },
+    workflow: {
+      id: 'reshape',
+      name: 'Reshape records',
+      visibility: 'public',
+      endpoint: { method: 'POST', path: '/reshape' },
+      trigger: { type: 'webhook' },
+      nodes: [
+        { id: 'start', type: 'trigger', name: 'Webhook', config: {} },
+        {
+          id: 'code',
+          type: 'code',
+          name: 'Reshape',
+          config: { code: 'const rows = trigger.body?.rows ?? [];\nreturn { people: rows.map((r) => ({ name: `${r.first} ${r.last}`, age: new Date().getFullYear() - r.born })), count: rows.length };' },
+        },
+      ],
+      edges: [{ source: 'start', target: 'code' }],
+    },
+  },
+];
