@@ -84,7 +84,7 @@ export const workerCommand: Command = {
       : () => Promise.reject(new Error('no --hub to send workflow spans to; they are owed until one is given'));
     if (!hubUrl) log.warn('worker: no --hub given; workflow spans are not stored (runs are)');
 
-    const connection = connectRedis(redisUrl, 'worker');
+    const connection = connectRedis(redisUrl, 'worker', (error) => log.warn({ error: error.message }, 'worker: redis error'));
     const coordinator = new RedisRunCoordinator(connection, KEY_PREFIX);
     const queue = new RunQueue(connection);
     const service = new WorkflowService({ config, ingest, log }, { mode: 'worker', coordinator });

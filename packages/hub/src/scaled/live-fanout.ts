@@ -23,9 +23,9 @@ export interface LiveFanout {
  * the same everywhere, and room-wide operations (`fetchSockets`, `disconnectSockets`) see every hub.
  */
 export function attachRedisFanout(io: Server, redisUrl: string, presence: Presence, log: FastifyBaseLogger): LiveFanout {
-  const pub = connectRedis(redisUrl, 'live-pub');
-  const sub = connectRedis(redisUrl, 'live-sub');
-  for (const client of [pub, sub]) client.on('error', (error: Error) => log.warn({ error: error.message }, 'live fan-out: redis error'));
+  const onError = (error: Error) => log.warn({ error: error.message }, 'live fan-out: redis error');
+  const pub = connectRedis(redisUrl, 'live-pub', onError);
+  const sub = connectRedis(redisUrl, 'live-sub', onError);
   io.adapter(createAdapter(pub, sub, { key: `${KEY_PREFIX}:socket.io`, publishOnSpecificResponseChannel: true }));
   io.on(PRESENCE_CHANGED, () => presence.refresh());
   presence.afterHeartbeat = () => {

@@ -8,8 +8,11 @@ export const KEY_PREFIX = 'runtime-hub';
  * commands wait for Redis to come back instead of failing the job); the other users are fine
  * with it too. The URL is never logged: it may carry a password.
  */
-export function connectRedis(url: string, name: string): Redis {
-  return new Redis(url, { maxRetriesPerRequest: null, connectionName: `runtime-hub:${name}`, lazyConnect: false });
+export function connectRedis(url: string, name: string, onError: (error: Error) => void = () => undefined): Redis {
+  const client = new Redis(url, { maxRetriesPerRequest: null, connectionName: `runtime-hub:${name}`, lazyConnect: false });
+  // ioredis reconnects by itself; without a listener every failed attempt is printed as unhandled.
+  client.on('error', onError);
+  return client;
 }
 
 /** Closes connections without waiting for replies to commands that will never come. */

@@ -20,8 +20,13 @@ export interface DeadRunJob extends RunJob {
   attempts: number;
 }
 
-/** A job fails (a database outage, a crash loop) this many times before it is dead-lettered. */
-export const RUN_JOB_ATTEMPTS = 5;
+/** How often a job may fail (a database outage, a crash loop) before it is dead-lettered, and the first backoff. */
+export interface RunJobPolicy {
+  attempts: number;
+  backoffMs: number;
+}
+
+export const DEFAULT_RUN_JOB_POLICY: RunJobPolicy = { attempts: 5, backoffMs: 1000 };
 
 /**
  * The BullMQ queues of workflow runs. A job's id is its run's id, so enqueueing a run twice (a
@@ -33,7 +38,10 @@ export class RunQueue {
   readonly runs: Queue<RunJob>;
   readonly dead: Queue<DeadRunJob>;
 
-  constructor(connection: Redis) {
+  constructor(
+    connection: Redis,
+    private readonly policy: RunJobPolicy = DEFAULT_RUN_JOB_POLICY,
+  ) {
     this.runs = new Queue<RunJob>(RUN_QUEUE, { connection, prefix: KEY_PREFIX });
     this.dead = new Queue<DeadRunJob>(DEAD_QUEUE, { connection, prefix: KEY_PREFIX });
   }
@@ -45,8 +53,8 @@ export class RunQueue {
       { runId: run.id, project: run.project, workflow: run.workflow },
       {
         jobId: run.id,
-        attempts: RUN_JOB_ATTEMPTS,
-        backoff: { type: 'exponential', delay: 1000 },
+        attempts: this.policy.attempts,
+        backoff: { type: 'exponential', delay: this.policy.backoffMs },
         // A finished job is forgotten after a day; its run is in the database for good.
         removeOnComplete: { age: 86_400, count: 100_000 },
         // Failed jobs stay until they are dead-lettered (bury), so none vanishes in between.

@@ -8,6 +8,17 @@ import { closeRedis, connectRedis, KEY_PREFIX } from './redis-connection.js';
 import { RemoteRuns } from './remote-runs.js';
 import { RunQueue } from './run-queue.js';
 
+/** How long starting a run waits for Redis before leaving the job to the outbox relay. */
+const DISPATCH_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * The workflow side of a hub in scaled mode: new runs are committed, then enqueued on BullMQ
  * (`dispatch`); workers drive them; queue events wake the callers this hub holds; the outbox
@@ -25,11 +36,12 @@ export class ScaledHubWorkflows {
 
   constructor(redisUrl: string, pino: FastifyBaseLogger, private readonly relayIntervalMs = 2_000) {
     this.log = engineLogger(pino);
-    this.connection = connectRedis(redisUrl, 'hub');
+    this.connection = connectRedis(redisUrl, 'hub', (error) => this.log.warn('workflows: redis error', { error: error.message }));
     this.queue = new RunQueue(this.connection);
     this.options = {
       mode: 'dispatch',
-      dispatch: (run) => this.queue.enqueue(run),
+      // Bounded: with Redis away a caller hears of its (committed) run at once; the relay enqueues it later.
+      dispatch: (run) => withTimeout(this.queue.enqueue(run), DISPATCH_TIMEOUT_MS, 'redis did not take the job in time'),
       coordinator: new RedisRunCoordinator(this.connection, KEY_PREFIX),
     };
   }
