@@ -34,7 +34,7 @@ function workerHelp(): string {
   return `Usage: runtime-hub worker --redis redis://… [options]\n\nTakes workflow runs from the BullMQ queues that hubs started with --redis fill (docs/scaling.md).\n\nOptions:\n${lines.join('\n')}\n  -h, --help${' '.repeat(width - 4)}show this help\n`;
 }
 
-function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv): { help: boolean; get: (flag: Flag) => string | undefined; number: (flag: Flag, min: number) => number | undefined } {
+export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv): { help: boolean; get: (flag: Flag) => string | undefined; number: (flag: Flag, min: number) => number | undefined } {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
