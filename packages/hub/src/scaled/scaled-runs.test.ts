@@ -195,3 +195,45 @@ describe('scaled mode: cron across two hubs', () => {
     expect(ticks.length - new Set(ticks).size, `ticks fired twice: ${ticks.sort().join(', ')}`).toBe(0);
   }, 120_000);
 });
+
+describe('scaled mode: concurrency limits across workers', () => {
+  it('never runs more of a workflow at once than its maxConcurrentRuns, however many workers there are', async () => {
+    const { redis, dataDir } = await setup();
+    let inFlight = 0;
+    let most = 0;
+    const gauge = createServer((req, res) => {
+      req.resume();
+      inFlight++;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      }, 150);
+    });
+    await new Promise<void>((resolve) => gauge.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => gauge.close(() => resolve())));
+    const h = await hub(redis, dataDir);
+    const api = apiClient(h.url);
+    expect((await api('POST', '/api/v1/projects', { id: 'lim', name: 'Limited', env: { GAUGE: `http://127.0.0.1:${(gauge.address() as AddressInfo).port}` } })).status).toBe(201);
+    const limited = {
+      id: 'limited',
+      name: 'Limited',
+      settings: { maxConcurrentRuns: 2 },
+      nodes: [
+        { id: 'start', type: 'trigger' },
+        { id: 'call', type: 'http', config: { method: 'POST', url: '{{ env.GAUGE }}/work' } },
+      ],
+      edges: [{ source: 'start', target: 'call' }],
+    };
+    expect((await api('POST', '/api/v1/projects/lim/workflows', limited)).status).toBe(201);
+    await Promise.all([worker(redis, dataDir, h.url), worker(redis, dataDir, h.url)]);
+    const started = await Promise.all(Array.from({ length: 12 }, () => api('POST', '/api/v1/projects/lim/workflows/limited/runs', {})));
+    const ids = started.map((r) => r.body.runId as string);
+    await eventually(async () => {
+      const runs = await Promise.all(ids.map(async (id) => (await api('GET', `/api/v1/runs/${id}`)).body.run.status as string));
+      return runs.every((s) => s === 'succeeded') ? true : undefined;
+    }, 90_000, 'all limited runs to succeed');
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(2);
+  }, 150_000);
+});
