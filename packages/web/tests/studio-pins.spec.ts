@@ -45,6 +45,9 @@ test('pinned data: pin the last output, edit it; manual runs use it, the webhook
     const project = uniqueId('pins');
     await createWorkflow(hub.url, project, service.url);
     await openStudio(page, project, 'w');
+    // The webhook as a copyable curl, with the trigger data of the run bar.
+    await page.getByLabel('Trigger data').fill('{"name":"Ada"}');
+    await expect(page.getByTestId('curl')).toHaveText(`curl -X POST '${hub.url}/w/${project}/who' -H 'content-type: application/json' -d '{"name":"Ada"}'`);
     await page.getByTestId('run-button').click();
     await expect(node(page, 'shape')).toHaveAttribute('data-status', 'succeeded');
     expect(service.calls()).toBe(1);

@@ -94,14 +94,16 @@ test('retries show live on the canvas; a re-run from a downstream node does not 
     await openStudio(page, project, 'w');
     await page.getByTestId('run-button').click();
     await expect(node(page, 'call')).toHaveAttribute('data-status', 'retrying');
-    await expect(node(page, 'call').getByTestId('node-status')).toContainText('attempt 1');
-    await expect(node(page, 'call').getByTestId('node-status')).toContainText('attempt 2');
+    await expect(node(page, 'call').getByTestId('node-status')).toContainText('attempt 1 of 4');
+    await expect(node(page, 'call').getByTestId('node-status')).toContainText('attempt 2 of 4');
     await expect(node(page, 'after')).toHaveAttribute('data-status', 'succeeded');
     await expect(node(page, 'call').getByTestId('node-status')).toContainText('attempt 3');
     expect(flaky.calls()).toBe(3);
 
     await node(page, 'call').click();
     await expect(page.getByLabel('Attempts').locator('tbody tr')).toHaveCount(3);
+    // Every attempt with its backoff: 1.5 s after each of the two failures, none after the success.
+    await expect(page.getByTestId('attempt-backoff')).toHaveText([/^1\.5/, /^1\.5/, '']);
     await node(page, 'after').click();
     await expect(page.getByTestId('node-output')).toContainText('3');
     const firstRun = await page.getByTestId('run-status').getAttribute('data-run-id');

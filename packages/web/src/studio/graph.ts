@@ -48,3 +48,8 @@ export function addAfter(workflow: Workflow, node: NodeDefinition, after: NodeDe
 export function edgeOf(source: string, handle: string | null | undefined, target: string): EdgeDefinition {
   return !handle || handle === 'main' ? { source, target } : { source, sourceOutput: handle, target };
 }
+
+/** How many attempts a node gets: 1 + its retries (the node's policy, else the workflow's, else none). */
+export function maxAttempts(node: NodeDefinition, workflow: Workflow): number {
+  return 1 + (node.retry?.maxRetries ?? workflow.settings.retry?.maxRetries ?? 0);
+}

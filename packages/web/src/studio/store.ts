@@ -2,6 +2,7 @@ import type { NodeTypeInfo, RunRecord, StepRecord, WorkflowDefinition } from '@r
 import { create } from 'zustand';
 import { ApiError } from '../api/client';
 import { studioApi, type NodeCatalog } from './api';
+import { triggerDataKey } from './curl';
 import type { WorkflowChange } from './changes';
 import { copySelection, pasteChange } from './clipboard';
 import { addAfter, newNode } from './graph';
@@ -32,6 +33,9 @@ export interface StudioState {
   /** The run shown on the canvas: live statuses, then its stored record and steps. */
   run: LiveRun | null;
   runDetail: { run: RunRecord; steps: StepRecord[] } | null;
+  /** The run bar's trigger data (JSON text), remembered per workflow in this browser. */
+  triggerText: string;
+  setTriggerText(text: string): void;
   load(project: string, workflow: string): Promise<void>;
   apply(change: WorkflowChange, key?: string): void;
   undo(): void;
@@ -82,8 +86,15 @@ export const useStudio = create<StudioState>()((set, get) => ({
   conflict: null,
   run: null,
   runDetail: null,
+  triggerText: '{}',
+  setTriggerText(text) {
+    const { project, editing } = get();
+    if (editing) localStorage.setItem(triggerDataKey(project, editing.workflow.id), text);
+    set({ triggerText: text });
+  },
 
   async load(project, workflow) {
+    set({ triggerText: localStorage.getItem(triggerDataKey(project, workflow)) ?? '{}' });
     set({ project, editing: null, selection: [], issues: noIssues, conflict: null, message: null, run: null, runDetail: null });
     const [catalog, detail, found] = await Promise.all([get().catalog ?? studioApi.catalog(), studioApi.project(project), studioApi.workflow(project, workflow)]);
     const types = Object.fromEntries(catalog.nodeTypes.map((t) => [t.type, t]));

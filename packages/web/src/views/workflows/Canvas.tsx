@@ -16,7 +16,7 @@ import '@xyflow/react/dist/style.css';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { edgeKey, type WorkflowChange } from '../../studio/changes';
 import { newSticky } from '../../studio/stickies';
-import { edgeOf, outputsOf } from '../../studio/graph';
+import { edgeOf, maxAttempts, outputsOf } from '../../studio/graph';
 import type { LiveRun, NodeRunState } from '../../studio/run-state';
 import type { IssueMap } from '../../studio/validation';
 import { isDark, useUi } from '../../state/ui-store';
@@ -61,8 +61,16 @@ function useFlowNodes(
       const nodeIssues = issues.nodes[def.id];
       const isSelected = selected.has(def.id);
       const pinned = workflow.pinned !== undefined && Object.hasOwn(workflow.pinned, def.id);
+      const attempts = maxAttempts(def, workflow);
       const reuse =
-        prev && prev.data.def === def && prev.data.run === nodeRun && prev.data.issues === nodeIssues && prev.selected === isSelected && prev.data.info === types[def.type] && prev.data.pinned === pinned;
+        prev &&
+        prev.data.def === def &&
+        prev.data.run === nodeRun &&
+        prev.data.issues === nodeIssues &&
+        prev.selected === isSelected &&
+        prev.data.info === types[def.type] &&
+        prev.data.pinned === pinned &&
+        prev.data.maxAttempts === attempts;
       const node: StudioFlowNode = reuse
         ? prev
         : {
@@ -70,14 +78,14 @@ function useFlowNodes(
             type: 'step',
             position: def.position ?? { x: 0, y: 0 },
             selected: isSelected,
-            data: { def, info: types[def.type], outputs: outputsOf(def, types[def.type]), run: nodeRun, issues: nodeIssues, pinned },
+            data: { def, info: types[def.type], outputs: outputsOf(def, types[def.type]), run: nodeRun, issues: nodeIssues, pinned, maxAttempts: attempts },
           };
       next.set(def.id, node);
       return node;
     });
     cache.current = next;
     return nodes;
-  }, [workflow.nodes, workflow.pinned, types, run, issues, selection]);
+  }, [workflow.nodes, workflow.pinned, workflow.settings, types, run, issues, selection]);
   // Notes first, so they are drawn under the nodes.
   return useMemo(() => (stickies.length === 0 ? steps : [...stickies, ...steps]), [stickies, steps]);
 }

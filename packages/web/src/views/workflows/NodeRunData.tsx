@@ -111,6 +111,7 @@ export function NodeRunData({ nodeId }: { nodeId: string }) {
                 <th>attempt</th>
                 <th>status</th>
                 <th>took</th>
+                <th>backoff</th>
                 <th>retry at</th>
               </tr>
             </thead>
@@ -121,6 +122,7 @@ export function NodeRunData({ nodeId }: { nodeId: string }) {
                   <td>{s.attempt}</td>
                   <td>{s.reused ? `${s.status} (reused)` : s.pinned ? `${s.status} (pinned)` : s.status}</td>
                   <td>{s.endedAt !== undefined ? formatDuration(s.endedAt - s.startedAt) : '…'}</td>
+                  <td data-testid="attempt-backoff">{s.retryAt !== undefined && s.endedAt !== undefined ? formatDuration(s.retryAt - s.endedAt) : ''}</td>
                   <td>{s.retryAt !== undefined ? new Date(s.retryAt).toLocaleTimeString() : ''}</td>
                 </tr>
               ))}

@@ -1,19 +1,18 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'wouter';
 import { JsonViewer } from '../../components/JsonViewer';
 import { studioApi } from '../../studio/api';
 import { isDirty, useStudio } from '../../studio/store';
 
-const storageKey = (project: string, workflow: string) => `runtime-hub.studio.trigger.${project}/${workflow}`;
 
 /** Run the workflow with JSON trigger data (remembered per workflow) and see the run's outcome. */
 export function RunBar({ project, workflowId }: { project: string; workflowId: string }) {
-  const [data, setData] = useState(() => localStorage.getItem(storageKey(project, workflowId)) ?? '{}');
+  const data = useStudio((s) => s.triggerText);
+  const setData = useStudio((s) => s.setTriggerText);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState(true);
   const run = useStudio((s) => s.run);
   const detail = useStudio((s) => s.runDetail);
-  useEffect(() => localStorage.setItem(storageKey(project, workflowId), data), [project, workflowId, data]);
 
   const start = async () => {
     setError(null);

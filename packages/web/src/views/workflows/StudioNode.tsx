@@ -13,6 +13,8 @@ export interface StudioNodeData extends Record<string, unknown> {
   issues: NodeIssues | undefined;
   /** The node's output is pinned: manual runs use it instead of running the node. */
   pinned: boolean;
+  /** 1 + the retries its policy allows, for "attempt n of m". */
+  maxAttempts: number;
 }
 export type StudioFlowNode = Node<StudioNodeData, 'step'>;
 
@@ -35,9 +37,9 @@ const STATUS_RING: Record<string, string> = {
   skipped: 'opacity-60 border-dashed',
 };
 
-function statusText(run: NodeRunState): string {
+function statusText(run: NodeRunState, maxAttempts: number): string {
   const parts: string[] = [run.status];
-  if (run.status === 'retrying' || run.attempt > 1) parts.push(`attempt ${run.attempt}`);
+  if (run.status === 'retrying' || run.attempt > 1) parts.push(`attempt ${run.attempt} of ${Math.max(maxAttempts, run.attempt)}`);
   if (run.visits > 1) parts.push(`×${run.visits}`);
   if (run.durationMs !== null && run.status !== 'running') parts.push(formatDuration(run.durationMs));
   if (run.dueAt !== undefined && (run.status === 'waiting' || run.status === 'retrying')) parts.push(`until ${new Date(run.dueAt).toLocaleTimeString()}`);
@@ -57,7 +59,7 @@ const lowDetail = (s: ReactFlowState) => s.transform[2] < LOW_DETAIL_ZOOM;
 
 /** A workflow node on the canvas: one input handle, one handle per output, status and issues. */
 function StudioNodeView({ data, selected }: NodeProps<StudioFlowNode>) {
-  const { def, info, outputs, run, issues, pinned } = data;
+  const { def, info, outputs, run, issues, pinned, maxAttempts } = data;
   const simple = useStore(lowDetail);
   const style = CATEGORY_STYLE[info?.category ?? 'flow'] ?? CATEGORY_STYLE.flow!;
   const hasErrors = (issues?.errors.length ?? 0) > 0;
@@ -114,7 +116,7 @@ function StudioNodeView({ data, selected }: NodeProps<StudioFlowNode>) {
           </div>
           {run ? (
             <div className="truncate text-[10px] text-zinc-600 dark:text-zinc-400" data-testid="node-status">
-              {statusText(run)}
+              {statusText(run, maxAttempts)}
             </div>
           ) : null}
         </div>

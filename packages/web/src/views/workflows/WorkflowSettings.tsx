@@ -1,17 +1,9 @@
-import type { WorkflowDefinition } from '@runtime-hub/protocol';
 import { HTTP_METHODS } from '../../studio/constants';
 import { CopyButton } from '../../components/CopyButton';
 import type { WorkflowChange } from '../../studio/changes';
+import { curlOf } from '../../studio/curl';
 import { useStudio } from '../../studio/store';
 import { inputClass } from './FieldInput';
-
-/** Curl for a public workflow's endpoint, with the trigger data the editor remembers. */
-export function curlOf(project: string, workflow: WorkflowDefinition, body: string): string | null {
-  if (workflow.visibility !== 'public' || !workflow.endpoint) return null;
-  const url = `${location.origin}/w/${project}${workflow.endpoint.path}`;
-  const data = workflow.endpoint.method === 'GET' ? '' : ` -H 'content-type: application/json' -d '${body.replace(/'/g, "'\\''")}'`;
-  return `curl -X ${workflow.endpoint.method} ${url}${data}`;
-}
 
 /** What shows when no node is selected: name, visibility, endpoint, trigger, and issues not tied to a node. */
 export function WorkflowSettings() {
@@ -19,10 +11,12 @@ export function WorkflowSettings() {
   const project = useStudio((s) => s.project);
   const issues = useStudio((s) => s.issues.workflow);
   const apply = useStudio((s) => s.apply);
+  const triggerText = useStudio((s) => s.triggerText);
   if (!workflow) return null;
   const set = (patch: Extract<WorkflowChange, { type: 'updateWorkflow' }>['patch'], key?: string) => apply({ type: 'updateWorkflow', patch }, key);
   const trigger = workflow.trigger;
-  const curl = curlOf(project, workflow, '{}');
+  // The body is the run bar's trigger data.
+  const curl = curlOf(location.origin, project, workflow, triggerText);
   return (
     <div data-testid="workflow-panel" className="space-y-2.5 text-xs">
       <h2 className="text-[11px] font-semibold uppercase tracking-wide text-zinc-500">Workflow</h2>
