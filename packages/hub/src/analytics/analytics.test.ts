@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hexId, postSpans, spanRecord, startTestHub, type TestHub } from '../testing/test-hub.js';
 
@@ -71,33 +72,33 @@ describe('metrics from rollups', () => {
     expect(models.rows[0].costUsd).toBeGreaterThan(0);
   });
 
-  it('folds minutes into hours and days without changing totals, and keeps rollups across a restart', async () => {
+  it('answers long and old ranges from coarser tiers with the same totals, and keeps rollups across a restart', async () => {
     hub = await startTestHub();
-    const t0 = Date.UTC(2026, 0, 5, 10, 0, 0);
+    const t0 = minute(Date.now()) - 3 * 3_600_000;
     const spans = [];
     for (let i = 0; i < 120; i++) spans.push(spanRecord({ service: 'batch', name: 'job', startTime: t0 + i * 60_000, endTime: t0 + i * 60_000 + (i % 2 === 0 ? 10 : 1000), status: i < 30 ? 'error' : 'ok' }));
     expect((await postSpans(hub.url, spans)).status).toBe(200);
-    const range = `from=${t0 - 86_400_000}&to=${t0 + 2 * 86_400_000}`;
-    const before = await getJson(`${hub.url}/api/v1/metrics/series?service=batch&${range}`);
-    const analytics = (await import('./register.js')).analyticsOf(hub.hub.ctx)!;
-    expect(await analytics.store.fold(t0 + 3 * 3_600_000, t0)).toEqual({ minutes: 120, hours: 0 });
-    const hours = await getJson(`${hub.url}/api/v1/metrics/series?service=batch&${range}&step=3600000`);
-    expect(hours.calls).toEqual([60, 60]);
-    expect(await analytics.store.fold(t0 + 3 * 3_600_000, t0 + 86_400_000)).toEqual({ minutes: 0, hours: 2 });
-    const after = await getJson(`${hub.url}/api/v1/metrics/series?service=batch&${range}`);
-    expect(after.totals).toEqual(before.totals);
+    const range = `from=${t0}&to=${t0 + 120 * 60_000}`;
+    const minutes = await getJson(`${hub.url}/api/v1/metrics/series?service=batch&${range}&step=60000`);
+    expect(minutes.calls).toHaveLength(120);
+    expect(minutes.totals).toMatchObject({ calls: 120, errors: 30, maxMs: 1000 });
+    // A day at hourly steps reads hour rows; the breakdown reads the coarsest rows that fit.
+    const wide = `from=${t0 - 20 * 3_600_000}&to=${t0 + 4 * 3_600_000}`;
+    const hours = await getJson(`${hub.url}/api/v1/metrics/series?service=batch&${wide}&step=3600000`);
+    expect(hours.totals).toEqual(minutes.totals);
+    const byFunction = await getJson(`${hub.url}/api/v1/metrics/breakdown?by=function&${wide}`);
+    expect(byFunction.rows).toEqual([{ service: 'batch', name: 'job', ...minutes.totals }]);
 
     const dataDir = hub.dataDir;
     await hub.hub.close();
-    const { startTestHub: start } = await import('../testing/test-hub.js');
-    const again = await start({ dataDir });
+    const again = await startTestHub({ dataDir });
     try {
-      const restarted = await getJson(`${again.url}/api/v1/metrics/series?service=batch&${range}`);
-      expect(restarted.totals).toEqual(before.totals);
+      const restarted = await getJson(`${again.url}/api/v1/metrics/series?service=batch&${range}&step=60000`);
+      expect(restarted.totals).toEqual(minutes.totals);
     } finally {
       await again.close();
       hub = undefined;
-      (await import('node:fs')).rmSync(dataDir, { recursive: true, force: true });
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 

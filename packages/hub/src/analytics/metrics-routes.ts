@@ -5,8 +5,8 @@ import { HubError } from '@runtime-hub/protocol';
 import { HOUR, MINUTE, type MetricsFilter, type RollupStore } from './rollup-store.js';
 
 /** Steps a chart may use, ms: the smallest that gives at most MAX_POINTS points is chosen. */
-const STEPS = [1, 5, 15, 30, 60, 180, 360, 720, 1440].map((m) => m * MINUTE);
-const MAX_POINTS = 120;
+const STEPS = [1, 5, 10, 30, 60, 180, 360, 720, 1440].map((m) => m * MINUTE);
+const MAX_POINTS = 150;
 /** Longest range one query may cover. */
 const MAX_RANGE = 400 * 24 * HOUR;
 

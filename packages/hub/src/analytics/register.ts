@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../context.js';
 import { registerMetricsRoutes } from './metrics-routes.js';
 import { RollupAccumulator } from './rollup-accumulator.js';
-import { DAY, type RollupStore } from './rollup-store.js';
+import type { RollupStore } from './rollup-store.js';
 import { SqliteRollupStore } from './sqlite/sqlite-rollup-store.js';
 
 /** What other features (alerts, /metrics) use of analytics. */
@@ -13,11 +13,8 @@ export interface Analytics {
   flush(): Promise<void>;
 }
 
-/** Minute rows are kept two days, hour rows 90 days; days stay. */
-const KEEP_MINUTES_MS = 2 * DAY;
-const KEEP_HOURS_MS = 90 * DAY;
 const FLUSH_EVERY_MS = 1000;
-const FOLD_EVERY_MS = 10 * 60_000;
+const PRUNE_EVERY_MS = 10 * 60_000;
 
 const byContext = new WeakMap<HubContext, Analytics>();
 
@@ -28,8 +25,9 @@ export function analyticsOf(ctx: HubContext): Analytics | undefined {
 
 /**
  * Rollups kept at ingest (docs/analytics.md): an ingest listener counts ended spans per minute and
- * series, a timer writes them to `<data>/analytics.sqlite` every second, another folds old minutes
- * into hours and days. `--no-rollups` (config.rollups = false) leaves all of it out.
+ * series, a timer writes them to `<data>/analytics.sqlite` every second (one row per tier: minute,
+ * 10 minutes, hour, day), another prunes each tier past its retention. `--no-rollups`
+ * (config.rollups = false) leaves all of it out.
  */
 export function registerAnalytics(app: FastifyInstance, ctx: HubContext): void {
   if (ctx.config.rollups === false) return;
@@ -41,18 +39,15 @@ export function registerAnalytics(app: FastifyInstance, ctx: HubContext): void {
 
   const report = (what: string) => (error: unknown) => ctx.log.warn({ err: error }, `analytics: ${what} failed`);
   const flushTimer = setInterval(() => void flush().catch(report('writing rollups')), FLUSH_EVERY_MS);
-  const fold = () => {
-    const now = Date.now();
-    store.fold(now - KEEP_MINUTES_MS, now - KEEP_HOURS_MS).catch(report('folding rollups'));
-  };
-  const foldTimer = setInterval(fold, FOLD_EVERY_MS);
+  const prune = () => void store.prune(Date.now()).catch(report('pruning rollups'));
+  const pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
   flushTimer.unref();
-  foldTimer.unref();
-  fold();
+  pruneTimer.unref();
+  prune();
 
   ctx.onClose(async () => {
     clearInterval(flushTimer);
-    clearInterval(foldTimer);
+    clearInterval(pruneTimer);
     await flush().catch(report('writing rollups'));
     await store.close();
   });

@@ -1,14 +1,25 @@
 /**
- * The rollup store: per-minute aggregates of ended spans, folded into hours and days as they age.
+ * The rollup store: aggregates of ended spans per minute, 10 minutes, hour and day (TIERS).
  * A port of its own, next to (not inside) SpanStore, so that every engine implements it on its own
  * terms: SQLite keeps them in `<data>/analytics.sqlite` on a thread of their own
  * (sqlite/sqlite-rollup-store.ts); PostgreSQL can implement the same interface later.
  */
 
-/** Widths of stored buckets, ms. Minutes fold into hours, hours into days (analytics.md). */
 export const MINUTE = 60_000;
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
+
+/**
+ * Every delta is added to one row per tier, so a query reads the coarsest rows that fit its
+ * range and step: a day at 10-minute steps reads 144 rows per series, not 1,440. A tier's rows
+ * older than `keepMs` are pruned; the coarser tiers still hold them.
+ */
+export const TIERS: readonly { res: number; keepMs: number }[] = [
+  { res: MINUTE, keepMs: 2 * DAY },
+  { res: 10 * MINUTE, keepMs: 14 * DAY },
+  { res: HOUR, keepMs: 90 * DAY },
+  { res: DAY, keepMs: Number.POSITIVE_INFINITY },
+];
 
 /** The dimensions of a rollup row; `model` is '' for spans without one. */
 export interface RollupKey {
@@ -92,11 +103,14 @@ export interface BreakdownQuery extends MetricsFilter {
 }
 
 export interface RollupStore {
-  /** Adds the deltas to their minute rows in one transaction (counts add, histograms merge). */
+  /** Adds the deltas to their row of every tier in one transaction (counts add, histograms merge). */
   add(deltas: readonly RollupDelta[]): Promise<void>;
-  /** Folds minute rows older than `minutesBefore` into hours and hours older than `hoursBefore` into days. */
-  fold(minutesBefore: number, hoursBefore: number): Promise<{ minutes: number; hours: number }>;
-  /** Points of width `step` (≥ 1 minute) over the filter's range, and its totals. */
+  /** Deletes each tier's rows older than its `keepMs` before `now`; answers how many. */
+  prune(now: number): Promise<number>;
+  /**
+   * Points of width `step` (a whole number of minutes) over the filter's range, widened to whole
+   * steps, and its totals. Ranges older than a tier's retention come from the next coarser tier.
+   */
   series(filter: MetricsFilter, step: number): Promise<MetricsSeries>;
   /** Totals per group, sorted, the first `limit`. */
   breakdown(query: BreakdownQuery): Promise<BreakdownRow[]>;

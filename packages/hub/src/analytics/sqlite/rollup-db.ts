@@ -1,19 +1,23 @@
 import type Database from 'better-sqlite3';
 import { addEncoded, emptyHistogram, encodeHistogram, quantile, type DenseHistogram } from '../../stats/log-histogram.js';
-import { DAY, HOUR, MINUTE, type BreakdownQuery, type BreakdownRow, type MetricsFilter, type MetricsSeries, type MetricsTotals, type RollupDelta } from '../rollup-store.js';
+import { planSegments, tierForStep } from '../query-plan.js';
+import { DAY, TIERS, type BreakdownQuery, type BreakdownRow, type MetricsFilter, type MetricsSeries, type MetricsTotals, type RollupDelta } from '../rollup-store.js';
+
+/** Bumped when the table changes shape; an older table is dropped (rollups rebuild from new spans). */
+const VERSION = 2;
 
 /**
- * One table; a row is one bucket (`res` wide) of one series. Clustered by bucket start, so every
- * query and every fold reads one contiguous range of the table and nothing else.
+ * One table; a row is one bucket (`res` wide) of one series. Clustered by (res, bucket), so every
+ * segment of a query reads one contiguous range of one tier and nothing else.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rollups (
+  res INTEGER NOT NULL,
   bucket INTEGER NOT NULL,
   service TEXT NOT NULL,
   name TEXT NOT NULL,
   kind TEXT NOT NULL,
   model TEXT NOT NULL,
-  res INTEGER NOT NULL,
   calls INTEGER NOT NULL,
   errors INTEGER NOT NULL,
   duration_sum REAL NOT NULL,
@@ -22,11 +26,11 @@ CREATE TABLE IF NOT EXISTS rollups (
   output_tokens INTEGER NOT NULL,
   cost_usd REAL NOT NULL,
   hist BLOB NOT NULL,
-  PRIMARY KEY (bucket, service, name, kind, model, res)
+  PRIMARY KEY (res, bucket, service, name, kind, model)
 ) WITHOUT ROWID;
 `;
 
-const UPSERT = `INSERT INTO rollups VALUES (@bucket, @service, @name, @kind, @model, @res, @calls, @errors, @durationSumMs, @durationMaxMs, @inputTokens, @outputTokens, @costUsd, @histogram)
+const UPSERT = `INSERT INTO rollups VALUES (@res, @bucket, @service, @name, @kind, @model, @calls, @errors, @durationSumMs, @durationMaxMs, @inputTokens, @outputTokens, @costUsd, @histogram)
 ON CONFLICT DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors,
   duration_sum = duration_sum + excluded.duration_sum, duration_max = MAX(duration_max, excluded.duration_max),
   input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
@@ -47,11 +51,23 @@ interface SumRow {
   hist: Buffer;
 }
 
-const GROUPS: Record<BreakdownQuery['by'], { columns: string; where?: string }> = {
-  service: { columns: 'service' },
-  function: { columns: 'service, name' },
-  model: { columns: 'model', where: "model <> ''" },
-  workflow: { columns: 'service, name', where: "kind = 'workflow'" },
+/** Sums of one group across segments, histogram kept dense until the end. */
+interface Sums {
+  calls: number;
+  errors: number;
+  durationSum: number;
+  durationMax: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  dense: DenseHistogram;
+}
+
+const GROUPS: Record<BreakdownQuery['by'], { columns: string[]; where?: string }> = {
+  service: { columns: ['service'] },
+  function: { columns: ['service', 'name'] },
+  model: { columns: ['model'], where: "model <> ''" },
+  workflow: { columns: ['service', 'name'], where: "kind = 'workflow'" },
 };
 
 const ORDER: Record<BreakdownQuery['sort'], (row: BreakdownRow) => number> = {
@@ -62,7 +78,7 @@ const ORDER: Record<BreakdownQuery['sort'], (row: BreakdownRow) => number> = {
   cost: (r) => r.costUsd,
 };
 
-/** The analytics database as its thread sees it: writes, folds and queries, synchronous. */
+/** The analytics database as its thread sees it: writes, pruning and queries, synchronous. */
 export class RollupDb {
   private readonly upsert: Database.Statement;
   private readonly addAll: (deltas: readonly RollupDelta[]) => void;
@@ -83,10 +99,17 @@ export class RollupDb {
       },
       result: (dense: DenseHistogram | null) => (dense ? encodeHistogram(dense) : Buffer.alloc(0)),
     });
+    if ((db.pragma('user_version', { simple: true }) as number) !== VERSION) {
+      db.exec('DROP TABLE IF EXISTS rollups');
+      db.pragma(`user_version = ${VERSION}`);
+    }
     db.exec(SCHEMA);
     this.upsert = db.prepare(UPSERT);
     this.addAll = db.transaction((deltas: readonly RollupDelta[]) => {
-      for (const delta of deltas) this.upsert.run({ ...delta, res: MINUTE, histogram: Buffer.from(delta.histogram.buffer, delta.histogram.byteOffset, delta.histogram.byteLength) });
+      for (const delta of deltas) {
+        const histogram = Buffer.from(delta.histogram.buffer, delta.histogram.byteOffset, delta.histogram.byteLength);
+        for (const { res } of TIERS) this.upsert.run({ ...delta, res, bucket: Math.floor(delta.bucket / res) * res, histogram });
+      }
     });
   }
 
@@ -94,40 +117,25 @@ export class RollupDb {
     this.addAll(deltas);
   }
 
-  /** Moves rows of width `from` that started before `before` into rows of width `to`, in one transaction. */
-  private foldInto(from: number, to: number, before: number): number {
-    const cutoff = Math.floor(before / to) * to; // only whole coarse buckets
-    return this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO rollups SELECT (bucket / ${to}) * ${to} AS b, service, name, kind, model, ${to}, ${SUMS.replace(/ AS \w+/g, '')}
-           FROM rollups WHERE bucket < ? AND res = ${from} GROUP BY b, service, name, kind, model
-           ON CONFLICT DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors,
-             duration_sum = duration_sum + excluded.duration_sum, duration_max = MAX(duration_max, excluded.duration_max),
-             input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
-             cost_usd = cost_usd + excluded.cost_usd, hist = hist_merge(hist, excluded.hist)`,
-        )
-        .run(cutoff);
-      return this.db.prepare(`DELETE FROM rollups WHERE bucket < ? AND res = ${from}`).run(cutoff).changes;
-    })();
+  prune(now: number): number {
+    let deleted = 0;
+    const remove = this.db.prepare('DELETE FROM rollups WHERE res = ? AND bucket < ?');
+    for (const { res, keepMs } of TIERS) if (Number.isFinite(keepMs)) deleted += remove.run(res, now - keepMs).changes;
+    return deleted;
   }
 
-  fold(minutesBefore: number, hoursBefore: number): { minutes: number; hours: number } {
-    return { minutes: this.foldInto(MINUTE, HOUR, minutesBefore), hours: this.foldInto(HOUR, DAY, hoursBefore) };
-  }
-
-  series(filter: MetricsFilter, step: number): MetricsSeries {
-    const { sql, params } = whereOf(filter);
-    const rows = this.db
-      .prepare(`SELECT (bucket / ${step}) * ${step} AS t, ${SUMS} FROM rollups ${sql} GROUP BY t ORDER BY t`)
-      .all(...params) as (SumRow & { t: number })[];
+  series(filter: MetricsFilter, step: number, now = Date.now()): MetricsSeries {
+    const from = Math.floor(filter.from / step) * step;
+    const to = Math.ceil(filter.to / step) * step;
+    const points = this.sum(planSegments(from, to, tierForStep(step, from, now), now), `(bucket / ${step}) * ${step}`, filter);
     const series: MetricsSeries = {
       step, t: [], calls: [], errors: [], errorRate: [], p50Ms: [], p95Ms: [], p99Ms: [], inputTokens: [], outputTokens: [], costUsd: [],
-      totals: totalsOf([]),
+      totals: totalsOf(emptySums()),
     };
-    for (const row of rows) {
-      const totals = totalsOf([row]);
-      series.t.push(row.t);
+    const all = emptySums();
+    for (const [t, sums] of [...points].sort((a, b) => Number(a[0]) - Number(b[0]))) {
+      const totals = totalsOf(sums);
+      series.t.push(Number(t));
       series.calls.push(totals.calls);
       series.errors.push(totals.errors);
       series.errorRate.push(totals.errorRate);
@@ -137,62 +145,84 @@ export class RollupDb {
       series.inputTokens.push(totals.inputTokens);
       series.outputTokens.push(totals.outputTokens);
       series.costUsd.push(totals.costUsd);
+      addSums(all, sums);
     }
-    series.totals = totalsOf(rows);
+    series.totals = totalsOf(all);
     return series;
   }
 
-  breakdown(query: BreakdownQuery): BreakdownRow[] {
+  breakdown(query: BreakdownQuery, now = Date.now()): BreakdownRow[] {
     const group = GROUPS[query.by];
-    const { sql, params } = whereOf(query, group.where);
-    const rows = this.db
-      .prepare(`SELECT ${group.columns}, ${SUMS} FROM rollups ${sql} GROUP BY ${group.columns}`)
-      .all(...params) as (SumRow & { service?: string; name?: string; model?: string })[];
-    const result = rows.map((row): BreakdownRow => {
-      const out: BreakdownRow = { service: row.service ?? '', ...totalsOf([row]) };
-      if (row.name !== undefined) out.name = row.name;
-      if (row.model !== undefined) out.model = row.model;
-      return out;
+    const key = group.columns.join(` || char(0) || `);
+    const groups = this.sum(planSegments(query.from, query.to, DAY, now), key, query, group.where);
+    const rows = [...groups].map(([k, sums]): BreakdownRow => {
+      const parts = String(k).split('\u0000');
+      const row: BreakdownRow = { service: '', ...totalsOf(sums) };
+      group.columns.forEach((column, i) => ((row as unknown as Record<string, string>)[column] = parts[i]!));
+      return row;
     });
-    const key = ORDER[query.sort];
-    return result.sort((a, b) => key(b) - key(a)).slice(0, query.limit);
+    const order = ORDER[query.sort];
+    return rows.sort((a, b) => order(b) - order(a)).slice(0, query.limit);
   }
-}
 
-function whereOf(filter: MetricsFilter, extra?: string): { sql: string; params: unknown[] } {
-  const clauses = ['bucket >= ?', 'bucket < ?'];
-  const params: unknown[] = [filter.from, filter.to];
-  for (const column of ['service', 'name', 'model', 'kind'] as const) {
-    if (filter[column] !== undefined) {
-      clauses.push(`${column} = ?`);
-      params.push(filter[column]);
+  /** Sums grouped by `key` (an SQL expression) over every segment, merged across segments. */
+  private sum(segments: readonly { res: number; from: number; to: number }[], key: string, filter: MetricsFilter, extra?: string): Map<string | number, Sums> {
+    const clauses = ['res = ?', 'bucket >= ?', 'bucket < ?'];
+    const filters: unknown[] = [];
+    for (const column of ['service', 'name', 'model', 'kind'] as const) {
+      if (filter[column] !== undefined) {
+        clauses.push(`${column} = ?`);
+        filters.push(filter[column]);
+      }
     }
+    if (extra) clauses.push(extra);
+    const statement = this.db.prepare(`SELECT ${key} AS k, ${SUMS} FROM rollups WHERE ${clauses.join(' AND ')} GROUP BY k`);
+    const out = new Map<string | number, Sums>();
+    for (const segment of segments) {
+      for (const row of statement.all(segment.res, segment.from, segment.to, ...filters) as (SumRow & { k: string | number })[]) {
+        let sums = out.get(row.k);
+        if (!sums) out.set(row.k, (sums = emptySums()));
+        sums.calls += row.calls;
+        sums.errors += row.errors;
+        sums.durationSum += row.durationSum;
+        sums.durationMax = Math.max(sums.durationMax, row.durationMax);
+        sums.inputTokens += row.inputTokens;
+        sums.outputTokens += row.outputTokens;
+        sums.costUsd += row.costUsd;
+        addEncoded(sums.dense, row.hist);
+      }
+    }
+    return out;
   }
-  if (extra) clauses.push(extra);
-  return { sql: `WHERE ${clauses.join(' AND ')}`, params };
 }
 
-/** Totals of summed rows: rates, the mean and the quantiles of their merged histograms. */
-function totalsOf(rows: readonly SumRow[]): MetricsTotals {
-  const dense = emptyHistogram();
-  const totals: MetricsTotals = { calls: 0, errors: 0, errorRate: 0, avgMs: null, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null, inputTokens: 0, outputTokens: 0, costUsd: 0 };
-  let durationSum = 0;
-  for (const row of rows) {
-    totals.calls += row.calls;
-    totals.errors += row.errors;
-    totals.inputTokens += row.inputTokens;
-    totals.outputTokens += row.outputTokens;
-    totals.costUsd += row.costUsd;
-    durationSum += row.durationSum;
-    if (row.calls > 0) totals.maxMs = Math.max(totals.maxMs ?? 0, row.durationMax);
-    addEncoded(dense, row.hist);
-  }
-  if (totals.calls === 0) return totals;
-  totals.errorRate = totals.errors / totals.calls;
-  totals.avgMs = durationSum / totals.calls;
-  const max = totals.maxMs ?? Number.POSITIVE_INFINITY;
-  totals.p50Ms = quantile(dense, 0.5, max);
-  totals.p95Ms = quantile(dense, 0.95, max);
-  totals.p99Ms = quantile(dense, 0.99, max);
+function emptySums(): Sums {
+  return { calls: 0, errors: 0, durationSum: 0, durationMax: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, dense: emptyHistogram() };
+}
+
+function addSums(into: Sums, sums: Sums): void {
+  into.calls += sums.calls;
+  into.errors += sums.errors;
+  into.durationSum += sums.durationSum;
+  into.durationMax = Math.max(into.durationMax, sums.durationMax);
+  into.inputTokens += sums.inputTokens;
+  into.outputTokens += sums.outputTokens;
+  into.costUsd += sums.costUsd;
+  for (let i = 0; i < sums.dense.length; i++) into.dense[i]! += sums.dense[i]!;
+}
+
+/** Rates, the mean and the quantiles of merged sums. */
+function totalsOf(s: Sums): MetricsTotals {
+  const totals: MetricsTotals = {
+    calls: s.calls, errors: s.errors, errorRate: 0, avgMs: null, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null,
+    inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd,
+  };
+  if (s.calls === 0) return totals;
+  totals.errorRate = s.errors / s.calls;
+  totals.avgMs = s.durationSum / s.calls;
+  totals.maxMs = s.durationMax;
+  totals.p50Ms = quantile(s.dense, 0.5, s.durationMax);
+  totals.p95Ms = quantile(s.dense, 0.95, s.durationMax);
+  totals.p99Ms = quantile(s.dense, 0.99, s.durationMax);
   return totals;
 }

@@ -16,7 +16,7 @@ const rollups = new RollupDb(db);
 
 export type RollupRequest =
   | { id: number; op: 'add'; args: Parameters<RollupDb['add']> }
-  | { id: number; op: 'fold'; args: Parameters<RollupDb['fold']> }
+  | { id: number; op: 'prune'; args: Parameters<RollupDb['prune']> }
   | { id: number; op: 'series'; args: Parameters<RollupDb['series']> }
   | { id: number; op: 'breakdown'; args: Parameters<RollupDb['breakdown']> }
   | { id: number; op: 'close'; args: [] };
@@ -25,8 +25,8 @@ serveRequests((request: RollupRequest) => {
   switch (request.op) {
     case 'add':
       return rollups.add(...request.args);
-    case 'fold':
-      return rollups.fold(...request.args);
+    case 'prune':
+      return rollups.prune(...request.args);
     case 'series':
       return rollups.series(...request.args);
     case 'breakdown':
