@@ -53,7 +53,11 @@ function serverUser(): { uid: number; gid: number } | undefined {
   return { uid: Number(entry[2]), gid: Number(entry[3]) };
 }
 
-export async function startPostgres(options: { timeoutMs?: number } = {}): Promise<PostgresServer> {
+/**
+ * `durable: true` keeps PostgreSQL's default durability (fsync, synchronous commit): for benchmarks
+ * whose figures should hold on a real server; tests leave it off.
+ */
+export async function startPostgres(options: { timeoutMs?: number; durable?: boolean } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const user = serverUser();
   const dir = mkdtempSync(join(tmpdir(), 'rh-pg-'));
@@ -72,9 +76,7 @@ export async function startPostgres(options: { timeoutMs?: number } = {}): Promi
   writeFileSync(
     join(dataDir, 'postgresql.auto.conf'),
     [
-      'fsync = off',
-      'synchronous_commit = off',
-      'full_page_writes = off',
+      ...(options.durable ? [] : ['fsync = off', 'synchronous_commit = off', 'full_page_writes = off']),
       'max_connections = 100',
       'shared_buffers = 32MB',
       'log_min_messages = warning',
