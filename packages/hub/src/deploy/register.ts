@@ -1,8 +1,42 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../context.js';
 import type { WorkflowService } from '../workflows/workflow-service.js';
+import { registerDeployRoutes } from './deploy-routes.js';
+import { DeployStore } from './deploy-store.js';
+import { Deployer } from './deployer.js';
+import { HealthMonitor } from './health-monitor.js';
+import { ProjectGit } from './project-git.js';
 
-/** Deployment targets, deploys, rollbacks, versions and health checks of each project. */
-export async function registerDeployments(_app: FastifyInstance, _service: WorkflowService, _ctx: HubContext): Promise<void> {
-  // Filled in by deploy-routes.ts.
+const SAVES = /^\/api\/v1\/projects\/([a-z0-9][a-z0-9_-]{0,63})(\/(?!deployments|export|versions)[^?]*)?(\?.*)?$/;
+
+/**
+ * Deployment targets, deploys, rollbacks, versions and health checks of each project
+ * (`<data>/deployments.sqlite`, generated apps under `<data>/deployments/`). Every successful
+ * change to a project through the API is committed to the project folder's git repository.
+ */
+export async function registerDeployments(app: FastifyInstance, service: WorkflowService, ctx: HubContext): Promise<void> {
+  const store = new DeployStore(join(ctx.config.dataDir, 'deployments.sqlite'));
+  const git = new ProjectGit(join(ctx.config.dataDir, 'projects'));
+  const deployer = new Deployer(service, store, git, ctx.config.dataDir);
+  const monitor = new HealthMonitor(store, deployer, ctx);
+  registerDeployRoutes(app, { service, store, deployer, monitor, git });
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 300) return;
+    const match = SAVES.exec(request.url);
+    const project = match?.[1];
+    if (!project || !service.catalog.getProject(project)) return;
+    git.commit(project, `${request.method} ${request.url.split('?')[0]}`).catch((error: unknown) => ctx.log.warn({ project, error: (error as Error).message }, 'deployments: could not commit the project folder'));
+  });
+
+  app.addHook('onReady', async () => {
+    for (const target of store.targets()) monitor.watch(target);
+    deployer.resume().catch((error: unknown) => ctx.log.error({ error: (error as Error).message }, 'deployments: could not resume running apps'));
+  });
+  ctx.onClose(async () => {
+    monitor.close();
+    await deployer.close();
+    store.close();
+  });
 }
