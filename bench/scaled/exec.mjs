@@ -1,0 +1,96 @@
+// node bench/scaled/exec.mjs [-- --runs 600 --parallel 50]
+//
+// Workflow executions/s in scaled mode (`start --redis`, `runtime-hub worker`): one hub hands runs
+// to BullMQ, one worker and then two workers drive them; next to it, in the same run, the embedded
+// hub (no Redis: the hub drives its own runs) as the baseline. Each run is a webhook-style workflow
+// of three inline nodes, so the figure is the cost of the machinery (commit, enqueue, claim,
+// drive, spans), not of the nodes. Runs are started through the API, `parallel` at a time; the
+// clock stops when the last one is stored as succeeded. Redis is started here in a temporary folder
+// (packages/hub/dist/testing/redis-server.js). Prints the load average: the machine is shared.
+import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startRedisServer } from '../../packages/hub/dist/testing/redis-server.js';
+import { spawnWorker, killNow } from '../../packages/hub/dist/testing/worker-process.js';
+import { startHub, stopHub } from '../lib/hub.mjs';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '600' }, parallel: { type: 'string', default: '50' } } });
+const RUNS = Number(values.runs);
+const PARALLEL = Number(values.parallel);
+const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
+
+const WORKFLOW = {
+  id: 'order',
+  name: 'Order',
+  nodes: [
+    { id: 'start', type: 'trigger' },
+    { id: 'price', type: 'set', config: { fields: { total: '{{ trigger.body.qty * 3 }}' } } },
+    { id: 'check', type: 'condition', config: { condition: '{{ input.total > 10 }}' } },
+    { id: 'out', type: 'set', config: { fields: { ok: true, total: '{{ nodes.price.output.total }}' } } },
+  ],
+  edges: [
+    { source: 'start', target: 'price' },
+    { source: 'price', target: 'check' },
+    { source: 'check', sourceOutput: 'true', target: 'out' },
+  ],
+};
+
+async function api(url, method, path, body) {
+  const res = await fetch(`${url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function succeeded(url) {
+  let count = 0;
+  let cursor;
+  do {
+    const page = await api(url, 'GET', `/api/v1/runs?project=bench&status=succeeded&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    count += page.runs.length;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return count;
+}
+
+/** Starts RUNS runs, PARALLEL at a time, and waits until all are stored as succeeded; runs/s. */
+async function drive(url) {
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      while (next < RUNS) {
+        next++;
+        await api(url, 'POST', '/api/v1/projects/bench/workflows/order/runs', { qty: 5 });
+      }
+    }),
+  );
+  while ((await succeeded(url)) < RUNS) await new Promise((r) => setTimeout(r, 50));
+  return RUNS / ((performance.now() - started) / 1000);
+}
+
+async function scenario(label, workers) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rh-bench-exec-'));
+  const redis = workers > 0 ? await startRedisServer() : undefined;
+  const hub = await startHub(['--data', dataDir, ...(redis ? ['--redis', redis.url] : [])]);
+  const children = [];
+  try {
+    await api(hub.url, 'POST', '/api/v1/projects', { id: 'bench', name: 'Bench' });
+    await api(hub.url, 'POST', '/api/v1/projects/bench/workflows', WORKFLOW);
+    for (let i = 0; i < workers; i++) children.push(await spawnWorker(['--redis', redis.url, '--data', dataDir, '--hub', hub.url, '--concurrency', '100']));
+    const rate = await drive(hub.url);
+    console.log(`${label.padEnd(38)} ${rate.toFixed(0).padStart(6)} runs/s   load ${load()}`);
+  } finally {
+    for (const child of children) await killNow(child);
+    await stopHub(hub);
+    await redis?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+console.log(`workflow executions: ${RUNS} runs of 3 inline nodes, ${PARALLEL} API calls in flight; load before ${load()}`);
+await scenario('baseline: embedded hub (no Redis)', 0);
+await scenario('scaled: hub + 1 worker', 1);
+await scenario('scaled: hub + 2 workers', 2);
