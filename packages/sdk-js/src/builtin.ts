@@ -12,6 +12,6 @@ const load = createRequire(process.execPath);
  * @example
  *   const { gzipSync } = builtin<typeof import('node:zlib')>('node:zlib');
  */
-export function builtin<T>(name: 'node:http' | 'node:https' | 'node:zlib' | 'node:child_process'): T {
+export function builtin<T>(name: 'node:http' | 'node:https' | 'node:zlib' | 'node:child_process' | 'node:crypto' | 'node:fs'): T {
   return load(name) as T;
 }

@@ -77,6 +77,10 @@ export interface Options {
   debug?: boolean;
   /** Flush on beforeExit, SIGINT and SIGTERM. Default true. */
   exitHooks?: boolean;
+  /** Which calls keep a faithful result for `runtime-hub replay`: 'off', 'llm' (kind llm, default) or 'all'. Env RUNTIME_HUB_REPLAY_CAPTURE. */
+  replay?: 'off' | 'llm' | 'all';
+  /** Largest kept result, bytes. Default 256 KB. Env RUNTIME_HUB_MAX_REPLAY_BYTES. */
+  maxReplayBytes?: number;
   /** Where records go; default HTTP to `url`. Tests pass a MemoryTransport. */
   transport?: Transport;
 }
@@ -111,6 +115,8 @@ export interface Config {
   token: string | undefined;
   debug: boolean;
   exitHooks: boolean;
+  replay: 'off' | 'llm' | 'all';
+  maxReplayBytes: number;
   transport: Transport | undefined;
 }
 
@@ -146,6 +152,8 @@ export const DEFAULTS: Readonly<Config> = Object.freeze({
   token: undefined,
   debug: false,
   exitHooks: true,
+  replay: 'llm',
+  maxReplayBytes: 256 * 1024,
   transport: undefined,
 });
 
@@ -167,6 +175,7 @@ const SPECS: Partial<Record<keyof Config, Spec>> = {
   redactDefaults: { kind: 'bool', env: 'REDACT_DEFAULTS' },
   debug: { kind: 'bool', env: 'DEBUG' },
   exitHooks: { kind: 'bool', env: 'EXIT_HOOKS' },
+  maxReplayBytes: { kind: 'int', env: 'MAX_REPLAY_BYTES', range: [1024, 512 * 1024] },
   redact: { kind: 'list', env: 'REDACT' },
   sampleRate: { kind: 'float', env: 'SAMPLE_RATE', range: [0, 1] },
   rateLimit: { kind: 'int', env: 'RATE_LIMIT', range: [0, 100_000_000] },
@@ -231,6 +240,13 @@ export function resolveConfig(options: Options, env: NodeJS.ProcessEnv = process
     const value = String(compression).trim().toLowerCase();
     if (value === 'auto' || value === 'gzip' || value === 'none') config.compression = value;
     else warnUser(`compression=${JSON.stringify(compression)} must be 'auto', 'gzip' or 'none'; using auto`);
+  }
+  // RUNTIME_HUB_REPLAY itself names the replay file `runtime-hub replay` hands a program.
+  const replay = options.replay ?? env.RUNTIME_HUB_REPLAY_CAPTURE;
+  if (replay !== undefined) {
+    const value = String(replay).trim().toLowerCase();
+    if (value === 'off' || value === 'llm' || value === 'all') config.replay = value;
+    else warnUser(`replay=${JSON.stringify(replay)} must be 'off', 'llm' or 'all'; using llm`);
   }
   config.transport = options.transport;
   config.ignoreErrors = ignoreList(options.ignoreErrors, env.RUNTIME_HUB_IGNORE_ERRORS);

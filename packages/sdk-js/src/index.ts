@@ -16,6 +16,7 @@ export { track, type MethodDecorator, type TrackOptions } from './track.js';
 export { trackClass, trackModule, type InstrumentOptions } from './instrument.js';
 export type { ErrorMatcher } from './ignore-errors.js';
 export { MemoryTransport } from './transport/memory.js';
+export { ReplayDivergence } from './replay/player.js';
 export type { Transport, TransportResult } from './transport/transport.js';
 export type { ActiveSpan, LlmUsage } from './span.js';
 export type { Options } from './config.js';

@@ -76,6 +76,8 @@ export class SpanState implements ActiveSpan {
   ignoreErrors: readonly ErrorMatcher[];
   /** The start record was serialized for sending: its end must never be dropped. */
   startSent = false;
+  /** Keep a faithful encoding of the result for `runtime-hub replay` (replay/keep.ts). */
+  replayKeep = false;
   private explicitStatus = false;
 
   // Ids are drawn when first read (usually when the record is serialized, off the call path).
@@ -97,6 +99,11 @@ export class SpanState implements ActiveSpan {
 
   get traceId(): string {
     return (this.traceIdValue ??= this.parent === undefined ? newTraceId() : this.parent.traceId);
+  }
+
+  /** A root span of a `runtime-hub replay` run takes the trace id the command chose (replay/player.ts). */
+  useTraceId(traceId: string): void {
+    if (this.parent === undefined) this.traceIdValue = traceId;
   }
 
   get spanId(): string {

@@ -1,4 +1,6 @@
 import type { ErrorMatcher } from './ignore-errors.js';
+import { replayPlayer } from './replay/player.js';
+import { replayWrapper } from './replay/wrap.js';
 import { Tracker, type Mode } from './tracker.js';
 import type { SpanKind } from './wire.js';
 
@@ -23,6 +25,12 @@ export interface TrackOptions {
   ignoreErrors?: readonly ErrorMatcher[];
   /** Most spans per second for this function; calls beyond it run untracked. Default: configure(). */
   rateLimit?: number;
+  /**
+   * Keep a faithful encoding of each result (or thrown value) so `runtime-hub replay` can return
+   * it without running the call (docs/replay.md). Default: configure()'s `replay` ('llm': calls of
+   * kind llm).
+   */
+  replay?: boolean;
 }
 
 type AnyFunction = (this: any, ...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -128,6 +136,7 @@ function wrap<F extends AnyFunction>(fn: F, options: TrackOptions, nameOf?: (thi
     sessionId: options.sessionId,
     ignoreErrors: options.ignoreErrors,
     rateLimit: options.rateLimit,
+    replay: options.replay,
   });
 
   // The only frame between the caller and `fn` while it runs: the span is opened and closed by
@@ -152,6 +161,13 @@ function wrap<F extends AnyFunction>(fn: F, options: TrackOptions, nameOf?: (thi
   Object.defineProperty(tracked, 'length', { value: fn.length, configurable: true });
   // `new tracked()` builds what `new fn()` builds, and `instanceof tracked` agrees with it.
   if (mode === 'plain' && fn.prototype !== undefined) tracked.prototype = fn.prototype as object;
-  wrappers.add(tracked);
-  return tracked as unknown as F;
+  const player = mode === 'plain' ? replayPlayer() : undefined;
+  const wrapper = player === undefined ? tracked : replayWrapper(fn, tracker, tracked, player); // started by `runtime-hub replay`
+  if (wrapper !== tracked) {
+    Object.defineProperty(wrapper, 'name', { value: fn.name, configurable: true });
+    Object.defineProperty(wrapper, 'length', { value: fn.length, configurable: true });
+    wrappers.add(tracked);
+  }
+  wrappers.add(wrapper);
+  return wrapper as unknown as F;
 }

@@ -2,6 +2,7 @@ import { types } from 'node:util';
 import { getClient } from './client.js';
 import { storage, type ContextValue } from './context.js';
 import type { ErrorMatcher } from './ignore-errors.js';
+import { keepError, keepResult, startKeeping } from './replay/keep.js';
 import { RateLimiter } from './sampling.js';
 import type { SpanState } from './span.js';
 import type { SpanKind } from './wire.js';
@@ -24,6 +25,8 @@ export interface TrackerOptions {
   sessionId: string | undefined;
   ignoreErrors: readonly ErrorMatcher[] | undefined;
   rateLimit: number | undefined;
+  /** Keep results for replay: true, false, or undefined (configure's `replay`). */
+  replay: boolean | undefined;
 }
 
 /**
@@ -35,6 +38,11 @@ export class Tracker {
   private limiter: RateLimiter | undefined;
 
   constructor(private readonly options: TrackerOptions) {}
+
+  /** The span name a call with this `this` gets. */
+  spanName(thisArg: unknown): string {
+    return this.options.nameOf === undefined ? this.options.name : this.options.nameOf(thisArg);
+  }
 
   /**
    * Before the call: undefined to call plainly, else the span (or the skip marker) whose context
@@ -65,6 +73,8 @@ export class Tracker {
     if (options.attributes !== undefined) span.setAttributes(options.attributes);
     if (options.captureResult !== undefined) span.captureResult = options.captureResult;
     if (options.ignoreErrors !== undefined) span.ignoreErrors = options.ignoreErrors;
+    const replay = client.config.replay;
+    if (options.replay ?? (replay === 'all' || (replay === 'llm' && options.kind === 'llm'))) startKeeping(span);
     client.exporter.started(span);
     storage.enterWith(span);
     return span;
@@ -81,6 +91,7 @@ export class Tracker {
     if (mode === 'generator') return wrapGenerator(entered, result as Generator);
     if (mode === 'async-generator') return wrapAsyncGenerator(entered, result as AsyncGenerator);
     if (typeof result === 'object' && result !== null && types.isPromise(result)) return settle(entered, result as Promise<unknown>);
+    if (entered.replayKeep) keepResult(entered, result, false);
     entered.finish(result, undefined, false);
     return result;
   }
@@ -92,6 +103,7 @@ export class Tracker {
       return;
     }
     storage.enterWith(entered.parent as ContextValue);
+    if (entered.replayKeep) keepError(entered, error, false);
     entered.finish(undefined, error, true);
   }
 }
@@ -100,10 +112,12 @@ export class Tracker {
 export function settle<T>(span: SpanState, promise: Promise<T>): Promise<T> {
   return promise.then(
     (value) => {
+      if (span.replayKeep) keepResult(span, value, true);
       span.finish(value, undefined, false);
       return value;
     },
     (error: unknown) => {
+      if (span.replayKeep) keepError(span, error, true);
       span.finish(undefined, error, true);
       throw error;
     },

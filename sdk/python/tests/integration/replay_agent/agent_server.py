@@ -25,7 +25,7 @@ def answer(body: Dict[str, Any], call_number: int) -> Dict[str, Any]:
     messages = body.get("messages", [])
     done = sum(1 for m in messages if m.get("role") == "tool")
     base = {
-        "id": f"chatcmpl-test{call_number}",
+        "id": f"chatcmpl-step{done + 1}",
         "object": "chat.completion",
         "created": 1700000000 + done,
         "model": f"{body.get('model')}-2024-07-18",
