@@ -19,6 +19,7 @@ import type {
   TraceSummary,
   UsageTotals,
 } from '../store.js';
+import { listAgentRuns } from './agent-runs.js';
 import { addAnnotation, deleteAnnotation, listAnnotations } from './annotations.js';
 import { migrate } from './migrate.js';
 import { createPool, inTransaction } from './pool.js';
@@ -167,7 +168,9 @@ export class PostgresSpanStore implements SpanStore {
     return listErrorGroups(this.pool, query);
   }
 
-  listAgentRuns?(query: AgentRunQuery): Promise<Page<AgentRunSummary>>;
+  listAgentRuns(query: AgentRunQuery): Promise<Page<AgentRunSummary>> {
+    return listAgentRuns(this.pool, query);
+  }
 
   changesBetween(filter: SpanFilter, after: number, upTo: number, limit: number): Promise<Span[]> {
     return this.reads.changesBetween(filter, after, upTo, limit);

@@ -6,9 +6,9 @@ import { UNPRICED_SQL, type TraceRow } from './trace-queries.js';
 import { fullTextQuery, RECENT_MATCHING_SPAN_IDS } from './full-text.js';
 import { likeContains, Where } from './where.js';
 
-type RunRow = Omit<TraceRow, 'root_status'>;
+export type RunRow = Omit<TraceRow, 'root_status'>;
 
-interface RunRollup {
+export interface RunRollup {
   trace_id: string;
   spans: number;
   errors: number;
@@ -64,7 +64,8 @@ export function listAgentRuns(db: Database.Database, query: AgentRunQuery): Page
   };
 }
 
-function summary(row: RunRow, r: RunRollup | undefined, models: string[]): AgentRunSummary {
+/** One agent run from its trace row, its span roll-up and its models (shared with the PostgreSQL store). */
+export function summary(row: RunRow, r: RunRollup | undefined, models: string[]): AgentRunSummary {
   const rootIsAgent = row.kind === 'agent' ? 1 : 0;
   const llmCalls = r?.llm ?? 0;
   const turns = r?.turns ?? 0;
