@@ -25,6 +25,8 @@ const VersionsView = lazy(() => import('../views/workflows/VersionsView'));
 const TransferDialogs = lazy(() => import('../views/transfer/TransferDialogs'));
 const PlaygroundView = lazy(() => import('../views/playground/PlaygroundView'));
 const PluginsView = lazy(() => import('../views/plugins/PluginsView'));
+const ExportView = lazy(() => import('../views/export/ExportView'));
+const DeployView = lazy(() => import('../views/deploy/DeployView'));
 
 function useThemeClass(): void {
   const theme = useUi((s) => s.theme);
@@ -120,6 +122,9 @@ export function App() {
               <Route path="/sessions" component={SessionsView} />
               <Route path="/agents" component={AgentsView} />
               <Route path="/plugins" component={PluginsView} />
+              <Route path="/export">{() => <ExportView />}</Route>
+              <Route path="/export/:project">{(params) => <ExportView project={params.project} />}</Route>
+              <Route path="/deploy/:project">{(params) => <DeployView project={params.project} />}</Route>
               <Route path="/agents/:traceId">{(params) => <AgentRunView traceId={params.traceId} />}</Route>
               <Route path="/agents/:traceId/:tab">{(params) => <AgentRunView traceId={params.traceId} tab={params.tab} />}</Route>
               <Route path="/spans/:spanId">{(params) => <SpanPage spanId={params.spanId} />}</Route>

@@ -1,6 +1,6 @@
 import type { ComponentType, SVGProps } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
-import { ActivityIcon, AlertIcon, BotIcon, FlowIcon, ListIcon, PlayIcon, PuzzleIcon, UsersIcon } from '../components/icons';
+import { ActivityIcon, AlertIcon, BotIcon, BoxIcon, FlowIcon, ListIcon, PlayIcon, PuzzleIcon, UsersIcon } from '../components/icons';
 import { filterSearch } from '../state/filters';
 
 interface NavItem {
@@ -20,6 +20,7 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/workflows', label: 'Workflows', key: '5', icon: FlowIcon },
   { path: '/playground', label: 'Playground', icon: PlayIcon },
   { path: '/plugins', label: 'Plugins', icon: PuzzleIcon },
+  { path: '/export', label: 'Export & deploy', icon: BoxIcon },
 ];
 
 export function isActive(path: string, location: string): boolean {

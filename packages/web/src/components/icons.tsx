@@ -32,6 +32,7 @@ export const BotIcon = (p: P) => <Icon d="M12 8V4H8M4 8h16v12H4zM2 14h2m16 0h2M9
 export const FlowIcon = (p: P) => <Icon d="M3 3h6v6H3zM15 15h6v6h-6zM9 6h3a3 3 0 0 1 3 3v6" {...p} />;
 export const PauseIcon = (p: P) => <Icon d="M6 4h4v16H6zM14 4h4v16h-4z" {...p} />;
 export const PlayIcon = (p: P) => <Icon d="M6 3l14 9-14 9z" {...p} />;
+export const BoxIcon = (p: P) => <Icon d="M21 8 12 3 3 8v8l9 5 9-5zM3 8l9 5 9-5M12 13v8" {...p} />;
 export const XIcon = (p: P) => <Icon d="M18 6 6 18M6 6l12 12" {...p} />;
 export const CopyIcon = (p: P) => <Icon d="M9 9h11v11H9zM5 15H4V4h11v1" {...p} />;
 export const LinkIcon = (p: P) => <Icon d="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7" {...p} />;
