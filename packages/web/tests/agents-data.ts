@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect, type Page } from '@playwright/test';
 
 /**
  * Data for the Agents view's browser tests: the hub's real-shaped Claude Code fixtures
@@ -71,4 +72,15 @@ export function hostileSession(t0: number): { receivedAt: number; event: Record<
     { ...base, hook_event_name: 'Stop', stop_hook_active: false, last_assistant_message: 'Fixed the greeting; one test still fails.' },
   ];
   return events.map((event, i) => ({ receivedAt: t0 + i * 400, event }));
+}
+
+/** A page that fails the test on any dialog (a payload's alert) or uncaught error: call the result at the end. */
+export function guard(page: Page): () => void {
+  const problems: string[] = [];
+  page.on('dialog', (d) => {
+    problems.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on('pageerror', (e) => problems.push(e.message));
+  return () => expect(problems).toEqual([]);
 }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { expect, test, type Page } from '@playwright/test';
-import { fixtureHooks, HOSTILE, hostileSession, OPENAI_SCRIPT, SESSIONS, transcriptsDir } from './agents-data';
+import { expect, test } from '@playwright/test';
+import { fixtureHooks, guard, HOSTILE, hostileSession, OPENAI_SCRIPT, SESSIONS, transcriptsDir } from './agents-data';
 import { startHub, type RunningHub } from './support/hub';
 
 const run = promisify(execFile);
@@ -31,17 +31,6 @@ test.beforeAll(async () => {
   for (const r of await agents()) if (r.sessionId) traceOf.set(r.sessionId, r.traceId);
 });
 test.afterAll(async () => hub?.stop());
-
-/** A page that fails the test on any dialog (a payload's alert) or uncaught error. */
-function guard(page: Page): () => void {
-  const problems: string[] = [];
-  page.on('dialog', (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    void d.dismiss();
-  });
-  page.on('pageerror', (e) => problems.push(e.message));
-  return () => expect(problems).toEqual([]);
-}
 
 test('the Agents list shows every session with models, turns, tools, tokens, cost, errors and running state', async ({ page }) => {
   const check = guard(page);

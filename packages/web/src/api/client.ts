@@ -87,5 +87,15 @@ export const api = {
       body: JSON.stringify(annotation),
     }),
   deleteAnnotation: (id: number) => request<void>(`/api/v1/annotations/${id}`, { method: 'DELETE' }),
+  /** Bookmarks and notes across spans (`traceId`, `kind`, `label`, `q`, `limit`, `cursor`). */
+  listAnnotations: (params: QueryParams, signal?: AbortSignal) =>
+    get<{ annotations: Annotation[]; nextCursor: string | null }>('/api/v1/annotations', params, signal),
+  importAnnotations: (annotations: unknown[], signal?: AbortSignal) =>
+    request<{ imported: number; existing: number; rejected: { index: number; code: string; message: string }[] }>('/api/v1/annotations/import', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ annotations }),
+      ...(signal ? { signal } : {}),
+    }),
   exportUrl: (params: QueryParams) => `/api/v1/export${toSearch(params)}`,
 };

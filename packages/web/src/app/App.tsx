@@ -16,6 +16,8 @@ const ErrorsView = lazy(() => import('../views/errors/ErrorsView'));
 const SessionsView = lazy(() => import('../views/sessions/SessionsView'));
 const AgentsView = lazy(() => import('../views/agents/AgentsView'));
 const AgentRunView = lazy(() => import('../views/agents/AgentRunView'));
+const CompareView = lazy(() => import('../views/compare/CompareView'));
+const AnnotationsView = lazy(() => import('../views/annotations/AnnotationsView'));
 const SpanPage = lazy(() => import('../views/monitor/SpanPage'));
 const WorkflowsHome = lazy(() => import('../views/workflows/WorkflowsHome'));
 const StudioView = lazy(() => import('../views/workflows/StudioView'));
@@ -127,6 +129,8 @@ export function App() {
               <Route path="/deploy/:project">{(params) => <DeployView project={params.project} />}</Route>
               <Route path="/agents/:traceId">{(params) => <AgentRunView traceId={params.traceId} />}</Route>
               <Route path="/agents/:traceId/:tab">{(params) => <AgentRunView traceId={params.traceId} tab={params.tab} />}</Route>
+              <Route path="/compare/:a/:b">{(params) => <CompareView key={`${params.a}/${params.b}`} a={params.a} b={params.b} />}</Route>
+              <Route path="/annotations" component={AnnotationsView} />
               <Route path="/spans/:spanId">{(params) => <SpanPage spanId={params.spanId} />}</Route>
               <Route path="/playground">{() => <PlaygroundView />}</Route>
               <Route path="/playground/:spanId">{(params) => <PlaygroundView key={params.spanId} spanId={params.spanId} />}</Route>

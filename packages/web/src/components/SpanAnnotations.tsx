@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import type { Annotation } from '../api/types';
 import { formatDateTime } from '../lib/format';
+import { announceAnnotationsChanged } from './AnnotationMarks';
 
 /**
  * A span's bookmark and notes (issue 11): toggle the bookmark, read, add and delete notes. Notes
@@ -39,6 +40,7 @@ export function SpanAnnotations({ spanId }: { spanId: string }) {
     try {
       await change();
       await reload();
+      announceAnnotationsChanged();
       return true;
     } catch (error) {
       setProblem((error as Error).message);

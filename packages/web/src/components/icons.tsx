@@ -39,4 +39,5 @@ export const LinkIcon = (p: P) => <Icon d="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-
 export const ChevronRight = (p: P) => <Icon d="m9 18 6-6-6-6" {...p} />;
 export const ChevronDown = (p: P) => <Icon d="m6 9 6 6 6-6" {...p} />;
 export const SearchIcon = (p: P) => <Icon d="M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16zm10 2-4.3-4.3" {...p} />;
+export const BookmarkIcon = (p: P) => <Icon d="M19 21l-7-5-7 5V5a2 2 0 0 1 2-2h10a2 2 0 0 1 2 2z" {...p} />;
 export const TrashIcon = (p: P) => <Icon d="M3 6h18M8 6V4h8v2m3 0v14H5V6" {...p} />;

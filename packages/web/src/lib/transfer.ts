@@ -50,6 +50,8 @@ export interface ImportProgress {
   fraction: number;
   accepted: number;
   rejected: number;
+  /** Bookmarks and notes stored (a JSON Lines export carries them after their spans). */
+  annotations: number;
   /** The first few problems, for the user to see. */
   problems: string[];
 }
@@ -64,7 +66,9 @@ const MAX_PROBLEMS = 5;
  * file twice stores each span once.
  */
 export async function importSpans(file: File, onProgress: (p: ImportProgress) => void, signal: AbortSignal): Promise<ImportProgress> {
-  const progress: ImportProgress = { fraction: 0, accepted: 0, rejected: 0, problems: [] };
+  const progress: ImportProgress = { fraction: 0, accepted: 0, rejected: 0, annotations: 0, problems: [] };
+  // Annotation lines wait until every span is in: the hub refuses a note on a span it lacks.
+  const annotations: { line: number; annotation: unknown }[] = [];
   const problem = (text: string) => {
     progress.rejected++;
     if (progress.problems.length < MAX_PROBLEMS) progress.problems.push(text);
@@ -126,7 +130,8 @@ export async function importSpans(file: File, onProgress: (p: ImportProgress) =>
           problem(`line ${line}: not JSON`);
           continue;
         }
-        await add(record, trimmed.length, line);
+        if (record !== null && typeof record === 'object' && 'annotation' in record && !('spanId' in record)) annotations.push({ line, annotation: record.annotation });
+        else await add(record, trimmed.length, line);
       }
       read += value ? value.length : 0;
       report(read);
@@ -134,6 +139,12 @@ export async function importSpans(file: File, onProgress: (p: ImportProgress) =>
     }
   }
   await send();
+  for (let i = 0; i < annotations.length; i += 1000) {
+    const chunk = annotations.slice(i, i + 1000);
+    const result = await api.importAnnotations(chunk.map((a) => a.annotation), signal);
+    progress.annotations += result.imported + result.existing;
+    for (const r of result.rejected) problem(`line ${chunk[r.index]!.line}: ${r.code} ${r.message}`);
+  }
   report(file.size);
   return progress;
 }

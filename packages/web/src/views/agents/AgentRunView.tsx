@@ -1,14 +1,17 @@
-import { lazy, Suspense, useMemo } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { Link } from 'wouter';
 import type { Span } from '../../api/types';
 import { analyticsOf } from '../../agents/run-stats';
 import { StatusPill, displayStatusOf } from '../../components/StatusBadge';
 import { formatCost, formatCount, formatDateTime, formatDuration } from '../../lib/format';
 import { useSearchParam } from '../../state/use-filters';
+import { useTraceMarks } from '../../components/AnnotationMarks';
 import { BranchBar } from '../replay/BranchBar';
+import { PlaybackBar } from './PlaybackBar';
 import { RunGraph } from './RunGraph';
 import { RUN_TABS } from './run-tabs';
 import { useAgentRun } from './use-agent-run';
+import { usePlayback } from './use-playback';
 
 const SpanDetail = lazy(() => import('../../components/SpanDetail').then((m) => ({ default: m.SpanDetail })));
 
@@ -16,16 +19,24 @@ const SpanDetail = lazy(() => import('../../components/SpanDetail').then((m) => 
 export default function AgentRunView({ traceId, tab = 'graph' }: { traceId: string; tab?: string }) {
   const run = useAgentRun(traceId);
   const [selected, setSelected] = useSearchParam('span');
-  const spans = run.spans;
+  const [playing, setPlaying] = useState(false);
+  const marks = useTraceMarks(useMemo(() => [traceId], [traceId]));
+  const all = run.spans;
+  const finished = run.complete && all !== undefined && all.length > 0 && all.every((s) => s.endTime !== null);
+  const playback = usePlayback(all ?? [], playing && finished);
   if (run.error) return <div className="p-6 text-sm text-red-600">{run.error}</div>;
-  if (!spans) return <div className="p-6 text-sm text-zinc-500">Loading the run…</div>;
+  if (!all) return <div className="p-6 text-sm text-zinc-500">Loading the run…</div>;
+  const spans = playback ? playback.spans : all;
   const current = RUN_TABS.find((t) => t.id === tab);
   const select = (id: string) => setSelected(id);
+  const tabPlayback = playback
+    ? { allSpans: all, at: playback.recording.start + playback.state.position, jumpTo: (time: number) => playback.seekTo(time - playback.recording.start) }
+    : undefined;
   return (
     <div className="flex min-h-0 flex-1 flex-col" data-testid="agent-run" data-load-ms={run.loadMs !== undefined ? Math.round(run.loadMs) : undefined}>
-      <RunHeader traceId={traceId} spans={spans} />
+      <RunHeader traceId={traceId} spans={all} />
       <BranchBar traceId={traceId} />
-      <nav className="flex gap-1 border-b border-zinc-200 px-3 text-xs dark:border-zinc-800" aria-label="Run views" role="tablist">
+      <nav className="flex items-center gap-1 border-b border-zinc-200 px-3 text-xs dark:border-zinc-800" aria-label="Run views" role="tablist">
         {[{ id: 'graph', label: 'Graph' }, ...RUN_TABS].map((t) => (
           <Link
             key={t.id}
@@ -38,20 +49,32 @@ export default function AgentRunView({ traceId, tab = 'graph' }: { traceId: stri
             {t.label}
           </Link>
         ))}
+        <button
+          type="button"
+          className={`ml-auto rounded border px-2 py-0.5 ${playing ? 'border-indigo-500 text-indigo-700 dark:text-indigo-300' : 'border-zinc-300 dark:border-zinc-700'} disabled:opacity-40`}
+          disabled={!finished}
+          title={finished ? 'Replay the run in time order' : 'Playback replays a finished run'}
+          aria-pressed={playing}
+          onClick={() => setPlaying((p) => !p)}
+          data-testid="playback-toggle"
+        >
+          {playing ? 'Stop playback' : 'Playback'}
+        </button>
       </nav>
+      {playback ? <PlaybackBar playback={playback} /> : null}
       <div className="flex min-h-0 flex-1">
         <div className="flex min-h-0 min-w-0 flex-1 flex-col overflow-y-auto">
           {tab === 'graph' ? (
-            <RunGraph spans={spans} selected={selected} onSelect={select} />
+            <RunGraph key={playback ? `play-${playback.epoch}` : 'live'} spans={spans} selected={selected} onSelect={select} marks={marks} />
           ) : !run.complete ? (
             <p className="p-6 text-sm text-zinc-500">Loading prompts, inputs and results…</p>
           ) : current ? (
-            <current.component traceId={traceId} spans={spans} onSelect={select} />
+            <current.component traceId={traceId} spans={spans} onSelect={select} marks={marks} {...(tabPlayback ? { playback: tabPlayback } : {})} />
           ) : (
             <p className="p-6 text-sm">No tab {tab}.</p>
           )}
         </div>
-        {selected && run.complete ? <DetailPanel spans={spans} spanId={selected} onSelect={select} onClose={() => setSelected(null)} /> : null}
+        {selected && run.complete ? <DetailPanel spans={all} spanId={selected} onSelect={select} onClose={() => setSelected(null)} /> : null}
       </div>
     </div>
   );
@@ -86,7 +109,10 @@ function RunHeader({ traceId, spans }: { traceId: string; spans: Span[] }) {
         {cost.text}
       </span>
       {a.totals.errors ? <span className="text-red-600">{a.totals.errors} errors</span> : null}
-      <Link href={`/traces/${traceId}`} className="ml-auto text-indigo-600 hover:underline">
+      <Link href={`/agents?compare=${traceId}`} className="ml-auto text-indigo-600 hover:underline" data-testid="compare-with">
+        Compare with…
+      </Link>
+      <Link href={`/traces/${traceId}`} className="text-indigo-600 hover:underline">
         Waterfall
       </Link>
     </header>

@@ -30,6 +30,13 @@ export default function AgentsView() {
   );
   useLiveReload(page.reload, page.items.length <= 50);
   const models = useMemo(() => [...new Set(page.items.flatMap((r) => r.models))].sort(), [page.items]);
+  // Runs picked for /compare/:a/:b, in the URL (`?compare=a,b`), so "Compare with…" on a run lands here with it picked.
+  const [compareParam, setCompareParam] = useSearchParam('compare');
+  const picked = (compareParam ?? '').split(',').filter((id) => /^[0-9a-f]{32}$/.test(id)).slice(0, 2);
+  const pick = (traceId: string) => {
+    const next = picked.includes(traceId) ? picked.filter((id) => id !== traceId) : [...picked, traceId].slice(-2);
+    setCompareParam(next.length ? next.join(',') : null);
+  };
 
   return (
     <div className="flex min-h-0 flex-1 flex-col">
@@ -53,10 +60,25 @@ export default function AgentsView() {
           Refresh
         </button>
       </div>
+      {picked.length > 0 ? (
+        <div className="flex items-center gap-3 border-b border-indigo-200 bg-indigo-50 px-3 py-1.5 text-xs dark:border-indigo-900 dark:bg-indigo-950/40" data-testid="compare-bar">
+          {picked.length === 1 ? (
+            <span>Pick a second run to compare with {page.items.find((r) => r.traceId === picked[0])?.name ?? picked[0]}.</span>
+          ) : (
+            <Link href={`/compare/${picked[0]}/${picked[1]}`} className="rounded bg-indigo-600 px-2 py-0.5 font-medium text-white hover:bg-indigo-700" data-testid="compare-selected">
+              Compare the two selected runs
+            </Link>
+          )}
+          <button type="button" className="text-zinc-500 hover:underline" onClick={() => setCompareParam(null)}>
+            Clear
+          </button>
+        </div>
+      ) : null}
       <div className="min-h-0 flex-1 overflow-y-auto">
         <table className="w-full text-xs" data-testid="agents-table">
           <thead className="sticky top-0 bg-zinc-50 text-left text-[11px] uppercase tracking-wide text-zinc-500 dark:bg-zinc-900">
             <tr>
+              <th className="w-8 px-2 py-1.5 font-medium" title="Pick two runs to compare">⇄</th>
               <th className="px-3 py-1.5 font-medium">Run</th>
               <th className="px-3 py-1.5 font-medium">Models</th>
               <th className="px-3 py-1.5 text-right font-medium">Turns</th>
@@ -70,7 +92,7 @@ export default function AgentsView() {
           </thead>
           <tbody>
             {page.items.map((run) => (
-              <AgentRow key={run.traceId} run={run} />
+              <AgentRow key={run.traceId} run={run} picked={picked.includes(run.traceId)} onPick={() => pick(run.traceId)} />
             ))}
           </tbody>
         </table>
@@ -85,10 +107,13 @@ export default function AgentsView() {
   );
 }
 
-function AgentRow({ run }: { run: AgentRunSummary }) {
+function AgentRow({ run, picked, onPick }: { run: AgentRunSummary; picked: boolean; onPick(): void }) {
   const cost = formatCost(run.usage);
   return (
     <tr className="border-b border-zinc-100 hover:bg-zinc-50 dark:border-zinc-900 dark:hover:bg-zinc-900" data-testid="agent-row" data-trace-id={run.traceId}>
+      <td className="px-2 py-1.5">
+        <input type="checkbox" checked={picked} onChange={onPick} aria-label={`Compare ${run.name}`} data-testid="compare-pick" />
+      </td>
       <td className="max-w-sm px-3 py-1.5">
         <div className="flex items-center gap-2">
           {run.running ? <span className="inline-block size-2 shrink-0 animate-pulse rounded-full bg-sky-500" title="running now" data-testid="agent-running" /> : null}

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import type { Span } from '../../api/types';
 import { type ChatMessage, type ChatPart, llmCallOf } from '../../agents/conversation';
+import { AnnotationMarks, type MarksBySpan } from '../../components/AnnotationMarks';
 import { JsonViewer } from '../../components/JsonViewer';
 import { formatCount, formatDuration, formatUsd } from '../../lib/format';
 
@@ -12,7 +13,7 @@ const ROLE_STYLE: Record<string, string> = {
 };
 
 /** Each LLM call of the run as a chat: messages in, messages out, with model, tokens, cost and timing. */
-export function ConversationTab({ spans, onSelect }: { spans: Span[]; onSelect(id: string): void }) {
+export function ConversationTab({ spans, onSelect, marks }: { spans: Span[]; onSelect(id: string): void; marks: MarksBySpan }) {
   const calls = useMemo(() => spans.filter((s) => s.kind === 'llm').map(llmCallOf), [spans]);
   if (calls.length === 0) return <p className="p-6 text-sm text-zinc-500">This run has no LLM calls.</p>;
   return (
@@ -23,6 +24,7 @@ export function ConversationTab({ spans, onSelect }: { spans: Span[]; onSelect(i
             <button type="button" className="font-mono font-semibold hover:underline" onClick={() => onSelect(call.span.spanId)}>
               #{i + 1} {call.span.name}
             </button>
+            <AnnotationMarks marks={marks.get(call.span.spanId)} />
             {call.model ? <span className="font-mono text-zinc-600 dark:text-zinc-400">{call.model}</span> : null}
             {call.running ? (
               <span className="animate-pulse rounded bg-sky-100 px-1.5 text-sky-800 dark:bg-sky-950 dark:text-sky-300" data-testid="llm-running">

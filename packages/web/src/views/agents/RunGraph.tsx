@@ -3,6 +3,8 @@ import { zoom, zoomIdentity, type ZoomBehavior, type ZoomTransform } from 'd3-zo
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { basePosition, edgePath, hitTest, type Point, positionOf, shapePath, STYLE } from '../../agents/graph-geometry';
 import { type GraphNode, type GraphSpan, pathToRoot, RunGraphLayout } from '../../agents/graph-model';
+import type { Annotation } from '../../api/types';
+import type { MarksBySpan } from '../../components/AnnotationMarks';
 import { drawGraph, type Scene } from './graph-canvas';
 
 /** Above this many visible nodes the graph is drawn on a canvas instead of as SVG elements. */
@@ -12,6 +14,8 @@ interface Props {
   spans: readonly GraphSpan[];
   selected: string | null;
   onSelect(spanId: string): void;
+  /** Bookmarks and notes by span id: a ★ or a note count on the node (SVG only). */
+  marks?: MarksBySpan;
 }
 
 /**
@@ -19,7 +23,7 @@ interface Props {
  * zoom and pan (d3-zoom), drag a node, hover shows the path to the root, click opens the detail.
  * Layout and hit testing are pure (agents/graph-*.ts); this component only draws and listens.
  */
-export function RunGraph({ spans, selected, onSelect }: Props) {
+export function RunGraph({ spans, selected, onSelect, marks }: Props) {
   const [folded, setFolded] = useState<ReadonlySet<string>>(() => new Set());
   const layout = useMemo(() => new RunGraphLayout(folded), [folded]);
   const { nodes, loops, columns } = useMemo(() => {
@@ -170,13 +174,13 @@ export function RunGraph({ spans, selected, onSelect }: Props) {
         onPointerUp={onPointerUp}
         onPointerLeave={() => setHovered(null)}
       >
-        {canvasMode ? <canvas ref={canvas} className="absolute inset-0" aria-label="Run graph" role="img" /> : <SvgGraph nodes={nodes} dragged={dragged} path={path} selected={selected} groupRef={group} transform={transform.current} />}
+        {canvasMode ? <canvas ref={canvas} className="absolute inset-0" aria-label="Run graph" role="img" /> : <SvgGraph nodes={nodes} dragged={dragged} path={path} selected={selected} groupRef={group} transform={transform.current} marks={marks} />}
       </div>
     </div>
   );
 }
 
-function SvgGraph({ nodes, dragged, path, selected, groupRef, transform }: { nodes: Map<string, GraphNode>; dragged: Map<string, Point>; path: Set<string> | null; selected: string | null; groupRef: React.RefObject<SVGGElement | null>; transform: ZoomTransform }) {
+function SvgGraph({ nodes, dragged, path, selected, groupRef, transform, marks }: { nodes: Map<string, GraphNode>; dragged: Map<string, Point>; path: Set<string> | null; selected: string | null; groupRef: React.RefObject<SVGGElement | null>; transform: ZoomTransform; marks: MarksBySpan | undefined }) {
   const list = [...nodes.values()];
   const groups = new Map<string, GraphNode[]>();
   for (const n of list) if (n.parallelGroup) groups.set(n.parallelGroup, [...(groups.get(n.parallelGroup) ?? []), n]);
@@ -226,6 +230,7 @@ function SvgGraph({ nodes, dragged, path, selected, groupRef, transform }: { nod
               <text y={30} textAnchor="middle" fontSize={10} className="fill-zinc-700 dark:fill-zinc-300">
                 {n.span.name.length > 16 ? `${n.span.name.slice(0, 15)}…` : n.span.name}
               </text>
+              <NodeMarks marks={marks?.get(n.id)} />
               {n.foldedRepeats ? (
                 <text x={20} y={-14} fontSize={10} fontWeight={700} fill="#4f46e5" data-testid="fold-badge">
                   ×{n.foldedRepeats}
@@ -236,6 +241,20 @@ function SvgGraph({ nodes, dragged, path, selected, groupRef, transform }: { nod
         })}
       </g>
     </svg>
+  );
+}
+
+/** A ★ above a bookmarked node, and the number of notes; the notes' labels on hover. */
+function NodeMarks({ marks }: { marks: Annotation[] | undefined }) {
+  if (!marks || marks.length === 0) return null;
+  const notes = marks.filter((m) => m.kind === 'note');
+  const bookmarked = notes.length < marks.length;
+  return (
+    <text x={-22} y={-14} fontSize={11} fill="#d97706" data-testid="node-marks" data-bookmarked={bookmarked || undefined} data-notes={notes.length}>
+      <title>{notes.map((n) => `${n.label ?? 'note'}${n.score !== undefined ? ` (${n.score})` : ''}: ${n.text ?? ''}`).join('\n') || 'Bookmarked'}</title>
+      {bookmarked ? '★' : ''}
+      {notes.length ? `✎${notes.length}` : ''}
+    </text>
   );
 }
 

@@ -1,12 +1,13 @@
 import { Fragment, useMemo, useState } from 'react';
 import type { Span } from '../../api/types';
 import { toolStats } from '../../agents/run-stats';
+import { AnnotationMarks, type MarksBySpan } from '../../components/AnnotationMarks';
 import { JsonViewer } from '../../components/JsonViewer';
 import { StatusDot, displayStatusOf } from '../../components/StatusBadge';
 import { formatDuration } from '../../lib/format';
 
 /** Per tool: calls, failures, p50 / p95 duration; open a tool for each call's input and result. */
-export function ToolsTab({ spans, onSelect }: { spans: Span[]; onSelect(id: string): void }) {
+export function ToolsTab({ spans, onSelect, marks }: { spans: Span[]; onSelect(id: string): void; marks: MarksBySpan }) {
   const stats = useMemo(() => toolStats(spans), [spans]);
   const [open, setOpen] = useState<string | null>(null);
   if (stats.length === 0) return <p className="p-6 text-sm text-zinc-500">This run made no tool calls.</p>;
@@ -44,6 +45,7 @@ export function ToolsTab({ spans, onSelect }: { spans: Span[]; onSelect(id: stri
                           <button type="button" className="font-mono hover:underline" onClick={() => onSelect(call.spanId)}>
                             {call.name}
                           </button>
+                          <AnnotationMarks marks={marks.get(call.spanId)} />
                           <span className="text-zinc-500">{call.endTime === null ? 'running' : formatDuration(call.durationMs)}</span>
                           {call.error ? <span className="text-red-600" data-testid="tool-error">{call.error.message}</span> : null}
                         </div>

@@ -1,5 +1,6 @@
 import type { ComponentType } from 'react';
 import type { Span } from '../../api/types';
+import type { MarksBySpan } from '../../components/AnnotationMarks';
 import { AgentsTab } from './AgentsTab';
 import { AnalyticsTab } from './AnalyticsTab';
 import { ConversationTab } from './ConversationTab';
@@ -9,8 +10,13 @@ import { TimelineTab } from './TimelineTab';
 
 export interface RunTabProps {
   traceId: string;
+  /** The run's spans; during playback, as they stood at the playback position. */
   spans: Span[];
   onSelect(spanId: string): void;
+  /** Bookmarks and notes by span id. */
+  marks: MarksBySpan;
+  /** During playback: every span of the run, the time shown, and a jump to a moment. */
+  playback?: { allSpans: Span[]; at: number; jumpTo(time: number): void };
 }
 
 export interface RunTab {

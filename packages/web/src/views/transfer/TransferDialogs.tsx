@@ -104,7 +104,7 @@ function ImportDialog({ onClose }: { onClose(): void }) {
     importSpans(file, setProgress, abort.current.signal).then(
       (p) => {
         setState('done');
-        setMessage(`${p.accepted.toLocaleString()} spans imported${p.rejected ? `, ${p.rejected.toLocaleString()} rejected` : ''}.`);
+        setMessage(`${p.accepted.toLocaleString()} spans imported${p.annotations ? `, ${p.annotations.toLocaleString()} bookmarks and notes` : ''}${p.rejected ? `, ${p.rejected.toLocaleString()} rejected` : ''}.`);
       },
       (e: unknown) => {
         setState('failed');
