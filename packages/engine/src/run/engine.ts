@@ -58,6 +58,8 @@ export interface EngineOptions {
   mode?: 'embedded' | 'dispatch' | 'worker';
   /** Mode `dispatch`: hands a committed, queued run to the workers. */
   dispatch?: (run: RunRecord) => Promise<void>;
+  /** Mode `dispatch`: tells the worker driving a run that it was cancelled (after the cancel is committed). */
+  cancelRemote?: (runId: string, reason: string) => Promise<void>;
 }
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -462,6 +464,11 @@ export class Engine {
     }
     this.resolveRun(runId, cancelled);
     this.notifyResponse(runId, { run: cancelled });
+    if (this.options.mode === 'dispatch') {
+      await this.options.cancelRemote?.(runId, reason).catch((error: unknown) => {
+        this.options.log?.warn('run cancelled, but its worker could not be told', { runId, error: (error as Error).message });
+      });
+    }
     return cancelled;
   }
 

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { DEFAULT_CONFIG, type HubConfig } from '../config.js';
+import { subscribeCancels } from '../scaled/cancel-channel.js';
 import { httpIngest } from '../scaled/http-ingest.js';
 import { closeRedis, connectRedis, KEY_PREFIX } from '../scaled/redis-connection.js';
 import { RunQueue } from '../scaled/run-queue.js';
@@ -103,6 +104,7 @@ export const workerCommand: Command = {
     });
     await service.start();
     await worker.start();
+    const cancels = await subscribeCancels(redisUrl, (runId, reason) => worker.cancel(runId, reason), (error) => log.warn({ error: error.message }, 'worker: redis error'));
     // Tests and scripts read this line; keep its format.
     process.stdout.write(`runtime-hub worker ready (${worker.owner})\n`);
 
@@ -115,6 +117,7 @@ export const workerCommand: Command = {
         // The engine first: its drivers stop and their jobs go back to the queue for another worker.
         service
           .stop()
+          .then(() => cancels.close())
           .then(() => worker.close())
           .then(() => queue.close())
           .then(() => closeRedis(connection))

@@ -44,6 +44,8 @@ export class RunWorker {
   readonly owner = `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   private readonly lockMs: number;
   private debts: NodeJS.Timeout | undefined;
+  /** Runs this worker is driving for its jobs (what a cancel from a hub may concern). */
+  private readonly driving = new Set<string>();
 
   constructor(private readonly options: RunWorkerOptions) {
     this.lockMs = options.lockMs ?? 30_000;
@@ -92,6 +94,7 @@ export class RunWorker {
       void coordinator.claimRun(runId, this.owner, this.lockMs).catch(() => undefined);
       if (limit !== undefined) void coordinator.acquireSlot(key, runId, limit, this.lockMs).catch(() => undefined);
     }, Math.max(200, Math.floor(this.lockMs / 3)));
+    this.driving.add(runId);
     try {
       const finished = engine.drive(runId);
       // A respond node's answer reaches the hub holding the webhook caller before the run ends.
@@ -106,10 +109,17 @@ export class RunWorker {
       if ((error as { code?: string }).code === 'ENGINE_STOPPED') return this.later(job, token, 0);
       throw error;
     } finally {
+      this.driving.delete(runId);
       clearInterval(renew);
       if (limit !== undefined) await coordinator.releaseSlot(key, runId).catch(() => undefined);
       await coordinator.releaseRun(runId, this.owner).catch(() => undefined);
     }
+  }
+
+  /** A hub cancelled a run: stopped here if this worker drives it. */
+  cancel(runId: string, reason: string): void {
+    if (!this.driving.has(runId)) return;
+    this.options.engine.cancel(runId, reason).catch((error: unknown) => this.options.log.warn('could not cancel a run', { runId, error: (error as Error).message }));
   }
 
   /** Gives the job back to the queue for later without spending one of its attempts. */

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { RedisRunCoordinator } from '../workflows/coordinator/redis-coordinator.js';
 import type { ScaledWorkflows, WorkflowService } from '../workflows/workflow-service.js';
+import { publishCancel } from './cancel-channel.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { closeRedis, connectRedis, KEY_PREFIX } from './redis-connection.js';
 import { RemoteRuns } from './remote-runs.js';
@@ -42,6 +43,7 @@ export class ScaledHubWorkflows {
       mode: 'dispatch',
       // Bounded: with Redis away a caller hears of its (committed) run at once; the relay enqueues it later.
       dispatch: (run) => withTimeout(this.queue.enqueue(run), DISPATCH_TIMEOUT_MS, 'redis did not take the job in time'),
+      cancelRemote: (runId, reason) => publishCancel(this.connection, runId, reason),
       coordinator: new RedisRunCoordinator(this.connection, KEY_PREFIX),
     };
   }

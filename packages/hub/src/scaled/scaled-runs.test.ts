@@ -237,3 +237,37 @@ describe('scaled mode: concurrency limits across workers', () => {
     expect(most).toBeLessThanOrEqual(2);
   }, 150_000);
 });
+
+describe('scaled mode: cancelling a run a worker drives', () => {
+  it('stops it on the worker: its waiting step is cancelled and the run stays cancelled', async () => {
+    const { redis, dataDir } = await setup();
+    const h = await hub(redis, dataDir);
+    const api = apiClient(h.url);
+    expect((await api('POST', '/api/v1/projects', { id: 'cx', name: 'Cancel' })).status).toBe(201);
+    const long = {
+      id: 'long',
+      name: 'Long',
+      nodes: [
+        { id: 'start', type: 'trigger' },
+        { id: 'pause', type: 'wait', config: { duration: '10m' } },
+        { id: 'out', type: 'set', config: { fields: { done: true } } },
+      ],
+      edges: [
+        { source: 'start', target: 'pause' },
+        { source: 'pause', target: 'out' },
+      ],
+    };
+    expect((await api('POST', '/api/v1/projects/cx/workflows', long)).status).toBe(201);
+    await worker(redis, dataDir, h.url);
+    const runId = (await api('POST', '/api/v1/projects/cx/workflows/long/runs', {})).body.runId as string;
+    await eventually(async () => ((await api('GET', `/api/v1/runs/${runId}`)).body.run.status === 'waiting' ? true : undefined), 30_000, 'the run to wait on the worker');
+    expect((await api('POST', `/api/v1/runs/${runId}/cancel`)).status).toBeLessThan(300);
+    const detail = await eventually(async () => {
+      const { body } = await api('GET', `/api/v1/runs/${runId}`);
+      const pause = body.steps.find((s: { nodeId: string }) => s.nodeId === 'pause');
+      return pause?.status === 'cancelled' ? body : undefined;
+    }, 30_000, 'the worker to cancel the waiting step');
+    expect(detail.run.status).toBe('cancelled');
+    expect(detail.steps.some((s: { nodeId: string }) => s.nodeId === 'out')).toBe(false);
+  }, 90_000);
+});

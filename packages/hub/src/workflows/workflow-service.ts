@@ -22,6 +22,7 @@ import { SqliteRunStore } from './store/sqlite-run-store.js';
 export interface ScaledWorkflows {
   mode: 'dispatch' | 'worker';
   dispatch?: (run: RunRecord) => Promise<void>;
+  cancelRemote?: (runId: string, reason: string) => Promise<void>;
   coordinator: RunCoordinator;
 }
 
@@ -79,7 +80,7 @@ export class WorkflowService {
       mail: smtpMail(),
       registry: this.registry,
       limits: ctx.config.workflowLimits,
-      ...(scaled ? { mode: scaled.mode, dispatch: scaled.dispatch } : {}),
+      ...(scaled ? { mode: scaled.mode, dispatch: scaled.dispatch, cancelRemote: scaled.cancelRemote } : {}),
     });
     this.coordinator = scaled?.coordinator ?? new EmbeddedRunCoordinator();
     this.scheduler = new CronScheduler({ clock: systemClock, store: this.store, fire: (fire) => this.fireCron(fire), log: this.log });
