@@ -257,7 +257,17 @@ export const useStudio = create<StudioState>()((set, get) => ({
   },
 }));
 
+// Definitions are immutable values: each is serialized at most once (a 500-node one takes a few
+// milliseconds, and the editor asks on every render).
+const serialized = new WeakMap<object, string>();
+function jsonOf(workflow: WorkflowDefinition): string {
+  let json = serialized.get(workflow);
+  if (json === undefined) serialized.set(workflow, (json = JSON.stringify(workflow)));
+  return json;
+}
+
 /** Whether the workflow has edits that are not saved. */
 export function isDirty(state: Pick<StudioState, 'editing' | 'saved'>): boolean {
-  return state.editing !== null && state.editing.workflow !== state.saved && JSON.stringify(state.editing.workflow) !== JSON.stringify(state.saved);
+  if (state.editing === null || state.editing.workflow === state.saved) return false;
+  return state.saved === null || jsonOf(state.editing.workflow) !== jsonOf(state.saved);
 }

@@ -7,6 +7,7 @@ import {
   Panel,
   ReactFlow,
   useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type NodeChange,
@@ -21,7 +22,7 @@ import type { LiveRun, NodeRunState } from '../../studio/run-state';
 import type { IssueMap } from '../../studio/validation';
 import { isDark, useUi } from '../../state/ui-store';
 import { STICKY_PREFIX, StickyEdits, StickyNode, type StickyFlowNode } from './StickyNode';
-import { StudioNode, type StudioFlowNode } from './StudioNode';
+import { LowDetail, StudioNode, lowDetail, type StudioFlowNode } from './StudioNode';
 
 const nodeTypes = { step: StudioNode, sticky: StickyNode };
 type FlowNode = StudioFlowNode | StickyFlowNode;
@@ -130,6 +131,7 @@ export const Canvas = memo(function Canvas(props: CanvasProps) {
     [derived],
   );
   const theme = useUi((s) => s.theme);
+  const simple = useStore(lowDetail);
   const flow = useReactFlow();
 
   const edges = useMemo<Edge[]>(
@@ -154,8 +156,20 @@ export const Canvas = memo(function Canvas(props: CanvasProps) {
 
   // The selection a drag makes reaches the store (and the property panel) when the drag ends, so
   // mounting the panel's editors does not stall the first frames of the drag.
+  // A mouse-down on a node selects it before any drag starts, so the selection waits for the
+  // button to come up (or the drag to end) whenever a button is down.
   const dragging = useRef(false);
+  const pointerDown = useRef(false);
   const pendingSelection = useRef<string[] | null>(null);
+  const onPointerDownCapture = useCallback(() => {
+    pointerDown.current = true;
+    const up = () => {
+      pointerDown.current = false;
+      if (!dragging.current && pendingSelection.current) onSelect(pendingSelection.current);
+      if (!dragging.current) pendingSelection.current = null;
+    };
+    window.addEventListener('pointerup', up, { once: true, capture: true });
+  }, [onSelect]);
   const onNodeDragStart = useCallback(() => {
     dragging.current = true;
   }, []);
@@ -202,7 +216,7 @@ export const Canvas = memo(function Canvas(props: CanvasProps) {
       const ids = picked.filter((n) => stickyId(n.id) === undefined).map((n) => n.id);
       const notes = picked.flatMap((n) => stickyId(n.id) ?? []);
       setSelectedNotes((prev) => (prev.size === notes.length && notes.every((id) => prev.has(id)) ? prev : new Set(notes)));
-      if (dragging.current) pendingSelection.current = ids;
+      if (dragging.current || pointerDown.current) pendingSelection.current = ids;
       else onSelect(ids);
     },
     [onSelect],
@@ -227,8 +241,9 @@ export const Canvas = memo(function Canvas(props: CanvasProps) {
   }, [flow, onChange, workflow]);
 
   return (
-    <div ref={host} className="h-full w-full" data-testid="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
+    <div ref={host} className="h-full w-full" data-testid="canvas" onDragOver={(e) => e.preventDefault()} onDrop={onDrop} onPointerDownCapture={onPointerDownCapture}>
       <StickyEdits.Provider value={readOnly ? null : (onChange ?? null)}>
+      <LowDetail.Provider value={simple}>
       <ReactFlow<FlowNode>
         nodes={nodes}
         edges={edges}
@@ -256,13 +271,14 @@ export const Canvas = memo(function Canvas(props: CanvasProps) {
         <MiniMap pannable zoomable />
         <Controls />
         {readOnly ? null : (
-          <Panel position="top-left">
+          <Panel position="top-right">
             <button type="button" onClick={addNote} className="rounded border border-amber-300 bg-amber-50 px-2 py-0.5 text-xs text-amber-900 shadow-sm hover:bg-amber-100 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200" data-testid="add-note">
               + Note
             </button>
           </Panel>
         )}
       </ReactFlow>
+      </LowDetail.Provider>
       </StickyEdits.Provider>
     </div>
   );

@@ -1,6 +1,6 @@
 import type { NodeDefinition } from '@runtime-hub/protocol';
 import { ON_ERROR } from '../../studio/constants';
-import { useCallback } from 'react';
+import { useCallback, useDeferredValue } from 'react';
 import type { ExpressionContext } from '../../studio/expressions';
 import { useStudio } from '../../studio/store';
 import { FieldInput, fieldVisible, inputClass } from './FieldInput';
@@ -111,8 +111,10 @@ function NodePanel({ node }: { node: NodeDefinition }) {
 
 /** The right-hand panel: the selected node's fields and run data, or the workflow's settings. */
 export function PropertyPanel() {
-  const selection = useStudio((s) => s.selection);
-  const node = useStudio((s) => (s.selection.length === 1 ? s.editing?.workflow.nodes.find((n) => n.id === s.selection[0]) : undefined));
+  // Deferred: a new selection renders the panel in a transition React can interrupt, so a click
+  // on the canvas is not held up by building the node's editors.
+  const selection = useDeferredValue(useStudio((s) => s.selection));
+  const node = useStudio((s) => (selection.length === 1 ? s.editing?.workflow.nodes.find((n) => n.id === selection[0]) : undefined));
   return (
     <aside aria-label="Properties" className="w-80 shrink-0 overflow-auto border-l border-zinc-200 p-3 text-sm dark:border-zinc-800">
       {node ? <NodePanel key={node.id} node={node} /> : selection.length > 1 ? <p className="text-xs text-zinc-500">{selection.length} nodes selected. Delete, copy or drag them together.</p> : <WorkflowSettings />}

@@ -1,6 +1,6 @@
 import type { NodeDefinition, NodeTypeInfo } from '@runtime-hub/protocol';
-import { Handle, Position, useStore, type Node, type NodeProps, type ReactFlowState } from '@xyflow/react';
-import { memo } from 'react';
+import { Handle, Position, type Node, type NodeProps, type ReactFlowState } from '@xyflow/react';
+import { createContext, memo, useContext } from 'react';
 import { formatDuration } from '../../lib/format';
 import type { NodeRunState } from '../../studio/run-state';
 import type { NodeIssues } from '../../studio/validation';
@@ -54,13 +54,18 @@ function statusText(run: NodeRunState, maxAttempts: number): string {
  * 0.1, and painting 500 full nodes (texts, badges, labels) was most of the cost of a drag or pan.
  */
 export const LOW_DETAIL_ZOOM = 0.4;
-// One boolean per node, so a node re-renders only when the zoom crosses the threshold.
-const lowDetail = (s: ReactFlowState) => s.transform[2] < LOW_DETAIL_ZOOM;
+export const lowDetail = (s: ReactFlowState) => s.transform[2] < LOW_DETAIL_ZOOM;
+/**
+ * The canvas reads `lowDetail` from React Flow's store once and hands it down: one store listener
+ * instead of one per node (every store update during a drag calls every listener), and nodes
+ * re-render only when the zoom crosses the threshold.
+ */
+export const LowDetail = createContext(false);
 
 /** A workflow node on the canvas: one input handle, one handle per output, status and issues. */
 function StudioNodeView({ data, selected }: NodeProps<StudioFlowNode>) {
   const { def, info, outputs, run, issues, pinned, maxAttempts } = data;
-  const simple = useStore(lowDetail);
+  const simple = useContext(LowDetail);
   const style = CATEGORY_STYLE[info?.category ?? 'flow'] ?? CATEGORY_STYLE.flow!;
   const hasErrors = (issues?.errors.length ?? 0) > 0;
   const ring = run ? STATUS_RING[run.status] : hasErrors ? 'ring-2 ring-red-500' : issues?.warnings.length ? 'ring-1 ring-amber-400' : '';
