@@ -26,13 +26,15 @@ export interface LlmTestServer {
   requests: LlmTestRequest[];
   /** Answer the next `n` requests with this status. */
   failNext(n: number, status: number): void;
+  /** Answer the next requests with these texts, one each, in order (scripted answers), then echo again. */
+  answerNext(...texts: string[]): void;
   close(): Promise<void>;
 }
 
 /**
  * A local stand-in for a paid LLM API, speaking the OpenAI chat-completions and the Anthropic
  * messages formats. The answer echoes the last user message (`echo: <text>`) or, when asked for
- * JSON, `{"echo": <text>}`; token counts are the number of words. With `stream: true` the answer
+ * JSON, `{"echo": <text>}` — unless answers were scripted with `answerNext`; token counts are the number of words. With `stream: true` the answer
  * comes as server-sent events, one word each (llm-test-stream.ts).
  *
  * @example
@@ -42,6 +44,7 @@ export interface LlmTestServer {
 export async function startLlmTestServer(): Promise<LlmTestServer> {
   const requests: LlmTestRequest[] = [];
   let failures: { left: number; status: number } = { left: 0, status: 500 };
+  const scripted: string[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -62,7 +65,7 @@ export async function startLlmTestServer(): Promise<LlmTestServer> {
       const last = [...(body.messages ?? [])].reverse().find((m) => m.role === 'user');
       const text = typeof last?.content === 'string' ? last.content : JSON.stringify(last?.content ?? '');
       const wantsJson = body.response_format?.type === 'json_object' || /JSON only/.test(body.system ?? '');
-      const answer = wantsJson ? JSON.stringify({ echo: text }) : `echo: ${text}`;
+      const answer = scripted.shift() ?? (wantsJson ? JSON.stringify({ echo: text }) : `echo: ${text}`);
       const inputTokens = JSON.stringify(body.messages ?? []).split(/\s+/).length;
       const outputTokens = answer.split(/\s+/).length;
       const streamed = { id: `stream-${requests.length}`, model: body.model ?? 'unknown', answer, inputTokens, outputTokens };
@@ -105,6 +108,9 @@ export async function startLlmTestServer(): Promise<LlmTestServer> {
     requests,
     failNext(n, status) {
       failures = { left: n, status };
+    },
+    answerNext(...texts) {
+      scripted.push(...texts);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

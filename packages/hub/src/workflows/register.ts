@@ -12,6 +12,10 @@ import { registerVersionRoutes } from './routes/version-routes.js';
 import { registerWorkflowRoutes } from './routes/workflow-routes.js';
 import { registerMetricsRoutes } from './metrics/metrics-routes.js';
 import { SqliteRunMetrics } from './metrics/sqlite-run-metrics.js';
+import { officialLlmClients } from '@runtime-hub/engine/node';
+import { PlaygroundKeyStore } from '../playground/key-store.js';
+import { registerAssistRoutes } from './assist/assist-routes.js';
+import { AssistSettingsFile } from './assist/assist-settings.js';
 import { registerScheduleRoutes } from './schedules/schedule-routes.js';
 import { registerTemplateRoutes } from './templates/template-routes.js';
 import { SqliteTemplateUses } from './templates/template-uses.js';
@@ -45,8 +49,10 @@ export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): 
     registerVersionRoutes(scope, service);
     registerValidateRoutes(scope, service);
     registerPreviewRoutes(scope, service);
+    scaled?.registerRoutes(scope); // /api/v1/queue/dead-letters (scaled mode)
     registerMetricsRoutes(scope, metrics);
     registerScheduleRoutes(scope, service);
+    registerAssistRoutes(scope, service, new AssistSettingsFile(ctx.config.dataDir, new PlaygroundKeyStore(ctx.config.dataDir)), officialLlmClients());
     registerTemplateRoutes(scope, service, new SqliteTemplateUses(service.store.db));
     await registerProjectDelivery(scope, service, ctx); // export as an app, deployments, versions, health (issue 13)
     await registerPublicRoutes(scope, service);
