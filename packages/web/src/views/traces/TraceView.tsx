@@ -100,6 +100,9 @@ export default function TraceView({ traceId }: { traceId: string }) {
         </span>
         <span className="font-mono text-[11px] text-zinc-400">{traceId}</span>
         <CopyButton text={() => window.location.href} label="Copy link to this trace" className="py-1" />
+        <Link href={`/agents?compare=${traceId}`} className="text-xs text-indigo-600 hover:underline dark:text-indigo-400" data-testid="compare-with">
+          Compare with…
+        </Link>
         <div className="ml-auto flex items-center gap-1" role="tablist">
           <button type="button" role="tab" aria-selected={view !== 'graph'} className={`${TAB} ${view !== 'graph' ? 'bg-zinc-200 dark:bg-zinc-800' : 'hover:bg-zinc-100 dark:hover:bg-zinc-900'}`} onClick={() => setView(null)}>
             Waterfall <kbd className="text-[10px] text-zinc-400">W</kbd>
