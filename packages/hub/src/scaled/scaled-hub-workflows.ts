@@ -1,9 +1,10 @@
 import type { EngineLogger } from '@runtime-hub/engine';
-import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
 import { RedisRunCoordinator } from '../workflows/coordinator/redis-coordinator.js';
 import type { ScaledWorkflows, WorkflowService } from '../workflows/workflow-service.js';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { publishCancel } from './cancel-channel.js';
+import { registerDeadLetterRoutes } from './dead-letter-routes.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { closeRedis, connectRedis, KEY_PREFIX } from './redis-connection.js';
 import { RemoteRuns } from './remote-runs.js';
@@ -46,6 +47,11 @@ export class ScaledHubWorkflows {
       cancelRemote: (runId, reason) => publishCancel(this.connection, runId, reason),
       coordinator: new RedisRunCoordinator(this.connection, KEY_PREFIX),
     };
+  }
+
+  /** The dead-letter routes (`/api/v1/queue/dead-letters`). */
+  registerRoutes(app: FastifyInstance): void {
+    registerDeadLetterRoutes(app, this.queue);
   }
 
   /** Starts listening for the workers' answers and relaying the outbox for this service. */

@@ -67,7 +67,11 @@ describe('scaled mode: dead letters and the outbox', () => {
     const trigger = { type: 'webhook' as const, method: 'POST' as const, path: '/greet', params: {}, query: {}, headers: {}, body: { name: 'Dead' } };
     await store.commit({ runs: [{ id: runId, project: 'dl', workflow: 'greet', version, status: 'queued', trigger, createdAt: Date.now(), traceId: runId, spanId: hexId(16), rootRunId: runId, depth: 0 }] });
     await store.close();
-    expect(await queue.replayDead([runId])).toBe(1);
+    // Through the hub's API, as an operator would.
+    const listed = await api('GET', '/api/v1/queue/dead-letters');
+    expect(listed.body.deadLetters.map((d: { runId: string }) => d.runId)).toContain(runId);
+    expect((await api('POST', '/api/v1/queue/dead-letters/replay', { runIds: ['not-a-run-id'] })).status).toBe(400);
+    expect((await api('POST', '/api/v1/queue/dead-letters/replay', { runIds: [runId] })).body).toEqual({ replayed: 1 });
     const run = await eventually(async () => {
       const { body } = await api('GET', `/api/v1/runs/${runId}`);
       return body.run?.status === 'succeeded' ? body.run : undefined;
