@@ -50,7 +50,6 @@ export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): 
     registerValidateRoutes(scope, service);
     registerPreviewRoutes(scope, service);
     scaled?.registerRoutes(scope); // /api/v1/queue/dead-letters (scaled mode)
-    scaled?.registerRoutes(scope); // /api/v1/queue/dead-letters (scaled mode)
     registerMetricsRoutes(scope, metrics);
     registerScheduleRoutes(scope, service);
     registerAssistRoutes(scope, service, new AssistSettingsFile(ctx.config.dataDir, new PlaygroundKeyStore(ctx.config.dataDir)), officialLlmClients());
