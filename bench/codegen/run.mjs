@@ -13,23 +13,12 @@ import { startHub, stopHub } from '../lib/hub.mjs';
 import { load } from '../workflows/http-load.mjs';
 import { buildTypescript, freePort, pythonEnvironment, startApp } from '../../packages/hub/dist/deploy/app-runtime.js';
 import { writeFiles } from '../../packages/hub/dist/export/write-files.js';
+import { GREET_WORKFLOW as GREET } from '../../packages/engine/dist/testing/fixtures.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, concurrency: { type: 'string', default: '16' } } });
 const options = { seconds: Number(values.seconds), warmupSeconds: 1, concurrency: Number(values.concurrency) };
 const rounds = Number(values.rounds);
 
-const GREET = {
-  id: 'greet',
-  name: 'Greet',
-  visibility: 'public',
-  endpoint: { method: 'POST', path: '/greet' },
-  trigger: { type: 'webhook' },
-  nodes: [
-    { id: 'start', type: 'trigger', name: 'Webhook' },
-    { id: 'hello', type: 'set', name: 'Say hello', config: { fields: { message: 'Hello, {{ trigger.body.name }}!' } } },
-  ],
-  edges: [{ source: 'start', target: 'hello' }],
-};
 
 async function post(url, body, method = 'POST') {
   const response = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
