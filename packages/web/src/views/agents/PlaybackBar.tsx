@@ -26,11 +26,11 @@ export function PlaybackBar({ playback }: { playback: Playback }) {
           </button>
         ))}
       </div>
-      <button type="button" className={button} disabled={eventsShown <= 1} onClick={() => playback.jumpToEvent(eventsShown - 2)} data-testid="playback-prev" aria-label="Previous event">
-        ⏮
+      <button type="button" className={button} disabled={eventsShown <= 1} onClick={() => playback.jumpToEvent(eventsShown - 2)} data-testid="playback-prev" aria-label="Previous event" title="Previous event">
+        ‹ event
       </button>
-      <button type="button" className={button} disabled={eventsShown >= total} onClick={() => playback.jumpToEvent(eventsShown)} data-testid="playback-next" aria-label="Next event">
-        ⏭
+      <button type="button" className={button} disabled={eventsShown >= total} onClick={() => playback.jumpToEvent(eventsShown)} data-testid="playback-next" aria-label="Next event" title="Next event">
+        event ›
       </button>
       <input
         type="range"

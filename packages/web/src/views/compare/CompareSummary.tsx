@@ -1,6 +1,6 @@
 import { Link } from 'wouter';
 import { StatusPill, displayStatusOf } from '../../components/StatusBadge';
-import { formatCost, formatCount, formatDateTime, formatDuration } from '../../lib/format';
+import { formatCost, formatCount, formatDateTime, formatDuration, formatUsd } from '../../lib/format';
 import type { RunSummary } from './compare-model';
 
 /** The two runs' headers, totals side by side with the difference, and their tool sequences. */
@@ -56,7 +56,7 @@ export function Totals({ a, b, steps }: { a: RunSummary; b: RunSummary; steps: [
               <td className="py-1 text-right font-mono" data-testid="total-a">{r.show(r.a, a)}</td>
               <td className="py-1 text-right font-mono" data-testid="total-b">{r.show(r.b, b)}</td>
               <td className={`py-1 text-right font-mono ${delta ? (delta > 0 ? 'text-amber-700 dark:text-amber-400' : 'text-emerald-700 dark:text-emerald-400') : 'text-zinc-400'}`} data-testid="total-delta">
-                {delta === null ? '' : `${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${r.label === 'Duration' ? formatDuration(Math.abs(delta)) : r.label === 'Cost' ? `$${Math.abs(delta).toFixed(4)}` : formatCount(Math.abs(delta))}`}
+                {delta === null ? '' : `${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${r.label === 'Duration' ? formatDuration(Math.abs(delta)) : r.label === 'Cost' ? formatUsd(Math.abs(delta)) : formatCount(Math.abs(delta))}`}
               </td>
             </tr>
           );
