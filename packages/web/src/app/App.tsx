@@ -5,6 +5,7 @@ import { filterSearch } from '../state/filters';
 import { useFeed } from '../state/feed-store';
 import { isDark, useUi } from '../state/ui-store';
 import { MonitorView } from '../views/monitor/MonitorView';
+import { AlertNotifier } from '../views/alerts/AlertNotifier';
 import { HelpDialogs } from './HelpDialogs';
 import { NAV_ITEMS, NavRail } from './NavRail';
 import { type Shortcut, useShortcuts } from './shortcuts';
@@ -29,6 +30,8 @@ const PlaygroundView = lazy(() => import('../views/playground/PlaygroundView'));
 const PluginsView = lazy(() => import('../views/plugins/PluginsView'));
 const ExportView = lazy(() => import('../views/export/ExportView'));
 const DeployView = lazy(() => import('../views/deploy/DeployView'));
+const MetricsView = lazy(() => import('../views/metrics/MetricsView'));
+const AlertsView = lazy(() => import('../views/alerts/AlertsView'));
 
 function useThemeClass(): void {
   const theme = useUi((s) => s.theme);
@@ -124,6 +127,8 @@ export function App() {
               <Route path="/sessions" component={SessionsView} />
               <Route path="/agents" component={AgentsView} />
               <Route path="/plugins" component={PluginsView} />
+              <Route path="/analytics" component={MetricsView} />
+              <Route path="/alerts" component={AlertsView} />
               <Route path="/export">{() => <ExportView />}</Route>
               <Route path="/export/:project">{(params) => <ExportView project={params.project} />}</Route>
               <Route path="/deploy/:project">{(params) => <DeployView project={params.project} />}</Route>
@@ -151,6 +156,7 @@ export function App() {
       </div>
       <StatusBar />
       <HelpDialogs shortcuts={shortcuts} />
+      <AlertNotifier />
       {ui.dialog === 'export' || ui.dialog === 'import' ? (
         <Suspense fallback={null}>
           <TransferDialogs />

@@ -1,6 +1,6 @@
 import type { ComponentType, SVGProps } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
-import { ActivityIcon, AlertIcon, BookmarkIcon, BotIcon, BoxIcon, FlowIcon, ListIcon, PlayIcon, PuzzleIcon, UsersIcon } from '../components/icons';
+import { ActivityIcon, AlertIcon, BellIcon, BookmarkIcon, BotIcon, BoxIcon, ChartIcon, FlowIcon, ListIcon, PlayIcon, PuzzleIcon, UsersIcon } from '../components/icons';
 import { filterSearch } from '../state/filters';
 
 interface NavItem {
@@ -17,6 +17,8 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/errors', label: 'Errors', key: '3', icon: AlertIcon },
   { path: '/sessions', label: 'Sessions', key: '4', icon: UsersIcon },
   { path: '/agents', label: 'Agents', icon: BotIcon },
+  { path: '/analytics', label: 'Metrics', key: '6', icon: ChartIcon },
+  { path: '/alerts', label: 'Alerts', key: '7', icon: BellIcon },
   { path: '/annotations', label: 'Notes', icon: BookmarkIcon },
   { path: '/workflows', label: 'Workflows', key: '5', icon: FlowIcon },
   { path: '/playground', label: 'Playground', icon: PlayIcon },

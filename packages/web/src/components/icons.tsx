@@ -24,6 +24,8 @@ function Icon({ d, title, ...props }: SVGProps<SVGSVGElement> & { d: string; tit
 
 type P = SVGProps<SVGSVGElement>;
 export const ActivityIcon = (p: P) => <Icon d="M22 12h-4l-3 9L9 3l-3 9H2" {...p} />;
+export const ChartIcon = (p: P) => <Icon d="M3 3v18h18M7 15l4-4 3 3 5-6" {...p} />;
+export const BellIcon = (p: P) => <Icon d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 0 1-3.4 0" {...p} />;
 export const PuzzleIcon = (p: P) => <Icon d="M4 7h4a2 2 0 1 1 4 0h4v4a2 2 0 1 1 0 4v4h-4a2 2 0 1 0-4 0H4v-4a2 2 0 1 0 0-4z" {...p} />;
 export const ListIcon = (p: P) => <Icon d="M8 6h13M8 12h13M8 18h13M3 6h.01M3 12h.01M3 18h.01" {...p} />;
 export const AlertIcon = (p: P) => <Icon d="M12 9v4m0 4h.01M10.3 3.9 1.8 18a2 2 0 0 0 1.7 3h17a2 2 0 0 0 1.7-3L13.7 3.9a2 2 0 0 0-3.4 0z" {...p} />;
