@@ -5,6 +5,7 @@ import { SpanId, TraceId } from '@runtime-hub/protocol';
 import { z } from 'zod';
 import type { HubContext } from '../context.js';
 import { BranchIndex } from './branches.js';
+import { registerInvocations } from './invoke-routes.js';
 import { loadRecording } from './recording.js';
 
 const RecordingParams = z.object({ traceId: TraceId });
@@ -45,6 +46,8 @@ export function registerReplay(root: FastifyInstance, ctx: HubContext): void {
     const command = ['runtime-hub', 'replay', traceId, '--from', fromSpan, ...(input ? ['--input', '<edited.json>'] : []), ...(strict ? ['--strict'] : []), '--', '<your program>'];
     return { recording, newTraceId: newTrace, input: input ?? null, compareUrl: `/compare/${traceId}/${newTrace}`, command: command.join(' ') };
   });
+
+  registerInvocations(root, ctx); // re-invoke a function in the running app
 
   app.get('/api/v1/replay/branches', { schema: { tags, summary: 'Replays of a trace, and what a replay branched from', querystring: BranchQuery } }, (request) => {
     const { traceId } = request.query;

@@ -114,6 +114,12 @@ def _apply(explicit: Dict[str, Any]) -> None:
         _watch_processes()
         client.transport.start()
         logger.debug("configured %r", client)
+    from ._invoke.channel import start_channel, stop_channel
+
+    if client is not None and config.invocable:  # the dashboard may re-invoke @track(invocable=True)
+        start_channel(config)
+    else:
+        stop_channel()
 
 
 def _retire(client: Client, timeout: float) -> None:
