@@ -8,11 +8,12 @@ import time
 import uuid
 from collections import deque
 
+from . import instrument
 from .errors import NodeFailure, backoff_delay_ms, effective_policy, is_retryable, permanent, to_failure
 from .fields import resolve_config
 from .graph import LOOP_TYPE, TRIGGER_TYPE, Graph, State
 from .nodes import NODE_TYPES
-from .values import UNDEFINED, Strict, type_name
+from .values import UNDEFINED, Strict, to_plain, type_name
 
 MAX_LOOP_ITEMS = 50_000
 MAX_ACTIVATIONS = 100_000
@@ -192,13 +193,16 @@ class Run:
         node_type = NODE_TYPES[node["type"]]
         timeout = node.get("timeoutMs") or self.settings.get("nodeTimeoutMs")
         config = self.resolve(node, info["input"], info["inputs"])
-        call = node_type.run(self.context(node, config, info["input"], info["inputs"]))
-        if not timeout:
-            return await call
-        try:
-            return await asyncio.wait_for(call, timeout / 1000)
-        except asyncio.TimeoutError:
-            raise NodeFailure("NODE_TIMEOUT", f'node "{node["id"]}" ran longer than {timeout} ms') from None
+        attributes = {"workflow.node.id": node["id"], "workflow.node.type": node["type"], "workflow.node.attempt": info["attempt"]}
+        with instrument.span(node.get("name") or node["id"], "node", attributes) as span:
+            call = node_type.run(self.context(node, config, info["input"], info["inputs"]))
+            try:
+                result = await (asyncio.wait_for(call, timeout / 1000) if timeout else call)
+            except asyncio.TimeoutError:
+                raise NodeFailure("NODE_TIMEOUT", f'node "{node["id"]}" ran longer than {timeout} ms') from None
+            if span is not None:
+                span.set_output(self.app.mask(to_plain(result.get("output"))))
+            return result
 
     def settled(self, task, info):
         node = info["node"]

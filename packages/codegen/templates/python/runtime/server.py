@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from . import instrument
 from .runner import Run
-from .values import to_json
+from .values import to_json, to_plain
 
 CREDENTIAL_HEADERS = {"authorization", "proxy-authorization", "cookie"}
 HOP_BY_HOP = {"connection", "content-length", "transfer-encoding", "keep-alive", "upgrade", "te", "trailer"}
@@ -168,10 +168,15 @@ async def answer(request: Request, workflow_id: str):
 
 
 async def _execute(run, definition):
-    with instrument.span(definition["name"], "workflow", {"workflow.id": definition["id"], "workflow.run.id": run.id}, run.trigger.get("body")) as span:
+    body = to_plain(run.trigger.get("body"))
+    with instrument.span(definition["name"], "workflow", {"workflow.id": definition["id"], "workflow.run.id": run.id}, body) as span:
         result = await run.execute()
         if span is not None:
-            span.set_output(result.output if result.status == "succeeded" else result.error)
+            if result.status == "succeeded":
+                span.set_output(to_plain(result.output))
+            else:
+                span.set_status("error")
+                span.set_output(result.error)
         return result
 
 
