@@ -27,6 +27,14 @@ const ATTRIBUTES = `attributes = CASE
     FROM (SELECT CASE WHEN ${WINS} THEN spans.attributes::jsonb || excluded.attributes::jsonb
       ELSE excluded.attributes::jsonb || spans.attributes::jsonb END AS m) merged) END`;
 
+/** Payload columns: a new row's are the record's own, so only a merged row sends them back. */
+const PAYLOADS = ['input', 'output', 'error', 'attributes', 'events'] as const;
+const RETURNED = ['id', ...SPAN_COLUMNS]
+  .map((column) => ((PAYLOADS as readonly string[]).includes(column) ? `CASE WHEN xmax = 0 THEN NULL ELSE ${column} END AS ${column}` : column))
+  .join(', ');
+/** Where each payload column sits in SpanValues (row-codec.ts). */
+const PAYLOAD_INDEX = PAYLOADS.map((column) => SPAN_COLUMNS.indexOf(column));
+
 /**
  * One statement per round: a batch is split into rounds in which each spanId occurs once (an SDK
  * often sends a span's start and end in one batch; one INSERT … ON CONFLICT may touch a row once).
@@ -42,7 +50,7 @@ ON CONFLICT (span_id) DO UPDATE SET
   ${['events', 'error_group', 'model', 'input_tokens', 'output_tokens', 'cost_usd'].map(prefer).join(', ')},
   seq = excluded.seq
 WHERE spans.trace_id = excluded.trace_id
-RETURNING ${ROW_COLUMNS}, (xmax = 0) AS inserted`;
+RETURNING ${RETURNED}, (xmax = 0) AS inserted`;
 
 const UPSERT_TRACES = `INSERT INTO traces
   (trace_id, root_span_id, name, service, kind, session_id, start_time, end_time, root_end_time, root_status, has_error)
@@ -102,6 +110,9 @@ export async function writeBatch(client: pg.PoolClient, batch: readonly SpanValu
         if (row.inserted) {
           inserted++;
           fresh[index] = true;
+          const sent: readonly unknown[] = batch[index]!;
+          const payloads = row as unknown as Record<string, unknown>;
+          PAYLOADS.forEach((column, p) => (payloads[column] = sent[PAYLOAD_INDEX[p]!]));
         }
         delete (row as Partial<typeof row>).inserted;
         rows[index] = row;
