@@ -27,6 +27,12 @@ const RunPage = lazy(() => import('../views/workflows/RunPage'));
 const VersionsView = lazy(() => import('../views/workflows/VersionsView'));
 const TransferDialogs = lazy(() => import('../views/transfer/TransferDialogs'));
 const PlaygroundView = lazy(() => import('../views/playground/PlaygroundView'));
+const ProjectsView = lazy(() => import('../views/projects/ProjectsView'));
+const ProjectDetail = lazy(() => import('../views/projects/ProjectDetail'));
+const WorkflowMetricsView = lazy(() => import('../views/workflow-metrics/WorkflowMetricsView'));
+const SchedulesView = lazy(() => import('../views/schedules/SchedulesView'));
+const ScheduleEditor = lazy(() => import('../views/schedules/ScheduleEditor'));
+const TemplatesView = lazy(() => import('../views/templates/TemplatesView'));
 const PluginsView = lazy(() => import('../views/plugins/PluginsView'));
 const ExportView = lazy(() => import('../views/export/ExportView'));
 const DeployView = lazy(() => import('../views/deploy/DeployView'));
@@ -139,6 +145,12 @@ export function App() {
               <Route path="/spans/:spanId">{(params) => <SpanPage spanId={params.spanId} />}</Route>
               <Route path="/playground">{() => <PlaygroundView />}</Route>
               <Route path="/playground/:spanId">{(params) => <PlaygroundView key={params.spanId} spanId={params.spanId} />}</Route>
+              <Route path="/projects">{() => <ProjectsView />}</Route>
+              <Route path="/projects/:project">{(params) => <ProjectDetail key={params.project} projectId={params.project} />}</Route>
+              <Route path="/workflow-metrics">{() => <WorkflowMetricsView />}</Route>
+              <Route path="/schedules">{() => <SchedulesView />}</Route>
+              <Route path="/schedules/:project/:workflow">{(params) => <ScheduleEditor project={params.project} workflow={params.workflow} />}</Route>
+              <Route path="/templates">{() => <TemplatesView />}</Route>
               <Route path="/workflows">{() => <WorkflowsHome />}</Route>
               <Route path="/workflows/:project">{(params) => <WorkflowsHome project={params.project} />}</Route>
               <Route path="/workflows/:project/:workflow">{(params) => <StudioView project={params.project} workflow={params.workflow} />}</Route>

@@ -1,6 +1,6 @@
 import type { ComponentType, SVGProps } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
-import { ActivityIcon, AlertIcon, BellIcon, BookmarkIcon, BotIcon, BoxIcon, ChartIcon, FlowIcon, ListIcon, PlayIcon, PuzzleIcon, UsersIcon } from '../components/icons';
+import { ActivityIcon, AlertIcon, BellIcon, BookmarkIcon, BotIcon, BoxIcon, ChartIcon, ClockIcon, FlowIcon, ListIcon, PlayIcon, PuzzleIcon, UsersIcon } from '../components/icons';
 import { filterSearch } from '../state/filters';
 
 interface NavItem {
@@ -20,7 +20,11 @@ export const NAV_ITEMS: NavItem[] = [
   { path: '/analytics', label: 'Metrics', key: '6', icon: ChartIcon },
   { path: '/alerts', label: 'Alerts', key: '7', icon: BellIcon },
   { path: '/annotations', label: 'Notes', icon: BookmarkIcon },
+  { path: '/projects', label: 'Projects', icon: BoxIcon },
   { path: '/workflows', label: 'Workflows', key: '5', icon: FlowIcon },
+  { path: '/workflow-metrics', label: 'Run metrics', icon: ChartIcon },
+  { path: '/schedules', label: 'Schedules', icon: ClockIcon },
+  { path: '/templates', label: 'Templates', icon: ListIcon },
   { path: '/playground', label: 'Playground', icon: PlayIcon },
   { path: '/plugins', label: 'Plugins', icon: PuzzleIcon },
   { path: '/export', label: 'Export & deploy', icon: BoxIcon },

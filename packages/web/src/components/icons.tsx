@@ -33,6 +33,7 @@ export const UsersIcon = (p: P) => <Icon d="M17 21v-2a4 4 0 0 0-4-4H5a4 4 0 0 0-
 export const BotIcon = (p: P) => <Icon d="M12 8V4H8M4 8h16v12H4zM2 14h2m16 0h2M9 13v2m6-2v2" {...p} />;
 export const FlowIcon = (p: P) => <Icon d="M3 3h6v6H3zM15 15h6v6h-6zM9 6h3a3 3 0 0 1 3 3v6" {...p} />;
 export const PauseIcon = (p: P) => <Icon d="M6 4h4v16H6zM14 4h4v16h-4z" {...p} />;
+export const ClockIcon = (p: P) => <Icon d="M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zM12 6v6l4 2" {...p} />;
 export const PlayIcon = (p: P) => <Icon d="M6 3l14 9-14 9z" {...p} />;
 export const BoxIcon = (p: P) => <Icon d="M21 8 12 3 3 8v8l9 5 9-5zM3 8l9 5 9-5M12 13v8" {...p} />;
 export const XIcon = (p: P) => <Icon d="M18 6 6 18M6 6l12 12" {...p} />;
