@@ -1,4 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, uniqueService } from './support/fixtures';
+import { startHub } from './support/hub';
 import { call, traceId } from './support/spans';
 
 test('a span can be bookmarked and noted; a note with markup stays text, and both survive a reload', async ({ guarded: page, sender }) => {
@@ -39,4 +43,37 @@ test('a span can be bookmarked and noted; a note with markup stays text, and bot
   await page.reload();
   await expect(toggle).toHaveAttribute('aria-pressed', 'false');
   await expect(notes.getByTestId('note')).toHaveCount(0);
+});
+
+test('bookmarks and notes travel with a JSON Lines export into another hub through Import, once however often it is imported', async ({ page, hub, sender }) => {
+  const service = uniqueService('notes-transfer');
+  const span = call({ traceId: traceId(), service, name: 'tool search' }, Date.now(), 40);
+  await sender.send([span]);
+  const post = (body: unknown) =>
+    fetch(`${hub.url}/api/v1/spans/${span.spanId}/annotations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect((await post({ kind: 'bookmark' })).status).toBe(201);
+  expect((await post({ kind: 'note', text: '<b>slow</b> search', label: 'perf', score: 3 })).status).toBe(201);
+  const text = await (await fetch(`${hub.url}/api/v1/export?service=${service}`)).text();
+  const file = join(tmpdir(), `${service}.jsonl`);
+  writeFileSync(file, text);
+
+  const other = await startHub();
+  try {
+    await page.goto(other.url);
+    for (const round of [1, 2]) {
+      await page.keyboard.press('i');
+      await page.getByLabel('File to import').setInputFiles(file);
+      await page.getByTestId('import-dialog').getByRole('button', { name: 'Import', exact: true }).click();
+      await expect(page.getByTestId('import-result')).toHaveText('1 spans imported, 2 bookmarks and notes.');
+      await page.keyboard.press('Escape');
+      const stored = (await (await fetch(`${other.url}/api/v1/spans/${span.spanId}/annotations`)).json()) as { annotations: { kind: string }[] };
+      expect(stored.annotations.map((a) => a.kind), `after import ${round}`).toEqual(['note', 'bookmark']);
+    }
+    await page.goto(`${other.url}/annotations?kind=note`);
+    await expect(page.getByTestId('annotation-row')).toHaveCount(1);
+    await expect(page.getByTestId('annotation-text')).toHaveText('<b>slow</b> search');
+    await expect(page.getByTestId('annotation-row').locator('b')).toHaveCount(0);
+  } finally {
+    await other.stop();
+  }
 });
