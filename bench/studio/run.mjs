@@ -7,7 +7,7 @@
 // Rounds alternate baseline and studio, each in a fresh browser context. Not a test.
 //
 //   npm run build && node bench/studio/run.mjs [--nodes 500] [--edges 600] [--rounds 5]
-//        [--loop-items 1000] [--loop-rounds 3]
+//        [--loop-items 1000] [--loop-rounds 3] [--nice -10] [--web <built dashboard folder>]
 // Then a loop run of ~2,000 activations started from the editor, its statuses streaming onto the
 // canvas, against the same run started by API while the same page sits idle.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,8 +18,10 @@ import { parseArgs } from 'node:util';
 import react from '@vitejs/plugin-react';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { spawn } from 'node:child_process';
 import { startHub, stopHub } from '../lib/hub.mjs';
 import { bigWorkflow } from './graph.mjs';
+import { browserAt, prioritize } from './priority.mjs';
 import { serveBaseline } from './serve-baseline.mjs';
 
 const { values: opts } = parseArgs({
@@ -29,6 +31,8 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '5' },
     'loop-items': { type: 'string', default: '1000' },
     'loop-rounds': { type: 'string', default: '3' },
+    nice: { type: 'string' },
+    web: { type: 'string' },
   },
 });
 const NODES = Number(opts.nodes);
@@ -38,7 +42,8 @@ const LOOP_ITEMS = Number(opts['loop-items']);
 const LOOP_ROUNDS = Number(opts['loop-rounds']);
 const WEB_DIST = fileURLToPath(new URL('../../packages/web/dist/index.html', import.meta.url));
 const BASELINE_SRC = fileURLToPath(new URL('./baseline/', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const NICE = opts.nice === undefined ? undefined : Number(opts.nice);
+const CHROMIUM = browserAt(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', NICE);
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const VIEWPORT = { width: 1440, height: 900 };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -174,15 +179,33 @@ async function measureLoop(browser, hubUrl, items, fromEditor) {
   return { ...figures, elapsed, activations: steps.length, shown };
 }
 
+/** The hub with the dashboard from another folder (bench/studio/web-hub.mjs). */
+function startWebHub(webRoot, dataDir) {
+  const script = fileURLToPath(new URL('./web-hub.mjs', import.meta.url));
+  const proc = spawn(process.execPath, [script, webRoot, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /runtime-hub listening on (\S+)/.exec(out);
+      if (match) resolve({ proc, url: match[1] });
+    });
+    proc.on('exit', (code) => reject(new Error(`hub exited with ${code}`)));
+  });
+}
+
 async function main() {
-  if (!existsSync(WEB_DIST)) throw new Error('build the dashboard first: npm run build');
+  if (!existsSync(opts.web ? join(opts.web, 'index.html') : WEB_DIST)) throw new Error('build the dashboard first: npm run build');
   console.log(`runtime-hub studio benchmark — ${new Date().toISOString()}, ${process.platform}, node ${process.version}, ${CHROMIUM}`);
   console.log(`load average at start: ${load()} (2 shared cores: figures vary with other work)\n`);
 
   const outDir = mkdtempSync(join(tmpdir(), 'rh-studio-baseline-'));
   await build({ root: BASELINE_SRC, logLevel: 'silent', plugins: [react()], build: { outDir, emptyOutDir: true } });
   const dataDir = mkdtempSync(join(tmpdir(), 'rh-studio-bench-'));
-  const hub = await startHub(['--data', dataDir]);
+  const hub = opts.web ? await startWebHub(opts.web, dataDir) : await startHub(['--data', dataDir]);
+  if (opts.web) console.log(`dashboard served from ${opts.web} (--web)`);
+  prioritize(hub.proc.pid, NICE);
+  if (NICE !== undefined) console.log(`browser, hub and benchmark at nice ${NICE} (--nice)`);
   const workflow = bigWorkflow('big', NODES, EDGES);
   await call(hub.url, 'POST', '/api/v1/projects', { id: 'bench', name: 'Bench' });
   const saved = await call(hub.url, 'POST', '/api/v1/projects/bench/workflows', workflow);

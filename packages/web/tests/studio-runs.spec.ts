@@ -143,3 +143,24 @@ test('the run page follows an unfinished run to its end on the live channel', as
   await expect(page.getByTestId('run-page-status')).toHaveText('succeeded', { timeout: 25_000 });
   await expect(node(page, 'done')).toHaveAttribute('data-status', 'succeeded');
 });
+
+test('a failing code node shows its error with the stack of what was thrown', async ({ guarded: page, hub }) => {
+  const project = uniqueId('stack');
+  expect((await api(hub.url, 'POST', '/api/v1/projects', { id: project, name: project, settings: { allowCode: true } })).status).toBe(201);
+  await api(hub.url, 'POST', `/api/v1/projects/${project}/workflows`, {
+    id: 'w',
+    name: 'Throws',
+    nodes: [
+      { id: 'start', type: 'trigger', position: { x: 0, y: 0 } },
+      { id: 'boom', type: 'code', config: { code: 'function parseOrder(o) { throw new TypeError("no items in <order>"); }\nreturn parseOrder(input);' }, position: { x: 260, y: 0 } },
+    ],
+    edges: [{ source: 'start', target: 'boom' }],
+  });
+  await openStudio(page, project, 'w');
+  await page.getByTestId('run-button').click();
+  await expect(node(page, 'boom')).toHaveAttribute('data-status', 'failed');
+  await node(page, 'boom').click();
+  await expect(page.getByTestId('node-error')).toContainText('CODE_ERROR');
+  await expect(page.getByTestId('node-error')).toContainText('TypeError: no items in <order>');
+  await expect(page.getByTestId('node-error-stack')).toContainText('parseOrder');
+});

@@ -7,6 +7,12 @@ import { isDirty, useStudio } from '../../studio/store';
 
 const button = 'rounded border border-zinc-300 px-2 py-0.5 text-xs hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800';
 
+/** A code node's error carries the stack of what was thrown (`details.stack`), shown as lines. */
+function stackOf(details: unknown): string | undefined {
+  const stack = details !== null && typeof details === 'object' ? (details as { stack?: unknown }).stack : undefined;
+  return typeof stack === 'string' && stack.trim() !== '' ? stack : undefined;
+}
+
 /**
  * Re-runs the shown run from `nodeId` on the workflow's current version (edits saved first),
  * optionally with an edited input for that node, and shows the new run.
@@ -101,6 +107,11 @@ export function NodeRunData({ nodeId }: { nodeId: string }) {
             <div className="rounded border border-red-200 bg-red-50 p-2 text-xs text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200" data-testid="node-error">
               <div className="font-mono font-semibold">{last.error.code}</div>
               <pre className="whitespace-pre-wrap break-words">{last.error.message}</pre>
+              {stackOf(last.error.details) ? (
+                <pre className="mt-1 max-h-40 overflow-auto whitespace-pre text-[10px] opacity-80" data-testid="node-error-stack">
+                  {stackOf(last.error.details)}
+                </pre>
+              ) : null}
               {last.error.details !== undefined ? <JsonViewer name="details" value={last.error.details} defaultDepth={1} /> : null}
             </div>
           ) : null}
