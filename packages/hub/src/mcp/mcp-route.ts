@@ -1,8 +1,13 @@
 import type { FastifyInstance } from 'fastify';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { HubContext } from '../context.js';
 import { injectedHubApi } from './hub-api.js';
-import { createMcpServer } from './mcp-server.js';
+
+/** The MCP SDK is loaded on the first MCP request: a hub nobody asks over MCP does not carry it in memory. */
+const loadSdk = (() => {
+  let loading: ReturnType<typeof load> | undefined;
+  const load = () => Promise.all([import('@modelcontextprotocol/sdk/server/streamableHttp.js'), import('./mcp-server.js')]);
+  return () => (loading ??= load());
+})();
 
 /**
  * `POST /mcp`: the Model Context Protocol over Streamable HTTP, stateless (a server and transport
@@ -17,6 +22,7 @@ export function registerMcp(app: FastifyInstance, ctx: HubContext): void {
       authorization: request.headers.authorization,
       cookie: request.headers.cookie,
     });
+    const [{ StreamableHTTPServerTransport }, { createMcpServer }] = await loadSdk();
     const server = createMcpServer(api, { allowWorkflowRuns: ctx.config.mcpWorkflowRuns === true });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.hijack();
