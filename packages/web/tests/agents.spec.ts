@@ -41,8 +41,8 @@ test('the Agents list shows every session with models, turns, tools, tokens, cos
   await expect(parallel.getByTestId('agent-models')).toContainText('claude-opus-4-6');
   await expect(parallel).toContainText('subagents');
   const hostile = page.locator(`[data-testid="agent-row"][data-trace-id="${traceOf.get(SESSIONS.hostile)}"]`);
-  await expect(hostile.locator('td').nth(3)).toHaveText('4'); // Read, Edit, Write, Bash
-  await expect(hostile.locator('td').nth(7)).toHaveText('1'); // the failed Bash call
+  await expect(hostile.locator('td').nth(4)).toHaveText('4'); // Read, Edit, Write, Bash (after the compare pick and the name)
+  await expect(hostile.locator('td').nth(8)).toHaveText('1'); // the failed Bash call
   // Filters and search go to the hub.
   await page.goto(`${hub.url}/agents?q=spotter`);
   await expect(rows).toHaveCount(1);
