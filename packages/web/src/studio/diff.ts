@@ -1,9 +1,9 @@
 import type { WorkflowDefinition } from '@runtime-hub/protocol';
-import { edgeKey } from './changes';
+import { edgeKey, pinOf } from './changes';
 
 export interface NodeDiff {
   id: string;
-  /** Top-level node keys and config fields (`config.url`) whose values differ. */
+  /** Top-level node keys, config fields (`config.url`) and `pinned` (its pinned output) that differ. */
   fields: string[];
 }
 
@@ -13,7 +13,7 @@ export interface WorkflowDiff {
   changed: NodeDiff[];
   edgesAdded: string[];
   edgesRemoved: string[];
-  /** Workflow-level keys that differ: name, trigger, endpoint, settings… */
+  /** Workflow-level keys that differ: name, trigger, endpoint, settings, sticky notes… */
   workflow: string[];
 }
 
@@ -31,11 +31,12 @@ export function diffWorkflows(before: WorkflowDefinition, after: WorkflowDefinit
     const keys = new Set([...Object.keys(prev), ...Object.keys(node)].filter((k) => k !== 'config' && k !== 'id'));
     for (const key of keys) if (!same((prev as Record<string, unknown>)[key], (node as Record<string, unknown>)[key])) fields.push(key);
     for (const key of new Set([...Object.keys(prev.config), ...Object.keys(node.config)])) if (!same(prev.config[key], node.config[key])) fields.push(`config.${key}`);
+    if (!same(pinOf(before, id), pinOf(after, id))) fields.push('pinned');
     if (fields.length > 0) changed.push({ id, fields });
   }
   const oldEdges = new Set(before.edges.map(edgeKey));
   const newEdges = new Set(after.edges.map(edgeKey));
-  const workflow = ['name', 'description', 'visibility', 'endpoint', 'trigger', 'settings'].filter((k) => !same((before as Record<string, unknown>)[k], (after as Record<string, unknown>)[k]));
+  const workflow = ['name', 'description', 'visibility', 'endpoint', 'trigger', 'settings', 'stickyNotes'].filter((k) => !same((before as Record<string, unknown>)[k], (after as Record<string, unknown>)[k]));
   return {
     added: [...now.keys()].filter((id) => !old.has(id)),
     removed: [...old.keys()].filter((id) => !now.has(id)),

@@ -175,5 +175,8 @@ describe('workflow diff', () => {
       workflow: ['name'],
     });
     expect(isEmptyDiff(diffWorkflows(wf, structuredClone(wf)))).toBe(true);
+    // A pin and the sticky notes are changes too: the node's `pinned`, the workflow's `stickyNotes`.
+    const pinned = { ...wf, pinned: { check: { ok: true } }, stickyNotes: [{ id: 'n', text: 'why', position: { x: 0, y: 0 }, width: 240, height: 140 }] };
+    expect(diffWorkflows(wf, pinned)).toMatchObject({ changed: [{ id: 'check', fields: ['pinned'] }], workflow: ['stickyNotes'] });
   });
 });
