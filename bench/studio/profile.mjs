@@ -5,7 +5,7 @@
 // self time per function, for the 500-node workflow of bench/studio/run.mjs and for the same-run
 // baseline page (React Flow alone). A diagnostic next to the benchmark, not a test.
 //
-//   npm run build && node bench/studio/profile.mjs [--nodes 500] [--edges 600] [--top 20] [--page studio|baseline] [--nice -10]
+//   npm run build && node bench/studio/profile.mjs [--nodes 500] [--edges 600] [--top 20] [--page studio|baseline] [--nice=-10]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';

@@ -7,7 +7,7 @@
 // Rounds alternate baseline and studio, each in a fresh browser context. Not a test.
 //
 //   npm run build && node bench/studio/run.mjs [--nodes 500] [--edges 600] [--rounds 5]
-//        [--loop-items 1000] [--loop-rounds 3] [--nice -10] [--web <built dashboard folder>]
+//        [--loop-items 1000] [--loop-rounds 3] [--nice=-10] [--web <built dashboard folder>]
 // Then a loop run of ~2,000 activations started from the editor, its statuses streaming onto the
 // canvas, against the same run started by API while the same page sits idle.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

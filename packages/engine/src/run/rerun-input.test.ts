@@ -54,3 +54,36 @@ describe('re-run from a node with an edited input', () => {
     expect(done.rerunInput).toEqual({ body: { n: '[secret:TOKEN]' } });
   });
 });
+
+describe('an edited input survives a restart', () => {
+  it('the node interrupted by a crash runs again with the edited input, not the recorded one', async () => {
+    // trigger → a (http) → b (http, posts its input): the re-run starts from b with an edited input.
+    const chain = {
+      id: 'chain',
+      name: 'Chain',
+      nodes: [
+        { id: 'start', type: 'trigger' },
+        { id: 'a', type: 'http', config: { url: 'http://api.test/a' } },
+        { id: 'b', type: 'http', config: { method: 'POST', url: 'http://api.test/b', body: '{{ input.body }}' } },
+      ],
+      edges: [
+        { source: 'start', target: 'a' },
+        { source: 'a', target: 'b' },
+      ],
+    };
+    const first = scriptedHttp((request) => jsonResponse(200, { from: request.url }));
+    const t = await testEngine([chain], { http: first });
+    const run = await t.engine.startRun({ project: 'demo', workflow: 'chain', trigger: { type: 'manual', body: {} } });
+    await t.engine.waitForRun(run.id);
+    // The re-run's call to b never answers: the engine stops (as in a crash) while b runs.
+    const hanging = scriptedHttp(() => new Promise(() => undefined));
+    const t1 = await t.restart({ http: hanging });
+    const edited = await t1.engine.rerun(run.id, { fromNode: 'b', input: { body: { edited: true } } });
+    await t1.clock.advance(0);
+    expect(hanging.calls.map((c) => c.url)).toEqual(['http://api.test/b']);
+    const after = scriptedHttp((request) => jsonResponse(200, { got: request.body }));
+    const t2 = await t1.restart({ http: after });
+    expect(await t2.engine.waitForRun(edited.id)).toMatchObject({ status: 'succeeded' });
+    expect(after.calls.map((c) => [c.url, c.body])).toEqual([['http://api.test/b', JSON.stringify({ edited: true })]]);
+  });
+});
