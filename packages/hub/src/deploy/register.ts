@@ -22,12 +22,13 @@ export async function registerDeployments(app: FastifyInstance, service: Workflo
   const monitor = new HealthMonitor(store, deployer, ctx);
   registerDeployRoutes(app, { service, store, deployer, monitor, git });
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 300) return;
-    const match = SAVES.exec(request.url);
-    const project = match?.[1];
-    if (!project || !service.catalog.getProject(project)) return;
-    git.commit(project, `${request.method} ${request.url.split('?')[0]}`).catch((error: unknown) => ctx.log.warn({ project, error: (error as Error).message }, 'deployments: could not commit the project folder'));
+  // Before the answer is sent: a client that saves twice in a row gets two commits.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || reply.statusCode >= 300) return payload;
+    const project = SAVES.exec(request.url)?.[1];
+    if (!project || !service.catalog.getProject(project)) return payload;
+    await git.commit(project, `${request.method} ${request.url.split('?')[0]}`).catch((error: unknown) => ctx.log.warn({ project, error: (error as Error).message }, 'deployments: could not commit the project folder'));
+    return payload;
   });
 
   app.addHook('onReady', async () => {
