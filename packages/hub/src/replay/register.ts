@@ -1,16 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { SpanId, TraceId } from '@runtime-hub/protocol';
+import { HubError, SpanId, TraceId, type Span } from '@runtime-hub/protocol';
 import { z } from 'zod';
 import type { HubContext } from '../context.js';
 import { BranchIndex } from './branches.js';
 import { registerInvocations } from './invoke-routes.js';
 import { loadRecording } from './recording.js';
+import { generatePytest, generateVitest } from './test-generator.js';
 
 const RecordingParams = z.object({ traceId: TraceId });
 const RecordingQuery = z.object({ from: SpanId });
 const BranchQuery = z.object({ traceId: TraceId });
+const TestsBody = z.object({
+  spanId: SpanId,
+  language: z.enum(['pytest', 'vitest']).optional(),
+  /** vitest: the module the function is imported from, as the test file will import it. */
+  importFrom: z.string().min(1).max(512).default('./REPLACE_WITH_THE_MODULE.js'),
+  limit: z.number().int().min(1).max(200).default(20),
+});
 const ReplayBody = z.object({
   traceId: TraceId,
   fromSpan: SpanId,
@@ -48,6 +56,18 @@ export function registerReplay(root: FastifyInstance, ctx: HubContext): void {
   });
 
   registerInvocations(root, ctx); // re-invoke a function in the running app
+
+  app.post('/api/v1/replay/tests', { schema: { tags, summary: 'Recorded calls of a span\'s function as a generated pytest (or vitest) file', body: TestsBody } }, async (request) => {
+    const { spanId, limit, importFrom } = request.body;
+    const span = await ctx.store.getSpan(spanId);
+    if (!span) throw new HubError('SPAN_NOT_FOUND', `spanId: no span with id ${spanId}`);
+    // Calls of the same function: found by the words of its name, kept when the name is the same.
+    const words = span.name.match(/[\p{L}\p{N}]+/gu)?.join(' ');
+    const page = words ? await ctx.store.listSpans({ service: span.service, q: words, limit: 1000 }) : { items: [] as Span[] };
+    const calls = [span, ...page.items.filter((s) => s.name === span.name && s.spanId !== span.spanId && s.endTime !== null)].slice(0, limit);
+    const language = request.body.language ?? (span.attributes?.['code.namespace'] !== undefined ? 'pytest' : 'vitest');
+    return language === 'pytest' ? generatePytest(calls) : generateVitest(calls, importFrom);
+  });
 
   app.get('/api/v1/replay/branches', { schema: { tags, summary: 'Replays of a trace, and what a replay branched from', querystring: BranchQuery } }, (request) => {
     const { traceId } = request.query;
