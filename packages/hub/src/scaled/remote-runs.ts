@@ -5,6 +5,8 @@ import type { RunResponse } from '@runtime-hub/protocol';
 import { KEY_PREFIX } from './redis-connection.js';
 import { RUN_QUEUE } from './run-queue.js';
 
+const SETTLE_AGAIN_MS = 1_000;
+
 /**
  * A hub's view of runs driven by workers: BullMQ's queue events (a Redis stream read from the
  * last id seen, so a short disconnect loses nothing) wake the engine's waiters — a webhook caller
@@ -22,10 +24,19 @@ export class RemoteRuns {
     this.events = new QueueEvents(RUN_QUEUE, { connection, prefix: KEY_PREFIX, autorun: true });
     this.events.on('progress', ({ jobId, data }) => {
       const response = (data as { response?: RunResponse } | undefined)?.response;
-      if (response) this.engine.settleRemote(jobId, { response });
+      if (response) this.twice(() => this.engine.settleRemote(jobId, { response }));
     });
-    this.events.on('completed', ({ jobId }) => void this.settleFromStore(jobId));
+    this.events.on('completed', ({ jobId }) => this.twice(() => void this.settleFromStore(jobId)));
     this.events.on('error', (error) => this.log.warn('queue events: redis error', { error: error.message }));
+  }
+
+  /**
+   * Now, and once more a moment later: a caller that started waiting while the event was on its
+   * way (between reading its run as unfinished and registering) would otherwise wait in vain.
+   */
+  private twice(settle: () => void): void {
+    settle();
+    setTimeout(settle, SETTLE_AGAIN_MS).unref();
   }
 
   async ready(): Promise<void> {

@@ -275,3 +275,20 @@ describe('scaled mode: cancelling a run a worker drives', () => {
     expect(detail.steps.some((s: { nodeId: string }) => s.nodeId === 'out')).toBe(false);
   }, 90_000);
 });
+
+describe('scaled mode: webhooks answered by workers', () => {
+  it('gives every caller its run’s answer through the hub that holds it', async () => {
+    const { redis, dataDir } = await setup();
+    const h = await hub(redis, dataDir);
+    const api = apiClient(h.url);
+    expect((await api('POST', '/api/v1/projects', { id: 'wh', name: 'Webhooks' })).status).toBe(201);
+    expect((await api('POST', '/api/v1/projects/wh/workflows', GREET)).status).toBe(201);
+    await worker(redis, dataDir, h.url);
+    const names = Array.from({ length: 20 }, (_, i) => `caller-${i}`);
+    const answers = await Promise.all(names.map((name) => api('POST', '/w/wh/greet', { name })));
+    for (const [i, answer] of answers.entries()) {
+      expect(answer.status, names[i]).toBe(200);
+      expect(answer.body).toEqual({ message: `Hello, ${names[i]}!` });
+    }
+  }, 90_000);
+});
