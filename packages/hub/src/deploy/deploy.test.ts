@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub } from '../testing/test-hub.js';
@@ -15,6 +16,7 @@ import type { DeploymentHealthEvent } from './health-events.js';
  */
 const SECRET = 'sk-live-9f8e7d6c5b4a';
 const INTERVAL = 700;
+const dataDir = mkdtempSync(join(tmpdir(), 'rh-deploy-'));
 let hub: TestHub;
 const events: DeploymentHealthEvent[] = [];
 
@@ -61,7 +63,7 @@ async function callGreet(url: string): Promise<unknown> {
 
 beforeAll(async () => {
   process.env.RUNTIME_HUB_VENV_CACHE = VENV_CACHE;
-  hub = await startTestHub();
+  hub = await startTestHub({ dataDir });
   onDeploymentHealth(hub.hub.ctx, (event) => events.push(event));
   expect((await api('POST', '/api/v1/projects', { id: 'demo', name: 'Demo' })).status).toBe(201);
   expect((await api('PUT', '/api/v1/projects/demo/secrets/API_KEY', { value: SECRET })).status).toBeLessThan(300);
@@ -73,6 +75,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hub?.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('local deployments', () => {
@@ -182,4 +185,16 @@ describe('local deployments', () => {
     expect(bad.body.error.code).toBe('INVALID_BODY');
     expect(bad.body.error.message).toContain('platform');
   });
+
+  it('starts its apps again when the hub restarts', async () => {
+    await hub.close();
+    hub = await startTestHub({ dataDir });
+    let current: Deployment | undefined;
+    for (let i = 0; i < 300 && !current?.logs.includes('started again after a hub restart'); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      current = (await api<{ targets: { id: string; current: Deployment }[] }>('GET', '/api/v1/projects/demo/deployments')).body.targets.find((t) => t.id === 'local')?.current;
+    }
+    expect(current?.logs).toContain('started again after a hub restart');
+    expect(await callGreet(current?.url as string)).toEqual({ message: 'Hello, Ada!', auth: SECRET.length });
+  }, 120_000);
 });
