@@ -1,11 +1,14 @@
 import { Link } from 'wouter';
 import type { Span } from '../../api/types';
 import { CopyButton } from '../../components/CopyButton';
+import { GenerateTests } from './GenerateTests';
+import { InvokePanel } from './InvokePanel';
 import { editableInput, replayCommand } from './replay-api';
 
 const BUTTON = 'rounded border border-zinc-300 px-2 py-1 text-xs hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800';
 
 function download(name: string, text: string, type = 'application/json'): void {
+  // A Blob the browser saves: the text never becomes markup.
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;
@@ -15,9 +18,10 @@ function download(name: string, text: string, type = 'application/json'): void {
 }
 
 /**
- * Replay from this call (docs/replay.md): the command that runs the program again from here, and
- * the call's input as `edited.json` to edit and pass with `--input`. On a replayed call, a link
- * to the recorded call it stands for.
+ * Replay, re-invoke, regression tests (docs/replay.md): the command that runs the program again
+ * from this call and its input as `edited.json` for `--input`; on a replayed call, the recorded
+ * call it stands for; "Re-invoke" when the running app offers the function; the recorded calls of
+ * the function as a test file.
  */
 export function ReplayActions({ span }: { span: Span }) {
   if (span.endTime === null) return null;
@@ -53,6 +57,8 @@ export function ReplayActions({ span }: { span: Span }) {
           </button>
         ) : null}
       </details>
+      <InvokePanel span={span} />
+      {span.status !== 'unset' ? <GenerateTests span={span} download={download} /> : null}
     </section>
   );
 }

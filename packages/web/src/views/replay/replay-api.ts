@@ -28,3 +28,30 @@ export function editableInput(kind: string, input: unknown): Record<string, unkn
 export function replayCommand(traceId: string, spanId: string, withInput: boolean): string {
   return `runtime-hub replay ${traceId} --from ${spanId}${withInput ? ' --input edited.json' : ''} -- <your program, e.g. python agent.py>`;
 }
+
+export interface Invocable {
+  exposedWithoutToken: boolean;
+  functions: { name: string; instances: number }[];
+}
+
+export interface Invocation {
+  id: string;
+  function: string;
+  status: 'queued' | 'running' | 'done' | 'expired';
+  result?: { status: 'ok' | 'error'; traceId?: string; spanId?: string; output?: unknown; error?: { type?: string; message?: string } };
+}
+
+export interface GeneratedTests {
+  language: 'pytest' | 'vitest';
+  filename: string;
+  text: string;
+  tests: number;
+  skipped: { spanId: string; reason: string }[];
+}
+
+const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+export const invocable = (service: string, signal?: AbortSignal) => request<Invocable>(`/api/v1/invocable?service=${encodeURIComponent(service)}`, signal ? { signal } : {});
+export const invoke = (spanId: string, args: Record<string, unknown>) => request<{ invocation: Invocation }>('/api/v1/invocations', json({ spanId, args }));
+export const invocation = (id: string, waitMs: number) => request<{ invocation: Invocation }>(`/api/v1/invocations/${encodeURIComponent(id)}?waitMs=${waitMs}`);
+export const generateTests = (spanId: string, importFrom?: string) => request<GeneratedTests>('/api/v1/replay/tests', json({ spanId, ...(importFrom ? { importFrom } : {}) }));
