@@ -292,3 +292,40 @@ describe('scaled mode: webhooks answered by workers', () => {
     }
   }, 90_000);
 });
+
+describe('scaled mode: a worker stopped with SIGTERM', () => {
+  it('exits cleanly and its runs finish on another worker', async () => {
+    const { redis, dataDir } = await setup();
+    const h = await hub(redis, dataDir);
+    const api = apiClient(h.url);
+    expect((await api('POST', '/api/v1/projects', { id: 'term', name: 'Term' })).status).toBe(201);
+    const pausing = {
+      id: 'pausing',
+      name: 'Pausing',
+      nodes: [
+        { id: 'start', type: 'trigger' },
+        { id: 'pause', type: 'wait', config: { duration: '2s' } },
+        { id: 'out', type: 'set', config: { fields: { n: '{{ trigger.body.n }}' } } },
+      ],
+      edges: [
+        { source: 'start', target: 'pause' },
+        { source: 'pause', target: 'out' },
+      ],
+    };
+    expect((await api('POST', '/api/v1/projects/term/workflows', pausing)).status).toBe(201);
+    const first = await worker(redis, dataDir, h.url);
+    const ids = (await Promise.all(Array.from({ length: 5 }, (_, n) => api('POST', '/api/v1/projects/term/workflows/pausing/runs', { n })))).map((r) => r.body.runId as string);
+    await eventually(async () => {
+      const statuses = await Promise.all(ids.map(async (id) => (await api('GET', `/api/v1/runs/${id}`)).body.run.status as string));
+      return statuses.every((s) => s === 'waiting') ? true : undefined;
+    }, 30_000, 'the runs to wait on the first worker');
+    await worker(redis, dataDir, h.url);
+    first.proc.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const outputs = await eventually(async () => {
+      const runs = await Promise.all(ids.map(async (id) => (await api('GET', `/api/v1/runs/${id}`)).body.run));
+      return runs.every((r) => r.status === 'succeeded') ? runs.map((r) => r.output.n as number) : undefined;
+    }, 60_000, 'the runs to finish on the second worker');
+    expect(outputs).toEqual([0, 1, 2, 3, 4]);
+  }, 120_000);
+});
