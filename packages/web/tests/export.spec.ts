@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from './support/fixtures';
 
 /**
@@ -7,6 +8,8 @@ import { expect, test } from './support/fixtures';
  * deployments view (a target that cannot be reached gets its files, the project's versions diff).
  */
 const SECRET = 'sk-test-0123456789abcdef';
+/** docs/screenshots/export.png and deploy.png: taken with UPDATE_SCREENSHOTS=1. */
+const OUT = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
 
 async function api(base: string, method: string, path: string, body?: unknown): Promise<number> {
   const response = await fetch(`${base}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -43,6 +46,7 @@ test('a project exports as a Python or TypeScript app: file tree, highlighted co
 
   await files.locator('[data-file="workflows/greet.py"]').click();
   await expect(page.locator('[data-export-file="workflows/greet.py"]')).toContainText('"message": "Hello, {{ trigger.body.name }}!"');
+  if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: `${OUT}export.png` });
   await files.locator('[data-file=".env.example"]').click();
   await expect(page.locator('[data-export-file=".env.example"]')).toContainText('API_KEY=');
   await expect(page.locator('body')).not.toContainText(SECRET);
@@ -91,4 +95,5 @@ test('the deployments view deploys to a target, shows its history and diffs two 
   const diff = page.getByTestId('version-diff');
   await expect(diff).toContainText('Howdy, {{ trigger.body.name }}!');
   await expect(diff).toContainText('Hello, {{ trigger.body.name }}!');
+  if (process.env.UPDATE_SCREENSHOTS) await page.screenshot({ path: `${OUT}deploy.png`, fullPage: true });
 });
