@@ -55,7 +55,7 @@ def _replayed(spec: Any, player: Player, span: Any, call: Dict[str, Any]) -> Any
 
 
 def replay_method(original: Callable[..., Any], spec: Any, is_async: bool, plain: Callable[..., Any], player: Player) -> Callable[..., Any]:
-    from ..integrations._llm import _failed, _finish
+    from ..integrations._llm import call_in_span, call_in_span_async
 
     if is_async:
 
@@ -66,17 +66,7 @@ def replay_method(original: Callable[..., Any], spec: Any, is_async: bool, plain
                 return await plain(self, *args, **kwargs)
             if call is not None:
                 return _replayed(spec, player, span, call)
-            if span is None:
-                return await original(self, *args, **kwargs)
-            token = current.set(span)
-            try:
-                result = await original(self, *args, **kwargs)
-            except BaseException as exc:
-                current.reset(token)
-                _failed(span, exc)
-                raise
-            current.reset(token)
-            return _finish(spec, span, result)
+            return await call_in_span_async(spec, span, original, self, args, kwargs)
 
         create_async.__runtime_hub_original__ = original  # type: ignore[attr-defined]
         return create_async
@@ -88,17 +78,7 @@ def replay_method(original: Callable[..., Any], spec: Any, is_async: bool, plain
             return plain(self, *args, **kwargs)
         if call is not None:
             return _replayed(spec, player, span, call)
-        if span is None:
-            return original(self, *args, **kwargs)
-        token = current.set(span)
-        try:
-            result = original(self, *args, **kwargs)
-        except BaseException as exc:
-            current.reset(token)
-            _failed(span, exc)
-            raise
-        current.reset(token)
-        return _finish(spec, span, result)
+        return call_in_span(spec, span, original, self, args, kwargs)
 
     create.__runtime_hub_original__ = original  # type: ignore[attr-defined]
     return create

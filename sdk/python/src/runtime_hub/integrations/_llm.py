@@ -206,6 +206,35 @@ def _safe_read(spec: Spec, state: Any, chunk: Any) -> None:
         logger.debug("could not read an llm chunk", exc_info=True)
 
 
+def call_in_span(spec: Spec, span: Optional[Span], original: Callable[..., Any], owner: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
+    """The client's own method, as the current span's call (or plainly when there is no span)."""
+    if span is None:
+        return original(owner, *args, **kwargs)
+    token = current.set(span)
+    try:
+        result = original(owner, *args, **kwargs)
+    except BaseException as exc:
+        current.reset(token)
+        _failed(span, exc)
+        raise
+    current.reset(token)
+    return _finish(spec, span, result)
+
+
+async def call_in_span_async(spec: Spec, span: Optional[Span], original: Callable[..., Any], owner: Any, args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
+    if span is None:
+        return await original(owner, *args, **kwargs)
+    token = current.set(span)
+    try:
+        result = await original(owner, *args, **kwargs)
+    except BaseException as exc:
+        current.reset(token)
+        _failed(span, exc)
+        raise
+    current.reset(token)
+    return _finish(spec, span, result)
+
+
 def _failed(span: Span, exc: BaseException) -> None:
     if span.client.replay_llm:
         keep_error(span, exc)
@@ -225,36 +254,14 @@ def _plain_method(original: Callable[..., Any], spec: Spec, is_async: bool) -> C
 
         @functools.wraps(original)
         async def create_async(self: Any, *args: Any, **kwargs: Any) -> Any:
-            span = _start(spec, kwargs)
-            if span is None:
-                return await original(self, *args, **kwargs)
-            token = current.set(span)
-            try:
-                result = await original(self, *args, **kwargs)
-            except BaseException as exc:
-                current.reset(token)
-                _failed(span, exc)
-                raise
-            current.reset(token)
-            return _finish(spec, span, result)
+            return await call_in_span_async(spec, _start(spec, kwargs), original, self, args, kwargs)
 
         create_async.__runtime_hub_original__ = original  # type: ignore[attr-defined]
         return create_async
 
     @functools.wraps(original)
     def create(self: Any, *args: Any, **kwargs: Any) -> Any:
-        span = _start(spec, kwargs)
-        if span is None:
-            return original(self, *args, **kwargs)
-        token = current.set(span)
-        try:
-            result = original(self, *args, **kwargs)
-        except BaseException as exc:
-            current.reset(token)
-            _failed(span, exc)
-            raise
-        current.reset(token)
-        return _finish(spec, span, result)
+        return call_in_span(spec, _start(spec, kwargs), original, self, args, kwargs)
 
     create.__runtime_hub_original__ = original  # type: ignore[attr-defined]
     return create
