@@ -76,7 +76,7 @@ export class AlertEngine {
     const to = Math.floor(this.deps.now() / MINUTE) * MINUTE + MINUTE;
     const from = to - minutes * MINUTE;
     const filter = { from, to, ...(scope.service ? { service: scope.service } : {}), ...(scope.name ? { name: scope.name } : {}) };
-    return (await this.deps.analytics!.store.series(filter, to - from)).totals;
+    return this.deps.analytics!.store.totals(filter);
   }
 
   /** The ingest listener: notes where errors arrived and reacts to ended workflow runs. */
@@ -106,10 +106,11 @@ export class AlertEngine {
     }
   }
 
-  /** A deployment's health changed (events.ts). */
+  /** A deployment's health check ran (events.ts); repeating the same state changes nothing. */
   onDeployment(event: DeploymentHealth): void {
     for (const rule of this.enabled('deployment_down')) {
-      if (rule.condition.deployment && rule.condition.deployment !== event.deployment) continue;
+      const wanted = rule.condition.deployment;
+      if (wanted && wanted !== event.deployment && wanted !== event.project) continue;
       this.observe(rule, event.deployment, {
         holds: !event.healthy,
         title: `deployment ${event.deployment} is ${event.healthy ? 'up' : 'down'}${event.message ? `: ${event.message}` : ''}`,

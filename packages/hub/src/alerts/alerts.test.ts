@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hexId, postSpans, spanRecord, startTestHub, type TestHub } from '../testing/test-hub.js';
-import { deploymentHealth } from './events.js';
+import { emitDeploymentHealth, type DeploymentHealthEvent } from '../deploy/health-events.js';
 
 /** Every rule is driven with real spans through a real hub; notifications go to a local webhook and SMTP server. */
 let hub: TestHub;
@@ -49,7 +49,7 @@ afterAll(async () => {
   await new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()));
 });
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+async function waitFor(what: string, check: () => boolean, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -95,7 +95,8 @@ async function expectResolvedOnce(name: string, withMail = true): Promise<void> 
 
 const ok = (response: Response) => expect(response.status).toBe(200);
 
-describe('alert rules driven by real spans', () => {
+// Generous timeouts: eight engineers share two cores; nothing here asserts timing.
+describe('alert rules driven by real spans', { timeout: 180_000 }, () => {
   it('error rate over a threshold fires once and resolves once when the rate drops', async () => {
     await createRule('shop-errors', { type: 'error_rate', service: 'shop', thresholdPct: 20, windowMinutes: 5, minCalls: 5 });
     ok(await postSpans(hub.url, Array.from({ length: 10 }, (_, i) => spanRecord({ service: 'shop', name: 'checkout', status: i < 5 ? 'error' : 'ok' }))));
@@ -135,13 +136,17 @@ describe('alert rules driven by real spans', () => {
   });
 
   it('a deployment going down fires once; coming back up resolves it', async () => {
-    await createRule('api-prod-down', { type: 'deployment_down', deployment: 'api-prod' }, false);
-    const source = deploymentHealth(hub.hub.ctx);
-    source.report({ deployment: 'api-prod', healthy: false, message: 'health check answered 502' });
-    source.report({ deployment: 'api-prod', healthy: false, message: 'health check answered 502' });
-    source.report({ deployment: 'other', healthy: false });
+    await createRule('api-prod-down', { type: 'deployment_down', deployment: 'shop/prod' }, false);
+    // What the deployments feature emits after each /health check (deploy/health-monitor.ts).
+    const check = (target: string, status: DeploymentHealthEvent['status'], error: string | null): DeploymentHealthEvent => ({
+      project: 'shop', target, deployment: 'd_12', url: 'http://127.0.0.1:9/health', status, previous: null, changed: true, at: Date.now(), responseMs: null, error,
+    });
+    emitDeploymentHealth(hub.hub.ctx, check('prod', 'down', 'health check answered 502'));
+    emitDeploymentHealth(hub.hub.ctx, check('prod', 'down', 'health check answered 502'));
+    emitDeploymentHealth(hub.hub.ctx, check('staging', 'down', 'connection refused'));
     await expectFiredOnce('api-prod-down', false);
-    source.report({ deployment: 'api-prod', healthy: true });
+    expect(hooksOf('api-prod-down')[0]!.body.text).toContain('deployment shop/prod is down: health check answered 502');
+    emitDeploymentHealth(hub.hub.ctx, check('prod', 'degraded', null)); // slow but answering: up
     await expectResolvedOnce('api-prod-down', false);
   });
 
@@ -178,11 +183,11 @@ describe('alert rules driven by real spans', () => {
   });
 });
 
-describe('silence, acknowledge, history, secrets', () => {
+describe('silence, acknowledge, history, secrets', { timeout: 180_000 }, () => {
   it('a silenced rule records transitions without notifying; acknowledging is kept in the history', async () => {
     const rule = await createRule('quiet-deploy', { type: 'deployment_down', deployment: 'quiet' }, false);
     ok(await fetch(`${hub.url}/api/v1/alerts/rules/${rule.id}/silence`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ minutes: 60 }) }));
-    deploymentHealth(hub.hub.ctx).report({ deployment: 'quiet', healthy: false });
+    emitDeploymentHealth(hub.hub.ctx, { project: 'quiet', target: 'local', deployment: 'd_1', url: null, status: 'down', previous: 'healthy', changed: true, at: Date.now(), responseMs: null, error: 'connection refused' });
     const alerts = (await (await fetch(`${hub.url}/api/v1/alerts?state=firing`)).json()) as { alerts: { id: number; ruleId: string }[] };
     const alert = alerts.alerts.find((a) => a.ruleId === rule.id)!;
     expect(alert).toBeDefined();

@@ -1,38 +1,27 @@
-import type { HubContext } from '../context.js';
+import type { DeploymentHealthEvent } from '../deploy/health-events.js';
 
-/** A deployment's health as its owner sees it: what the deployment_down rule watches. */
+/** A deployment's health as the deployment_down rule sees it. */
 export interface DeploymentHealth {
-  /** The deployment's name, as rules name it. */
+  /** `<project>/<target>`: what a rule's `deployment` names (or just `<project>`, for any of its targets). */
   deployment: string;
+  project: string;
+  /** Down is unhealthy; degraded (slow) still answers and is healthy here. */
   healthy: boolean;
-  /** Why, in a few words ("health check answered 502"). Shown in notifications as text. */
+  /** Why, in a few words; shown in notifications as text. */
   message?: string;
-  /** Where it is served, for the notification. */
   url?: string;
 }
 
-export interface DeploymentHealthSource {
-  /** Reports the current health; repeating the same state is cheap and changes nothing. */
-  report(event: DeploymentHealth): void;
-}
-
-type Listener = (event: DeploymentHealth) => void;
-const listeners = new WeakMap<HubContext, Listener[]>();
-
 /**
- * The typed event source for deployment health. The code that runs deployments calls
- * `deploymentHealth(ctx).report({ deployment, healthy, message })` whenever a health check
- * changes or runs; the alerts feature listens. Either side may start first.
+ * The deployments feature checks each target's /health and emits every result through
+ * `onDeploymentHealth(ctx, …)` (deploy/health-events.ts); this turns one into what the rule reads.
  */
-export function deploymentHealth(ctx: HubContext): DeploymentHealthSource {
+export function deploymentHealthOf(event: DeploymentHealthEvent): DeploymentHealth {
   return {
-    report(event) {
-      for (const listener of listeners.get(ctx) ?? []) listener(event);
-    },
+    deployment: `${event.project}/${event.target}`,
+    project: event.project,
+    healthy: event.status !== 'down',
+    message: event.error ?? `health check: ${event.status}`,
+    ...(event.url ? { url: event.url } : {}),
   };
-}
-
-/** The alerts side: receives every report made through `deploymentHealth(ctx)`. */
-export function onDeploymentHealth(ctx: HubContext, listener: Listener): void {
-  listeners.set(ctx, [...(listeners.get(ctx) ?? []), listener]);
 }

@@ -5,7 +5,8 @@ import type { HubContext } from '../context.js';
 import { AlertEngine } from './alert-engine.js';
 import { registerAlertRoutes } from './alert-routes.js';
 import { AlertStore } from './alert-store.js';
-import { onDeploymentHealth } from './events.js';
+import { onDeploymentHealth } from '../deploy/health-events.js';
+import { deploymentHealthOf } from './events.js';
 import { Notifier } from './notifier.js';
 
 const EVALUATE_EVERY_MS = 15_000;
@@ -19,7 +20,7 @@ export function alertStoreOf(ctx: HubContext): AlertStore | undefined {
 
 /**
  * Alerts (docs/analytics.md): rules in `<data>/alerts.sqlite`, evaluated every 15 s from rollups
- * (after analytics in FEATURES), on ingest for failed workflow runs, on reports for deployments;
+ * (after analytics in FEATURES), on ingest for failed workflow runs, on each deployment health check;
  * notifications by webhook, mail and the dashboard.
  */
 export function registerAlerts(app: FastifyInstance, ctx: HubContext): void {
@@ -30,7 +31,7 @@ export function registerAlerts(app: FastifyInstance, ctx: HubContext): void {
   const notifier = new Notifier({ smtpUrl: options.smtpUrl, mailFrom: options.mailFrom, log: ctx.log });
   const engine = new AlertEngine(store, notifier, { spans: ctx.store, analytics: analyticsOf(ctx), now });
   ctx.onSpans((spans) => engine.onSpans(spans));
-  onDeploymentHealth(ctx, (event) => engine.onDeployment(event));
+  onDeploymentHealth(ctx, (event) => engine.onDeployment(deploymentHealthOf(event)));
 
   // A hub that starts with errors already stored knows their groups: only later ones are new.
   let ready = Promise.resolve();

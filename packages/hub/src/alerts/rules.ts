@@ -11,7 +11,8 @@ export const RuleCondition = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cost_per_hour'), service: Scope.service, budgetUsd: z.number().nonnegative() }).strict(),
   z.object({ type: z.literal('new_error_group'), service: Scope.service, quietMinutes: z.number().int().min(1).max(10_080).default(60) }).strict(),
   z.object({ type: z.literal('workflow_failed'), project: z.string().min(1).max(256).optional(), workflow: z.string().min(1).max(1024).optional() }).strict(),
-  z.object({ type: z.literal('deployment_down'), deployment: z.string().min(1).max(256).optional() }).strict(),
+  /** `deployment`: `<project>/<target>`, or a project for any of its targets; none for every deployment. */
+  z.object({ type: z.literal('deployment_down'), deployment: z.string().min(1).max(300).optional() }).strict(),
 ]);
 export type RuleCondition = z.infer<typeof RuleCondition>;
 

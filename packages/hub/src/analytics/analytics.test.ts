@@ -17,7 +17,7 @@ async function getJson(url: string): Promise<any> {
 
 const minute = (t: number) => Math.floor(t / 60_000) * 60_000;
 
-describe('metrics from rollups', () => {
+describe('metrics from rollups', { timeout: 180_000 }, () => {
   it('counts each ended span once: start then end, a repeated end, a late start', async () => {
     hub = await startTestHub();
     const t0 = minute(Date.now()) - 10 * 60_000;

@@ -112,6 +112,8 @@ export interface RollupStore {
    * steps, and its totals. Ranges older than a tier's retention come from the next coarser tier.
    */
   series(filter: MetricsFilter, step: number): Promise<MetricsSeries>;
+  /** Totals of exactly [from, to) (edges from finer tiers, not widened to steps): what alert rules read. */
+  totals(filter: MetricsFilter): Promise<MetricsTotals>;
   /** Totals per group, sorted, the first `limit`. */
   breakdown(query: BreakdownQuery): Promise<BreakdownRow[]>;
   /** Bytes on disk. */

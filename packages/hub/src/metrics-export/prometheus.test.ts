@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LiveTestClient } from '../testing/live-client.js';
 import { postSpans, spanRecord, startTestHub, type TestHub } from '../testing/test-hub.js';
-import { deploymentHealth } from '../alerts/events.js';
+import { emitDeploymentHealth } from '../deploy/health-events.js';
 
 let hub: TestHub | undefined;
 afterEach(async () => {
@@ -15,21 +15,21 @@ function sample(text: string, series: string): number | undefined {
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
-describe('GET /metrics', () => {
+describe('GET /metrics', { timeout: 180_000 }, () => {
   it('counts ingest, rejects by code, store writes, live clients, databases, workflow runs and alerts firing', async () => {
     hub = await startTestHub();
     const live = new LiveTestClient(hub.url);
-    await live.until(() => live.historyDone);
+    await live.until(() => live.historyDone, 90_000);
     const run = spanRecord({ service: 'etl', name: 'nightly', kind: 'workflow', status: 'error', attributes: { 'workflow.run.id': 'run_1', 'workflow.run.status': 'failed' } });
     const response = await postSpans(hub.url, [spanRecord(), spanRecord(), run, spanRecord({ spanId: 'not-hex' }), spanRecord({ traceId: 'zz' })]);
     expect(response.status).toBe(200);
-    await live.until(() => live.received.length >= 3);
+    await live.until(() => live.received.length >= 3, 90_000);
     await fetch(`${hub.url}/api/v1/alerts/rules`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'down', condition: { type: 'deployment_down' } }),
     });
-    deploymentHealth(hub.hub.ctx).report({ deployment: 'api', healthy: false });
+    emitDeploymentHealth(hub.hub.ctx, { project: 'api', target: 'local', deployment: 'd_1', url: null, status: 'down', previous: null, changed: true, at: Date.now(), responseMs: null, error: 'connection refused' });
 
     const scrape = await fetch(`${hub.url}/metrics`);
     expect(scrape.status).toBe(200);

@@ -21,6 +21,9 @@ describe('RollupDb', () => {
     const after = db.series({ from: old - DAY, to: now }, DAY, now).totals;
     expect(after).toEqual(before);
     expect(after.calls).toBe(3);
+    // Alert windows: exactly the range, edges from finer tiers.
+    expect(db.totals({ from: now - HOUR - 30 * MINUTE, to: now }, now).calls).toBe(1);
+    expect(db.totals({ from: now - HOUR + MINUTE, to: now }, now).calls).toBe(0);
     // An old range with minute steps is answered from the hour that holds it.
     expect(db.series({ from: old, to: old + 5 * MINUTE }, MINUTE, now).totals.calls).toBe(2);
   });

@@ -151,6 +151,11 @@ export class RollupDb {
     return series;
   }
 
+  totals(filter: MetricsFilter, now = Date.now()): MetricsTotals {
+    const all = this.sum(planSegments(filter.from, filter.to, DAY, now), "'all'", filter);
+    return totalsOf(all.get('all') ?? emptySums());
+  }
+
   breakdown(query: BreakdownQuery, now = Date.now()): BreakdownRow[] {
     const group = GROUPS[query.by];
     const key = group.columns.join(` || char(0) || `);

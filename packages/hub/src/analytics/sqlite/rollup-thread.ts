@@ -19,6 +19,7 @@ export type RollupRequest =
   | { id: number; op: 'prune'; args: Parameters<RollupDb['prune']> }
   | { id: number; op: 'series'; args: Parameters<RollupDb['series']> }
   | { id: number; op: 'breakdown'; args: Parameters<RollupDb['breakdown']> }
+  | { id: number; op: 'totals'; args: Parameters<RollupDb['totals']> }
   | { id: number; op: 'close'; args: [] };
 
 serveRequests((request: RollupRequest) => {
@@ -31,6 +32,8 @@ serveRequests((request: RollupRequest) => {
       return rollups.series(...request.args);
     case 'breakdown':
       return rollups.breakdown(...request.args);
+    case 'totals':
+      return rollups.totals(...request.args);
     case 'close':
       db.pragma('wal_checkpoint(TRUNCATE)');
       db.close();

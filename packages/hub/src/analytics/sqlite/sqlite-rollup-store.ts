@@ -2,7 +2,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { spawnThread } from '../../threads/spawn.js';
 import { ThreadPool } from '../../threads/thread-pool.js';
-import type { BreakdownQuery, BreakdownRow, MetricsFilter, MetricsSeries, RollupDelta, RollupStore } from '../rollup-store.js';
+import type { BreakdownQuery, BreakdownRow, MetricsFilter, MetricsSeries, MetricsTotals, RollupDelta, RollupStore } from '../rollup-store.js';
 import type { RollupRequest } from './rollup-thread.js';
 
 type Request = RollupRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
@@ -41,6 +41,10 @@ export class SqliteRollupStore implements RollupStore {
 
   series(filter: MetricsFilter, step: number): Promise<MetricsSeries> {
     return this.run({ op: 'series', args: [filter, step] }) as Promise<MetricsSeries>;
+  }
+
+  totals(filter: MetricsFilter): Promise<MetricsTotals> {
+    return this.run({ op: 'totals', args: [filter] }) as Promise<MetricsTotals>;
   }
 
   breakdown(query: BreakdownQuery): Promise<BreakdownRow[]> {

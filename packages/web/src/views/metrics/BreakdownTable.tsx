@@ -39,11 +39,11 @@ export function BreakdownTable({ title, rows, columns, onSelect, onSpans, testId
             <tr>
               <th className="py-1">Name</th>
               {columns.map((c) => (
-                <th key={c} className="py-1 text-right">
+                <th key={c} className="w-20 whitespace-nowrap py-1 text-right">
                   {HEADINGS[c]}
                 </th>
               ))}
-              <th />
+              <th className="w-12" />
             </tr>
           </thead>
           <tbody>
@@ -58,7 +58,7 @@ export function BreakdownTable({ title, rows, columns, onSelect, onSpans, testId
                     {row.name !== undefined && row.model === undefined ? <span className="ml-1 text-zinc-500">{row.service}</span> : null}
                   </td>
                   {columns.map((c) => (
-                    <td key={c} className="py-1 text-right font-mono">
+                    <td key={c} className="whitespace-nowrap py-1 text-right font-mono">
                       {cell(row, c)}
                     </td>
                   ))}
