@@ -194,3 +194,35 @@ test('"Compare with…" on a run opens the list with that run picked', async ({ 
   await expect(page).toHaveURL(new RegExp(`/agents\\?compare=${a}$`));
   await expect(page.locator(`[data-testid="agent-row"][data-trace-id="${a}"]`).getByTestId('compare-pick')).toBeChecked();
 });
+
+test('hostile prompts and answers stay text in the comparison and its word diffs', async ({ page }) => {
+  const check = guard(page);
+  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  const runOf = (answer: string) => {
+    const traceId = hex(32);
+    const root = { traceId, spanId: hex(16), service: 'hostile-compare', name: 'invoke_agent <b>bold</b>', kind: 'agent', startTime: Date.now() - 5_000, endTime: Date.now() - 1_000, status: 'ok' };
+    const llm = {
+      traceId, spanId: hex(16), parentSpanId: root.spanId, service: 'hostile-compare', name: 'chat <img src=x onerror=alert(1)>', kind: 'llm',
+      startTime: root.startTime + 10, endTime: root.startTime + 500, status: 'ok',
+      input: [{ role: 'user', content: 'Say <img src=x onerror=alert(2)> please' }],
+      output: [{ role: 'assistant', content: answer }],
+    };
+    return { traceId, spans: [root, llm] };
+  };
+  const x = runOf('Fine: <script>alert(3)</script>');
+  const y = runOf('Fine: <svg onload=alert(4)></svg> done');
+  const res = await fetch(`${hub.url}/api/v1/spans`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ spans: [...x.spans, ...y.spans] }) });
+  expect(res.status).toBe(200);
+  await page.goto(`${hub.url}/compare/${x.traceId}/${y.traceId}`);
+  const row = page.getByTestId('compare-row').first();
+  await expect(row).toHaveAttribute('data-status', 'changed');
+  await expect(row).toHaveAttribute('aria-expanded', 'true'); // the first divergence opens itself
+  await expect(page.getByTestId('prompt-diff')).toContainText('user: Say <img src=x onerror=alert(2)> please');
+  const pieces = async (id: string) => (await page.getByTestId('answer-diff').getByTestId(id).allTextContents()).join('');
+  // Words and punctuation both runs share stay unmarked; what differs is B's svg for A's script.
+  expect(await pieces('diff-removed')).toMatch(/script.*3.*script/);
+  expect(await pieces('diff-added')).toMatch(/svg onload.*4.*svg.*done/);
+  await expect(page.getByTestId('run-A').getByTestId('run-name')).toHaveText('invoke_agent <b>bold</b>');
+  expect(await page.locator('[data-testid="compare"] img, [data-testid="compare"] script, [data-testid="compare"] svg[onload], [data-testid="compare"] b').count()).toBe(0);
+  check();
+});
