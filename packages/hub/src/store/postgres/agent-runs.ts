@@ -4,14 +4,14 @@ import type { AgentRunQuery, AgentRunSummary } from '../agent-runs.js';
 import type { Page } from '../store.js';
 import { summary, type RunRollup, type RunRow } from '../sqlite/agent-queries.js';
 import { UNPRICED_SQL } from './span-reads.js';
-import { likeContains, numbered, PgWhere, tsQuery } from './where.js';
+import { likeContains, numbered, RECENT_MATCHES, tsQuery, Where } from './where.js';
 
 /** Whether a trace is an agent run: its root is an agent, or one of its spans is an LLM call or an agent. */
 const IS_AGENT_RUN = `(t.kind = 'agent' OR EXISTS (SELECT 1 FROM spans a WHERE a.trace_id = t.trace_id AND a.kind IN ('llm', 'agent')))`;
 
 /** Agent runs newest first, the same query as the SQLite store's (sqlite/agent-queries.ts); roll-ups for the page only. */
 export async function listAgentRuns(db: pg.Pool, query: AgentRunQuery): Promise<Page<AgentRunSummary>> {
-  const where = new PgWhere().add(IS_AGENT_RUN);
+  const where = new Where().add(IS_AGENT_RUN);
   if (query.service !== undefined) where.add('t.service = ?', query.service);
   if (query.q) {
     const match = tsQuery(query.q);
@@ -19,7 +19,7 @@ export async function listAgentRuns(db: pg.Pool, query: AgentRunQuery): Promise<
     if (match === null) where.add(`(${text})`, likeContains(query.q), likeContains(query.q));
     else {
       where.add(
-        `(${text} OR t.trace_id IN (SELECT trace_id FROM spans WHERE id IN (SELECT id FROM spans WHERE search @@ to_tsquery('simple', ?) ORDER BY id DESC LIMIT 5000)))`,
+        `(${text} OR t.trace_id IN (SELECT trace_id FROM spans WHERE id IN (${RECENT_MATCHES})))`,
         likeContains(query.q),
         likeContains(query.q),
         match,

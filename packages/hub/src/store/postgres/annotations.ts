@@ -3,26 +3,9 @@ import { HubError } from '@runtime-hub/protocol';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { Annotation, AnnotationQuery, NewAnnotation } from '../annotations.js';
 import type { Page } from '../store.js';
-import { likeContains, numbered, PgWhere } from './where.js';
-
-interface AnnotationRow {
-  id: number;
-  span_id: string;
-  trace_id: string;
-  kind: Annotation['kind'];
-  label: string | null;
-  text: string | null;
-  score: number | null;
-  created_at: number;
-}
-
-function rowToAnnotation(row: AnnotationRow): Annotation {
-  const annotation: Annotation = { id: row.id, spanId: row.span_id, traceId: row.trace_id, kind: row.kind, createdAt: row.created_at };
-  if (row.label !== null) annotation.label = row.label;
-  if (row.text !== null) annotation.text = row.text;
-  if (row.score !== null) annotation.score = row.score;
-  return annotation;
-}
+import { rowToAnnotation, type AnnotationRow } from '../sqlite/annotation-store.js';
+import { likeContains, Where } from '../sqlite/where.js';
+import { numbered } from './where.js';
 
 /**
  * Bookmarks and notes on PostgreSQL (store/annotations.ts). A span has at most one bookmark, also
@@ -45,7 +28,7 @@ export async function deleteAnnotation(db: pg.Pool, id: number): Promise<boolean
 
 /** Annotations newest first (by id, which only grows), paged by the id of the last one. */
 export async function listAnnotations(db: pg.Pool, query: AnnotationQuery): Promise<Page<Annotation>> {
-  const where = new PgWhere();
+  const where = new Where();
   if (query.spanId !== undefined) where.add('span_id = ?', query.spanId);
   if (query.kind !== undefined) where.add('kind = ?', query.kind);
   if (query.label !== undefined) where.add('label = ?', query.label);

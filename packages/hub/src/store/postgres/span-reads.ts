@@ -4,9 +4,9 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 import type { Page, ServiceRow, SpanJson, SpanOutline, SpanQuery, UsageTotals } from '../store.js';
 import { rowToSpan, type SpanRow } from '../sqlite/row-codec.js';
 import { rowToSpanJson } from '../sqlite/span-json.js';
-import type { KeyPage, RowKey } from '../sqlite/span-reader.js';
+import { serviceRows, type InstanceRow, type KeyPage, type RowKey } from '../sqlite/span-reader.js';
 import { ROW_COLUMNS } from './span-writer.js';
-import { numbered, PgWhere, spanFilterWhere, spanQueryWhere } from './where.js';
+import { numbered, spanFilterWhere, spanQueryWhere, Where } from './where.js';
 
 /** A span with tokens but no cost: its model has no price, so every sum over it is partial. */
 export const UNPRICED_SQL = '(s.cost_usd IS NULL AND (s.input_tokens > 0 OR s.output_tokens > 0))::int';
@@ -31,12 +31,12 @@ export class PgSpanReads {
   }
 
   async tracePage(traceId: string, after: RowKey | null, limit: number): Promise<KeyPage<SpanJson>> {
-    const rows = await this.keyPage<SpanRow>(new PgWhere().add('trace_id = ?', traceId), after, limit, ROW_COLUMNS);
+    const rows = await this.keyPage<SpanRow>(new Where().add('trace_id = ?', traceId), after, limit, ROW_COLUMNS);
     return { items: rows.map(rowToSpanJson), next: nextKey(rows, limit) };
   }
 
   async traceOutlinePage(traceId: string, after: RowKey | null, limit: number): Promise<KeyPage<SpanOutline>> {
-    const rows = await this.keyPage<Record<string, unknown>>(new PgWhere().add('trace_id = ?', traceId), after, limit, OUTLINE_COLUMNS);
+    const rows = await this.keyPage<Record<string, unknown>>(new Where().add('trace_id = ?', traceId), after, limit, OUTLINE_COLUMNS);
     const last = rows[rows.length - 1];
     const next: RowKey | null = rows.length === limit && last ? [last.start_time as number, last.id as number] : null;
     const items = rows.map(
@@ -50,7 +50,7 @@ export class PgSpanReads {
     return { items: rows.map(rowToSpanJson), next: nextKey(rows, limit) };
   }
 
-  private keyPage<T>(where: PgWhere, after: RowKey | null, limit: number, columns: string): Promise<T[]> {
+  private keyPage<T>(where: Where, after: RowKey | null, limit: number, columns: string): Promise<T[]> {
     if (after) where.add('(start_time, id) > (?, ?)', after[0], after[1]);
     return select<T>(this.db, `SELECT ${columns} FROM spans ${where.toSql()} ORDER BY start_time, id LIMIT ?`, [...where.params, limit]);
   }
@@ -85,19 +85,19 @@ export class PgSpanReads {
   }
 
   async changesBetween(filter: SpanFilter, after: number, upTo: number, limit: number): Promise<Span[]> {
-    const where = spanFilterWhere(filter, new PgWhere().add('seq > ? AND seq <= ?', after, upTo));
+    const where = spanFilterWhere(filter, new Where().add('seq > ? AND seq <= ?', after, upTo));
     const rows = await select<SpanRow>(this.db, `SELECT ${ROW_COLUMNS} FROM spans ${where.toSql()} ORDER BY seq LIMIT ?`, [...where.params, limit]);
     return rows.map(rowToSpan);
   }
 
   async recentChanges(filter: SpanFilter, upTo: number, limit: number): Promise<Span[]> {
-    const where = spanFilterWhere(filter, new PgWhere().add('seq <= ?', upTo));
+    const where = spanFilterWhere(filter, new Where().add('seq <= ?', upTo));
     const rows = await select<SpanRow>(this.db, `SELECT ${ROW_COLUMNS} FROM spans ${where.toSql()} ORDER BY seq DESC LIMIT ?`, [...where.params, limit]);
     return rows.reverse().map(rowToSpan);
   }
 
   async replayStart(filter: SpanFilter, after: number, upTo: number, max: number): Promise<number> {
-    const where = spanFilterWhere(filter, new PgWhere().add('seq > ? AND seq <= ?', after, upTo));
+    const where = spanFilterWhere(filter, new Where().add('seq > ? AND seq <= ?', after, upTo));
     const [row] = await select<{ seq: number }>(this.db, `SELECT seq FROM spans ${where.toSql()} ORDER BY seq DESC LIMIT 1 OFFSET ?`, [
       ...where.params,
       max,
@@ -111,34 +111,8 @@ export class PgSpanReads {
       'SELECT service, first_seen, last_seen FROM services ORDER BY last_seen DESC',
       [],
     );
-    const instances = await select<{
-      service: string;
-      instance_id: string;
-      pid: number | null;
-      host: string | null;
-      language: string | null;
-      runtime_version: string | null;
-      sdk: string | null;
-      dropped: string | null;
-      last_seen: number;
-    }>(this.db, 'SELECT * FROM instances ORDER BY last_seen DESC', []);
-    return services.map((s) => ({
-      service: s.service,
-      firstSeen: s.first_seen,
-      lastSeen: s.last_seen,
-      instances: instances
-        .filter((i) => i.service === s.service)
-        .map((i) => ({
-          instanceId: i.instance_id,
-          pid: i.pid,
-          host: i.host,
-          language: i.language,
-          runtimeVersion: i.runtime_version,
-          sdk: i.sdk,
-          dropped: i.dropped ? (JSON.parse(i.dropped) as Record<string, number>) : {},
-          time: i.last_seen,
-        })),
-    }));
+    const instances = await select<InstanceRow>(this.db, 'SELECT * FROM instances ORDER BY last_seen DESC', []);
+    return serviceRows(services, instances);
   }
 }
 

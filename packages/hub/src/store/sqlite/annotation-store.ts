@@ -5,7 +5,7 @@ import type { Annotation, AnnotationQuery, NewAnnotation } from '../annotations.
 import type { Page } from '../store.js';
 import { likeContains, Where } from './where.js';
 
-interface AnnotationRow {
+export interface AnnotationRow {
   id: number;
   span_id: string;
   trace_id: string;
@@ -16,7 +16,7 @@ interface AnnotationRow {
   created_at: number;
 }
 
-function rowToAnnotation(row: AnnotationRow): Annotation {
+export function rowToAnnotation(row: AnnotationRow): Annotation {
   const annotation: Annotation = { id: row.id, spanId: row.span_id, traceId: row.trace_id, kind: row.kind, createdAt: row.created_at };
   if (row.label !== null) annotation.label = row.label;
   if (row.text !== null) annotation.text = row.text;

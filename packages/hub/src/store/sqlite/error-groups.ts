@@ -7,7 +7,7 @@ import { addSpanText, Where } from './where.js';
 /** Buckets in an error group's trend. */
 export const TREND_BUCKETS = 24;
 
-interface GroupRow {
+export interface GroupRow {
   id: string;
   count: number;
   first_seen: number;
@@ -48,27 +48,36 @@ export function listErrorGroups(db: Database.Database, query: ErrorGroupQuery): 
   }[];
   const sample = db.prepare('SELECT span_id, trace_id, error FROM spans WHERE id = ?');
 
-  return groups.map((group) => {
-    const last = sample.get(group.last_id) as { span_id: string; trace_id: string; error: string | null };
-    const error = last.error ? (JSON.parse(last.error) as SpanError) : { type: 'Error', message: '' };
-    const frame = topFrame(groupFrames(error));
-    const trend = new Array<number>(TREND_BUCKETS).fill(0);
-    for (const row of trendRows) {
-      if (row.id === group.id && row.bucket >= 0 && row.bucket < TREND_BUCKETS) trend[row.bucket]! += row.n;
-    }
-    return {
-      id: group.id,
-      type: error.type,
-      message: error.message,
-      topFrame: frame ? formatFrame(frame) : null,
-      count: group.count,
-      firstSeen: group.first_seen,
-      lastSeen: group.last_seen,
-      services: group.services ? group.services.split(',') : [],
-      lastSpanId: last.span_id,
-      lastTraceId: last.trace_id,
-      trend,
-      trendFrom,
-    };
-  });
+  return groups.map((group) => errorGroupFrom(group, sample.get(group.last_id) as ErrorSample, trendRows, trendFrom));
+}
+
+/** The newest failed span of a group. */
+export interface ErrorSample {
+  span_id: string;
+  trace_id: string;
+  error: string | null;
+}
+
+/** An error group from its grouped row, its newest span and the trend counts (shared with the PostgreSQL store). */
+export function errorGroupFrom(group: GroupRow, last: ErrorSample, trendRows: readonly { id: string; bucket: number; n: number }[], trendFrom: number): ErrorGroup {
+  const error = last.error ? (JSON.parse(last.error) as SpanError) : { type: 'Error', message: '' };
+  const frame = topFrame(groupFrames(error));
+  const trend = new Array<number>(TREND_BUCKETS).fill(0);
+  for (const row of trendRows) {
+    if (row.id === group.id && row.bucket >= 0 && row.bucket < TREND_BUCKETS) trend[row.bucket]! += row.n;
+  }
+  return {
+    id: group.id,
+    type: error.type,
+    message: error.message,
+    topFrame: frame ? formatFrame(frame) : null,
+    count: group.count,
+    firstSeen: group.first_seen,
+    lastSeen: group.last_seen,
+    services: group.services ? group.services.split(',') : [],
+    lastSpanId: last.span_id,
+    lastTraceId: last.trace_id,
+    trend,
+    trendFrom,
+  };
 }

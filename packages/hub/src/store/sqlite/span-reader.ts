@@ -156,35 +156,43 @@ export class SpanReader {
       first_seen: number;
       last_seen: number;
     }[];
-    const instances = this.prepare('SELECT * FROM instances ORDER BY last_seen DESC').all() as {
-      service: string;
-      instance_id: string;
-      pid: number | null;
-      host: string | null;
-      language: string | null;
-      runtime_version: string | null;
-      sdk: string | null;
-      dropped: string | null;
-      last_seen: number;
-    }[];
-    return services.map((s) => ({
-      service: s.service,
-      firstSeen: s.first_seen,
-      lastSeen: s.last_seen,
-      instances: instances
-        .filter((i) => i.service === s.service)
-        .map((i) => ({
-          instanceId: i.instance_id,
-          pid: i.pid,
-          host: i.host,
-          language: i.language,
-          runtimeVersion: i.runtime_version,
-          sdk: i.sdk,
-          dropped: i.dropped ? (JSON.parse(i.dropped) as Record<string, number>) : {},
-          time: i.last_seen,
-        })),
-    }));
+    const instances = this.prepare('SELECT * FROM instances ORDER BY last_seen DESC').all() as InstanceRow[];
+    return serviceRows(services, instances);
   }
+}
+
+/** A row of the `instances` table. */
+export interface InstanceRow {
+  service: string;
+  instance_id: string;
+  pid: number | null;
+  host: string | null;
+  language: string | null;
+  runtime_version: string | null;
+  sdk: string | null;
+  dropped: string | null;
+  last_seen: number;
+}
+
+/** Services (most recently seen first) with their instances (shared with the PostgreSQL store). */
+export function serviceRows(services: { service: string; first_seen: number; last_seen: number }[], instances: InstanceRow[]): ServiceRow[] {
+  return services.map((s) => ({
+    service: s.service,
+    firstSeen: s.first_seen,
+    lastSeen: s.last_seen,
+    instances: instances
+      .filter((i) => i.service === s.service)
+      .map((i) => ({
+        instanceId: i.instance_id,
+        pid: i.pid,
+        host: i.host,
+        language: i.language,
+        runtimeVersion: i.runtime_version,
+        sdk: i.sdk,
+        dropped: i.dropped ? (JSON.parse(i.dropped) as Record<string, number>) : {},
+        time: i.last_seen,
+      })),
+  }));
 }
 
 function nextKey(rows: SpanRow[], limit: number): RowKey | null {

@@ -19,7 +19,7 @@ export interface TraceRow {
   has_error: number;
 }
 
-interface Rollup {
+export interface Rollup {
   key: string;
   spans: number;
   errors: number;
@@ -55,34 +55,36 @@ export function listTraces(db: Database.Database, query: SpanQuery): Page<TraceS
   );
   const last = page[page.length - 1];
   return {
-    items: page.map((row) => {
-      const rollup = rollups.get(row.trace_id);
-      return {
-        traceId: row.trace_id,
-        name: row.name,
-        service: row.service,
-        kind: row.kind as SpanKind,
-        sessionId: row.session_id,
-        startTime: row.start_time,
-        endTime: row.end_time,
-        durationMs: row.root_end_time === null ? null : row.root_end_time - row.start_time,
-        spanCount: rollup?.spans ?? 0,
-        errorCount: rollup?.errors ?? 0,
-        status: traceStatus(row),
-        usage: usageOf(rollup),
-      };
-    }),
+    items: page.map((row) => traceSummary(row, rollups.get(row.trace_id))),
     nextCursor: more && last ? encodeCursor({ t: last.start_time, k: last.rowid }) : null,
   };
 }
 
-function traceStatus(row: TraceRow): SpanStatus {
+/** A trace list item from its row and its spans' roll-up (shared with the PostgreSQL store). */
+export function traceSummary(row: Omit<TraceRow, 'rowid'>, rollup: Rollup | undefined): TraceSummary {
+  return {
+    traceId: row.trace_id,
+    name: row.name,
+    service: row.service,
+    kind: row.kind as SpanKind,
+    sessionId: row.session_id,
+    startTime: row.start_time,
+    endTime: row.end_time,
+    durationMs: row.root_end_time === null ? null : row.root_end_time - row.start_time,
+    spanCount: rollup?.spans ?? 0,
+    errorCount: rollup?.errors ?? 0,
+    status: traceStatus(row),
+    usage: usageOf(rollup),
+  };
+}
+
+function traceStatus(row: Omit<TraceRow, 'rowid'>): SpanStatus {
   if (row.has_error) return 'error';
   if (row.root_end_time === null) return 'unset';
   return (row.root_status as SpanStatus | null) ?? 'ok';
 }
 
-interface SessionRow {
+export interface SessionRow {
   session_id: string;
   services: string;
   traces: number;
@@ -123,16 +125,21 @@ export function listSessions(db: Database.Database, query: SpanQuery): Page<Sess
   );
   const last = page[page.length - 1];
   return {
-    items: page.map((row) => ({
-      sessionId: row.session_id,
-      services: row.services ? row.services.split(',') : [],
-      traceCount: row.traces,
-      errorCount: rollups.get(row.session_id)?.errors ?? row.errors,
-      firstSeen: row.first_seen,
-      lastSeen: row.last_seen,
-      usage: usageOf(rollups.get(row.session_id)),
-    })),
+    items: page.map((row) => sessionSummary(row, rollups.get(row.session_id))),
     nextCursor: more && last ? encodeCursor({ t: last.last_seen, k: last.session_id }) : null,
+  };
+}
+
+/** A session list item from its grouped row and its spans' roll-up (shared with the PostgreSQL store). */
+export function sessionSummary(row: SessionRow, rollup: Rollup | undefined): SessionSummary {
+  return {
+    sessionId: row.session_id,
+    services: row.services ? row.services.split(',') : [],
+    traceCount: row.traces,
+    errorCount: rollup?.errors ?? row.errors,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    usage: usageOf(rollup),
   };
 }
 

@@ -4,7 +4,7 @@ import type { RunQuery, RunStore, ScheduleState, StoreBatch, WorkflowVersionReco
 import type { RunRecord, StepRecord, WorkflowDefinition } from '@runtime-hub/protocol';
 import { migrate } from '../../store/postgres/migrate.js';
 import { createPool, inTransaction } from '../../store/postgres/pool.js';
-import { numbered, PgWhere } from '../../store/postgres/where.js';
+import { numbered, Where } from '../../store/postgres/where.js';
 
 /** An engine batch, or span debts being settled (see {@link PostgresRunStore.spansDelivered}). */
 type Batch = StoreBatch & { delivered?: readonly string[] };
@@ -81,7 +81,7 @@ export class PostgresRunStore implements RunStore {
   }
 
   async listRuns(query: RunQuery): Promise<{ runs: RunRecord[]; nextCursor?: string }> {
-    const where = new PgWhere();
+    const where = new Where();
     if (query.project !== undefined) where.add('project = ?', query.project);
     if (query.workflow !== undefined) where.add('workflow = ?', query.workflow);
     if (query.status !== undefined) where.add('status = ?', query.status);
