@@ -22,7 +22,7 @@ export interface ResolvedProvider {
 }
 
 export const HOW_TO =
-  'Set a provider under Workflows → Assist settings (or PUT /api/v1/assist/settings { provider, model, baseUrl?, keyName }) and save its API key in the playground key store (PUT /api/v1/playground/keys/<keyName> { value, baseUrl? }). A local OpenAI-compatible server (Ollama: http://127.0.0.1:11434/v1) needs no key.';
+  'Set a provider in any project\'s page under “Build with AI” (or PUT /api/v1/assist/settings { provider, model, baseUrl?, keyName }) and save its API key in the playground key store (PUT /api/v1/playground/keys/<keyName> { value, baseUrl? }). A local OpenAI-compatible server (Ollama: http://127.0.0.1:11434/v1) needs no key.';
 
 /** `<data>/assist.json`: the provider settings (written atomically; the key is elsewhere, encrypted). */
 export class AssistSettingsFile {

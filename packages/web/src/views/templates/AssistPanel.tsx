@@ -15,7 +15,7 @@ function ProviderSetup({ view, onSaved }: { view: AssistView; onSaved: (v: Assis
     hubApi.saveAssistSettings({ provider, model, baseUrl: baseUrl || undefined, keyName: keyName || undefined }).then(onSaved, (err: unknown) => setError((err as Error).message));
   return (
     <div className="space-y-2 text-sm" data-testid="assist-setup">
-      <p className="text-zinc-600 dark:text-zinc-400">{view.problem ?? 'No LLM provider is set up.'}</p>
+      <p className="text-zinc-600 dark:text-zinc-400">{(view.problem ?? 'No LLM provider is set up.').replace(view.howTo, '').trim()}</p>
       <p className="text-xs text-zinc-500">{view.howTo} Keys are saved in the <Link href="/playground" className="underline">playground</Link>'s key store, encrypted on the hub; the browser never receives them.</p>
       <div className="flex flex-wrap gap-2">
         <select aria-label="Assist provider" value={provider} onChange={(e) => setProvider(e.target.value as 'openai' | 'anthropic')} className={input}>
