@@ -15,6 +15,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { memo, useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { carryOver } from '../../studio/carry-over';
 import { edgeKey, type WorkflowChange } from '../../studio/changes';
 import { newSticky } from '../../studio/stickies';
 import { edgeOf, maxAttempts, outputsOf } from '../../studio/graph';
@@ -121,15 +122,12 @@ export const Canvas = memo(function Canvas(props: CanvasProps) {
   const derived = useFlowNodes(props, selectedNotes);
   // While dragging, positions live here; the workflow gets one moveNodes change on drop.
   const [nodes, setNodes] = useState(derived);
-  useEffect(
-    () =>
-      setNodes((current) => {
-        // A selection made by starting a drag must not snap the dragged nodes back.
-        const dragging = new Map(current.filter((n) => n.dragging).map((n) => [n.id, n]));
-        return dragging.size === 0 ? derived : derived.map((n) => (dragging.has(n.id) ? { ...n, position: dragging.get(n.id)!.position, dragging: true } : n));
-      }),
-    [derived],
-  );
+  const lastDerived = useRef(derived);
+  useEffect(() => {
+    const before = lastDerived.current;
+    lastDerived.current = derived;
+    setNodes((current) => carryOver(before, derived, current));
+  }, [derived]);
   const theme = useUi((s) => s.theme);
   const simple = useStore(lowDetail);
   const flow = useReactFlow();
