@@ -1,13 +1,14 @@
-import type { EdgeDefinition, NodeDefinition, WorkflowDefinition } from '@runtime-hub/protocol';
+import type { EdgeDefinition, NodeDefinition, StickyNote, WorkflowDefinition } from '@runtime-hub/protocol';
 import type { Workflow, WorkflowChange } from './changes';
 import { freshId } from './graph';
 
-/** What copy puts on the clipboard: workflow JSON holding the selected nodes and the edges among them. */
+/** What copy puts on the clipboard: workflow JSON holding the selected nodes, the edges among them and their pins. */
 export function copySelection(workflow: Workflow, ids: Iterable<string>): string {
   const selected = new Set(ids);
   const nodes = workflow.nodes.filter((n) => selected.has(n.id));
   const edges = workflow.edges.filter((e) => selected.has(e.source) && selected.has(e.target));
-  return JSON.stringify({ nodes, edges }, null, 2);
+  const pins = Object.entries(workflow.pinned ?? {}).filter(([id]) => selected.has(id));
+  return JSON.stringify(pins.length > 0 ? { nodes, edges, pinned: Object.fromEntries(pins) } : { nodes, edges }, null, 2);
 }
 
 export interface Pasted {
@@ -65,6 +66,22 @@ export function pasteChange(workflow: Workflow, text: string, offset = { x: 40, 
     edges.push(typeof raw.sourceOutput === 'string' ? { source: from, sourceOutput: raw.sourceOutput, target: to } : { source: from, target: to });
   }
   const changes: WorkflowChange[] = [...nodes.map((node) => ({ type: 'addNode' as const, node })), ...edges.map((edge) => ({ type: 'addEdge' as const, edge }))];
+  // Pins of pasted nodes (not of a trigger folded into the existing one) and sticky notes come along.
+  const pasted = new Set(nodes.map((n) => n.id));
+  if (isRecord(source.pinned)) {
+    for (const [from, output] of Object.entries(source.pinned)) {
+      const id = rename.get(from);
+      if (id !== undefined && pasted.has(id) && output !== undefined) changes.push({ type: 'setPin', id, output });
+    }
+  }
+  const notesTaken = new Set((workflow.stickyNotes ?? []).map((n) => n.id));
+  for (const raw of Array.isArray(source.stickyNotes) ? source.stickyNotes : []) {
+    if (!isRecord(raw) || typeof raw.id !== 'string' || !isRecord(raw.position)) continue;
+    const note = raw as unknown as StickyNote;
+    const id = freshId(note.id, notesTaken);
+    notesTaken.add(id);
+    changes.push({ type: 'addSticky', note: { ...note, id, position: { x: note.position.x + offset.x, y: note.position.y + offset.y } } });
+  }
   return { change: { type: 'batch', changes }, ids: nodes.map((n) => n.id), needsLayout: nodes.some((n) => !n.position) };
 }
 

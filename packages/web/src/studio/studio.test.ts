@@ -62,6 +62,21 @@ describe('clipboard', () => {
     expect(pasteChange(wf, 'hello')).toBeUndefined();
     expect(pasteChange(wf, '{"nodes":[{"id":1}]}')).toBeUndefined();
   });
+
+  it('pins travel with their nodes (renamed), a pasted workflow brings its sticky notes', () => {
+    const pinnedWf: WorkflowDefinition = { ...wf, pinned: { yes: { v: 1 }, start: { t: 1 } } };
+    const copied = JSON.parse(copySelection(pinnedWf, ['yes'])) as { pinned: unknown };
+    expect(copied.pinned).toEqual({ yes: { v: 1 } });
+    const whole = { ...pinnedWf, stickyNotes: [{ id: 'why', text: 'read me', position: { x: 0, y: -100 }, width: 240, height: 140 }] };
+    const target: WorkflowDefinition = { ...wf, stickyNotes: [{ id: 'why', text: 'mine', position: { x: 0, y: 0 }, width: 240, height: 140 }] };
+    const next = applyChange(target, pasteChange(target, JSON.stringify(whole))!.change);
+    // The trigger folded into the existing one keeps no pin; the pasted `yes` is `yes_2`.
+    expect(next.pinned).toEqual({ yes_2: { v: 1 } });
+    expect(next.stickyNotes?.map((n) => [n.id, n.text, n.position])).toEqual([
+      ['why', 'mine', { x: 0, y: 0 }],
+      ['why_2', 'read me', { x: 40, y: -60 }],
+    ]);
+  });
 });
 
 describe('layout', () => {
