@@ -38,6 +38,7 @@ test('projects dashboard: cards, search, create; detail with endpoints, call gra
   const card = page.getByTestId('project-card').filter({ hasText: id });
   await expect(card).toContainText(`Shop ${HOSTILE}`);
   await expect(card).toContainText('Workflows2');
+  await expect(card).toContainText('Last change just now');
   // Each call of orders runs lookup too (a child run): 6 runs, 1 failed.
   await expect(card).toContainText(/Runs today\s*6/);
   await expect(card).toContainText(/Success\s*83.3 %/);

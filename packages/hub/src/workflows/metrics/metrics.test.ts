@@ -97,6 +97,7 @@ describe('GET /api/v1/workflow-metrics on a real hub', () => {
     expect(JSON.stringify(report)).not.toContain('"record"');
     const cards = await api('GET', '/api/v1/workflow-metrics/projects?range=24h');
     expect(cards.body.projects).toMatchObject([{ project: 'm', executions: 4, failed: 1 }]);
+    expect(cards.body.lastChanges.m).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('answers a clear 400 for a bad range or filter', async () => {

@@ -13,6 +13,8 @@ export interface RunMetricsStore {
   report(query: MetricsQuery): MetricsReport;
   /** Per-project summaries (the project cards). */
   projects(range: { from: number; to: number }): ProjectMetrics[];
+  /** Per project: when a workflow version was last saved (epoch ms). */
+  lastChanges(): Record<string, number>;
 }
 
 export interface MetricsQuery {

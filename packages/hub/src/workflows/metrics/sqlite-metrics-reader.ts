@@ -134,6 +134,12 @@ export class SqliteMetricsReader {
     return (this.db.prepare(`SELECT COUNT(*) FROM runs INDEXED BY runs_unfinished WHERE ${clauses.join(' AND ')}`).pluck().get(...params) as number) ?? 0;
   }
 
+  /** The newest saved workflow version per project (the versions table is small: one row per save). */
+  lastChanges(): Record<string, number> {
+    const rows = this.db.prepare('SELECT project, MAX(saved_at) FROM workflow_versions GROUP BY project').raw().all() as [string, number][];
+    return Object.fromEntries(rows);
+  }
+
   projects(range: { from: number; to: number }): ProjectMetrics[] {
     const { resolutionMs } = resolutionFor(range.from, range.to);
     const { sql, params } = this.where(range, resolutionMs);

@@ -37,4 +37,8 @@ export class SqliteRunMetrics implements RunMetricsStore {
   projects(range: { from: number; to: number }): ProjectMetrics[] {
     return this.reader.projects(range);
   }
+
+  lastChanges(): Record<string, number> {
+    return this.reader.lastChanges();
+  }
 }

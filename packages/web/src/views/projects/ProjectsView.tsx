@@ -13,6 +13,7 @@ interface Card {
   metrics: ProjectMetrics | undefined;
   health: Health;
   deployments: { status?: string; health?: string }[] | null;
+  lastChange: number | undefined;
 }
 
 function CreateProject({ onCreated }: { onCreated: (id: string) => void }) {
@@ -53,12 +54,12 @@ export default function ProjectsView() {
 
   const load = useCallback(async () => {
     try {
-      const [{ projects }, { projects: metrics }] = await Promise.all([hubApi.projects(), hubApi.projectMetrics({ from: startOfToday() })]);
+      const [{ projects }, { projects: metrics, lastChanges }] = await Promise.all([hubApi.projects(), hubApi.projectMetrics({ from: startOfToday() })]);
       const deployments = await Promise.all(projects.map((p) => hubApi.deployments(p.id).catch(() => null)));
       setCards(
         projects.map((project, i) => {
           const m = metrics.find((x) => x.project === project.id);
-          return { project, metrics: m, health: healthOf(m?.successRate, m?.executions ?? 0), deployments: deployments[i]?.deployments ?? null };
+          return { project, metrics: m, health: healthOf(m?.successRate, m?.executions ?? 0), deployments: deployments[i]?.deployments ?? null, lastChange: lastChanges[project.id] };
         }),
       );
       setError(null);
@@ -103,7 +104,7 @@ export default function ProjectsView() {
       {cards === null ? <p className="text-sm text-zinc-500">Loading…</p> : null}
       {cards?.length === 0 ? <p className="text-sm text-zinc-500">No projects yet: create one above, or start from a <Link href="/templates" className="underline">template</Link>.</p> : null}
       <ul className="grid grid-cols-[repeat(auto-fill,minmax(18rem,1fr))] gap-3" aria-label="Project cards">
-        {shown.map(({ project, metrics, health: h, deployments }) => (
+        {shown.map(({ project, metrics, health: h, deployments, lastChange }) => (
           <li key={project.id} className={card} data-testid="project-card">
             <Link href={`/projects/${project.id}`} className="block">
               <div className="flex items-center gap-2">
@@ -120,6 +121,7 @@ export default function ProjectsView() {
                 <div><dt className="text-zinc-500">Running</dt><dd className="font-medium">{metrics?.running ?? 0}</dd></div>
                 <div><dt className="text-zinc-500">Last run</dt><dd className="font-medium">{ago(metrics?.lastRunAt)}</dd></div>
               </dl>
+              <p className="mt-1 text-xs text-zinc-500">Last change {ago(lastChange)}</p>
               {deployments && deployments.length > 0 ? (
                 <p className="mt-2 text-xs" data-testid="deployments">
                   Deployments: {deployments.map((d) => d.health ?? d.status ?? 'unknown').join(', ')}

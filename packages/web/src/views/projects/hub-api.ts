@@ -118,7 +118,7 @@ export const hubApi = {
   deleteEnv: (id: string, name: string) => request<void>(`${project(id)}/env/${enc(name)}`, { method: 'DELETE' }),
   runs: (params: QueryParams) => request<{ runs: RunSummary[]; nextCursor?: string }>(`/api/v1/runs${toSearch(params)}`),
   metrics: (params: QueryParams) => request<MetricsReport>(`/api/v1/workflow-metrics${toSearch(params)}`),
-  projectMetrics: (params: QueryParams) => request<{ projects: ProjectMetrics[] }>(`/api/v1/workflow-metrics/projects${toSearch(params)}`),
+  projectMetrics: (params: QueryParams) => request<{ projects: ProjectMetrics[]; lastChanges: Record<string, number> }>(`/api/v1/workflow-metrics/projects${toSearch(params)}`),
   /** Deployments come from the codegen/deploy feature when it is there; absent (404) means none. */
   deployments: async (id: string) => {
     try {
