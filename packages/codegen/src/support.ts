@@ -3,7 +3,7 @@ import type { WorkflowDefinition } from '@runtime-hub/protocol';
 import type { ExportLanguage, ExportProblem } from './types.js';
 
 /** Node types each export's runtime implements; anything else is refused, naming the node. */
-const PYTHON_TYPES = ['trigger', 'set', 'transform', 'condition', 'wait', 'merge', 'loop', 'respond', 'http', 'notification', 'workflow', 'shell', 'llm'];
+const PYTHON_TYPES = ['trigger', 'set', 'transform', 'condition', 'wait', 'merge', 'loop', 'respond', 'http', 'notification', 'workflow', 'shell', 'llm', 'email'];
 const SUPPORTED: Record<ExportLanguage, Set<string>> = {
   python: new Set(PYTHON_TYPES),
   typescript: new Set([...PYTHON_TYPES, 'code']),

@@ -36,6 +36,7 @@ export function typescriptRuntime(): Map<string, string> {
 
 /** The engine modules a TypeScript export embeds (paths relative to the engine's dist/). */
 export const ENGINE_MODULES = [
+  'adapters/smtp-mail.js',
   'errors.js',
   'expr/ast.js',
   'expr/evaluate.js',
@@ -48,6 +49,7 @@ export const ENGINE_MODULES = [
   'expr/values.js',
   'graph/compile.js',
   'nodes/duration.js',
+  'nodes/builtin/email.js',
   'nodes/fields.js',
   'run/state.js',
 ];

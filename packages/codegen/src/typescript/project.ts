@@ -8,7 +8,7 @@ import { engineModules, typescriptRuntime } from '../templates.js';
 import type { ExportInput, GeneratedFile } from '../types.js';
 
 /** The app's dependencies, pinned to the ranges the hub itself is tested with. */
-export const TYPESCRIPT_DEPENDENCIES = { fastify: '^5.2.0' };
+export const TYPESCRIPT_DEPENDENCIES = { fastify: '^5.2.0', nodemailer: '^10.6.1' };
 export const TYPESCRIPT_DEV_DEPENDENCIES = { '@types/node': '^20.19.0', typescript: '~5.9.0' };
 
 function header(input: ExportInput, what: string): string {

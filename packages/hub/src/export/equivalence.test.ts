@@ -1,3 +1,5 @@
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLlmTestServer } from '@runtime-hub/engine/testing';
 import type { LlmTestServer } from '@runtime-hub/engine/testing';
@@ -23,6 +25,27 @@ let api: TestApi;
 let llm: LlmTestServer;
 let python: RunningExport;
 let typescript: RunningExport;
+let smtp: SMTPServer;
+const mails: { from: string; to: string[]; subject: string }[] = [];
+
+async function startSmtp(): Promise<number> {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, session, callback) {
+      let text = '';
+      stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      stream.on('end', () => {
+        const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+        mails.push({ from, to: session.envelope.rcptTo.map((r) => r.address), subject: /^Subject: (.*)$/m.exec(text)?.[1] ?? '' });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  return (smtp.server.address() as AddressInfo).port;
+}
 
 interface Answer {
   status: number;
@@ -57,11 +80,12 @@ function normalize(body: unknown, status: number): unknown {
 
 beforeAll(async () => {
   [api, llm, hub] = await Promise.all([startTestApi(), startLlmTestServer(), startTestHub()]);
+  const smtpPort = await startSmtp();
   const post = async (path: string, body: unknown, method = 'POST') => {
     const response = await fetch(`${hub.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     expect(response.status, `${method} ${path}: ${await response.clone().text()}`).toBeLessThan(300);
   };
-  await post('/api/v1/projects', { id: 'equiv', name: 'Equivalence', env: { GREETING: 'Hello', API: api.url, LLM: llm.openaiBaseUrl }, settings: { allowShell: true, allowCode: false } });
+  await post('/api/v1/projects', { id: 'equiv', name: 'Equivalence', env: { GREETING: 'Hello', API: api.url, LLM: llm.openaiBaseUrl, SMTP_PORT: String(smtpPort) }, settings: { allowShell: true, allowCode: false } });
   await post('/api/v1/projects/equiv/secrets/API_TOKEN', { value: TOKEN }, 'PUT');
   for (const workflow of EQUIVALENCE_WORKFLOWS) await post('/api/v1/projects/equiv/workflows', workflow);
   const exported = async (language: string) => {
@@ -75,7 +99,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await Promise.all([python?.close(), typescript?.close(), hub?.close(), api?.close(), llm?.close()]);
+  await Promise.all([python?.close(), typescript?.close(), hub?.close(), api?.close(), llm?.close(), new Promise<void>((resolve) => (smtp ? smtp.close(() => resolve()) : resolve()))]);
 });
 
 describe('the hub, the Python export and the TypeScript export answer alike', () => {
@@ -83,7 +107,7 @@ describe('the hub, the Python export and the TypeScript export answer alike', ()
     expect(EQUIVALENCE_WORKFLOWS.length).toBeGreaterThanOrEqual(20);
     const types = new Set(EQUIVALENCE_WORKFLOWS.flatMap((w) => (w.nodes as { type: string }[]).map((n) => n.type)));
     // The code node (JavaScript) is refused by the Python export: code-node.test.ts compares it in TypeScript.
-    for (const type of ['trigger', 'http', 'shell', 'condition', 'wait', 'set', 'transform', 'merge', 'loop', 'respond', 'notification', 'llm', 'workflow']) expect(types).toContain(type);
+    for (const type of ['trigger', 'http', 'shell', 'condition', 'wait', 'set', 'transform', 'merge', 'loop', 'respond', 'notification', 'llm', 'workflow', 'email']) expect(types).toContain(type);
   });
 
   for (const test of EQUIVALENCE_CASES) {
@@ -97,6 +121,11 @@ describe('the hub, the Python export and the TypeScript export answer alike', ()
       expect(fromTypescript, 'TypeScript export vs hub').toEqual(fromHub);
     }, 60_000);
   }
+
+  it('sent the same email from all three runners', () => {
+    expect(mails).toHaveLength(3);
+    for (const mail of mails) expect(mail).toEqual({ from: 'shop@example.com', to: ['ada@example.com', 'bob@example.com', 'audit@example.com'], subject: 'Order 42' });
+  });
 
   it('delivered the notifications of all three runners, with the same payload', () => {
     expect(api.hooks).toHaveLength(3);

@@ -265,6 +265,12 @@ async def _shell(ctx):
     return {"output": result}
 
 
+async def _email(ctx):
+    from .email_node import send_email
+
+    return {"output": await send_email(ctx.config)}
+
+
 async def _llm(ctx):
     from .llm import chat
 
@@ -284,4 +290,5 @@ NODE_TYPES = {
     "workflow": NodeType(_workflow_call),
     "shell": NodeType(_shell),
     "llm": NodeType(_llm),
+    "email": NodeType(_email),
 }

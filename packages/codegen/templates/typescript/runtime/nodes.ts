@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import { smtpMail } from '../engine/adapters/smtp-mail.js';
 import { NodeFailure, permanent } from '../engine/errors.js';
 import { toText } from '../engine/expr/index.js';
+import { emailNode } from '../engine/nodes/builtin/email.js';
 import type { ProjectApp } from './app.js';
 import { runCode } from './code.js';
 import { buildUrl, parseBody, send, statusFailure, stringHeaders } from './http.js';
@@ -203,4 +205,6 @@ export const NODE_TYPES: Record<string, NodeType> = {
   shell: { run: shell },
   code: { run: runCode },
   llm: { run: async (context) => ({ output: await chat(context.config) }) },
+  // The engine's own email node and nodemailer transport (engine/nodes/builtin/email.js).
+  email: { run: ({ config }) => emailNode.run({ config, services: { mail: smtpMail() }, signal: new AbortController().signal } as unknown as Parameters<typeof emailNode.run>[0]) as Promise<NodeResult> },
 };

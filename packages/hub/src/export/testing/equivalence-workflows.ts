@@ -3,7 +3,8 @@
  * error outputs, time limits, waits, loops, merges, local and HTTP workflow calls, respond and
  * endpoint auth. The hub's engine and both exported apps run them on the same requests; the
  * answers must be equal (equivalence.test.ts). Definitions are shaped as the hub's API takes them.
- * `env.API` is the local test API (test-api.ts), `env.LLM` the local OpenAI-compatible server.
+ * `env.API` is the local test API (test-api.ts), `env.LLM` the local OpenAI-compatible server,
+ * `env.SMTP_PORT` a local SMTP server (smtp-server).
  */
 
 type Node = { id: string; type: string; config?: Record<string, unknown>; retry?: Record<string, unknown>; timeoutMs?: number; onError?: string; disabled?: boolean };
@@ -141,6 +142,10 @@ export const EQUIVALENCE_WORKFLOWS: Record<string, unknown>[] = [
   publicWorkflow('notify', [{ id: 'ping', type: 'notification', config: { url: '{{ env.API }}/hook', title: 'Build', text: 'done {{ trigger.body.n }}', channel: '#ci' } }]),
   publicWorkflow('shell', [{ id: 'sh', type: 'shell', config: { command: 'printf "%s-%s" "$WHO" "$GREETING"', env: { WHO: '{{ trigger.body.name }}' } } }, transform('out', { stdout: '{{ input.stdout }}', exit: '{{ input.exitCode }}' })]),
   publicWorkflow('llm', [{ id: 'ask', type: 'llm', config: { baseUrl: '{{ env.LLM }}', apiKey: 'test-key', model: 'test-model', system: 'be brief', prompt: 'say {{ trigger.body.word }}' } }, transform('out', { text: '{{ input.text }}', usage: '{{ input.usage }}', finish: '{{ input.finishReason }}' })]),
+  publicWorkflow('email', [
+    { id: 'mail', type: 'email', config: { host: '127.0.0.1', port: '{{ env.SMTP_PORT }}', tls: 'none', from: '"Shop" <shop@example.com>', to: '{{ trigger.body.to }}', cc: 'audit@example.com', subject: 'Order {{ trigger.body.n }}', text: 'Thanks, {{ trigger.body.name }}', headers: { 'X-Order': '{{ trigger.body.n }}' } } },
+    transform('out', { accepted: '{{ input.accepted }}', rejected: '{{ input.rejected }}', response: '{{ input.response }}', hasId: '{{ input.messageId | length > 5 }}' }),
+  ]),
   publicWorkflow('disabled', [set('skipme', { replaced: true }, { disabled: true }), transform('out', { passed: '{{ input.body }}' })]),
   {
     ...publicWorkflow('params', [transform('out', { id: '{{ trigger.params.id }}', q: '{{ trigger.query.q }}', method: '{{ trigger.method }}', body: '{{ trigger.body }}' })]),
@@ -189,6 +194,7 @@ export const EQUIVALENCE_CASES: EquivalenceCase[] = [
   { name: 'notification', method: 'POST', path: '/notify', body: { n: 3 } },
   { name: 'shell', method: 'POST', path: '/shell', body: { name: 'Ada' } },
   { name: 'llm', method: 'POST', path: '/llm', body: { word: 'cheese' } },
+  { name: 'email', method: 'POST', path: '/email', body: { to: 'Ada <ada@example.com>, bob@example.com', n: 42, name: 'Ada' } },
   { name: 'disabled node', method: 'POST', path: '/disabled', body: { keep: 1 } },
   { name: 'path params and query', method: 'GET', path: '/items/42?q=x' },
   { name: 'endpoint auth refused', method: 'POST', path: '/guarded', body: {} },
