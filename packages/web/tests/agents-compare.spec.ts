@@ -96,7 +96,7 @@ test('two runs picked in the Agents list open side by side: totals, tool sequenc
   check();
 });
 
-test('a note on a step shows in the comparison, the run tabs and graph, and the annotations page, which searches it; markup stays text', async ({ page }) => {
+test('a note on a step shows in the comparison, the run tabs and graph, the trace waterfall and the annotations page, which searches it; markup stays text', async ({ page }) => {
   const check = guard(page);
   const hostile = '<img src=x onerror=alert(1)> forecast tool was not needed';
   await page.goto(`${hub.url}/compare/${a}/${b}`);
@@ -115,6 +115,8 @@ test('a note on a step shows in the comparison, the run tabs and graph, and the 
 
   await page.goto(`${hub.url}/agents/${b}`);
   await expect(page.locator('[data-testid="node-marks"][data-bookmarked]')).toHaveCount(1);
+  await page.goto(`${hub.url}/traces/${b}`);
+  await expect(page.getByTestId('waterfall-row').getByTestId('mark-note')).toHaveText('wrong-tool · 0.2');
   await page.goto(`${hub.url}/agents/${b}/tools`);
   await page.getByText('execute_tool get_forecast', { exact: true }).first().click();
   await expect(page.getByTestId('tool-call').getByTestId('mark-note')).toHaveText('wrong-tool · 0.2');

@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } fro
 import { Link } from 'wouter';
 import { isTyping } from '../../app/shortcuts';
 import type { Span, TraceSpan } from '../../api/types';
+import { useTraceMarks } from '../../components/AnnotationMarks';
 import { CopyButton } from '../../components/CopyButton';
 import { displayStatusOf, StatusPill } from '../../components/StatusBadge';
 import { useSpan } from '../../hooks/use-span';
@@ -24,6 +25,7 @@ export default function TraceView({ traceId }: { traceId: string }) {
   const { spans, error } = useTrace(traceId);
   const [view, setView] = useSearchParam('view');
   const [selected, setSelected] = useSearchParam('span');
+  const marks = useTraceMarks(useMemo(() => [traceId], [traceId]));
   const [node, setNode] = useState<number | null>(null);
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
   const deepLink = useRef(selected);
@@ -128,7 +130,7 @@ export default function TraceView({ traceId }: { traceId: string }) {
           {view === 'graph' && graph ? (
             <FlowGraph graph={graph} selected={node} onSelect={setNode} />
           ) : (
-            <Waterfall tree={tree} rows={rows} collapsed={collapsed} selected={selected} scrollTo={deepLink.current} onSelect={select} onToggle={toggle} />
+            <Waterfall tree={tree} rows={rows} collapsed={collapsed} selected={selected} scrollTo={deepLink.current} onSelect={select} onToggle={toggle} marks={marks} />
           )}
         </div>
         {selectedSpan ? (

@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useRef } from 'react';
-import type { Span } from '../../api/types';
+import type { Annotation, Span } from '../../api/types';
+import { AnnotationMarks, type MarksBySpan } from '../../components/AnnotationMarks';
 import { bySlot, useRowSlots } from '../../hooks/use-row-slots';
 import { displayStatusOf, StatusDot } from '../../components/StatusBadge';
 import { formatDuration } from '../../lib/format';
@@ -20,10 +21,12 @@ export interface WaterfallProps {
   scrollTo: string | null;
   onSelect(spanId: string): void;
   onToggle(spanId: string): void;
+  /** Bookmarks and notes by span id, marked on their rows. */
+  marks?: MarksBySpan;
 }
 
 /** The indented call tree with duration bars on one time axis; virtualized, so 100,000 rows scroll. */
-export function Waterfall({ tree, rows, collapsed, selected, scrollTo, onSelect, onToggle }: WaterfallProps) {
+export function Waterfall({ tree, rows, collapsed, selected, scrollTo, onSelect, onToggle, marks }: WaterfallProps) {
   const density = useUi((s) => s.density);
   const rowHeight = ROW_HEIGHT[density] - 4;
   const scroller = useRef<HTMLDivElement>(null);
@@ -79,6 +82,7 @@ export function Waterfall({ tree, rows, collapsed, selected, scrollTo, onSelect,
                 width={((span.endTime ?? tree.end) - span.startTime) / total}
                 onSelect={onSelect}
                 onToggle={onToggle}
+                marks={marks?.get(span.spanId)}
               />
             );
           })}
@@ -100,9 +104,10 @@ interface RowProps {
   width: number;
   onSelect(spanId: string): void;
   onToggle(spanId: string): void;
+  marks: Annotation[] | undefined;
 }
 
-const WaterfallRow = memo(function WaterfallRow({ span, depth, childCount, collapsed, selected, top, height, left, width, onSelect, onToggle }: RowProps) {
+const WaterfallRow = memo(function WaterfallRow({ span, depth, childCount, collapsed, selected, top, height, left, width, onSelect, onToggle, marks }: RowProps) {
   const status = displayStatusOf(span);
   return (
     <div
@@ -137,6 +142,7 @@ const WaterfallRow = memo(function WaterfallRow({ span, depth, childCount, colla
         <span className="truncate font-mono" title={span.name}>
           {span.name}
         </span>
+        <AnnotationMarks marks={marks} />
         {collapsed ? <span className="shrink-0 rounded bg-zinc-200 px-1 text-[10px] dark:bg-zinc-800">+{childCount}</span> : null}
         <span className="ml-auto shrink-0 pl-2 text-[10px] text-zinc-400">{span.service}</span>
       </div>
