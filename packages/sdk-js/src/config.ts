@@ -81,6 +81,8 @@ export interface Options {
   replay?: 'off' | 'llm' | 'all';
   /** Largest kept result, bytes. Default 256 KB. Env RUNTIME_HUB_MAX_REPLAY_BYTES. */
   maxReplayBytes?: number;
+  /** Open the channel that lets the dashboard re-invoke `track(fn, { invocable: true })` functions. Default false. Env RUNTIME_HUB_INVOCABLE. */
+  invocable?: boolean;
   /** Where records go; default HTTP to `url`. Tests pass a MemoryTransport. */
   transport?: Transport;
 }
@@ -117,6 +119,7 @@ export interface Config {
   exitHooks: boolean;
   replay: 'off' | 'llm' | 'all';
   maxReplayBytes: number;
+  invocable: boolean;
   transport: Transport | undefined;
 }
 
@@ -154,6 +157,7 @@ export const DEFAULTS: Readonly<Config> = Object.freeze({
   exitHooks: true,
   replay: 'llm',
   maxReplayBytes: 256 * 1024,
+  invocable: false,
   transport: undefined,
 });
 
@@ -175,6 +179,7 @@ const SPECS: Partial<Record<keyof Config, Spec>> = {
   redactDefaults: { kind: 'bool', env: 'REDACT_DEFAULTS' },
   debug: { kind: 'bool', env: 'DEBUG' },
   exitHooks: { kind: 'bool', env: 'EXIT_HOOKS' },
+  invocable: { kind: 'bool', env: 'INVOCABLE' },
   maxReplayBytes: { kind: 'int', env: 'MAX_REPLAY_BYTES', range: [1024, 512 * 1024] },
   redact: { kind: 'list', env: 'REDACT' },
   sampleRate: { kind: 'float', env: 'SAMPLE_RATE', range: [0, 1] },

@@ -9,6 +9,7 @@
  */
 import { configure as configureClient, getClient, peekClient } from './client.js';
 import type { Options } from './config.js';
+import { syncChannel } from './replay/invoke.js';
 
 export { bind, bindEmitter, currentSpan } from './context.js';
 export { span, type SpanOptions } from './scope.js';
@@ -34,6 +35,7 @@ export { SDK_NAME, SDK_VERSION } from './version.js';
 export function configure(options: Options = {}): void {
   try {
     configureClient(options);
+    syncChannel(); // re-invoke: opened when `invocable`, closed when not
   } catch {
     // Never break the host app over instrumentation.
   }

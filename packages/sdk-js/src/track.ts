@@ -1,4 +1,5 @@
 import type { ErrorMatcher } from './ignore-errors.js';
+import { registerInvocable } from './replay/invoke.js';
 import { replayPlayer } from './replay/player.js';
 import { replayWrapper } from './replay/wrap.js';
 import { Tracker, type Mode } from './tracker.js';
@@ -31,6 +32,8 @@ export interface TrackOptions {
    * kind llm).
    */
   replay?: boolean;
+  /** The dashboard may call this function again inside the running app, once `configure({ invocable: true })` opens the channel (docs/replay.md). */
+  invocable?: boolean;
 }
 
 type AnyFunction = (this: any, ...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -169,5 +172,6 @@ function wrap<F extends AnyFunction>(fn: F, options: TrackOptions, nameOf?: (thi
     wrappers.add(tracked);
   }
   wrappers.add(wrapper);
+  if (options.invocable === true) registerInvocable(options.name ?? (fn.name || 'anonymous'), wrapper as AnyFunction);
   return wrapper as unknown as F;
 }

@@ -19,7 +19,7 @@ export interface Invocation {
   id: string;
   service: string;
   function: string;
-  args: Record<string, unknown>;
+  args: Record<string, unknown> | unknown[];
   originalSpanId: string;
   originalTraceId: string;
   requestedBy: Requester;

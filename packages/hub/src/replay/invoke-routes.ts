@@ -15,7 +15,8 @@ const ResultBody = z.object({
   output: z.unknown().optional(),
   error: z.object({ type: z.string().max(1024).optional(), message: z.string().max(100_000).optional() }).optional(),
 });
-const InvokeBody = z.object({ spanId: SpanId, args: z.record(z.string(), z.unknown()) });
+// Arguments by parameter name (Python) or positional (TypeScript), the shape of the recorded input.
+const InvokeBody = z.object({ spanId: SpanId, args: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown()).max(1000)]) });
 const IdParams = z.object({ id: z.string().regex(/^[0-9a-f]{16}$/, 'must be an invocation id') });
 
 /**

@@ -12,7 +12,8 @@ const BUTTON = 'rounded border border-zinc-300 px-2 py-1 text-xs hover:bg-zinc-1
  */
 export function InvokePanel({ span }: { span: Span }) {
   const [offer, setOffer] = useState<Invocable | null>(null);
-  const [args, setArgs] = useState(() => JSON.stringify(span.input && typeof span.input === 'object' && !Array.isArray(span.input) ? span.input : {}, null, 2));
+  // The recorded input: arguments by name (Python) or positional (TypeScript).
+  const [args, setArgs] = useState(() => JSON.stringify(span.input !== null && typeof span.input === 'object' ? span.input : {}, null, 2));
   const [state, setState] = useState<{ busy: boolean; error?: string; invocation?: Invocation }>({ busy: false });
 
   useEffect(() => {
@@ -31,13 +32,13 @@ export function InvokePanel({ span }: { span: Span }) {
       setState({ busy: false, error: `The arguments are not JSON: ${(error as Error).message}` });
       return;
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      setState({ busy: false, error: 'The arguments must be a JSON object of arguments by name.' });
+    if (parsed === null || typeof parsed !== 'object') {
+      setState({ busy: false, error: 'The arguments must be a JSON object of arguments by name, or a JSON array of positional ones.' });
       return;
     }
     setState({ busy: true });
     try {
-      let { invocation: current } = await invoke(span.spanId, parsed as Record<string, unknown>);
+      let { invocation: current } = await invoke(span.spanId, parsed as Record<string, unknown> | unknown[]);
       for (let i = 0; i < 6 && current.status !== 'done' && current.status !== 'expired'; i++) {
         ({ invocation: current } = await invocation(current.id, 10_000));
       }

@@ -52,6 +52,6 @@ export interface GeneratedTests {
 const json = (body: unknown): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 export const invocable = (service: string, signal?: AbortSignal) => request<Invocable>(`/api/v1/invocable?service=${encodeURIComponent(service)}`, signal ? { signal } : {});
-export const invoke = (spanId: string, args: Record<string, unknown>) => request<{ invocation: Invocation }>('/api/v1/invocations', json({ spanId, args }));
+export const invoke = (spanId: string, args: Record<string, unknown> | unknown[]) => request<{ invocation: Invocation }>('/api/v1/invocations', json({ spanId, args }));
 export const invocation = (id: string, waitMs: number) => request<{ invocation: Invocation }>(`/api/v1/invocations/${encodeURIComponent(id)}?waitMs=${waitMs}`);
 export const generateTests = (spanId: string, importFrom?: string) => request<GeneratedTests>('/api/v1/replay/tests', json({ spanId, ...(importFrom ? { importFrom } : {}) }));

@@ -104,7 +104,7 @@ class Channel:
             with track_span(f"invoke {name}", kind="internal", attributes=attributes, input=invocation.get("args")) as span:
                 result["traceId"], result["spanId"] = span.trace_id, span.span_id
                 try:
-                    value = self._call(name, invocation.get("args") or {})
+                    value = self._call(name, invocation.get("args") if invocation.get("args") is not None else {})
                     span.set_output(value)
                     result["output"] = json.loads(json.dumps(value, default=repr))
                 except Exception as exc:
@@ -119,7 +119,7 @@ class Channel:
             logger.debug("could not report an invocation's result", exc_info=True)
 
     @staticmethod
-    def _call(name: str, args: Dict[str, Any]) -> Any:
+    def _call(name: str, args: Any) -> Any:
         """Call the tracked function with the arguments by parameter name (the shape of the
         recorded input); a list under the name of `*args` goes in positionally."""
         found = registry.lookup(name)
@@ -128,8 +128,10 @@ class Channel:
         meta, wrapper = found
         if meta.skip_first:
             raise TypeError(f"{name} is a method: re-invoking needs its instance, which the hub cannot send")
-        extra = args.get(meta.varargs)
-        if isinstance(extra, list) and meta.varargs not in meta.names:
+        extra = args.get(meta.varargs) if isinstance(args, dict) else None
+        if isinstance(args, list):
+            value = wrapper(*args)
+        elif isinstance(extra, list) and meta.varargs not in meta.names:
             positional = [args[n] for n in meta.names]
             keywords = {k: v for k, v in args.items() if k not in meta.names and k != meta.varargs}
             value = wrapper(*positional, *extra, **keywords)
