@@ -150,6 +150,27 @@ export class PostgresRunStore implements RunStore {
     return row ? { project, workflow, version, savedAt: row.saved_at, definition: JSON.parse(row.definition) as WorkflowDefinition } : undefined;
   }
 
+  /**
+   * Deletes finished runs created before `before` (epoch ms) with their steps and span debts, up
+   * to `limit` in one transaction; unfinished runs are kept whatever their age. Returns how many
+   * runs went (call again until 0), as SqliteRunStore.pruneFinishedRuns does.
+   */
+  async pruneFinishedRuns(before: number, limit = 10_000): Promise<number> {
+    return inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ id: string }>(
+        `DELETE FROM wf_runs WHERE id IN (SELECT id FROM wf_runs WHERE created_at < $1 AND status IN ('succeeded', 'failed', 'cancelled')
+           ORDER BY created_at LIMIT $2) RETURNING id`,
+        [before, limit],
+      );
+      const ids = rows.map((r) => r.id);
+      if (ids.length > 0) {
+        await client.query('DELETE FROM wf_steps WHERE run_id = ANY($1)', [ids]);
+        await client.query('DELETE FROM wf_span_debts WHERE run_id = ANY($1)', [ids]);
+      }
+      return ids.length;
+    });
+  }
+
   private closed = false;
 
   async close(): Promise<void> {
