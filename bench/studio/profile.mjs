@@ -5,7 +5,7 @@
 // self time per function, for the 500-node workflow of bench/studio/run.mjs and for the same-run
 // baseline page (React Flow alone). A diagnostic next to the benchmark, not a test.
 //
-//   npm run build && node bench/studio/profile.mjs [--nodes 500] [--edges 600] [--top 20] [--page studio|baseline] [--nice=-10]
+//   npm run build && node bench/studio/profile.mjs [--nodes 500] [--edges 600] [--top 20] [--page studio|baseline] [--nice=-10] [--web <built dashboard folder>]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -18,6 +18,7 @@ import { startHub, stopHub } from '../lib/hub.mjs';
 import { bigWorkflow } from './graph.mjs';
 import { browserAt, prioritize } from './priority.mjs';
 import { serveBaseline } from './serve-baseline.mjs';
+import { startWebHub } from './web-hub-process.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -27,6 +28,7 @@ const { values: opts } = parseArgs({
     page: { type: 'string', default: 'studio' },
     repeat: { type: 'string', default: '3' },
     nice: { type: 'string' },
+    web: { type: 'string' },
   },
 });
 const NODES = Number(opts.nodes);
@@ -75,7 +77,7 @@ async function gesture(page, from, dx, dy) {
 async function main() {
   console.log(`studio profile — ${new Date().toISOString()}; load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'rh-studio-profile-'));
-  const hub = await startHub(['--data', dataDir]);
+  const hub = opts.web ? await startWebHub(opts.web, dataDir) : await startHub(['--data', dataDir]);
   prioritize(hub.proc.pid, NICE);
   await call(hub.url, 'POST', '/api/v1/projects', { id: 'bench', name: 'Bench' });
   const saved = await call(hub.url, 'POST', '/api/v1/projects/bench/workflows', bigWorkflow('big', NODES, Number(opts.edges)));

@@ -18,11 +18,11 @@ import { parseArgs } from 'node:util';
 import react from '@vitejs/plugin-react';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
-import { spawn } from 'node:child_process';
 import { startHub, stopHub } from '../lib/hub.mjs';
 import { bigWorkflow } from './graph.mjs';
 import { browserAt, prioritize } from './priority.mjs';
 import { serveBaseline } from './serve-baseline.mjs';
+import { startWebHub } from './web-hub-process.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -177,21 +177,6 @@ async function measureLoop(browser, hubUrl, items, fromEditor) {
   const shown = fromEditor ? await page.locator('.react-flow__node[data-id="body"] [data-testid="node-status"]').textContent() : '';
   await context.close();
   return { ...figures, elapsed, activations: steps.length, shown };
-}
-
-/** The hub with the dashboard from another folder (bench/studio/web-hub.mjs). */
-function startWebHub(webRoot, dataDir) {
-  const script = fileURLToPath(new URL('./web-hub.mjs', import.meta.url));
-  const proc = spawn(process.execPath, [script, webRoot, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /runtime-hub listening on (\S+)/.exec(out);
-      if (match) resolve({ proc, url: match[1] });
-    });
-    proc.on('exit', (code) => reject(new Error(`hub exited with ${code}`)));
-  });
 }
 
 async function main() {
