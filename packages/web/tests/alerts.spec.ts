@@ -65,4 +65,13 @@ test('alerts: a rule made in the UI fires and resolves once, in the list, the hi
   await expect(history.filter({ hasText: 'fired' })).toHaveCount(1);
   await expect(history.filter({ hasText: 'acknowledged' })).toHaveCount(1);
   await expect.poll(async () => (await shown()).map((n) => n.title), { timeout: 20_000 }).toEqual(['runtime-hub: FIRING', 'runtime-hub: RESOLVED']);
+
+  // A disabled rule stays quiet; its webhook and addresses are kept.
+  const row = page.getByTestId('rule-row').filter({ hasText: `${project} nightly` });
+  await row.getByRole('button', { name: 'Disable' }).click();
+  await expect(row.getByRole('button', { name: 'Enable' })).toBeVisible();
+  await sender.send([run(project, 'error', 'run_4')]);
+  await page.waitForTimeout(6000); // more than one poll of the page and of the notifier
+  await expect(page.getByTestId('firing-alert').filter({ hasText: `${project} nightly` })).toHaveCount(0);
+  expect((await shown()).map((n) => n.title)).toEqual(['runtime-hub: FIRING', 'runtime-hub: RESOLVED']);
 });

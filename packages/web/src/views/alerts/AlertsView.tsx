@@ -102,11 +102,16 @@ export default function AlertsView() {
               const silenced = rule.silencedUntil !== null && rule.silencedUntil > Date.now();
               return (
                 <tr key={rule.id} className="border-t border-zinc-100 dark:border-zinc-900" data-testid="rule-row">
-                  <td className="py-1 font-medium">{rule.name}</td>
+                  <td className={`py-1 font-medium ${rule.enabled ? '' : 'text-zinc-400 line-through'}`} title={rule.enabled ? undefined : 'disabled'}>
+                    {rule.name}
+                  </td>
                   <td className="py-1">{describeCondition(rule.condition)}</td>
                   <td className="py-1 text-zinc-500">{[rule.webhook ? `webhook ${rule.webhook}` : '', rule.email.join(', ')].filter(Boolean).join(' · ') || 'in-app only'}</td>
                   <td className="py-1 text-right">
                     {silenced ? <span className="mr-2 text-amber-700">silenced until {formatDateTime(rule.silencedUntil!)}</span> : null}
+                    <button type="button" className="rounded px-2 py-0.5 hover:bg-zinc-100 dark:hover:bg-zinc-800" onClick={act(() => alertsApi.setEnabled(rule, !rule.enabled))}>
+                      {rule.enabled ? 'Disable' : 'Enable'}
+                    </button>
                     <button type="button" className="rounded px-2 py-0.5 hover:bg-zinc-100 dark:hover:bg-zinc-800" onClick={act(() => alertsApi.silence(rule.id, silenced ? 0 : 60))}>
                       {silenced ? 'Unsilence' : 'Silence 1 h'}
                     </button>

@@ -57,6 +57,9 @@ export const alertsApi = {
   rules: () => request<{ rules: AlertRule[] }>('/api/v1/alerts/rules'),
   createRule: (rule: NewRule) => request<{ rule: AlertRule }>('/api/v1/alerts/rules', json('POST', rule)),
   deleteRule: (id: string) => request<void>(`/api/v1/alerts/rules/${id}`, { method: 'DELETE' }),
+  /** Turns a rule on or off; the stored webhook URL is kept (left out of the body). */
+  setEnabled: (rule: AlertRule, enabled: boolean) =>
+    request<{ rule: AlertRule }>(`/api/v1/alerts/rules/${rule.id}`, json('PUT', { name: rule.name, enabled, condition: rule.condition, email: rule.email })),
   silence: (id: string, minutes: number) => request<{ rule: AlertRule }>(`/api/v1/alerts/rules/${id}/silence`, json('POST', { minutes })),
   alerts: (state?: 'firing' | 'resolved') => request<{ alerts: Alert[]; firing: number }>(`/api/v1/alerts${toSearch({ state, limit: 100 })}`),
   acknowledge: (id: number) => request<{ alert: Alert }>(`/api/v1/alerts/${id}/acknowledge`, { method: 'POST' }),
