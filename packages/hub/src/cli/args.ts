@@ -27,6 +27,7 @@ export const START_OPTIONS: OptionSpec[] = [
   { flag: 'otlp-port', env: 'RUNTIME_HUB_OTLP_PORT', type: 'string', help: 'also receive OTLP/HTTP traces (POST /v1/traces) on this port, e.g. 4318' },
   { flag: 'retention-days', env: 'RUNTIME_HUB_RETENTION_DAYS', type: 'string', help: 'delete spans older than this many days' },
   { flag: 'max-db-mb', env: 'RUNTIME_HUB_MAX_DB_MB', type: 'string', help: 'keep the database under this size, deleting the oldest spans' },
+  { flag: 'max-write-backlog', env: 'RUNTIME_HUB_MAX_WRITE_BACKLOG', type: 'string', help: 'spans the store may have queued before ingest answers 429 with Retry-After (default 50000)' },
   { flag: 'body-limit-mb', env: 'RUNTIME_HUB_BODY_LIMIT_MB', type: 'string', help: 'largest request body in MB (default 10)' },
   { flag: 'log-level', env: 'RUNTIME_HUB_LOG_LEVEL', type: 'string', help: 'fatal, error, warn, info (default), debug, trace or silent' },
   { flag: 'watch', env: 'RUNTIME_HUB_WATCH', type: 'string', multiple: true, help: 'tail *.jsonl trace files under this folder (repeatable; see docs/jsonl.md)' },
@@ -108,6 +109,8 @@ export function parseStartArgs(argv: string[], env: NodeJS.ProcessEnv): StartArg
   if (retentionDays !== undefined) config.retentionDays = retentionDays;
   const maxDbMb = number('max-db-mb', 1);
   if (maxDbMb !== undefined) config.maxDbMb = maxDbMb;
+  const maxWriteBacklog = number('max-write-backlog', 1);
+  if (maxWriteBacklog !== undefined) config.maxWriteBacklog = maxWriteBacklog;
   const maxLoopItems = number('max-loop-items', 1);
   const maxActivationsPerRun = number('max-run-activations', 1);
   if (maxLoopItems !== undefined || maxActivationsPerRun !== undefined) {
