@@ -114,6 +114,11 @@ function Comparison({ a, b, left, right, marks, onSelect }: { a: string; b: stri
           <span>The runs agree step by step: same steps, prompts, answers and outcomes.</span>
         )}
       </section>
+      {comparison.byPosition ? (
+        <p className="text-amber-700 dark:text-amber-400" data-testid="aligned-by-position">
+          The runs differ over too many steps to align them by kind and name: their differing middle is paired by position.
+        </p>
+      ) : null}
       <table className="w-full table-fixed border-collapse" data-testid="compare-steps">
         <thead>
           <tr className="text-left text-[11px] uppercase tracking-wide text-zinc-500">

@@ -37,4 +37,31 @@ describe('alignSteps', () => {
     expect(rows.filter((r) => r.right !== null).map((r) => r.right)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(rows.filter((r) => r.left !== null && r.right !== null)).toHaveLength(4); // L1, one of Ta/Tb, L2, L3
   });
+
+  it('pairs the shared start and end without the LCS table, and pairs a too-long middle by position, saying so', () => {
+    const shared = Array.from({ length: 3_000 }, (_, i) => ({ kind: 'llm', name: `s${i}` }));
+    const left = [...shared, { kind: 'tool', name: 'x' }, ...shared];
+    const right = [...shared, { kind: 'tool', name: 'y' }, { kind: 'tool', name: 'z' }, ...shared];
+    const big = alignSteps(left, right); // 6,001 × 6,002 steps: a 144 M-cell table without the trimming
+    expect(big.rows).toHaveLength(6_003);
+    expect(big.firstDivergence).toBe(3_000);
+    expect(big.byPosition).toBeUndefined();
+    expect(big.rows.slice(2_999, 3_004)).toEqual([
+      { left: 2_999, right: 2_999 },
+      { left: 3_000, right: null },
+      { left: null, right: 3_000 },
+      { left: null, right: 3_001 },
+      { left: 3_001, right: 3_002 },
+    ]);
+    const capped = alignSteps(steps('L1 Ta Tb L2'), steps('L1 Tb Ta L2'), 4);
+    expect(capped.byPosition).toBe(true);
+    expect(capped.rows).toEqual([
+      { left: 0, right: 0 },
+      { left: 1, right: null },
+      { left: null, right: 1 },
+      { left: 2, right: null },
+      { left: null, right: 2 },
+      { left: 3, right: 3 },
+    ]);
+  });
 });

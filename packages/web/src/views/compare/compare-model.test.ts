@@ -57,7 +57,7 @@ describe('compareRuns', () => {
   });
 
   it('finds no divergence between a run and itself', () => {
-    expect(compareRuns(left, left)).toMatchObject({ firstDivergence: null });
+    expect(compareRuns(left, left)).toMatchObject({ firstDivergence: null, byPosition: false });
   });
 });
 

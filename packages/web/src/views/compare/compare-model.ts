@@ -22,6 +22,8 @@ export interface Comparison {
   rows: CompareRow[];
   /** Index of the first row that is not `same`; null when the runs agree step by step. */
   firstDivergence: number | null;
+  /** The differing middle was too long to align by LCS and was paired by position. */
+  byPosition: boolean;
 }
 
 /** The steps of a run in start order: every span but the root (unless the root is all there is). */
@@ -74,7 +76,7 @@ function samePair(a: Span, b: Span): boolean {
 export function compareRuns(left: readonly Span[], right: readonly Span[]): Comparison {
   const a = stepsOf(left);
   const b = stepsOf(right);
-  const { rows } = alignSteps(a, b);
+  const { rows, byPosition } = alignSteps(a, b);
   const out: CompareRow[] = rows.map((row) => {
     const l = row.left === null ? null : a[row.left]!;
     const r = row.right === null ? null : b[row.right]!;
@@ -82,7 +84,7 @@ export function compareRuns(left: readonly Span[], right: readonly Span[]): Comp
     return { left: l, right: r, status };
   });
   const first = out.findIndex((row) => row.status !== 'same');
-  return { rows: out, firstDivergence: first === -1 ? null : first };
+  return { rows: out, firstDivergence: first === -1 ? null : first, byPosition: byPosition === true };
 }
 
 export interface DiffPiece {
