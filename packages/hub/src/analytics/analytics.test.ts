@@ -102,6 +102,20 @@ describe('metrics from rollups', { timeout: 180_000 }, () => {
     }
   });
 
+  it('counts names past 200 per service and minute under "(other names)", so ids in span names cannot blow up the rollups', async () => {
+    hub = await startTestHub();
+    const t0 = minute(Date.now()) - 5 * 60_000;
+    const spans = Array.from({ length: 300 }, (_, i) => spanRecord({ service: 'users-api', name: `GET /users/${1000 + i}`, startTime: t0 + i, endTime: t0 + i + 3 }));
+    // Two requests, so the cap holds across flushes too.
+    expect((await postSpans(hub.url, spans.slice(0, 150))).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await postSpans(hub.url, spans.slice(150))).status).toBe(200);
+    const rows = (await getJson(`${hub.url}/api/v1/metrics/breakdown?by=function&service=users-api&limit=500&from=${t0}&to=${t0 + 60_000}`)).rows as { name: string; calls: number }[];
+    expect(rows).toHaveLength(201);
+    expect(rows.find((r) => r.name === '(other names)')?.calls).toBe(100);
+    expect(rows.reduce((n, r) => n + r.calls, 0)).toBe(300);
+  });
+
   it('answers a clear 400 for a range that makes no sense', async () => {
     hub = await startTestHub();
     const response = await fetch(`${hub.url}/api/v1/metrics/series?from=2000&to=1000`);

@@ -8,6 +8,14 @@ interface Pending {
   counts: Float64Array;
 }
 
+/**
+ * Distinct span names one service may add in one minute; later names count under OTHER_NAMES. A
+ * service that puts ids in its span names ("GET /users/8412") would otherwise write a row per call
+ * to every tier.
+ */
+export const MAX_NAMES_PER_MINUTE = 200;
+export const OTHER_NAMES = '(other names)';
+
 /** minute → service → name → kind → model → pending sums: lookups on the span's own strings, no key built per span. */
 type Tree = Map<number, Map<string, Map<string, Map<string, Map<string, Pending>>>>>;
 
@@ -29,6 +37,8 @@ function child<K, V>(map: Map<K, V>, key: K, make: () => V): V {
  */
 export class RollupAccumulator {
   private pending: Tree = new Map();
+  /** Names each service used in the recent minutes (across flushes), for the cap. */
+  private readonly names = new Map<number, Map<string, Set<string>>>();
   private readonly counted = new RecentIds();
   private flushing: Promise<void> = Promise.resolve();
 
@@ -46,10 +56,11 @@ export class RollupAccumulator {
     const model = span.usage?.model ?? '';
     const byService = child(this.pending, bucket, () => new Map());
     const byName = child(byService, span.service, () => new Map());
-    const byKind = child(byName, span.name, () => new Map());
+    const name = this.cappedName(bucket, span.service, span.name);
+    const byKind = child(byName, name, () => new Map());
     const byModel = child(byKind, span.kind, () => new Map());
     const entry = child(byModel, model, () => ({
-      delta: { bucket, service: span.service, name: span.name, kind: span.kind, model, calls: 0, errors: 0, durationSumMs: 0, durationMaxMs: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+      delta: { bucket, service: span.service, name, kind: span.kind, model, calls: 0, errors: 0, durationSumMs: 0, durationMaxMs: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
       counts: new Float64Array(BUCKET_COUNT),
     }));
     const duration = Math.max(0, (span.endTime ?? span.startTime) - span.startTime);
@@ -64,6 +75,21 @@ export class RollupAccumulator {
       delta.costUsd += span.usage.costUsd ?? 0;
     }
     entry.counts[bucketOf(duration)]!++;
+  }
+
+  /** The span's name, or OTHER_NAMES once its service used MAX_NAMES_PER_MINUTE others in that minute. */
+  private cappedName(bucket: number, service: string, name: string): string {
+    let byService = this.names.get(bucket);
+    if (!byService) {
+      this.names.set(bucket, (byService = new Map()));
+      // The last few minutes are enough: spans arrive close to when they start.
+      if (this.names.size > 5) this.names.delete(this.names.keys().next().value!);
+    }
+    const seen = child(byService, service, () => new Set<string>());
+    if (seen.has(name)) return name;
+    if (seen.size >= MAX_NAMES_PER_MINUTE) return OTHER_NAMES;
+    seen.add(name);
+    return name;
   }
 
   /**
