@@ -46,30 +46,30 @@ export function registerDeployRoutes(app: FastifyInstance, deps: { service: Work
     if (!found) throw new HubError('DEPLOY_TARGET_NOT_FOUND', `project "${id}" has no deployment target "${name}" (PUT …/deployments/targets/${name} creates it)`);
     return found;
   };
-  const view = (t: Target) => {
+  const view = async (t: Target) => {
     const history = store.history(t.project, t.id, 1);
     const running = deployer.current(t.project, t.id);
     return {
       ...t,
       reachable: t.platform === 'local',
       current: running ? (store.deployment(running.deployment) ?? null) : (history[0] ?? null),
-      health: summarize(store.checks(t.project, t.id, Date.now() - 86_400_000)),
+      health: await monitor.summary(t),
     };
   };
 
-  app.get('/api/v1/projects/:project/deployments', { schema: { tags, summary: "A project's deployment targets, each with its current deployment and health" } }, (request) => {
+  app.get('/api/v1/projects/:project/deployments', { schema: { tags, summary: "A project's deployment targets, each with its current deployment and health" } }, async (request) => {
     const id = project(request.params);
-    return { project: id, targets: store.targets(id).map(view) };
+    return { project: id, targets: await Promise.all(store.targets(id).map(view)) };
   });
 
-  app.put('/api/v1/projects/:project/deployments/targets/:target', { schema: { tags, summary: 'Create or change a deployment target' } }, (request) => {
+  app.put('/api/v1/projects/:project/deployments/targets/:target', { schema: { tags, summary: 'Create or change a deployment target' } }, async (request) => {
     const id = project(request.params);
     const name = (request.params as { target: string }).target;
     if (!Slug.safeParse(name).success) throw new HubError('INVALID_QUERY', `a target id is a lowercase slug ([a-z0-9][a-z0-9_-]*), not ${JSON.stringify(name)}`);
     const body = parse(TargetBody, request.body);
     const saved = store.putTarget({ project: id, id: name, ...body, createdAt: store.target(id, name)?.createdAt ?? Date.now() });
     monitor.watch(saved);
-    return { target: view(saved) };
+    return { target: await view(saved) };
   });
 
   app.delete('/api/v1/projects/:project/deployments/targets/:target', { schema: { tags, summary: 'Stop and remove a deployment target (its history stays)' } }, async (request) => {
@@ -102,7 +102,7 @@ export function registerDeployRoutes(app: FastifyInstance, deps: { service: Work
   app.post('/api/v1/projects/:project/deployments/targets/:target/stop', { schema: { tags, summary: "Stop a target's app" } }, async (request) => {
     const t = target(request.params);
     await deployer.stop(t);
-    return { target: view(t) };
+    return { target: await view(t) };
   });
 
   app.get('/api/v1/projects/:project/deployments/targets/:target/history', { schema: { tags, summary: 'Deployments of a target, newest first' } }, (request) => {

@@ -162,10 +162,13 @@ describe('local deployments', () => {
     expect(down?.status).toBe('down');
     // The first check after the kill says down; checks run every INTERVAL ms (plus scheduling slack under load).
     expect((down?.at ?? Infinity) - killedAt).toBeLessThan(INTERVAL + 2000);
-    const summary = (await api<{ targets: { health: { status: string; uptimePercent: number; errorRate: number } }[] }>('GET', '/api/v1/projects/demo/deployments')).body.targets[0]?.health;
+    const summary = (await api<{ targets: { health: { status: string; uptimePercent: number; errorRate: number; appRuns: number; appErrorRate: number } }[] }>('GET', '/api/v1/projects/demo/deployments')).body.targets[0]?.health;
     expect(summary?.status).toBe('down');
     expect(summary?.uptimePercent).toBeLessThan(100);
     expect(summary?.errorRate).toBeGreaterThan(0);
+    // The app sent its runs to the hub (the repository's Python SDK): each greet call above is one.
+    expect(summary?.appRuns).toBeGreaterThan(0);
+    expect(summary?.appErrorRate).toBe(0);
     expect(events.some((e) => e.project === 'demo' && e.status === 'down' && e.previous === 'healthy' && e.changed)).toBe(true);
   }, 60_000);
 

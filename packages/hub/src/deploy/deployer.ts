@@ -27,7 +27,14 @@ export class Deployer {
     private readonly store: DeployStore,
     private readonly git: ProjectGit,
     private readonly dataDir: string,
+    /** Where a local app sends its spans (the hub's own address), when the Python SDK is at hand. */
+    private readonly telemetry: () => { url: string; token?: string; sdkPath?: string } | undefined = () => undefined,
   ) {}
+
+  /** The service name an instrumented app's spans carry: `<project>@<target>`. */
+  static serviceOf(project: string, target: string): string {
+    return `${project}@${target}`;
+  }
 
   /** The app a target runs now, if any. */
   current(project: string, target: string): { deployment: string; app: StartedApp } | undefined {
@@ -114,7 +121,14 @@ export class Deployer {
     if (record.language === 'typescript') await buildTypescript(record.folder, undefined, log);
     const port = await freePort();
     // Secrets go to the app's environment, never into its files.
-    const env = { ...this.service.catalog.getProject(record.project)?.env, ...this.service.vault.values(record.project) };
+    const env: Record<string, string> = { ...this.service.catalog.getProject(record.project)?.env, ...this.service.vault.values(record.project) };
+    const telemetry = this.telemetry();
+    if (telemetry?.sdkPath && record.language === 'python') {
+      // The app's runs come back to this hub as spans (docs/export.md, Instrumentation).
+      Object.assign(env, { PYTHONPATH: telemetry.sdkPath, RUNTIME_HUB_URL: telemetry.url, RUNTIME_HUB_SERVICE: Deployer.serviceOf(record.project, record.target) });
+      if (telemetry.token) env.RUNTIME_HUB_TOKEN = telemetry.token;
+      log(`instrumented: runs are sent to ${telemetry.url} as service ${Deployer.serviceOf(record.project, record.target)}`);
+    }
     log(`starting on port ${port}`);
     return startApp({ appDir: record.folder, language: record.language, port, env, venv, timeoutMs: 120_000 });
   }

@@ -1,4 +1,5 @@
 import type { HubContext } from '../context.js';
+import type { SpanStore } from '../store/store.js';
 import type { Deployer } from './deployer.js';
 import type { DeployStore, HealthCheck, HealthStatus, Target } from './deploy-store.js';
 import { emitDeploymentHealth } from './health-events.js';
@@ -19,6 +20,9 @@ export interface HealthSummary {
   /** The app's own uptime from its /health. */
   appUptimeSeconds: number | null;
   checks: number;
+  /** From the app's own spans (instrumented Python apps): runs in the last 24 h and the share that failed, in %. */
+  appRuns?: number;
+  appErrorRate?: number | null;
 }
 
 export function summarize(checks: HealthCheck[]): HealthSummary {
@@ -50,7 +54,19 @@ export class HealthMonitor {
     private readonly store: DeployStore,
     private readonly deployer: Deployer,
     private readonly ctx: Pick<HubContext, 'config' | 'log'>,
+    private readonly spans?: Pick<SpanStore, 'listSpans'>,
   ) {}
+
+  /** The health summary of a target, with the error rate of the app's own runs when it sends spans. */
+  async summary(target: Target): Promise<HealthSummary> {
+    const since = Date.now() - 86_400_000;
+    const summary = summarize(this.store.checks(target.project, target.id, since));
+    if (!this.spans || target.platform !== 'local') return summary;
+    const page = await this.spans.listSpans({ service: `${target.project}@${target.id}`, kind: 'workflow', from: since, limit: 500 });
+    const runs = page.items.length;
+    const failed = page.items.filter((span) => span.status === 'error').length;
+    return { ...summary, appRuns: runs, appErrorRate: runs ? Math.round((failed / runs) * 10_000) / 100 : null };
+  }
 
   /** (Re)arms the check of a target at its interval. */
   watch(target: Target): void {

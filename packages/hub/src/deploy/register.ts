@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../context.js';
 import type { WorkflowService } from '../workflows/workflow-service.js';
@@ -7,6 +9,9 @@ import { DeployStore } from './deploy-store.js';
 import { Deployer } from './deployer.js';
 import { HealthMonitor } from './health-monitor.js';
 import { ProjectGit } from './project-git.js';
+
+/** The repository's Python SDK (standard library only), when the hub runs from a checkout. */
+const PYTHON_SDK = fileURLToPath(new URL('../../../../sdk/python/src', import.meta.url));
 
 const SAVES = /^\/api\/v1\/projects\/([a-z0-9][a-z0-9_-]{0,63})(\/(?!deployments|export|versions)[^?]*)?(\?.*)?$/;
 
@@ -18,8 +23,13 @@ const SAVES = /^\/api\/v1\/projects\/([a-z0-9][a-z0-9_-]{0,63})(\/(?!deployments
 export async function registerDeployments(app: FastifyInstance, service: WorkflowService, ctx: HubContext): Promise<void> {
   const store = new DeployStore(join(ctx.config.dataDir, 'deployments.sqlite'));
   const git = new ProjectGit(join(ctx.config.dataDir, 'projects'));
-  const deployer = new Deployer(service, store, git, ctx.config.dataDir);
-  const monitor = new HealthMonitor(store, deployer, ctx);
+  const telemetry = () => {
+    const address = app.server.address();
+    if (!address || typeof address === 'string' || !existsSync(join(PYTHON_SDK, 'runtime_hub'))) return undefined;
+    return { url: `http://127.0.0.1:${address.port}`, token: ctx.config.token, sdkPath: PYTHON_SDK };
+  };
+  const deployer = new Deployer(service, store, git, ctx.config.dataDir, telemetry);
+  const monitor = new HealthMonitor(store, deployer, ctx, ctx.store);
   registerDeployRoutes(app, { service, store, deployer, monitor, git });
 
   // Before the answer is sent: a client that saves twice in a row gets two commits.

@@ -68,7 +68,7 @@ function Target({ project, target, onChange }: { project: string; target: Target
         </span>
       </header>
       {target.reachable && (
-        <dl className="mt-2 grid grid-cols-4 gap-2 text-xs" data-testid="health-summary">
+        <dl className="mt-2 grid grid-cols-5 gap-2 text-xs" data-testid="health-summary">
           <div>
             <dt className="text-zinc-500">Uptime (24 h)</dt>
             <dd>{formatPercent(health.uptimePercent)}</dd>
@@ -80,6 +80,10 @@ function Target({ project, target, onChange }: { project: string; target: Target
           <div>
             <dt className="text-zinc-500">Failed checks</dt>
             <dd>{formatPercent(health.errorRate)}</dd>
+          </div>
+          <div>
+            <dt className="text-zinc-500">Failed runs (app spans)</dt>
+            <dd>{health.appRuns ? `${formatPercent(health.appErrorRate ?? null)} of ${health.appRuns}` : '—'}</dd>
           </div>
           <div>
             <dt className="text-zinc-500">URL</dt>

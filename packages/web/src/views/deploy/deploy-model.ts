@@ -22,6 +22,9 @@ export interface HealthSummary {
   responseMs: number | null;
   errorRate: number | null;
   checks: number;
+  /** From the app's own spans, when it is instrumented. */
+  appRuns?: number;
+  appErrorRate?: number | null;
 }
 
 export interface TargetView {
