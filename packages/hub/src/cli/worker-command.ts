@@ -7,7 +7,9 @@ import { closeRedis, connectRedis, KEY_PREFIX } from '../scaled/redis-connection
 import { RunQueue } from '../scaled/run-queue.js';
 import { RunWorker } from '../scaled/run-worker.js';
 import { engineLogger } from '../scaled/scaled-hub-workflows.js';
+import { isPostgresUrl } from '../store/open-storage.js';
 import { RedisRunCoordinator } from '../workflows/coordinator/redis-coordinator.js';
+import { PostgresRunStore } from '../workflows/store/postgres-run-store.js';
 import { WorkflowService } from '../workflows/workflow-service.js';
 import { resolveToken, UsageError } from './args.js';
 import type { Command } from './command.js';
@@ -15,7 +17,7 @@ import type { Command } from './command.js';
 /** One option of `runtime-hub worker`: flag, environment variable, help (docker-compose.yml is checked against these). */
 export const WORKER_OPTIONS = [
   { flag: 'redis', env: 'RUNTIME_HUB_REDIS', help: 'redis://… holding the run queues (required)' },
-  { flag: 'db', env: 'RUNTIME_HUB_DB', help: 'postgres://… with the runs, shared with the hubs' },
+  { flag: 'db', env: 'RUNTIME_HUB_DB', help: "postgres://… holding the runs: the hubs' --db" },
   { flag: 'data', env: 'RUNTIME_HUB_DATA', help: `folder with the project folders and the secret key, shared with the hubs (default ${DEFAULT_CONFIG.dataDir})` },
   { flag: 'hub', env: 'RUNTIME_HUB_URL', help: 'where workflow spans go: a hub or the load balancer, e.g. http://hub:8765' },
   { flag: 'token', env: 'RUNTIME_HUB_TOKEN', help: "the hubs' token, for sending spans" },
@@ -72,7 +74,8 @@ export const workerCommand: Command = {
     }
     const redisUrl = args.get('redis');
     if (!redisUrl) throw new UsageError('--redis (or RUNTIME_HUB_REDIS) is required: the worker takes its runs from Redis');
-    if (args.get('db')) throw new UsageError('--db (PostgreSQL) is not available in this version; the worker shares the hubs\' --data folder instead');
+    const dbUrl = args.get('db');
+    if (dbUrl && !isPostgresUrl(dbUrl)) throw new UsageError('--db: expected a postgres:// (or postgresql://) URL');
     const config: HubConfig = { ...DEFAULT_CONFIG, dataDir: args.get('data') ?? DEFAULT_CONFIG.dataDir, logLevel: (args.get('log-level') ?? 'info') as HubConfig['logLevel'] };
     const maxLoopItems = args.number('max-loop-items', 1);
     const maxActivationsPerRun = args.number('max-run-activations', 1);
@@ -88,11 +91,13 @@ export const workerCommand: Command = {
     const connection = connectRedis(redisUrl, 'worker', (error) => log.warn({ error: error.message }, 'worker: redis error'));
     const coordinator = new RedisRunCoordinator(connection, KEY_PREFIX);
     const queue = new RunQueue(connection);
-    const service = new WorkflowService({ config, ingest, log }, { mode: 'worker', coordinator });
+    // With --db the runs are the hubs' in PostgreSQL; else the shared data folder's SQLite file.
+    const runs = dbUrl ? await PostgresRunStore.open({ url: dbUrl }) : undefined;
+    const service = new WorkflowService({ config, ingest, log }, { mode: 'worker', coordinator, ...(runs ? { runs } : {}) });
     await service.load();
     const worker = new RunWorker({
       engine: service.engine,
-      store: service.store,
+      store: service.runs,
       workflows: service.catalog,
       coordinator,
       queue,

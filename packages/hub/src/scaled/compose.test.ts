@@ -55,6 +55,8 @@ describe('docker-compose.yml (scaled mode)', () => {
       for (const variable of Object.keys(worker.environment ?? {})) expect(knownEnv.has(variable), `${name}: ${variable}`).toBe(true);
       const args = parseWorkerArgs(worker.command!.slice(1), envOf(worker));
       expect(args.get('redis')).toBe(hubs[0]![1].environment!.RUNTIME_HUB_REDIS);
+      // The runs are the hubs' runs: the same database.
+      expect(args.get('db')).toBe(hubs[0]![1].environment!.RUNTIME_HUB_DB);
       // Spans go through the load balancer, which the hubs must answer to by that name.
       const hubUrl = new URL(args.get('hub')!);
       expect(hubUrl.hostname).toBe('lb');

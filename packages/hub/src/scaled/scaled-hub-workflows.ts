@@ -1,8 +1,9 @@
-import type { EngineLogger } from '@runtime-hub/engine';
+import type { EngineLogger, RunStore } from '@runtime-hub/engine';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { RedisRunCoordinator } from '../workflows/coordinator/redis-coordinator.js';
+import { PostgresRunStore } from '../workflows/store/postgres-run-store.js';
 import type { ScaledWorkflows, WorkflowService } from '../workflows/workflow-service.js';
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { publishCancel } from './cancel-channel.js';
 import { registerDeadLetterRoutes } from './dead-letter-routes.js';
 import { OutboxRelay } from './outbox-relay.js';
@@ -36,7 +37,13 @@ export class ScaledHubWorkflows {
 
   private readonly log: EngineLogger;
 
-  constructor(redisUrl: string, pino: FastifyBaseLogger, private readonly relayIntervalMs = 2_000) {
+  /** With `dbUrl` (`--db`), runs live in PostgreSQL, shared by every hub and worker. */
+  static async open(config: { redisUrl: string; dbUrl?: string | undefined }, pino: FastifyBaseLogger): Promise<ScaledHubWorkflows> {
+    const runs = config.dbUrl ? await PostgresRunStore.open({ url: config.dbUrl }) : undefined;
+    return new ScaledHubWorkflows(config.redisUrl, pino, runs);
+  }
+
+  constructor(redisUrl: string, pino: FastifyBaseLogger, runs?: RunStore, private readonly relayIntervalMs = 2_000) {
     this.log = engineLogger(pino);
     this.connection = connectRedis(redisUrl, 'hub', (error) => this.log.warn('workflows: redis error', { error: error.message }));
     this.queue = new RunQueue(this.connection);
@@ -46,6 +53,7 @@ export class ScaledHubWorkflows {
       dispatch: (run) => withTimeout(this.queue.enqueue(run), DISPATCH_TIMEOUT_MS, 'redis did not take the job in time'),
       cancelRemote: (runId, reason) => publishCancel(this.connection, runId, reason),
       coordinator: new RedisRunCoordinator(this.connection, KEY_PREFIX),
+      ...(runs ? { runs } : {}),
     };
   }
 
@@ -56,9 +64,9 @@ export class ScaledHubWorkflows {
 
   /** Starts listening for the workers' answers and relaying the outbox for this service. */
   async attach(service: WorkflowService): Promise<void> {
-    this.remote = new RemoteRuns(service.engine, service.store, this.connection, this.log);
+    this.remote = new RemoteRuns(service.engine, service.runs, this.connection, this.log);
     await this.remote.ready();
-    this.relay = new OutboxRelay(service.store, this.queue, this.log, this.relayIntervalMs);
+    this.relay = new OutboxRelay(service.runs, this.queue, this.log, this.relayIntervalMs);
     this.relay.start();
   }
 

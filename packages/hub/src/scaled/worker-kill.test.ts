@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnHub, type HubProcess } from '../testing/hub-process.js';
+import { startPostgres, type PostgresServer } from '../testing/postgres-server.js';
 import { startRedisServer, type RedisTestServer } from '../testing/redis-server.js';
 import { killNow, spawnWorker, type WorkerProcess } from '../testing/worker-process.js';
 import { apiClient, eventually } from '../workflows/testing.js';
@@ -25,6 +26,8 @@ const counter = createServer((req, res) => {
 });
 
 let redis: RedisTestServer;
+let postgres: PostgresServer;
+let dbUrl: string;
 let dataDir: string;
 let counterUrl: string;
 let hub: HubProcess;
@@ -34,14 +37,17 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => counter.listen(0, '127.0.0.1', resolve));
   counterUrl = `http://127.0.0.1:${(counter.address() as AddressInfo).port}`;
   dataDir = mkdtempSync(join(tmpdir(), 'rh-scaled-kill-'));
-  redis = await startRedisServer({ appendOnly: true });
-  hub = await spawnHub(['--data', dataDir, '--redis', redis.url]);
+  [redis, postgres] = await Promise.all([startRedisServer({ appendOnly: true }), startPostgres()]);
+  dbUrl = await postgres.createDatabase();
+  // Spans and runs in PostgreSQL, queues in Redis: the deployment of docker-compose.yml.
+  hub = await spawnHub(['--data', dataDir, '--db', dbUrl, '--redis', redis.url]);
 }, 60_000);
 
 afterAll(async () => {
   for (const worker of workers) await killNow(worker);
   if (hub) await killNow(hub);
   await redis?.close();
+  await postgres?.close();
   await new Promise<void>((resolve) => counter.close(() => resolve()));
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -62,7 +68,8 @@ describe('scaled mode: a worker SIGKILLed during 200 runs', () => {
       nodes: [
         { id: 'start', type: 'trigger' },
         hit('a'),
-        { id: 'pause', type: 'wait', config: { duration: '{{ 300 + trigger.body.i * 5 }}' } },
+        // Long enough that runs are still in flight once all 200 are started (starting them takes a while under load).
+        { id: 'pause', type: 'wait', config: { duration: '{{ 3000 + trigger.body.i * 10 }}' } },
         hit('b'),
         { id: 'out', type: 'set', config: { fields: { i: '{{ trigger.body.i }}', a: '{{ nodes.a.output.body.node }}', b: '{{ input.body.node }}' } } },
       ],
@@ -75,25 +82,27 @@ describe('scaled mode: a worker SIGKILLed during 200 runs', () => {
     };
     expect((await api('POST', '/api/v1/projects/crash/workflows', durable)).status).toBe(201);
     // Workers start after the project exists: the folder they load is the hubs'.
-    const workerArgs = ['--redis', redis.url, '--data', dataDir, '--hub', hub.url, '--lock-ms', '2000', '--concurrency', '100'];
+    const workerArgs = ['--redis', redis.url, '--db', dbUrl, '--data', dataDir, '--hub', hub.url, '--lock-ms', '2000', '--concurrency', '100'];
     const [doomed, survivor] = await Promise.all([spawnWorker(workerArgs), spawnWorker(workerArgs)]);
     workers.push(doomed, survivor);
 
-    const started = await Promise.all(Array.from({ length: RUNS }, (_, i) => api('POST', '/api/v1/projects/crash/workflows/durable/runs', { i })));
-    const runIds = started.map((r) => r.body.runId as string);
-    expect(new Set(runIds).size).toBe(RUNS);
-    await eventually(async () => (hits.filter((h) => h.node === 'b').length > 20 ? true : undefined), 30_000, 'some runs to reach b');
+    // Started all at once; under load the last starts are answered after the first runs finished.
+    const starting = Promise.all(Array.from({ length: RUNS }, (_, i) => api('POST', '/api/v1/projects/crash/workflows/durable/runs', { i })));
+    await eventually(async () => (hits.filter((h) => h.node === 'b').length > 20 ? true : undefined), 60_000, 'some runs to reach b');
     await killNow(doomed);
 
     // What had finished when the worker died, as the database says; the side effects seen by then.
-    const db = new Database(join(dataDir, 'workflows.sqlite'), { readonly: true });
-    const finished = db.prepare("SELECT record FROM steps WHERE json_extract(record, '$.status') = 'succeeded'").pluck().all() as string[];
-    const open = db.prepare("SELECT count(*) FROM runs WHERE status NOT IN ('succeeded', 'failed', 'cancelled')").pluck().get() as number;
-    db.close();
+    const db = new pg.Client({ connectionString: dbUrl });
+    await db.connect();
+    const finished = (await db.query<{ record: string }>("SELECT record FROM wf_steps WHERE (record::json ->> 'status') = 'succeeded'")).rows.map((r) => r.record);
+    const open = Number((await db.query<{ n: string }>("SELECT count(*) AS n FROM wf_runs WHERE status NOT IN ('succeeded', 'failed', 'cancelled')")).rows[0]!.n);
+    await db.end();
     const seen = new Map<string, number>();
     for (const h of hits) seen.set(`${h.run}/${h.node}`, (seen.get(`${h.run}/${h.node}`) ?? 0) + 1);
     const done = new Set(finished.map((r) => JSON.parse(r) as { runId: string; nodeId: string }).map((s) => `${s.runId}/${s.nodeId}`));
     expect(open).toBeGreaterThan(0);
+    const runIds = (await starting).map((r) => r.body.runId as string);
+    expect(new Set(runIds).size).toBe(RUNS);
 
     await eventually(
       async () => {

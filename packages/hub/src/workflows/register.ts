@@ -30,7 +30,7 @@ import { registerProjectDelivery } from '../export/register.js';
  */
 export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): Promise<void> {
   // --redis: runs go to BullMQ workers (docs/scaling.md); the embedded engine otherwise.
-  const scaled = ctx.config.redisUrl ? new ScaledHubWorkflows(ctx.config.redisUrl, ctx.log) : undefined;
+  const scaled = ctx.config.redisUrl ? await ScaledHubWorkflows.open({ redisUrl: ctx.config.redisUrl, dbUrl: ctx.config.dbUrl }, ctx.log) : undefined;
   const service = new WorkflowService(ctx, scaled?.options);
   await service.load();
   // Run rollups are written in the transaction that stores a run as finished.

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { CronScheduler, Engine, createRegistry } from '@runtime-hub/engine';
-import type { CronFire, EngineLogger, NodeRegistry, RunCoordinator } from '@runtime-hub/engine';
+import type { CronFire, EngineLogger, NodeRegistry, RunCoordinator, RunStore } from '@runtime-hub/engine';
 import type { RunRecord } from '@runtime-hub/protocol';
 import { WorkerSandbox, childShell, fetchHttp, officialLlmClients, randomIds, smtpMail, systemClock } from '@runtime-hub/engine/node';
 import type { WorkflowDefinition } from '@runtime-hub/protocol';
@@ -24,6 +24,8 @@ export interface ScaledWorkflows {
   dispatch?: (run: RunRecord) => Promise<void>;
   cancelRemote?: (runId: string, reason: string) => Promise<void>;
   coordinator: RunCoordinator;
+  /** Where runs live when not in `<data>/workflows.sqlite`: PostgreSQL with `--db`. */
+  runs?: RunStore;
 }
 
 /**
@@ -34,6 +36,8 @@ export interface ScaledWorkflows {
 export class WorkflowService {
   readonly registry: NodeRegistry;
   readonly store: SqliteRunStore;
+  /** The runs, their steps and schedules: `store`, or PostgreSQL in scaled mode with `--db`. */
+  readonly runs: RunStore;
   readonly vault: SecretVault;
   readonly catalog: ProjectCatalog;
   readonly engine: Engine;
@@ -60,6 +64,7 @@ export class WorkflowService {
     };
     this.registry = createRegistry();
     this.store = new SqliteRunStore(join(dataDir, 'workflows.sqlite'));
+    this.runs = scaled?.runs ?? this.store;
     this.vault = new SecretVault(this.store.db, loadSecretKey(dataDir).key);
     const files = new ProjectFiles(join(dataDir, 'projects'));
     this.catalog = new ProjectCatalog(files, this.store, this.registry, () => Date.now(), (message, fields) => this.log.warn(message, fields));
@@ -68,7 +73,7 @@ export class WorkflowService {
     this.engine = new Engine({
       clock: systemClock,
       ids: randomIds,
-      store: this.store,
+      store: this.runs,
       workflows: this.catalog,
       secrets: this.vault,
       spans: this.sink,
@@ -83,7 +88,7 @@ export class WorkflowService {
       ...(scaled ? { mode: scaled.mode, dispatch: scaled.dispatch, cancelRemote: scaled.cancelRemote } : {}),
     });
     this.coordinator = scaled?.coordinator ?? new EmbeddedRunCoordinator();
-    this.scheduler = new CronScheduler({ clock: systemClock, store: this.store, fire: (fire) => this.fireCron(fire), log: this.log });
+    this.scheduler = new CronScheduler({ clock: systemClock, store: this.runs, fire: (fire) => this.fireCron(fire), log: this.log });
   }
 
   /** Loads the project folders; runs nothing yet. */
@@ -126,6 +131,7 @@ export class WorkflowService {
     await this.sandbox.close();
     await this.sink.drain();
     await this.store.close();
+    if (this.runs !== this.store) await this.runs.close?.();
   }
 
   /** Re-arms cron schedules after any workflow change. */
