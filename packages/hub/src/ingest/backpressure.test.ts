@@ -59,6 +59,33 @@ describe('ingest pushes back when the writer queue is too deep', () => {
     }
   }, 60_000);
 
+  it('OTLP/HTTP too: /v1/traces answers 429 with Retry-After, which OTLP exporters retry after', async () => {
+    const t = await startTestHub({ maxWriteBacklog: 10 });
+    const db = new Database(join(t.dataDir, 'hub.sqlite'));
+    try {
+      db.exec('BEGIN IMMEDIATE');
+      const held = postSpans(t.url, Array.from({ length: 20 }, () => spanRecord({ service: 'busy' })));
+      await until(() => t.hub.ctx.store.writeBacklog() === 20);
+      const now = BigInt(Date.now()) * 1_000_000n;
+      const otlp = {
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'otlp-busy' } }] },
+            scopeSpans: [{ spans: [{ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'op', startTimeUnixNano: String(now), endTimeUnixNano: String(now + 1_000_000n) }] }],
+          },
+        ],
+      };
+      const refused = await fetch(`${t.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(otlp) });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      db.exec('COMMIT');
+      expect((await held).status).toBe(200);
+    } finally {
+      db.close();
+      await t.close();
+    }
+  }, 60_000);
+
   it('PostgreSQL: 429 with Retry-After while another session holds the change counter', async () => {
     const t = await startTestHub({ dbUrl: await server.createDatabase(), maxWriteBacklog: 10 });
     try {

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { HubError } from '@runtime-hub/protocol';
 import type { HubContext } from '../../context.js';
+import { DEFAULT_MAX_WRITE_BACKLOG, pushBack } from '../backpressure.js';
 import { LogAttacher } from './log-attacher.js';
 import { otlpLogsToEntries } from './logs-to-entries.js';
 import { startOtlpPort } from './otlp-port.js';
@@ -67,6 +68,8 @@ export async function registerOtlp(app: FastifyInstance, ctx: HubContext): Promi
       } else {
         conversion = otlpToSpanRecords(otlpJsonBody(request, 'ExportTraceServiceRequest', 'resourceSpans') as OtlpRequest);
       }
+      // Push back like POST /api/v1/spans: OTLP exporters retry a 429 after its Retry-After.
+      pushBack(ctx.store, conversion.records.length, ctx.config.maxWriteBacklog ?? DEFAULT_MAX_WRITE_BACKLOG, reply);
       const result = await ctx.ingest(conversion.records, { lossyUtf8: request.lossyUtf8 === true });
       const reasons = [
         ...conversion.rejected,
