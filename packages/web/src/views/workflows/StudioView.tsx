@@ -6,7 +6,7 @@ import { isTyping } from '../../app/shortcuts';
 import { Dialog } from '../../components/Dialog';
 import { diffWorkflows } from '../../studio/diff';
 import { isDirty, useStudio } from '../../studio/store';
-import { Canvas } from './Canvas';
+import { Canvas, type CanvasProps } from './Canvas';
 import { DiffList } from './DiffList';
 import { Palette } from './Palette';
 import { PropertyPanel } from './PropertyPanel';
@@ -118,6 +118,16 @@ function ConflictBanner() {
   );
 }
 
+/**
+ * The canvas with what it shows besides the definition — the run's live statuses, issues and the
+ * selection — read here, so a live status (once per frame while a run streams) re-renders the
+ * canvas, not the toolbar, palette and panels around it.
+ */
+function EditorCanvas(props: Pick<CanvasProps, 'workflow' | 'onChange' | 'onSelect' | 'onDropType'>) {
+  const view = useStudio(useShallow((st) => ({ types: st.types, run: st.run, issues: st.issues, selection: st.selection })));
+  return <Canvas {...props} {...view} />;
+}
+
 /** The workflow editor: palette, canvas, property panel, run bar; everything edits through change objects. */
 export default function StudioView({ project, workflow }: { project: string; workflow: string }) {
   const s = useStudio(
@@ -125,10 +135,6 @@ export default function StudioView({ project, workflow }: { project: string; wor
       editing: st.editing,
       saved: st.saved,
       catalog: st.catalog,
-      types: st.types,
-      run: st.run,
-      issues: st.issues,
-      selection: st.selection,
       message: st.message,
       saving: st.saving,
       undo: st.undo,
@@ -155,7 +161,7 @@ export default function StudioView({ project, workflow }: { project: string; wor
     const timer = setTimeout(() => void useStudio.getState().validate().catch(() => undefined), 400);
     return () => clearTimeout(timer);
   }, [current]);
-  useLiveRun(s.run?.runId ?? null);
+  useLiveRun(useStudio((st) => st.run?.runId ?? null));
   const dirty = isDirty(s);
   useEffect(() => {
     if (!dirty) return;
@@ -226,7 +232,7 @@ export default function StudioView({ project, workflow }: { project: string; wor
         <Palette types={s.catalog.nodeTypes} hasTrigger={wf.nodes.some((n) => n.type === 'trigger')} onAdd={(type) => s.addNode(type)} />
         <div className="min-w-0 flex-1">
           <ReactFlowProvider>
-            <Canvas workflow={wf} types={s.types} run={s.run} issues={s.issues} selection={s.selection} onChange={onChange} onSelect={onSelect} onDropType={onDropType} />
+            <EditorCanvas workflow={wf} onChange={onChange} onSelect={onSelect} onDropType={onDropType} />
           </ReactFlowProvider>
         </div>
         <PropertyPanel />
