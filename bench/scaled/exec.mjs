@@ -1,22 +1,24 @@
-// node bench/scaled/exec.mjs [-- --runs 600 --parallel 50]
+// node bench/scaled/exec.mjs [-- --runs 600 --parallel 50 --postgres]
 //
 // Workflow executions/s in scaled mode (`start --redis`, `runtime-hub worker`): one hub hands runs
 // to BullMQ, one worker and then two workers drive them; next to it, in the same run, the embedded
 // hub (no Redis: the hub drives its own runs) as the baseline. Each run is a webhook-style workflow
 // of three inline nodes, so the figure is the cost of the machinery (commit, enqueue, claim,
 // drive, spans), not of the nodes. Runs are started through the API, `parallel` at a time; the
-// clock stops when the last one is stored as succeeded. Redis is started here in a temporary folder
-// (packages/hub/dist/testing/redis-server.js). Prints the load average: the machine is shared.
+// clock stops when the last one is stored as succeeded. With --postgres the runs (and spans) are
+// in PostgreSQL (`--db`), else in the shared data folder. Redis and PostgreSQL are started here in
+// temporary folders (packages/hub/dist/testing/). Prints the load average: the machine is shared.
 import { loadavg } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { startPostgres } from '../../packages/hub/dist/testing/postgres-server.js';
 import { startRedisServer } from '../../packages/hub/dist/testing/redis-server.js';
 import { spawnWorker, killNow } from '../../packages/hub/dist/testing/worker-process.js';
 import { startHub, stopHub } from '../lib/hub.mjs';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '600' }, parallel: { type: 'string', default: '50' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '600' }, parallel: { type: 'string', default: '50' }, postgres: { type: 'boolean', default: false } } });
 const RUNS = Number(values.runs);
 const PARALLEL = Number(values.parallel);
 const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
@@ -74,23 +76,26 @@ async function drive(url) {
 async function scenario(label, workers) {
   const dataDir = mkdtempSync(join(tmpdir(), 'rh-bench-exec-'));
   const redis = workers > 0 ? await startRedisServer() : undefined;
-  const hub = await startHub(['--data', dataDir, ...(redis ? ['--redis', redis.url] : [])]);
+  const postgres = workers > 0 && values.postgres ? await startPostgres() : undefined;
+  const db = postgres ? ['--db', await postgres.createDatabase()] : [];
+  const hub = await startHub(['--data', dataDir, ...db, ...(redis ? ['--redis', redis.url] : [])]);
   const children = [];
   try {
     await api(hub.url, 'POST', '/api/v1/projects', { id: 'bench', name: 'Bench' });
     await api(hub.url, 'POST', '/api/v1/projects/bench/workflows', WORKFLOW);
-    for (let i = 0; i < workers; i++) children.push(await spawnWorker(['--redis', redis.url, '--data', dataDir, '--hub', hub.url, '--concurrency', '100']));
+    for (let i = 0; i < workers; i++) children.push(await spawnWorker(['--redis', redis.url, ...db, '--data', dataDir, '--hub', hub.url, '--concurrency', '100']));
     const rate = await drive(hub.url);
     console.log(`${label.padEnd(38)} ${rate.toFixed(0).padStart(6)} runs/s   load ${load()}`);
   } finally {
     for (const child of children) await killNow(child);
     await stopHub(hub);
     await redis?.close();
+    await postgres?.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-console.log(`workflow executions: ${RUNS} runs of 3 inline nodes, ${PARALLEL} API calls in flight; load before ${load()}`);
+console.log(`workflow executions: ${RUNS} runs of 3 inline nodes, ${PARALLEL} API calls in flight, runs in ${values.postgres ? 'PostgreSQL' : 'the shared data folder (SQLite)'}; load before ${load()}`);
 await scenario('baseline: embedded hub (no Redis)', 0);
 await scenario('scaled: hub + 1 worker', 1);
 await scenario('scaled: hub + 2 workers', 2);
