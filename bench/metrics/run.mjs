@@ -34,6 +34,7 @@ const { values } = parseArgs({
     // Reuse (or keep) a filled data folder: skips filling when it already holds spans.
     data: { type: 'string' },
     'skip-ingest': { type: 'boolean', default: false },
+    'skip-queries': { type: 'boolean', default: false },
   },
 });
 const TOTAL = Number(values.spans);
@@ -92,6 +93,8 @@ if (rates.on.length > 0) {
   const off = Math.max(...rates.off);
   console.log(`ingest (best round): rollups on ${round(on)} spans/s, off ${round(off)} spans/s (${(((off - on) / off) * 100).toFixed(1)} % less with rollups)`);
 }
+
+if (values['skip-queries']) process.exit(0);
 
 // 2. A data folder with TOTAL spans and their rollups.
 const SERVICES = ['checkout-api', 'search-worker', 'billing', 'agent-runner'];
