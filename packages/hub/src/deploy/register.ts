@@ -13,7 +13,11 @@ import { ProjectGit } from './project-git.js';
 /** The repository's Python SDK (standard library only), when the hub runs from a checkout. */
 const PYTHON_SDK = fileURLToPath(new URL('../../../../sdk/python/src', import.meta.url));
 
-const SAVES = /^\/api\/v1\/projects\/([a-z0-9][a-z0-9_-]{0,63})(\/(?!deployments|export|versions)[^?]*)?(\?.*)?$/;
+/**
+ * Requests that change files of a project folder (the project, a workflow, its schedule, env, a
+ * template's workflows) — not runs, validations or previews, which would pay for a git call each.
+ */
+const SAVES = /^\/api\/v1\/projects\/([a-z0-9][a-z0-9_-]{0,63})(\/workflows(\/[a-z0-9][a-z0-9_-]{0,63}(\/schedule)?)?|\/env\/[^/?]+|\/templates\/[^/?]+)?(\?.*)?$/;
 
 /**
  * Deployment targets, deploys, rollbacks, versions and health checks of each project
