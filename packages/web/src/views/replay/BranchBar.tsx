@@ -22,7 +22,7 @@ export function BranchBar({ traceId }: { traceId: string }) {
     <div className="flex flex-wrap items-center gap-x-3 gap-y-1 border-b border-zinc-200 bg-amber-50 px-4 py-1.5 text-xs dark:border-zinc-800 dark:bg-amber-950/30" data-testid="replay-branches">
       {of ? (
         <span data-testid="branch-of">
-          <span aria-hidden>⑂ </span>Replay of{' '}
+          Replay of{' '}
           <Link href={`/traces/${of.traceId}?span=${of.fromSpan}`} className={`${LINK} font-mono`}>
             {of.traceId.slice(0, 12)}…
           </Link>{' '}
@@ -35,7 +35,6 @@ export function BranchBar({ traceId }: { traceId: string }) {
       {branches.branches.length > 0 ? (
         <span className="flex flex-wrap items-center gap-x-2" data-testid="branch-list">
           <span>
-            <span aria-hidden>⑂ </span>
             {branches.branches.length} replay{branches.branches.length === 1 ? '' : 's'}:
           </span>
           {branches.branches.map((b) => (

@@ -58,7 +58,8 @@ export function ReplayActions({ span }: { span: Span }) {
         ) : null}
       </details>
       <InvokePanel span={span} />
-      {span.status !== 'unset' ? <GenerateTests span={span} download={download} /> : null}
+      {/* An LLM call is the provider's, not a function of the app to test. */}
+      {span.kind !== 'llm' ? <GenerateTests span={span} download={download} /> : null}
     </section>
   );
 }
