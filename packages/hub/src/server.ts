@@ -26,18 +26,17 @@ import { LiveChannel } from './live/live-channel.js';
 import { scheduleRetention } from './maintenance/retention.js';
 import { registerHeartbeat } from './presence/heartbeat-route.js';
 import { Presence } from './presence/presence.js';
-import { attachRedisFanout } from './scaled/live-fanout.js';
 import { Pricing } from './pricing/pricing.js';
 import { openStorage } from './store/open-storage.js';
-import { EmbeddedChangeFeed, type ChangeFeed } from './store/change-feed.js';
 import type { SpanStore } from './store/store.js';
+import { EmbeddedChangeFeed, type ChangeFeed } from './store/change-feed.js';
 import { registerStaticSite } from './web/static-site.js';
 import { registerWorkflows } from './workflows/register.js';
 import { registerPlayground } from './playground/register.js';
-import { registerReplay } from './replay/register.js';
 import { registerAnalytics } from './analytics/register.js';
 import { registerAlerts } from './alerts/register.js';
 import { registerPrometheus } from './metrics-export/register.js';
+import { registerReplay } from './replay/register.js';
 import { registerMcp } from './mcp/mcp-route.js';
 import { registerPlugins } from './plugins/register.js';
 
@@ -71,10 +70,10 @@ const FEATURES: Feature[] = [
   registerOtlp, // POST /v1/traces (and --otlp-port): OTLP/HTTP JSON + protobuf → spans
   registerWorkflows, // projects, workflows, secrets, runs, /w/<project>/… : the workflow engine
   registerPlayground, // /api/v1/playground/…: re-run a recorded LLM call with edits (issue 12)
-  registerReplay, // /api/v1/replay/…: recordings for `runtime-hub replay`, branches of a trace (docs/replay.md)
   registerAnalytics, // per-minute rollups of ended spans, GET /api/v1/metrics/… (docs/analytics.md)
   registerAlerts, // alert rules evaluated from rollups, webhook/mail/in-app notifications, /api/v1/alerts/… (after analytics)
   registerPrometheus, // GET /metrics: Prometheus text format (after analytics and alerts)
+  registerReplay, // /api/v1/replay/…: recordings for `runtime-hub replay`, branches of a trace (docs/replay.md)
   registerMcp, // POST /mcp: Model Context Protocol tools over the query API (docs/mcp.md)
   registerPlugins, // plugins in their own threads: span analyzers, routes under /api/v1/plugins/<name>/, widgets (docs/plugins.md)
 ];
@@ -110,7 +109,8 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
   // Presence counts the feed's spans (every hub's, in scaled mode): apps online are the same on every hub.
   feed.onChanges((spans) => presence.onSpans(spans));
   // --redis: the hubs' Socket.IO servers share rooms and presence announcements (docs/scaling.md).
-  const fanout = config.redisUrl ? attachRedisFanout(io, config.redisUrl, presence, app.log) : undefined;
+  // Loaded only for --redis: the embedded mode does not carry the Redis adapter in memory.
+  const fanout = config.redisUrl ? (await import('./scaled/live-fanout.js')).attachRedisFanout(io, config.redisUrl, presence, app.log) : undefined;
 
   // LLM cost from data/prices.json and the user's <data>/prices.json (docs/pricing.md).
   const pricing = new Pricing({ dataDir: config.dataDir, log: app.log });

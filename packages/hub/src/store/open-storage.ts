@@ -1,8 +1,6 @@
 import { join } from 'node:path';
 import type { HubConfig } from '../config.js';
 import { EmbeddedChangeFeed, type ChangeFeed } from './change-feed.js';
-import { PostgresChangeFeed } from './postgres/postgres-change-feed.js';
-import { PostgresSpanStore } from './postgres/postgres-store.js';
 import { SqliteSpanStore } from './sqlite/sqlite-store.js';
 import type { SpanStore } from './store.js';
 
@@ -24,6 +22,8 @@ export function isPostgresUrl(url: string): boolean {
 export async function openStorage(config: HubConfig, onError: (error: unknown) => void): Promise<Storage> {
   if (config.dbUrl) {
     if (!isPostgresUrl(config.dbUrl)) throw new Error(`--db: expected a postgres:// URL, got ${redactUrl(config.dbUrl)}`);
+    // Loaded only for --db: the embedded mode does not carry the PostgreSQL driver in memory.
+    const [{ PostgresSpanStore }, { PostgresChangeFeed }] = await Promise.all([import('./postgres/postgres-store.js'), import('./postgres/postgres-change-feed.js')]);
     const store = await PostgresSpanStore.open({ url: config.dbUrl });
     try {
       return { store, feed: await PostgresChangeFeed.open(store, config.dbUrl, onError) };

@@ -19,7 +19,6 @@ import { AssistSettingsFile } from './assist/assist-settings.js';
 import { registerScheduleRoutes } from './schedules/schedule-routes.js';
 import { registerTemplateRoutes } from './templates/template-routes.js';
 import { SqliteTemplateUses } from './templates/template-uses.js';
-import { ScaledHubWorkflows } from '../scaled/scaled-hub-workflows.js';
 import { WorkflowService } from './workflow-service.js';
 import { registerProjectDelivery } from '../export/register.js';
 
@@ -30,7 +29,8 @@ import { registerProjectDelivery } from '../export/register.js';
  */
 export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): Promise<void> {
   // --redis: runs go to BullMQ workers (docs/scaling.md); the embedded engine otherwise.
-  const scaled = ctx.config.redisUrl ? await ScaledHubWorkflows.open({ redisUrl: ctx.config.redisUrl, dbUrl: ctx.config.dbUrl }, ctx.log) : undefined;
+  // Loaded only for --redis: the embedded mode does not carry BullMQ and ioredis in memory.
+  const scaled = ctx.config.redisUrl ? await (await import('../scaled/scaled-hub-workflows.js')).ScaledHubWorkflows.open({ redisUrl: ctx.config.redisUrl, dbUrl: ctx.config.dbUrl }, ctx.log) : undefined;
   const service = new WorkflowService(ctx, scaled?.options);
   await service.load();
   // Run rollups are written in the transaction that stores a run as finished.
