@@ -92,7 +92,8 @@ export default function ProjectDetail({ projectId }: { projectId: string }) {
               <li key={w.id} className="flex items-center gap-2">
                 <Link href={`/workflows/${projectId}/${w.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">{w.name}</Link>
                 <span className="text-xs text-zinc-500">{w.trigger.type === 'cron' ? `cron ${w.trigger.expression}` : w.trigger.type}</span>
-                <Link href={`/workflows/${projectId}/${w.id}/runs`} className="ml-auto text-xs text-zinc-500 hover:underline">runs</Link>
+                <Link href={`/schedules/${projectId}/${w.id}`} className="ml-auto text-xs text-zinc-500 hover:underline">schedule</Link>
+                <Link href={`/workflows/${projectId}/${w.id}/runs`} className="text-xs text-zinc-500 hover:underline">runs</Link>
               </li>
             ))}
           </ul>
