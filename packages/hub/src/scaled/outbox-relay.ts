@@ -1,6 +1,8 @@
 import type { EngineLogger, RunStore } from '@runtime-hub/engine';
 import type { RunQueue } from './run-queue.js';
 
+const FULL_PASS_EVERY = 10;
+
 /**
  * The outbox's relay. A run is committed first and enqueued after (never the other way round:
  * n8n #24274 ran jobs whose rows did not exist yet), so a hub that dies in between, or a Redis
@@ -12,6 +14,7 @@ import type { RunQueue } from './run-queue.js';
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private passes = 0;
 
   constructor(
     private readonly store: RunStore,
@@ -32,9 +35,16 @@ export class OutboxRelay {
     return this.running;
   }
 
+  /**
+   * Queued runs every pass (what a lost enqueue leaves); running and waiting ones, which had a job
+   * that could only vanish with Redis' data or a dead-lettering in between, every tenth pass: each
+   * run costs a Redis lookup, and a busy deployment has many waiting runs.
+   */
   private async pass(): Promise<void> {
+    const full = this.passes++ % FULL_PASS_EVERY === 0;
     try {
       for (const run of await this.store.listUnfinishedRuns()) {
+        if (!full && run.status !== 'queued') continue;
         const job = await this.queue.runs.getJob(run.id);
         if (job && (await job.isFailed())) {
           await this.queue.bury(job, job.failedReason ?? 'failed');
