@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { CronScheduler, ManualClock, MemoryRunStore } from '@runtime-hub/engine';
+import { CronScheduler, ManualClock, MemoryRunStore, settle } from '@runtime-hub/engine';
 import type { CronFire, RunCoordinator } from '@runtime-hub/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisTestServer } from '../../testing/redis-server.js';
@@ -22,18 +22,27 @@ afterAll(() => server?.close());
 async function replicasFire(coordinator: RunCoordinator, start: string, end: string, expression: string): Promise<CronFire[]> {
   const clock = new ManualClock(at(start));
   const fired: CronFire[] = [];
+  const claims: Promise<void>[] = [];
   const schedulers = [0, 1, 2].map(
     () =>
       new CronScheduler({
         clock,
         store: new MemoryRunStore(),
-        fire: async (fire) => {
-          if (await coordinator.claimTick(`${fire.project}/${fire.workflow}`, fire.scheduledAt)) fired.push(fire);
+        fire: (fire) => {
+          const claim = coordinator.claimTick(`${fire.project}/${fire.workflow}`, fire.scheduledAt).then((won) => void (won && fired.push(fire)));
+          claims.push(claim);
+          return claim;
         },
       }),
   );
   for (const scheduler of schedulers) await scheduler.sync([{ project: 'p', workflow: 'nightly', trigger: { type: 'cron', expression, timezone: 'Europe/Berlin', missed: 'skip' } }]);
-  await clock.advanceTo(at(end));
+  // An hour at a time, letting each claim (a real round trip to Redis) finish before the clock
+  // moves on, as real time would.
+  while (clock.now() < at(end)) {
+    await clock.advance(3_600_000);
+    await Promise.all(claims.splice(0));
+    await settle();
+  }
   for (const scheduler of schedulers) scheduler.stop();
   return fired;
 }
