@@ -42,6 +42,11 @@ test('projects dashboard: cards, search, create; detail with endpoints, call gra
   // Each call of orders runs lookup too (a child run): 6 runs, 1 failed.
   await expect(card).toContainText(/Runs today\s*6/);
   await expect(card).toContainText(/Success\s*83.3 %/);
+  // Deployment health joins the card once the deploy feature has a target for the project.
+  await expect(card.getByTestId('deployments')).toHaveCount(0);
+  await api(hub.url, 'PUT', `/api/v1/projects/${id}/deployments/targets/docker`, { platform: 'docker' });
+  await page.reload();
+  await expect(card.getByTestId('deployments')).toHaveText('Deployments: docker unknown');
   await page.getByLabel('Search projects').fill('no-such-project');
   await expect(page.getByTestId('project-card')).toHaveCount(0);
   await page.getByLabel('Search projects').fill(id);

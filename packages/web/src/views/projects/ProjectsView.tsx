@@ -12,7 +12,7 @@ interface Card {
   project: ProjectDefinition & { workflows: number };
   metrics: ProjectMetrics | undefined;
   health: Health;
-  deployments: { status?: string; health?: string }[] | null;
+  deployments: { id: string; health?: { status?: string; uptimePercent?: number | null } | null }[] | null;
   lastChange: number | undefined;
 }
 
@@ -59,7 +59,7 @@ export default function ProjectsView() {
       setCards(
         projects.map((project, i) => {
           const m = metrics.find((x) => x.project === project.id);
-          return { project, metrics: m, health: healthOf(m?.successRate, m?.executions ?? 0), deployments: deployments[i]?.deployments ?? null, lastChange: lastChanges[project.id] };
+          return { project, metrics: m, health: healthOf(m?.successRate, m?.executions ?? 0), deployments: deployments[i]?.targets ?? null, lastChange: lastChanges[project.id] };
         }),
       );
       setError(null);
@@ -124,7 +124,7 @@ export default function ProjectsView() {
               <p className="mt-1 text-xs text-zinc-500">Last change {ago(lastChange)}</p>
               {deployments && deployments.length > 0 ? (
                 <p className="mt-2 text-xs" data-testid="deployments">
-                  Deployments: {deployments.map((d) => d.health ?? d.status ?? 'unknown').join(', ')}
+                  Deployments: {deployments.map((d) => `${d.id} ${d.health?.status ?? 'unknown'}${typeof d.health?.uptimePercent === 'number' ? ` (${d.health.uptimePercent.toFixed(1)} % up)` : ''}`).join(', ')}
                 </p>
               ) : null}
             </Link>

@@ -119,10 +119,10 @@ export const hubApi = {
   runs: (params: QueryParams) => request<{ runs: RunSummary[]; nextCursor?: string }>(`/api/v1/runs${toSearch(params)}`),
   metrics: (params: QueryParams) => request<MetricsReport>(`/api/v1/workflow-metrics${toSearch(params)}`),
   projectMetrics: (params: QueryParams) => request<{ projects: ProjectMetrics[]; lastChanges: Record<string, number> }>(`/api/v1/workflow-metrics/projects${toSearch(params)}`),
-  /** Deployments come from the codegen/deploy feature when it is there; absent (404) means none. */
+  /** Deployment targets with their health, from the deploy feature (docs/export.md); absent (404) means none. */
   deployments: async (id: string) => {
     try {
-      return await request<{ deployments: { id?: string; name?: string; status?: string; health?: string; url?: string }[] }>(`${project(id)}/deployments`);
+      return await request<{ targets: { id: string; health?: { status?: string; uptimePercent?: number | null } | null }[] }>(`${project(id)}/deployments`);
     } catch (error) {
       if (error instanceof ApiError && (error.status === 404 || error.status === 405)) return null;
       throw error;
