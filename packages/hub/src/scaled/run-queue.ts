@@ -84,9 +84,16 @@ export class RunQueue {
     let replayed = 0;
     for (const job of jobs) {
       if (!job) continue;
-      // A failed job of the same id would make the new one a no-op: it goes first.
-      await (await this.runs.getJob(job.id!))?.remove();
-      await this.enqueue({ id: job.data.runId, project: job.data.project, workflow: job.data.workflow });
+      // A failed (or finished) job of the same id would make the new one a no-op: it goes first.
+      // A waiting or active one means the run is on its way already — the outbox relay enqueues a
+      // run once it is committed — so the dead letter only has to go (removing an active job
+      // fails: a worker holds its lock).
+      const existing = await this.runs.getJob(job.id!);
+      const state = existing ? await existing.getState() : undefined;
+      if (existing && (state === 'failed' || state === 'completed')) await existing.remove();
+      if (!existing || state === 'failed' || state === 'completed' || state === 'unknown') {
+        await this.enqueue({ id: job.data.runId, project: job.data.project, workflow: job.data.workflow });
+      }
       await job.remove();
       replayed++;
     }
