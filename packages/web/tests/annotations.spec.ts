@@ -61,7 +61,12 @@ test('bookmarks and notes travel with a JSON Lines export into another hub throu
   try {
     await page.goto(other.url);
     for (const round of [1, 2]) {
-      await page.keyboard.press('i');
+      // The shortcut works once the app has bound its keys (and the last dialog has closed): press
+      // until the dialog is there, as a person would, instead of racing the page.
+      await expect(async () => {
+        await page.keyboard.press('i');
+        await expect(page.getByLabel('File to import')).toBeAttached({ timeout: 2_000 });
+      }).toPass({ timeout: 30_000 });
       await page.getByLabel('File to import').setInputFiles(file);
       await page.getByTestId('import-dialog').getByRole('button', { name: 'Import', exact: true }).click();
       await expect(page.getByTestId('import-result')).toHaveText('1 spans imported, 2 bookmarks and notes.');
