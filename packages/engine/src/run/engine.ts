@@ -1,93 +1,29 @@
 import { FINISHED_RUN_STATUSES, WORKFLOW_LIMITS } from '@runtime-hub/protocol';
-import type { ProjectDefinition, RunRecord, RunResponse, StepRecord, TriggerData, WorkflowDefinition } from '@runtime-hub/protocol';
+import type { ProjectDefinition, RunRecord, StepRecord, WorkflowDefinition } from '@runtime-hub/protocol';
 import { permanent } from '../errors.js';
 import { compileGraph } from '../graph/compile.js';
 import type { CompiledGraph } from '../graph/compile.js';
 import { createRegistry } from '../nodes/registry.js';
 import type { NodeRegistry } from '../nodes/registry.js';
 import type { CallRequest, CallResult } from '../nodes/types.js';
-import type {
-  Clock,
-  CodeSandbox,
-  EngineLogger,
-  HttpClient,
-  IdSource,
-  LlmClient,
-  MailSender,
-  RunQuery,
-  RunStore,
-  SecretSource,
-  ShellRunner,
-  SpanSink,
-  WorkflowSource,
-} from '../ports.js';
+import type { RunQuery } from '../ports.js';
 import { RunDriver } from './driver.js';
 import type { DriverHost, DriverRef } from './host.js';
 import { Redactor } from './redact.js';
 import { EngineError } from './engine-error.js';
-import { inputOverrideProblem, rerunSeeds } from './rerun.js';
+import { rerunPlan } from './rerun.js';
 import { replayOwedSpans } from './span-replay.js';
 import { runLimits } from './limits.js';
-import type { RunLimits } from './limits.js';
+import type { EngineOptions, RerunOptions, StartRunRequest } from './engine-options.js';
+import { newRunRecord, seededSteps } from './new-run.js';
+import { WorkflowSlots } from './slots.js';
+import { RunWaiters } from './waiters.js';
+import type { RunAnswer } from './waiters.js';
 
 export { EngineError } from './engine-error.js';
-
-export interface EngineOptions {
-  clock: Clock;
-  ids: IdSource;
-  store: RunStore;
-  workflows: WorkflowSource;
-  secrets?: SecretSource;
-  spans?: SpanSink;
-  log?: EngineLogger;
-  http?: HttpClient;
-  shell?: ShellRunner;
-  sandbox?: CodeSandbox;
-  llm?: LlmClient;
-  mail?: MailSender;
-  registry?: NodeRegistry;
-  /** What one run may do (loop items, activations); defaults in `run/limits.ts`. */
-  limits?: Partial<RunLimits>;
-  /** Lets the event loop run between slices of a long wave; default: one `setImmediate` turn. */
-  yieldTurn?: () => Promise<void>;
-  /**
-   * Scaled mode (docs/scaling.md). `dispatch` (a hub): new runs are committed as queued and handed
-   * to `dispatch`, none is driven here. `worker`: drives the runs `drive()` is given and the runs
-   * they call. Default `embedded`: this engine drives every run and resumes them all on start.
-   */
-  mode?: 'embedded' | 'dispatch' | 'worker';
-  /** Mode `dispatch`: hands a committed, queued run to the workers. */
-  dispatch?: (run: RunRecord) => Promise<void>;
-  /** Mode `dispatch`: tells the worker driving a run that it was cancelled (after the cancel is committed). */
-  cancelRemote?: (runId: string, reason: string) => Promise<void>;
-}
+export type { EngineOptions, RerunOptions, StartRunRequest } from './engine-options.js';
 
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-export interface StartRunRequest {
-  project: string;
-  workflow: string;
-  trigger: TriggerData;
-  /** Default: the current version. */
-  version?: number;
-  /** Makes the start idempotent: an existing run with this id is returned as it is. */
-  runId?: string;
-  parent?: { run: RunRecord; nodeId: string; spanId: string };
-}
-
-export interface RerunOptions {
-  /** Re-run from this node, reusing the recorded outputs of everything not downstream of it. */
-  fromNode?: string;
-  /** `current`: run the workflow's current version instead of the one the run used. */
-  version?: 'same' | 'current';
-  /** An edited input for `fromNode` (its first activation gets it instead of what upstream delivered). */
-  input?: unknown;
-}
-
-interface Waiter<T> {
-  resolve: (value: T) => void;
-  reject: (error: unknown) => void;
-}
 
 interface Compiled {
   definition: WorkflowDefinition;
@@ -107,10 +43,8 @@ interface Compiled {
 export class Engine {
   readonly registry: NodeRegistry;
   private readonly drivers = new Map<string, RunDriver>();
-  private readonly runWaiters = new Map<string, Waiter<RunRecord>[]>();
-  private readonly responseWaiters = new Map<string, Waiter<{ response?: RunResponse; run?: RunRecord }>[]>();
-  private readonly active = new Map<string, number>();
-  private readonly queued = new Map<string, string[]>();
+  private readonly waiters = new RunWaiters();
+  private readonly slots = new WorkflowSlots();
   private readonly compiled = new Map<string, Compiled>();
   private readonly host: DriverHost;
   private stopped = false;
@@ -130,7 +64,7 @@ export class Engine {
       secrets: (project) => options.secrets?.values(project) ?? {},
       callWorkflow: (driver, step, request) => this.callWorkflow(driver, step, request),
       onFinished: (driver) => this.onFinished(driver),
-      onResponse: (driver, response) => this.notifyResponse(driver.run.id, { response }),
+      onResponse: (driver, response) => this.waiters.answered(driver.run.id, { response }),
     };
   }
 
@@ -146,10 +80,10 @@ export class Engine {
     const runs = await this.options.store.listUnfinishedRuns();
     const keys = new Set<string>();
     for (const run of runs) {
-      const key = `${run.project}/${run.workflow}`;
+      const key = WorkflowSlots.key(run);
       keys.add(key);
       if (run.status === 'queued') {
-        this.queueOf(key).push(run.id);
+        this.slots.enqueue(key, run.id);
         continue;
       }
       const target = await this.resolve(run.project, run.workflow, run.version).catch(() => undefined);
@@ -188,15 +122,7 @@ export class Engine {
     const stopping = new EngineError('ENGINE_STOPPED', 'the workflow engine stopped; the run resumes when it starts again');
     for (const driver of this.drivers.values()) driver.stop(stopping);
     this.drivers.clear();
-    for (const waiters of [...this.runWaiters.values(), ...this.responseWaiters.values()]) for (const waiter of waiters) waiter.reject(stopping);
-    this.runWaiters.clear();
-    this.responseWaiters.clear();
-  }
-
-  private queueOf(key: string): string[] {
-    let queue = this.queued.get(key);
-    if (!queue) this.queued.set(key, (queue = []));
-    return queue;
+    this.waiters.rejectAll(stopping);
   }
 
   private async resolve(project: string, workflow: string, version?: number): Promise<Compiled> {
@@ -219,8 +145,7 @@ export class Engine {
   private track(run: RunRecord, target: Compiled, project: ProjectDefinition): RunDriver {
     const driver = new RunDriver(this.host, run, target.definition, target.graph, project);
     this.drivers.set(run.id, driver);
-    const key = `${run.project}/${run.workflow}`;
-    this.active.set(key, (this.active.get(key) ?? 0) + 1);
+    this.slots.taken(WorkflowSlots.key(run));
     return driver;
   }
 
@@ -259,32 +184,12 @@ export class Engine {
       throw new EngineError('CALL_DEPTH_EXCEEDED', `workflow calls nested deeper than ${WORKFLOW_LIMITS.maxCallDepth} levels`);
     }
     const id = request.runId ?? this.options.ids.runId();
-    const redactor = new Redactor(this.host.secrets(request.project));
-    const parent = request.parent;
-    const run: RunRecord = {
-      id,
-      project: request.project,
-      workflow: request.workflow,
-      version: target.definition.version ?? 0,
-      status: 'queued',
-      trigger: redactor.value(request.trigger),
-      createdAt: this.options.clock.now(),
-      traceId: parent?.run.traceId ?? id,
-      spanId: this.options.ids.spanId(),
-      rootRunId: parent?.run.rootRunId ?? id,
-      depth,
-    };
-    if (parent) {
-      run.parentSpanId = parent.spanId;
-      run.parentRunId = parent.run.id;
-      run.parentNodeId = parent.nodeId;
-    }
-    if (rerun) {
-      run.rerunOf = rerun.of;
-      if (rerun.from !== undefined) run.rerunFrom = rerun.from;
-      if (rerun.input !== undefined) run.rerunInput = redactor.value(rerun.input);
-    }
-    const seeded = seeds.map((s, i) => ({ ...s, runId: id, spanId: this.options.ids.spanId(), seq: i + 1, reused: true }));
+    const run = newRunRecord(
+      { ...request, id, version: target.definition.version ?? 0, createdAt: this.options.clock.now(), rerun },
+      this.options.ids,
+      new Redactor(this.host.secrets(request.project)),
+    );
+    const seeded = seededSteps(seeds, id, this.options.ids);
     if (this.options.mode === 'dispatch') {
       // An outbox: no worker hears of the run before it is committed (n8n #24274).
       await this.options.store.commit({ runs: [run], steps: seeded });
@@ -293,11 +198,10 @@ export class Engine {
       });
       return structuredClone(run);
     }
-    const key = `${run.project}/${run.workflow}`;
-    const limit = target.definition.settings.maxConcurrentRuns;
-    if (limit !== undefined && ((this.active.get(key) ?? 0) >= limit || this.queueOf(key).length > 0)) {
+    const key = WorkflowSlots.key(run);
+    if (this.slots.mustQueue(key, target.definition.settings.maxConcurrentRuns)) {
       await this.options.store.commit({ runs: [run], steps: seeded });
-      this.queueOf(key).push(id);
+      this.slots.enqueue(key, id);
       return structuredClone(run);
     }
     const driver = this.track(run, target, project);
@@ -329,45 +233,29 @@ export class Engine {
   }
 
   /** Mode `dispatch`: what the worker driving a run reported wakes this engine's waiters. */
-  settleRemote(runId: string, answer: { response?: RunResponse; run?: RunRecord }): void {
-    if (answer.run) this.resolveRun(runId, answer.run);
-    this.notifyResponse(runId, answer);
+  settleRemote(runId: string, answer: RunAnswer): void {
+    if (answer.run) this.waiters.runFinished(runId, answer.run);
+    this.waiters.answered(runId, answer);
   }
 
-  private readonly filling = new Map<string, boolean>();
-
   /** Starts queued runs while the workflow has free slots; one filler per workflow at a time. */
-  private async fillSlots(key: string): Promise<void> {
-    if (this.filling.has(key)) {
-      this.filling.set(key, true);
-      return;
-    }
-    this.filling.set(key, false);
-    try {
-      do {
-        this.filling.set(key, false);
-        await this.fillSlotsOnce(key);
-      } while (this.filling.get(key) === true);
-    } finally {
-      this.filling.delete(key);
-    }
+  private fillSlots(key: string): Promise<void> {
+    return this.slots.fill(key, (k) => this.fillSlotsOnce(k));
   }
 
   private async fillSlotsOnce(key: string): Promise<void> {
-    const queue = this.queued.get(key);
-    while (queue && queue.length > 0 && !this.stopped) {
+    while (this.slots.hasQueued(key) && !this.stopped) {
       const [project, workflow] = key.split('/') as [string, string];
-      const current = this.options.workflows.getWorkflow(project, workflow);
-      const limit = current?.settings.maxConcurrentRuns;
-      if (limit !== undefined && (this.active.get(key) ?? 0) >= limit) return;
-      const id = queue.shift() as string;
+      const limit = this.options.workflows.getWorkflow(project, workflow)?.settings.maxConcurrentRuns;
+      if (limit !== undefined && this.slots.activeCount(key) >= limit) return;
+      const id = this.slots.next(key) as string;
       const run = await this.options.store.getRun(id);
       if (!run || run.status !== 'queued') continue;
       const target = await this.resolve(run.project, run.workflow, run.version).catch(() => undefined);
       const projectDef = this.options.workflows.getProject(run.project);
       if (!target || !projectDef) {
         await this.failUnresumable(run);
-        this.resolveRun(run.id, { ...run, status: 'failed' });
+        this.waiters.runFinished(run.id, { ...run, status: 'failed' });
         continue;
       }
       const steps = await this.options.store.listSteps(id);
@@ -379,26 +267,14 @@ export class Engine {
   private onFinished(driver: DriverRef): void {
     const run = driver.run;
     this.drivers.delete(run.id);
-    const key = `${run.project}/${run.workflow}`;
-    this.active.set(key, Math.max(0, (this.active.get(key) ?? 1) - 1));
+    const key = WorkflowSlots.key(run);
+    this.slots.released(key);
     const snapshot = { ...run };
-    this.resolveRun(run.id, snapshot);
-    this.notifyResponse(run.id, { run: snapshot });
-    if (this.queued.get(key)?.length) {
+    this.waiters.runFinished(run.id, snapshot);
+    this.waiters.answered(run.id, { run: snapshot });
+    if (this.slots.hasQueued(key)) {
       this.fillSlots(key).catch((error: unknown) => this.options.log?.error('could not start a queued run', { key, error: (error as Error).message }));
     }
-  }
-
-  private resolveRun(runId: string, run: RunRecord): void {
-    const waiters = this.runWaiters.get(runId);
-    this.runWaiters.delete(runId);
-    for (const waiter of waiters ?? []) waiter.resolve(run);
-  }
-
-  private notifyResponse(runId: string, answer: { response?: RunResponse; run?: RunRecord }): void {
-    const waiters = this.responseWaiters.get(runId);
-    this.responseWaiters.delete(runId);
-    for (const waiter of waiters ?? []) waiter.resolve(answer);
   }
 
   /** Resolves with the run once it has finished (succeeded, failed or cancelled). */
@@ -410,18 +286,14 @@ export class Engine {
     if (FINISHED_RUN_STATUSES.includes(run.status)) return run;
     const again = this.drivers.get(runId);
     if (again) return again.finishedRun();
-    return new Promise((resolve, reject) => {
-      const list = this.runWaiters.get(runId) ?? [];
-      list.push({ resolve, reject });
-      this.runWaiters.set(runId, list);
-    });
+    return this.waiters.forRun(runId);
   }
 
   /**
    * Resolves as soon as the run has an HTTP answer: a respond node ran (`response`), or the run
    * finished (`run`).
    */
-  async waitForResponse(runId: string): Promise<{ response?: RunResponse; run?: RunRecord }> {
+  async waitForResponse(runId: string): Promise<RunAnswer> {
     const driver = this.drivers.get(runId);
     if (driver?.run.response) return { response: driver.run.response };
     if (!driver) {
@@ -429,11 +301,7 @@ export class Engine {
       if (!run) throw new EngineError('RUN_NOT_FOUND', `no run "${runId}"`);
       if (FINISHED_RUN_STATUSES.includes(run.status)) return { run };
     }
-    return new Promise((resolve, reject) => {
-      const list = this.responseWaiters.get(runId) ?? [];
-      list.push({ resolve, reject });
-      this.responseWaiters.set(runId, list);
-    });
+    return this.waiters.forResponse(runId);
   }
 
   async getRun(runId: string): Promise<{ run: RunRecord; steps: StepRecord[] } | undefined> {
@@ -458,12 +326,9 @@ export class Engine {
     if (FINISHED_RUN_STATUSES.includes(run.status)) throw new EngineError('RUN_FINISHED', `run "${runId}" has already ${run.status}`);
     const cancelled: RunRecord = { ...run, status: 'cancelled', endedAt: this.options.clock.now(), error: { code: 'CANCELLED', message: reason, retryable: false } };
     await this.options.store.commit({ runs: [cancelled] });
-    for (const queue of this.queued.values()) {
-      const at = queue.indexOf(runId);
-      if (at >= 0) queue.splice(at, 1);
-    }
-    this.resolveRun(runId, cancelled);
-    this.notifyResponse(runId, { run: cancelled });
+    this.slots.remove(runId);
+    this.waiters.runFinished(runId, cancelled);
+    this.waiters.answered(runId, { run: cancelled });
     if (this.options.mode === 'dispatch') {
       await this.options.cancelRemote?.(runId, reason).catch((error: unknown) => {
         this.options.log?.warn('run cancelled, but its worker could not be told', { runId, error: (error as Error).message });
@@ -482,18 +347,8 @@ export class Engine {
     if (!FINISHED_RUN_STATUSES.includes(original.status)) throw new EngineError('RUN_NOT_FINISHED', `run "${runId}" is still ${original.status}`);
     const version = options.version === 'current' ? undefined : original.version;
     const target = await this.resolve(original.project, original.workflow, version);
-    let seeds: StepRecord[] = [];
-    if (options.fromNode !== undefined) {
-      const result = rerunSeeds(target.graph, await this.options.store.listSteps(runId), options.fromNode);
-      if ('problem' in result) throw new EngineError('INVALID_RERUN', result.problem);
-      seeds = result.seeds;
-    }
-    if (options.input !== undefined) {
-      const problem = inputOverrideProblem(target.graph, options.fromNode);
-      if (problem) throw new EngineError('INVALID_RERUN', problem);
-      const size = JSON.stringify(options.input)?.length ?? 0;
-      if (size > WORKFLOW_LIMITS.maxTriggerBytes) throw new EngineError('TRIGGER_TOO_LARGE', `the edited input is ${size} bytes; the limit is ${WORKFLOW_LIMITS.maxTriggerBytes}`);
-    }
+    const steps = options.fromNode === undefined ? [] : await this.options.store.listSteps(runId);
+    const seeds = rerunPlan(target.graph, steps, options);
     const trigger = original.trigger;
     return this.startRun(
       { project: original.project, workflow: original.workflow, trigger, version: target.definition.version ?? 0 },

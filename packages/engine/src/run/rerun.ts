@@ -1,6 +1,9 @@
+import { WORKFLOW_LIMITS } from '@runtime-hub/protocol';
 import type { RunRecord, StepRecord } from '@runtime-hub/protocol';
 import { descendants } from '../graph/compile.js';
 import type { CompiledGraph } from '../graph/compile.js';
+import { EngineError } from './engine-error.js';
+import type { RerunOptions } from './engine-options.js';
 
 /**
  * The steps a partial re-run from `fromNode` reuses: the finished activations of every node that
@@ -38,4 +41,24 @@ export function inputOverrideProblem(graph: CompiledGraph, fromNode: string | un
   if (fromNode === undefined) return 'an edited input needs fromNode: the node that receives it';
   if (fromNode === graph.triggerId) return `node "${fromNode}" is the trigger; to change the trigger data, start a new run with it`;
   return undefined;
+}
+
+/**
+ * The seeds of a re-run with `options` (`steps`: the original run's), after checking that the
+ * starting node and an edited input can be used; throws `INVALID_RERUN` or `TRIGGER_TOO_LARGE`.
+ */
+export function rerunPlan(graph: CompiledGraph, steps: readonly StepRecord[], options: RerunOptions): StepRecord[] {
+  let seeds: StepRecord[] = [];
+  if (options.fromNode !== undefined) {
+    const result = rerunSeeds(graph, steps, options.fromNode);
+    if ('problem' in result) throw new EngineError('INVALID_RERUN', result.problem);
+    seeds = result.seeds;
+  }
+  if (options.input !== undefined) {
+    const problem = inputOverrideProblem(graph, options.fromNode);
+    if (problem) throw new EngineError('INVALID_RERUN', problem);
+    const size = JSON.stringify(options.input)?.length ?? 0;
+    if (size > WORKFLOW_LIMITS.maxTriggerBytes) throw new EngineError('TRIGGER_TOO_LARGE', `the edited input is ${size} bytes; the limit is ${WORKFLOW_LIMITS.maxTriggerBytes}`);
+  }
+  return seeds;
 }
