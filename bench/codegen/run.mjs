@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHub, stopHub } from '../lib/hub.mjs';
 import { load } from '../workflows/http-load.mjs';
-import { buildTypescript, freePort, pythonEnvironment, startApp } from '../../packages/hub/dist/deploy/app-runtime.js';
+import { buildTypescript, pythonEnvironment, startApp } from '../../packages/hub/dist/deploy/app-runtime.js';
+import { freePort } from '../../packages/hub/dist/net/free-port.js';
 import { writeFiles } from '../../packages/hub/dist/export/write-files.js';
 import { GREET_WORKFLOW as GREET } from '../../packages/engine/dist/testing/fixtures.js';
 

@@ -3,7 +3,6 @@ import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ExportLanguage } from '@runtime-hub/codegen';
@@ -24,18 +23,6 @@ export interface StartedApp {
   /** What the app printed (last 64 KB), for deployment logs. */
   output(): string;
   stop(): Promise<void>;
-}
-
-/** A free loopback port (the OS picks it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 async function withLock<T>(lock: string, work: () => Promise<T>): Promise<T> {

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../net/free-port.js';
 
 /**
  * A real PostgreSQL server for tests: its own cluster in a temporary folder, on a free loopback
@@ -30,18 +30,6 @@ export function postgresBinDir(): string {
   majors.sort((a, b) => Number(b) - Number(a));
   if (majors.length === 0) throw new Error('no PostgreSQL binaries under /usr/lib/postgresql/*/bin');
   return join(root, majors[0]!, 'bin');
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** PostgreSQL refuses to run as root; as root we run it as the `postgres` (else `nobody`) user. */

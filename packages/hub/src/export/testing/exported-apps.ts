@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExportLanguage } from '@runtime-hub/codegen';
-import { buildTypescript, freePort, pythonEnvironment, startApp } from '../../deploy/app-runtime.js';
+import { buildTypescript, pythonEnvironment, startApp } from '../../deploy/app-runtime.js';
+import { freePort } from '../../net/free-port.js';
 import type { StartedApp } from '../../deploy/app-runtime.js';
 import { writeFiles } from '../write-files.js';
 

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Span } from '@runtime-hub/protocol';
+import { freePort } from '../../net/free-port.js';
 import { claudeIds, hashId } from '../claude/ids.js';
 import { childEnv, CLI_PATH, spawnHub as spawnTestHub, type HubProcess } from '../../testing/hub-process.js';
 
@@ -169,15 +169,6 @@ function watchCli(args: string[]): Cli {
   proc.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   proc.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   return { proc, stdout: () => out, stderr: () => err, exited: new Promise((resolve) => proc.on('exit', resolve)) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('runtime-hub watch (CLI → running hub over HTTP)', () => {
