@@ -162,6 +162,85 @@ CREATE TABLE wf_versions (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'workflow pillar state shared by hubs and workers: run rollups, secrets, template uses, projects',
+    // The SQLite tables of workflows/metrics/rollup-schema.ts, secrets and template_uses, so a worker
+    // needs no shared data folder; histograms are jsonb so a bucket merges in one atomic upsert.
+    // wf_projects and wf_current_workflows mirror the project folders for workers (catalog.ts).
+    sql: `
+CREATE TABLE wf_run_rollups (
+  resolution double precision NOT NULL,
+  bucket double precision NOT NULL,
+  project text NOT NULL,
+  workflow text NOT NULL,
+  succeeded integer NOT NULL,
+  failed integer NOT NULL,
+  cancelled integer NOT NULL,
+  duration_sum double precision NOT NULL,
+  duration_max double precision NOT NULL,
+  histogram jsonb NOT NULL,
+  PRIMARY KEY (resolution, bucket, project, workflow)
+);
+CREATE INDEX wf_run_rollups_by_project ON wf_run_rollups (resolution, project, bucket);
+
+CREATE TABLE wf_run_error_rollups (
+  resolution double precision NOT NULL,
+  bucket double precision NOT NULL,
+  project text NOT NULL,
+  workflow text NOT NULL,
+  code text NOT NULL,
+  node_type text NOT NULL,
+  count integer NOT NULL,
+  PRIMARY KEY (resolution, bucket, project, workflow, code, node_type)
+);
+
+CREATE TABLE wf_node_rollups (
+  resolution double precision NOT NULL,
+  bucket double precision NOT NULL,
+  project text NOT NULL,
+  workflow text NOT NULL,
+  node_id text NOT NULL,
+  node_type text NOT NULL,
+  executions integer NOT NULL,
+  failed integer NOT NULL,
+  duration_sum double precision NOT NULL,
+  duration_max double precision NOT NULL,
+  PRIMARY KEY (resolution, bucket, project, workflow, node_id)
+);
+
+CREATE TABLE wf_secrets (
+  project text NOT NULL,
+  name text NOT NULL,
+  iv bytea NOT NULL,
+  tag bytea NOT NULL,
+  ciphertext bytea NOT NULL,
+  updated_at double precision NOT NULL,
+  PRIMARY KEY (project, name)
+);
+
+-- Which key encrypts wf_secrets: an HMAC of a constant under the key (it reveals nothing of the
+-- key), so a process started with another key refuses to start instead of losing every secret.
+CREATE TABLE wf_secret_key (one boolean PRIMARY KEY DEFAULT true CHECK (one), fingerprint text NOT NULL);
+
+CREATE TABLE wf_template_uses (
+  project text NOT NULL,
+  workflow text NOT NULL,
+  template text NOT NULL,
+  created_at double precision NOT NULL,
+  PRIMARY KEY (project, workflow)
+);
+
+CREATE TABLE wf_projects (id text PRIMARY KEY, definition text NOT NULL);
+
+CREATE TABLE wf_current_workflows (
+  project text NOT NULL,
+  workflow text NOT NULL,
+  version integer NOT NULL,
+  PRIMARY KEY (project, workflow)
+);
+`,
+  },
 ];
 
 /** The newest schema this hub knows. */
