@@ -1,9 +1,11 @@
 """The hub is down, or dies: the app never notices, spans are buffered, drops are counted."""
 
 import re
+import subprocess
+import sys
 import time
 
-from .hub import Hub, free_port, run_app, start_app, wait_for, write_app
+from .hub import Hub, app_env, free_port, run_app, start_app, wait_for, write_app
 
 STEADY_APP = """
 import sys, time
@@ -25,18 +27,47 @@ sys.exit({exit_code})
 """
 
 
+UNTIL_TOLD_APP = """
+import os, sys, time
+import runtime_hub
+
+@runtime_hub.track
+def step(i):
+    return i * i
+
+total = 0
+calls = 0
+while not os.path.exists(sys.argv[1]):
+    total += step(calls)
+    calls += 1
+    time.sleep(0.01)
+print(calls, total)
+"""
+
+
 def test_hub_down_at_start_then_up_10s_later_loses_nothing(tmp_path):
     port = free_port()
-    # The app keeps running a while after the hub is back (a loaded machine can take seconds to
-    # start it): what is tested is delivery of the backlog, not the 2 s exit flush.
-    app = write_app(tmp_path, "late_hub_app", STEADY_APP.format(seconds=16, exit_code=0))
-    process = start_app(app, f"http://127.0.0.1:{port}")
+    # The app calls steadily until the test tells it to stop, which it does only once the hub is up
+    # and the backlog has begun to arrive: on a loaded machine the hub can take seconds to start,
+    # and what is tested is delivery of the backlog, not how long the app happened to run.
+    stop_file = tmp_path / "stop"
+    app = write_app(tmp_path, "late_hub_app", UNTIL_TOLD_APP)
+    process = subprocess.Popen(
+        [sys.executable, str(app), str(stop_file)],
+        env=app_env(f"http://127.0.0.1:{port}"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(10)
     hub = Hub(tmp_path / "hub", port=port).start()
     try:
+        assert wait_for(lambda: hub.spans("late_hub_app"), timeout=60), "the buffered spans never reached the hub"
+        stop_file.touch()
         out, err = process.communicate(timeout=60)
         assert process.returncode == 0, err
         calls = int(out.split()[0])
+        assert calls > 500  # ten seconds of calls were buffered while the hub was down
         assert err == ""  # nothing was dropped, so nothing to report
         spans = wait_for(lambda: (lambda s: s if len(s) >= calls else None)(hub.spans("late_hub_app")), timeout=10)
         assert spans and len(spans) == calls
@@ -45,6 +76,8 @@ def test_hub_down_at_start_then_up_10s_later_loses_nothing(tmp_path):
         service = hub.service("late_hub_app")
         assert service and not any(i.get("dropped") for i in service["instances"])
     finally:
+        if process.poll() is None:
+            process.kill()
         hub.stop()
 
 
