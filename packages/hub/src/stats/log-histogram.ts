@@ -60,6 +60,25 @@ export function addEncoded(into: DenseHistogram, encoded: Uint8Array | null | un
   }
 }
 
+/**
+ * Several quantiles (ascending, each 0 < q ≤ 1) in one pass over the buckets, each as `quantile`
+ * answers it; all null when empty.
+ */
+export function quantiles(dense: DenseHistogram, qs: readonly number[], maxMs = Number.POSITIVE_INFINITY): (number | null)[] {
+  let total = 0;
+  for (let i = 0; i < BUCKET_COUNT; i++) total += dense[i]!;
+  if (total === 0) return qs.map(() => null);
+  const out: (number | null)[] = [];
+  let seen = 0;
+  let i = 0;
+  for (const q of qs) {
+    const rank = Math.max(1, Math.ceil(q * total));
+    while (i < BUCKET_COUNT - 1 && seen + dense[i]! < rank) seen += dense[i++]!;
+    out.push(Math.min(bucketValue(i), maxMs));
+  }
+  return out;
+}
+
 /** The q-quantile (0 < q ≤ 1) of a dense histogram, capped by the largest value seen; null when empty. */
 export function quantile(dense: DenseHistogram, q: number, maxMs = Number.POSITIVE_INFINITY): number | null {
   let total = 0;

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
-import { addEncoded, emptyHistogram, encodeHistogram, quantile, type DenseHistogram } from '../../stats/log-histogram.js';
+import { addEncoded, emptyHistogram, encodeHistogram, type DenseHistogram } from '../../stats/log-histogram.js';
 import { planSegments, tierForStep } from '../query-plan.js';
+import { addSums, asBuffer, emptySums, totalsByService, totalsOf, type Sums } from './rollup-sums.js';
 import { DAY, TIERS, type BreakdownQuery, type BreakdownRow, type MetricsFilter, type MetricsSeries, type MetricsTotals, type RollupDelta } from '../rollup-store.js';
 
 /** Bumped when the table changes shape; an older table is dropped (rollups rebuild from new spans). */
@@ -30,7 +31,42 @@ CREATE TABLE IF NOT EXISTS rollups (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * The same sums pre-merged per service (service '' = every service): what a chart of all services,
+ * or of one, and the per-service table read — one row per bucket instead of one per series, so a
+ * day of 10-minute points merges 144 histograms, not 144 × the number of series.
+ */
+const TOTALS_SCHEMA = `
+CREATE TABLE rollup_totals (
+  res INTEGER NOT NULL,
+  bucket INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  calls INTEGER NOT NULL,
+  errors INTEGER NOT NULL,
+  duration_sum REAL NOT NULL,
+  duration_max REAL NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  hist BLOB NOT NULL,
+  PRIMARY KEY (res, bucket, service)
+) WITHOUT ROWID;
+`;
+/** Fills rollup_totals from the rows of a file written before it existed (once). */
+const TOTALS_BACKFILL = `INSERT INTO rollup_totals
+  SELECT res, bucket, service, sum(calls), sum(errors), sum(duration_sum), max(duration_max), sum(input_tokens), sum(output_tokens), sum(cost_usd), hist_sum(hist)
+  FROM rollups GROUP BY res, bucket, service
+  UNION ALL
+  SELECT res, bucket, '', sum(calls), sum(errors), sum(duration_sum), max(duration_max), sum(input_tokens), sum(output_tokens), sum(cost_usd), hist_sum(hist)
+  FROM rollups GROUP BY res, bucket`;
+
 const UPSERT = `INSERT INTO rollups VALUES (@res, @bucket, @service, @name, @kind, @model, @calls, @errors, @durationSumMs, @durationMaxMs, @inputTokens, @outputTokens, @costUsd, @histogram)
+ON CONFLICT DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors,
+  duration_sum = duration_sum + excluded.duration_sum, duration_max = MAX(duration_max, excluded.duration_max),
+  input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+  cost_usd = cost_usd + excluded.cost_usd, hist = hist_merge(hist, excluded.hist)`;
+
+const UPSERT_TOTALS = `INSERT INTO rollup_totals VALUES (@res, @bucket, @service, @calls, @errors, @durationSumMs, @durationMaxMs, @inputTokens, @outputTokens, @costUsd, @histogram)
 ON CONFLICT DO UPDATE SET calls = calls + excluded.calls, errors = errors + excluded.errors,
   duration_sum = duration_sum + excluded.duration_sum, duration_max = MAX(duration_max, excluded.duration_max),
   input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
@@ -49,18 +85,6 @@ interface SumRow {
   outputTokens: number;
   costUsd: number;
   hist: Buffer;
-}
-
-/** Sums of one group across segments, histogram kept dense until the end. */
-interface Sums {
-  calls: number;
-  errors: number;
-  durationSum: number;
-  durationMax: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  dense: DenseHistogram;
 }
 
 const GROUPS: Record<BreakdownQuery['by'], { columns: string[]; where?: string }> = {
@@ -100,15 +124,23 @@ export class RollupDb {
       result: (dense: DenseHistogram | null) => (dense ? encodeHistogram(dense) : Buffer.alloc(0)),
     });
     if ((db.pragma('user_version', { simple: true }) as number) !== VERSION) {
-      db.exec('DROP TABLE IF EXISTS rollups');
+      db.exec('DROP TABLE IF EXISTS rollups; DROP TABLE IF EXISTS rollup_totals');
       db.pragma(`user_version = ${VERSION}`);
     }
     db.exec(SCHEMA);
+    if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'rollup_totals'").get() === undefined) {
+      db.transaction(() => db.exec(TOTALS_SCHEMA + ';' + TOTALS_BACKFILL))();
+    }
     this.upsert = db.prepare(UPSERT);
+    const upsertTotals = db.prepare(UPSERT_TOTALS);
     this.addAll = db.transaction((deltas: readonly RollupDelta[]) => {
       for (const delta of deltas) {
-        const histogram = Buffer.from(delta.histogram.buffer, delta.histogram.byteOffset, delta.histogram.byteLength);
+        const histogram = asBuffer(delta.histogram);
         for (const { res } of TIERS) this.upsert.run({ ...delta, res, bucket: Math.floor(delta.bucket / res) * res, histogram });
+      }
+      for (const total of totalsByService(deltas)) {
+        const histogram = encodeHistogram(total.dense);
+        for (const { res } of TIERS) upsertTotals.run({ ...total, dense: undefined, res, bucket: Math.floor(total.bucket / res) * res, histogram });
       }
     });
   }
@@ -120,7 +152,12 @@ export class RollupDb {
   prune(now: number): number {
     let deleted = 0;
     const remove = this.db.prepare('DELETE FROM rollups WHERE res = ? AND bucket < ?');
-    for (const { res, keepMs } of TIERS) if (Number.isFinite(keepMs)) deleted += remove.run(res, now - keepMs).changes;
+    const removeTotals = this.db.prepare('DELETE FROM rollup_totals WHERE res = ? AND bucket < ?');
+    for (const { res, keepMs } of TIERS) {
+      if (!Number.isFinite(keepMs)) continue;
+      deleted += remove.run(res, now - keepMs).changes;
+      removeTotals.run(res, now - keepMs);
+    }
     return deleted;
   }
 
@@ -170,18 +207,26 @@ export class RollupDb {
     return rows.sort((a, b) => order(b) - order(a)).slice(0, query.limit);
   }
 
-  /** Sums grouped by `key` (an SQL expression) over every segment, merged across segments. */
+  /**
+   * Sums grouped by `key` (an SQL expression) over every segment, merged across segments. What
+   * needs no more than the service (a chart of all services or one, the per-service table) reads
+   * the pre-merged `rollup_totals`; the rest reads the series rows.
+   */
   private sum(segments: readonly { res: number; from: number; to: number }[], key: string, filter: MetricsFilter, extra?: string): Map<string | number, Sums> {
     const clauses = ['res = ?', 'bucket >= ?', 'bucket < ?'];
     const filters: unknown[] = [];
+    const perService = extra === undefined && filter.name === undefined && filter.model === undefined && filter.kind === undefined && !/\b(name|kind|model)\b/.test(key);
     for (const column of ['service', 'name', 'model', 'kind'] as const) {
       if (filter[column] !== undefined) {
         clauses.push(`${column} = ?`);
         filters.push(filter[column]);
       }
     }
+    // In rollup_totals, service '' is every service's row.
+    if (perService && filter.service === undefined) clauses.push(key === 'service' ? "service <> ''" : "service = ''");
     if (extra) clauses.push(extra);
-    const statement = this.db.prepare(`SELECT ${key} AS k, ${SUMS} FROM rollups WHERE ${clauses.join(' AND ')} GROUP BY k`);
+    const table = perService ? 'rollup_totals' : 'rollups';
+    const statement = this.db.prepare(`SELECT ${key} AS k, ${SUMS} FROM ${table} WHERE ${clauses.join(' AND ')} GROUP BY k`);
     const out = new Map<string | number, Sums>();
     for (const segment of segments) {
       for (const row of statement.all(segment.res, segment.from, segment.to, ...filters) as (SumRow & { k: string | number })[]) {
@@ -199,35 +244,4 @@ export class RollupDb {
     }
     return out;
   }
-}
-
-function emptySums(): Sums {
-  return { calls: 0, errors: 0, durationSum: 0, durationMax: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, dense: emptyHistogram() };
-}
-
-function addSums(into: Sums, sums: Sums): void {
-  into.calls += sums.calls;
-  into.errors += sums.errors;
-  into.durationSum += sums.durationSum;
-  into.durationMax = Math.max(into.durationMax, sums.durationMax);
-  into.inputTokens += sums.inputTokens;
-  into.outputTokens += sums.outputTokens;
-  into.costUsd += sums.costUsd;
-  for (let i = 0; i < sums.dense.length; i++) into.dense[i]! += sums.dense[i]!;
-}
-
-/** Rates, the mean and the quantiles of merged sums. */
-function totalsOf(s: Sums): MetricsTotals {
-  const totals: MetricsTotals = {
-    calls: s.calls, errors: s.errors, errorRate: 0, avgMs: null, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null,
-    inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd,
-  };
-  if (s.calls === 0) return totals;
-  totals.errorRate = s.errors / s.calls;
-  totals.avgMs = s.durationSum / s.calls;
-  totals.maxMs = s.durationMax;
-  totals.p50Ms = quantile(s.dense, 0.5, s.durationMax);
-  totals.p95Ms = quantile(s.dense, 0.95, s.durationMax);
-  totals.p99Ms = quantile(s.dense, 0.99, s.durationMax);
-  return totals;
 }

@@ -1,0 +1,74 @@
+import { addEncoded, emptyHistogram, quantiles, type DenseHistogram } from '../../stats/log-histogram.js';
+import type { MetricsTotals, RollupDelta } from '../rollup-store.js';
+
+/** Sums of one group across rows and segments, the histogram kept dense until the end. */
+export interface Sums {
+  calls: number;
+  errors: number;
+  durationSum: number;
+  durationMax: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  dense: DenseHistogram;
+}
+
+export function emptySums(): Sums {
+  return { calls: 0, errors: 0, durationSum: 0, durationMax: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, dense: emptyHistogram() };
+}
+
+export function addSums(into: Sums, sums: Sums): void {
+  into.calls += sums.calls;
+  into.errors += sums.errors;
+  into.durationSum += sums.durationSum;
+  into.durationMax = Math.max(into.durationMax, sums.durationMax);
+  into.inputTokens += sums.inputTokens;
+  into.outputTokens += sums.outputTokens;
+  into.costUsd += sums.costUsd;
+  for (let i = 0; i < sums.dense.length; i++) into.dense[i]! += sums.dense[i]!;
+}
+
+const QUANTILES = [0.5, 0.95, 0.99];
+
+/** Rates, the mean and the quantiles of merged sums (the three quantiles in one pass). */
+export function totalsOf(s: Sums): MetricsTotals {
+  const totals: MetricsTotals = {
+    calls: s.calls, errors: s.errors, errorRate: 0, avgMs: null, p50Ms: null, p95Ms: null, p99Ms: null, maxMs: null,
+    inputTokens: s.inputTokens, outputTokens: s.outputTokens, costUsd: s.costUsd,
+  };
+  if (s.calls === 0) return totals;
+  totals.errorRate = s.errors / s.calls;
+  totals.avgMs = s.durationSum / s.calls;
+  totals.maxMs = s.durationMax;
+  [totals.p50Ms, totals.p95Ms, totals.p99Ms] = quantiles(s.dense, QUANTILES, s.durationMax);
+  return totals;
+}
+
+/** A histogram's bytes as a Buffer without copying (SQLite binds Buffers as BLOBs). */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** What a write adds to the pre-merged rows: per minute, each service's sums and every service's ('' ). */
+export function totalsByService(deltas: readonly RollupDelta[]): (Omit<Sums, 'durationSum' | 'durationMax'> & { bucket: number; service: string; durationSumMs: number; durationMaxMs: number })[] {
+  const groups = new Map<string, ReturnType<typeof totalsByService>[number]>();
+  for (const delta of deltas) {
+    for (const service of [delta.service, '']) {
+      const key = `${delta.bucket}\u0000${service}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { bucket: delta.bucket, service, calls: 0, errors: 0, durationSumMs: 0, durationMaxMs: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, dense: emptyHistogram() };
+        groups.set(key, group);
+      }
+      group.calls += delta.calls;
+      group.errors += delta.errors;
+      group.durationSumMs += delta.durationSumMs;
+      group.durationMaxMs = Math.max(group.durationMaxMs, delta.durationMaxMs);
+      group.inputTokens += delta.inputTokens;
+      group.outputTokens += delta.outputTokens;
+      group.costUsd += delta.costUsd;
+      addEncoded(group.dense, delta.histogram);
+    }
+  }
+  return [...groups.values()];
+}
