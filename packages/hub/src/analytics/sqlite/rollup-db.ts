@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { addEncoded, emptyHistogram, encodeHistogram, type DenseHistogram } from '../../stats/log-histogram.js';
 import { planSegments, tierForStep } from '../query-plan.js';
-import { addSums, asBuffer, emptySums, totalsByService, totalsOf, type Sums } from './rollup-sums.js';
+import { asBuffer, breakdownOf, emptySums, GROUPS, seriesOf, totalsByService, totalsOf, type Sums } from '../rollup-sums.js';
 import { DAY, TIERS, type BreakdownQuery, type BreakdownRow, type MetricsFilter, type MetricsSeries, type MetricsTotals, type RollupDelta } from '../rollup-store.js';
 
 /** Bumped when the table changes shape; an older table is dropped (rollups rebuild from new spans). */
@@ -87,21 +87,6 @@ interface SumRow {
   hist: Buffer;
 }
 
-const GROUPS: Record<BreakdownQuery['by'], { columns: string[]; where?: string }> = {
-  service: { columns: ['service'] },
-  function: { columns: ['service', 'name'] },
-  model: { columns: ['model'], where: "model <> ''" },
-  workflow: { columns: ['service', 'name'], where: "kind = 'workflow'" },
-};
-
-const ORDER: Record<BreakdownQuery['sort'], (row: BreakdownRow) => number> = {
-  calls: (r) => r.calls,
-  errors: (r) => r.errors,
-  errorRate: (r) => r.errorRate,
-  p95: (r) => r.p95Ms ?? -1,
-  cost: (r) => r.costUsd,
-};
-
 /** The analytics database as its thread sees it: writes, pruning and queries, synchronous. */
 export class RollupDb {
   private readonly upsert: Database.Statement;
@@ -164,28 +149,7 @@ export class RollupDb {
   series(filter: MetricsFilter, step: number, now = Date.now()): MetricsSeries {
     const from = Math.floor(filter.from / step) * step;
     const to = Math.ceil(filter.to / step) * step;
-    const points = this.sum(planSegments(from, to, tierForStep(step, from, now), now), `(bucket / ${step}) * ${step}`, filter);
-    const series: MetricsSeries = {
-      step, t: [], calls: [], errors: [], errorRate: [], p50Ms: [], p95Ms: [], p99Ms: [], inputTokens: [], outputTokens: [], costUsd: [],
-      totals: totalsOf(emptySums()),
-    };
-    const all = emptySums();
-    for (const [t, sums] of [...points].sort((a, b) => Number(a[0]) - Number(b[0]))) {
-      const totals = totalsOf(sums);
-      series.t.push(Number(t));
-      series.calls.push(totals.calls);
-      series.errors.push(totals.errors);
-      series.errorRate.push(totals.errorRate);
-      series.p50Ms.push(totals.p50Ms);
-      series.p95Ms.push(totals.p95Ms);
-      series.p99Ms.push(totals.p99Ms);
-      series.inputTokens.push(totals.inputTokens);
-      series.outputTokens.push(totals.outputTokens);
-      series.costUsd.push(totals.costUsd);
-      addSums(all, sums);
-    }
-    series.totals = totalsOf(all);
-    return series;
+    return seriesOf(step, this.sum(planSegments(from, to, tierForStep(step, from, now), now), `(bucket / ${step}) * ${step}`, filter));
   }
 
   totals(filter: MetricsFilter, now = Date.now()): MetricsTotals {
@@ -196,15 +160,8 @@ export class RollupDb {
   breakdown(query: BreakdownQuery, now = Date.now()): BreakdownRow[] {
     const group = GROUPS[query.by];
     const key = group.columns.join(` || char(0) || `);
-    const groups = this.sum(planSegments(query.from, query.to, DAY, now), key, query, group.where);
-    const rows = [...groups].map(([k, sums]): BreakdownRow => {
-      const parts = String(k).split('\u0000');
-      const row: BreakdownRow = { service: '', ...totalsOf(sums) };
-      group.columns.forEach((column, i) => ((row as unknown as Record<string, string>)[column] = parts[i]!));
-      return row;
-    });
-    const order = ORDER[query.sort];
-    return rows.sort((a, b) => order(b) - order(a)).slice(0, query.limit);
+    const where = group.kind ? `kind = '${group.kind}'` : group.modelOnly ? "model <> ''" : undefined;
+    return breakdownOf(query, this.sum(planSegments(query.from, query.to, DAY, now), key, query, where), '\u0000');
   }
 
   /**

@@ -1,5 +1,10 @@
-import { addEncoded, emptyHistogram, quantiles, type DenseHistogram } from '../../stats/log-histogram.js';
-import type { MetricsTotals, RollupDelta } from '../rollup-store.js';
+import { addEncoded, emptyHistogram, quantiles, type DenseHistogram } from '../stats/log-histogram.js';
+import type { BreakdownQuery, BreakdownRow, MetricsSeries, MetricsTotals, RollupDelta } from './rollup-store.js';
+
+/**
+ * The arithmetic every rollup store shares once its rows are read: sums merged per group, the
+ * histogram kept dense, then points, totals and sorted breakdown rows. Pure.
+ */
 
 /** Sums of one group across rows and segments, the histogram kept dense until the end. */
 export interface Sums {
@@ -71,4 +76,58 @@ export function totalsByService(deltas: readonly RollupDelta[]): (Omit<Sums, 'du
     }
   }
   return [...groups.values()];
+}
+
+/** The columns a breakdown groups by, and which rows it reads. */
+export const GROUPS: Record<BreakdownQuery['by'], { columns: ('service' | 'name' | 'model')[]; kind?: string; modelOnly?: boolean }> = {
+  service: { columns: ['service'] },
+  function: { columns: ['service', 'name'] },
+  model: { columns: ['model'], modelOnly: true },
+  workflow: { columns: ['service', 'name'], kind: 'workflow' },
+};
+
+const ORDER: Record<BreakdownQuery['sort'], (row: BreakdownRow) => number> = {
+  calls: (r) => r.calls,
+  errors: (r) => r.errors,
+  errorRate: (r) => r.errorRate,
+  p95: (r) => r.p95Ms ?? -1,
+  cost: (r) => r.costUsd,
+};
+
+/** Points in time order (keys are the steps' starts) and their totals. */
+export function seriesOf(step: number, points: Map<string | number, Sums>): MetricsSeries {
+  const series: MetricsSeries = {
+    step, t: [], calls: [], errors: [], errorRate: [], p50Ms: [], p95Ms: [], p99Ms: [], inputTokens: [], outputTokens: [], costUsd: [],
+    totals: totalsOf(emptySums()),
+  };
+  const all = emptySums();
+  for (const [t, sums] of [...points].sort((a, b) => Number(a[0]) - Number(b[0]))) {
+    const totals = totalsOf(sums);
+    series.t.push(Number(t));
+    series.calls.push(totals.calls);
+    series.errors.push(totals.errors);
+    series.errorRate.push(totals.errorRate);
+    series.p50Ms.push(totals.p50Ms);
+    series.p95Ms.push(totals.p95Ms);
+    series.p99Ms.push(totals.p99Ms);
+    series.inputTokens.push(totals.inputTokens);
+    series.outputTokens.push(totals.outputTokens);
+    series.costUsd.push(totals.costUsd);
+    addSums(all, sums);
+  }
+  series.totals = totalsOf(all);
+  return series;
+}
+
+/** Breakdown rows from groups keyed by the group's column values joined with `separator`, sorted, the first `limit`. */
+export function breakdownOf(query: BreakdownQuery, groups: Map<string | number, Sums>, separator: string): BreakdownRow[] {
+  const { columns } = GROUPS[query.by];
+  const rows = [...groups].map(([k, sums]): BreakdownRow => {
+    const parts = String(k).split(separator);
+    const row: BreakdownRow = { service: '', ...totalsOf(sums) };
+    columns.forEach((column, i) => ((row as unknown as Record<string, string>)[column] = parts[i]!));
+    return row;
+  });
+  const order = ORDER[query.sort];
+  return rows.sort((a, b) => order(b) - order(a)).slice(0, query.limit);
 }
