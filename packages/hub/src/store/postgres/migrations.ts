@@ -241,6 +241,75 @@ CREATE TABLE wf_current_workflows (
 );
 `,
   },
+  {
+    version: 4,
+    name: 'analytics rollups shared by the hubs, span ids counted across hubs, alert rules and their state',
+    sql: `
+-- analytics/postgres/postgres-rollup-store.ts: one row per tier bucket and series; every hub adds
+-- its deltas (counts add, histograms add bucket by bucket). hist is a bigint[] whose subscripts are
+-- the histogram's bucket indexes ([first:last]={…}), so adding two needs no decoding.
+CREATE TABLE analytics_rollups (
+  res bigint NOT NULL,
+  bucket bigint NOT NULL,
+  service text NOT NULL,
+  name text NOT NULL,
+  kind text NOT NULL,
+  model text NOT NULL,
+  calls bigint NOT NULL,
+  errors bigint NOT NULL,
+  duration_sum double precision NOT NULL,
+  duration_max double precision NOT NULL,
+  input_tokens bigint NOT NULL,
+  output_tokens bigint NOT NULL,
+  cost_usd double precision NOT NULL,
+  hist bigint[] NOT NULL,
+  PRIMARY KEY (res, bucket, service, name, kind, model)
+);
+
+CREATE FUNCTION analytics_hist_add(a bigint[], b bigint[]) RETURNS bigint[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN cardinality(a) = 0 THEN b
+    WHEN cardinality(b) = 0 THEN a
+    ELSE (SELECT ('[' || lo || ':' || hi || ']=' || array_agg(coalesce(a[i], 0) + coalesce(b[i], 0) ORDER BY i)::text)::bigint[]
+          FROM (SELECT least(array_lower(a, 1), array_lower(b, 1)) AS lo, greatest(array_upper(a, 1), array_upper(b, 1)) AS hi) AS r,
+               generate_series(r.lo, r.hi) AS i
+          GROUP BY lo, hi)
+  END
+$$;
+
+-- Span ids already counted by some hub (kept an hour): a span counts once across hubs.
+CREATE TABLE analytics_counted (span_id text PRIMARY KEY, counted_at bigint NOT NULL);
+CREATE INDEX analytics_counted_at ON analytics_counted (counted_at);
+
+-- alerts/postgres-alert-store.ts: the tables of <data>/alerts.sqlite, shared by the hubs.
+CREATE TABLE alert_rules (id text PRIMARY KEY, body text NOT NULL);
+CREATE TABLE alerts (
+  id bigserial PRIMARY KEY,
+  rule_id text NOT NULL,
+  rule_name text NOT NULL,
+  key text NOT NULL,
+  state text NOT NULL,
+  title text NOT NULL,
+  value double precision,
+  labels text NOT NULL,
+  started_at bigint NOT NULL,
+  seen_at bigint NOT NULL,
+  resolved_at bigint,
+  acknowledged_at bigint
+);
+CREATE UNIQUE INDEX alerts_open ON alerts (rule_id, key) WHERE state = 'firing';
+CREATE TABLE alert_events (
+  id bigserial PRIMARY KEY,
+  alert_id bigint NOT NULL,
+  rule_id text NOT NULL,
+  type text NOT NULL,
+  at bigint NOT NULL,
+  title text NOT NULL,
+  notified text NOT NULL
+);
+CREATE TABLE alert_seen_error_groups (id text PRIMARY KEY, first_seen bigint NOT NULL);
+`,
+  },
 ];
 
 /** The newest schema this hub knows. */
