@@ -24,14 +24,27 @@ export function analyticsOf(ctx: HubContext): Analytics | undefined {
 }
 
 /**
+ * The rollup store `--db` asks for: with a PostgreSQL URL the tables every hub adds to (loaded only
+ * then, like the rest of the scaled mode), else `<data>/analytics.sqlite`.
+ */
+async function openRollupStore(ctx: HubContext): Promise<RollupStore> {
+  if (ctx.config.dbUrl) {
+    const { PostgresRollupStore } = await import('./postgres/postgres-rollup-store.js');
+    return PostgresRollupStore.open(ctx.config.dbUrl);
+  }
+  return new SqliteRollupStore(join(ctx.config.dataDir, 'analytics.sqlite'));
+}
+
+/**
  * Rollups kept at ingest (docs/analytics.md): an ingest listener counts ended spans per minute and
  * series, a timer writes them to `<data>/analytics.sqlite` every second (one row per tier: minute,
- * 10 minutes, hour, day), another prunes each tier past its retention. `--no-rollups`
+ * 10 minutes, hour, day) — or, in scaled mode, to PostgreSQL, where every hub adds its own — another
+ * prunes each tier past its retention. `--no-rollups`
  * (config.rollups = false) leaves all of it out.
  */
-export function registerAnalytics(app: FastifyInstance, ctx: HubContext): void {
+export async function registerAnalytics(app: FastifyInstance, ctx: HubContext): Promise<void> {
   if (ctx.config.rollups === false) return;
-  const store = new SqliteRollupStore(join(ctx.config.dataDir, 'analytics.sqlite'));
+  const store = await openRollupStore(ctx);
   const accumulator = new RollupAccumulator(store);
   const flush = () => accumulator.flush();
   byContext.set(ctx, { store, flush });

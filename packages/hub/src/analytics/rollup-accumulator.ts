@@ -33,13 +33,17 @@ function child<K, V>(map: Map<K, V>, key: K, make: () => V): V {
  * A span counts once, when it has ended: a start record (no endTime) counts nothing, and the end
  * record that completes it counts. A span can reach the listener ended twice — an end record sent
  * again, or a late start merged into an ended span — so the ids counted recently are remembered
- * (RecentIds: the last 100,000 to 200,000) and a repeat is skipped.
+ * (RecentIds: the last 100,000 to 200,000) and a repeat is skipped. With a store shared by several
+ * hubs (`store.claim`), ended spans wait for the flush, which claims their ids in the store first:
+ * a span whose end reached hub A and whose late start (or a resent end) reached hub B counts once.
  */
 export class RollupAccumulator {
   private pending: Tree = new Map();
   /** Names each service used in the recent minutes (across flushes), for the cap. */
   private readonly names = new Map<number, Map<string, Set<string>>>();
   private readonly counted = new RecentIds();
+  /** Ended spans waiting for the store's claim (stores shared by several hubs only). */
+  private unclaimed: Span[] = [];
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly store: RollupStore) {}
@@ -47,7 +51,9 @@ export class RollupAccumulator {
   /** The ingest listener (ctx.onSpans): runs after the batch is durable. */
   onSpans(spans: readonly Span[]): void {
     for (const span of spans) {
-      if (span.endTime !== null && this.counted.add(span.spanId)) this.count(span);
+      if (span.endTime === null || !this.counted.add(span.spanId)) continue;
+      if (this.store.claim) this.unclaimed.push(span);
+      else this.count(span);
     }
   }
 
@@ -97,6 +103,22 @@ export class RollupAccumulator {
    * (an alert evaluation, a metrics query) sees everything counted before the call.
    */
   flush(): Promise<void> {
+    const unclaimed = this.unclaimed;
+    this.unclaimed = [];
+    const next = this.flushing.then(async () => {
+      if (unclaimed.length > 0) {
+        // Another hub may have counted some of them (their records went to both): only the fresh ones count.
+        const fresh = await this.store.claim!(unclaimed.map((span) => span.spanId), Date.now());
+        for (const span of unclaimed) if (fresh.has(span.spanId)) this.count(span);
+      }
+      await this.store.add(this.takeDeltas());
+    });
+    this.flushing = next.catch(() => undefined);
+    return next;
+  }
+
+  /** What was counted since the last flush, as deltas. */
+  private takeDeltas(): RollupDelta[] {
     const tree = this.pending;
     this.pending = new Map();
     const deltas: RollupDelta[] = [];
@@ -105,8 +127,6 @@ export class RollupAccumulator {
         for (const byKind of byName.values())
           for (const byModel of byKind.values())
             for (const { delta, counts } of byModel.values()) deltas.push({ ...delta, histogram: encodeHistogram(counts) });
-    const next = this.flushing.then(() => this.store.add(deltas));
-    this.flushing = next.catch(() => undefined);
-    return next;
+    return deltas;
   }
 }

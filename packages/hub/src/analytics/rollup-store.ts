@@ -2,7 +2,8 @@
  * The rollup store: aggregates of ended spans per minute, 10 minutes, hour and day (TIERS).
  * A port of its own, next to (not inside) SpanStore, so that every engine implements it on its own
  * terms: SQLite keeps them in `<data>/analytics.sqlite` on a thread of their own
- * (sqlite/sqlite-rollup-store.ts); PostgreSQL can implement the same interface later.
+ * (sqlite/sqlite-rollup-store.ts), PostgreSQL in tables every hub of a scaled setup adds to
+ * (postgres/postgres-rollup-store.ts). Both pass rollup-store-cases.ts.
  */
 
 export const MINUTE = 60_000;
@@ -105,6 +106,12 @@ export interface BreakdownQuery extends MetricsFilter {
 export interface RollupStore {
   /** Adds the deltas to their row of every tier in one transaction (counts add, histograms merge). */
   add(deltas: readonly RollupDelta[]): Promise<void>;
+  /**
+   * Stores shared by several hubs: marks the span ids counted and answers those no hub had counted
+   * recently, so a span whose records reached two hubs counts once. A store of one hub leaves it
+   * out (the accumulator's RecentIds is enough).
+   */
+  claim?(spanIds: readonly string[], now: number): Promise<Set<string>>;
   /** Deletes each tier's rows older than its `keepMs` before `now`; answers how many. */
   prune(now: number): Promise<number>;
   /**
