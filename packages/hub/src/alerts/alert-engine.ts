@@ -29,20 +29,27 @@ const scopeLabels = (service?: string, name?: string): Record<string, string> =>
 export class AlertEngine {
   private rules: AlertRule[] = [];
   private running: Promise<void> | undefined;
+  /** State changes run one after another: a tick and an event never decide on the same alert at once. */
+  private chain: Promise<void> = Promise.resolve();
   /** Start-time range of the error spans that arrived since the last tick. */
   private errorRange: [number, number] | undefined;
 
   constructor(
     private readonly store: AlertStore,
     private readonly notifier: Notifier,
-    private readonly deps: { spans: SpanStore; analytics: Analytics | undefined; now: () => number },
-  ) {
-    this.reload();
+    private readonly deps: { spans: SpanStore; analytics: Analytics | undefined; now: () => number; onError: (error: unknown) => void },
+  ) {}
+
+  /** Re-reads the rules: at start, after a change through the API, and every tick (other hubs change them too). */
+  async reload(): Promise<void> {
+    this.rules = await this.store.rules();
   }
 
-  /** Re-reads the rules after a change through the API. */
-  reload(): void {
-    this.rules = this.store.rules();
+  /** Runs `work` after every state change queued before it. */
+  private serial(work: () => Promise<void>): Promise<void> {
+    const next = this.chain.then(work);
+    this.chain = next.catch(() => undefined);
+    return next;
   }
 
   private enabled<T extends RuleCondition['type']>(type: T): (AlertRule & { condition: Of<T> })[] {
@@ -51,22 +58,24 @@ export class AlertEngine {
 
   /** One evaluation; a call while one runs waits for it instead of starting a second. */
   evaluate(): Promise<void> {
-    this.running ??= this.evaluateOnce().finally(() => (this.running = undefined));
+    this.running ??= this.serial(() => this.evaluateOnce()).finally(() => (this.running = undefined));
     return this.running;
   }
 
   /** Resolves when no evaluation is running (shutdown). */
   async idle(): Promise<void> {
     await this.running?.catch(() => undefined);
+    await this.chain;
   }
 
   private async evaluateOnce(): Promise<void> {
+    await this.reload();
     const analytics = this.deps.analytics;
     if (analytics) {
       await analytics.flush();
-      for (const rule of this.enabled('error_rate')) this.observe(rule, '', errorRate(rule.condition, await this.totals(rule.condition, rule.condition.windowMinutes)));
-      for (const rule of this.enabled('latency_p95')) this.observe(rule, '', latency(rule.condition, await this.totals(rule.condition, rule.condition.windowMinutes)));
-      for (const rule of this.enabled('cost_per_hour')) this.observe(rule, '', cost(rule.condition, await this.totals(rule.condition, 60)));
+      for (const rule of this.enabled('error_rate')) await this.observe(rule, '', errorRate(rule.condition, await this.totals(rule.condition, rule.condition.windowMinutes)));
+      for (const rule of this.enabled('latency_p95')) await this.observe(rule, '', latency(rule.condition, await this.totals(rule.condition, rule.condition.windowMinutes)));
+      for (const rule of this.enabled('cost_per_hour')) await this.observe(rule, '', cost(rule.condition, await this.totals(rule.condition, 60)));
     }
     await this.checkErrorGroups();
   }
@@ -87,17 +96,17 @@ export class AlertEngine {
         const [from, to] = this.errorRange ?? [span.startTime, span.startTime];
         this.errorRange = [Math.min(from, span.startTime), Math.max(to, span.startTime)];
       }
-      if (span.kind === 'workflow') this.onWorkflowRun(span);
+      if (span.kind === 'workflow') void this.serial(() => this.onWorkflowRun(span)).catch(this.deps.onError);
     }
   }
 
-  private onWorkflowRun(span: Span): void {
+  private async onWorkflowRun(span: Span): Promise<void> {
     for (const rule of this.enabled('workflow_failed')) {
       const { project, workflow } = rule.condition;
       if ((project && project !== span.service) || (workflow && workflow !== span.name)) continue;
       const failed = span.status === 'error';
       const runId = typeof span.attributes?.['workflow.run.id'] === 'string' ? span.attributes['workflow.run.id'] : span.spanId;
-      this.observe(rule, `${span.service}\u0000${span.name}`, {
+      await this.observe(rule, `${span.service}\u0000${span.name}`, {
         holds: failed,
         title: failed ? `run ${runId} of ${span.service} › ${span.name} failed${span.error?.message ? `: ${span.error.message}` : ''}` : `${span.name} succeeded`,
         value: null,
@@ -108,10 +117,14 @@ export class AlertEngine {
 
   /** A deployment's health check ran (events.ts); repeating the same state changes nothing. */
   onDeployment(event: DeploymentHealth): void {
+    void this.serial(() => this.deploymentChecked(event)).catch(this.deps.onError);
+  }
+
+  private async deploymentChecked(event: DeploymentHealth): Promise<void> {
     for (const rule of this.enabled('deployment_down')) {
       const wanted = rule.condition.deployment;
       if (wanted && wanted !== event.deployment && wanted !== event.project) continue;
-      this.observe(rule, event.deployment, {
+      await this.observe(rule, event.deployment, {
         holds: !event.healthy,
         title: `deployment ${event.deployment} is ${event.healthy ? 'up' : 'down'}${event.message ? `: ${event.message}` : ''}`,
         value: null,
@@ -131,14 +144,14 @@ export class AlertEngine {
     const rules = this.enabled('new_error_group');
     if (range) {
       const groups = await this.deps.spans.listErrorGroups({ from: range[0], to: range[1], bucketMs: MINUTE, limit: 500 });
-      const fresh = new Set(this.store.markErrorGroups(groups.map((g) => g.id), now));
+      const fresh = new Set(await this.store.markErrorGroups(groups.map((g) => g.id), now));
       for (const group of groups) {
         for (const rule of rules) {
           if (rule.condition.service && !group.services.includes(rule.condition.service)) continue;
-          const open = this.store.openAlert(rule.id, group.id);
-          if (open) this.store.touch(open.id, group.count, now);
+          const open = await this.store.openAlert(rule.id, group.id);
+          if (open) await this.store.touch(open.id, group.count, now);
           else if (fresh.has(group.id)) {
-            this.observe(rule, group.id, {
+            await this.observe(rule, group.id, {
               holds: true,
               title: `new error ${group.type}: ${group.message}`.slice(0, 300),
               value: group.count,
@@ -149,28 +162,33 @@ export class AlertEngine {
       }
     }
     for (const rule of rules) {
-      for (const alert of this.store.openAlerts(rule.id)) {
-        if (now - alert.seenAt >= rule.condition.quietMinutes * MINUTE) this.transition(rule, this.store.resolve(alert.id, now), 'resolved');
+      for (const alert of await this.store.openAlerts(rule.id)) {
+        if (now - alert.seenAt >= rule.condition.quietMinutes * MINUTE) await this.transition(rule, await this.store.resolve(alert.id, now), 'resolved');
       }
     }
   }
 
   /** Moves (rule, key) to firing or resolved when the finding says so; nothing happens otherwise. */
-  private observe(rule: AlertRule, key: string, finding: Finding): void {
+  private async observe(rule: AlertRule, key: string, finding: Finding): Promise<void> {
     const now = this.deps.now();
-    const open = this.store.openAlert(rule.id, key);
-    if (finding.holds && open) this.store.touch(open.id, finding.value, now);
+    const open = await this.store.openAlert(rule.id, key);
+    if (finding.holds && open) await this.store.touch(open.id, finding.value, now);
     else if (finding.holds) {
-      const alert = this.store.fire({ ruleId: rule.id, ruleName: rule.name, key, title: finding.title, value: finding.value, labels: finding.labels, startedAt: now, seenAt: now });
-      this.transition(rule, alert, 'fired');
-    } else if (open) this.transition(rule, this.store.resolve(open.id, now), 'resolved');
+      const alert = await this.store.fire({ ruleId: rule.id, ruleName: rule.name, key, title: finding.title, value: finding.value, labels: finding.labels, startedAt: now, seenAt: now });
+      await this.transition(rule, alert, 'fired');
+    } else if (open) await this.transition(rule, await this.store.resolve(open.id, now), 'resolved');
   }
 
-  private transition(rule: AlertRule, alert: Alert, type: Transition): void {
+  /**
+   * Notifies a transition the store recorded; nothing when it answered undefined (another hub
+   * recorded the same transition first and notified it).
+   */
+  private async transition(rule: AlertRule, alert: Alert | undefined, type: Transition): Promise<void> {
+    if (!alert) return;
     const now = this.deps.now();
     const silenced = rule.silencedUntil !== null && rule.silencedUntil > now;
     const notified = silenced ? ['silenced'] : this.notifier.notify(rule, alert, type);
-    this.store.addEvent({ alertId: alert.id, ruleId: rule.id, type, at: now, title: alert.title, notified });
+    await this.store.addEvent({ alertId: alert.id, ruleId: rule.id, type, at: now, title: alert.title, notified });
   }
 }
 

@@ -24,57 +24,57 @@ const EventsQuery = z.object({
 export function registerAlertRoutes(root: FastifyInstance, store: AlertStore, engine: AlertEngine, now: () => number): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['alerts'];
-  const ruleOr404 = (id: string): AlertRule => {
-    const rule = store.rule(id);
+  const ruleOr404 = async (id: string): Promise<AlertRule> => {
+    const rule = await store.rule(id);
     if (!rule) throw new HubError('NOT_FOUND', `no alert rule with id ${id}`);
     return rule;
   };
-  const save = (rule: AlertRule) => {
-    store.putRule(rule);
-    engine.reload();
+  const save = async (rule: AlertRule) => {
+    await store.putRule(rule);
+    await engine.reload();
     return { rule: presentRule(rule) };
   };
 
-  app.get('/api/v1/alerts/rules', { schema: { tags, summary: 'Alert rules' } }, () => ({ rules: store.rules().map(presentRule) }));
+  app.get('/api/v1/alerts/rules', { schema: { tags, summary: 'Alert rules' } }, async () => ({ rules: (await store.rules()).map(presentRule) }));
 
   app.post('/api/v1/alerts/rules', { schema: { tags, summary: 'Create an alert rule', body: RuleInput } }, async (request, reply) => {
     const at = now();
     const { webhookUrl, ...input } = request.body;
     const rule: AlertRule = { ...input, webhookUrl: webhookUrl ?? null, id: randomBytes(8).toString('hex'), silencedUntil: null, createdAt: at, updatedAt: at };
-    return reply.status(201).send(save(rule));
+    return reply.status(201).send(await save(rule));
   });
 
-  app.put('/api/v1/alerts/rules/:id', { schema: { tags, summary: 'Replace an alert rule (an omitted webhookUrl keeps the stored one)', params: RuleParams, body: RuleInput } }, (request) => {
-    const current = ruleOr404(request.params.id);
+  app.put('/api/v1/alerts/rules/:id', { schema: { tags, summary: 'Replace an alert rule (an omitted webhookUrl keeps the stored one)', params: RuleParams, body: RuleInput } }, async (request) => {
+    const current = await ruleOr404(request.params.id);
     const { webhookUrl, ...input } = request.body;
     return save({ ...current, ...input, webhookUrl: webhookUrl === undefined ? current.webhookUrl : webhookUrl, updatedAt: now() });
   });
 
-  app.delete('/api/v1/alerts/rules/:id', { schema: { tags, summary: 'Delete an alert rule', params: RuleParams } }, (request, reply) => {
-    if (!store.deleteRule(request.params.id, now())) throw new HubError('NOT_FOUND', `no alert rule with id ${request.params.id}`);
-    engine.reload();
+  app.delete('/api/v1/alerts/rules/:id', { schema: { tags, summary: 'Delete an alert rule', params: RuleParams } }, async (request, reply) => {
+    if (!(await store.deleteRule(request.params.id, now()))) throw new HubError('NOT_FOUND', `no alert rule with id ${request.params.id}`);
+    await engine.reload();
     return reply.status(204).send();
   });
 
-  app.post('/api/v1/alerts/rules/:id/silence', { schema: { tags, summary: 'Hold back notifications of a rule for some minutes (0 ends the silence)', params: RuleParams, body: SilenceBody } }, (request) => {
-    const rule = ruleOr404(request.params.id);
+  app.post('/api/v1/alerts/rules/:id/silence', { schema: { tags, summary: 'Hold back notifications of a rule for some minutes (0 ends the silence)', params: RuleParams, body: SilenceBody } }, async (request) => {
+    const rule = await ruleOr404(request.params.id);
     return save({ ...rule, silencedUntil: request.body.minutes === 0 ? null : now() + request.body.minutes * 60_000, updatedAt: now() });
   });
 
-  app.get('/api/v1/alerts', { schema: { tags, summary: 'Alerts, newest first', querystring: AlertsQuery } }, (request) => ({
-    alerts: store.alerts(request.query.state, request.query.limit),
-    firing: store.countFiring(),
+  app.get('/api/v1/alerts', { schema: { tags, summary: 'Alerts, newest first', querystring: AlertsQuery } }, async (request) => ({
+    alerts: await store.alerts(request.query.state, request.query.limit),
+    firing: await store.countFiring(),
   }));
 
-  app.post('/api/v1/alerts/:id/acknowledge', { schema: { tags, summary: 'Acknowledge an alert', params: AlertParams } }, (request) => {
-    const before = store.alert(request.params.id);
+  app.post('/api/v1/alerts/:id/acknowledge', { schema: { tags, summary: 'Acknowledge an alert', params: AlertParams } }, async (request) => {
+    const before = await store.alert(request.params.id);
     if (!before) throw new HubError('NOT_FOUND', `no alert with id ${request.params.id}`);
-    const alert = store.acknowledge(before.id, now())!;
-    if (before.acknowledgedAt === null) store.addEvent({ alertId: alert.id, ruleId: alert.ruleId, type: 'acknowledged', at: alert.acknowledgedAt!, title: alert.title, notified: [] });
+    const alert = (await store.acknowledge(before.id, now()))!;
+    if (before.acknowledgedAt === null) await store.addEvent({ alertId: alert.id, ruleId: alert.ruleId, type: 'acknowledged', at: alert.acknowledgedAt!, title: alert.title, notified: [] });
     return { alert };
   });
 
-  app.get('/api/v1/alerts/events', { schema: { tags, summary: 'Alert history: fired, resolved, acknowledged (after an id, oldest first; else the newest)', querystring: EventsQuery } }, (request) => ({
-    events: store.events(request.query.after, request.query.limit, request.query.alertId),
+  app.get('/api/v1/alerts/events', { schema: { tags, summary: 'Alert history: fired, resolved, acknowledged (after an id, oldest first; else the newest)', querystring: EventsQuery } }, async (request) => ({
+    events: await store.events(request.query.after, request.query.limit, request.query.alertId),
   }));
 }

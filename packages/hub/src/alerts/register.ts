@@ -4,49 +4,82 @@ import { analyticsOf } from '../analytics/register.js';
 import type { HubContext } from '../context.js';
 import { AlertEngine } from './alert-engine.js';
 import { registerAlertRoutes } from './alert-routes.js';
-import { AlertStore } from './alert-store.js';
+import type { AlertStore } from './alert-store.js';
 import { onDeploymentHealth } from '../deploy/health-events.js';
 import { deploymentHealthOf } from './events.js';
+import { SOLE_HUB, type Leadership } from './leadership.js';
 import { Notifier } from './notifier.js';
+import { SqliteAlertStore } from './sqlite-alert-store.js';
 
 const EVALUATE_EVERY_MS = 15_000;
 
-const stores = new WeakMap<HubContext, AlertStore>();
+/** What /metrics reads of alerts: the count of firing alerts as of the last evaluation or change. */
+export interface FiringCount {
+  countFiring(): number;
+}
 
-/** The hub's alert store, for /metrics (alerts firing). */
-export function alertStoreOf(ctx: HubContext): AlertStore | undefined {
-  return stores.get(ctx);
+const firingCounts = new WeakMap<HubContext, FiringCount>();
+
+/** The hub's count of firing alerts, for /metrics. */
+export function alertStoreOf(ctx: HubContext): FiringCount | undefined {
+  return firingCounts.get(ctx);
 }
 
 /**
- * Alerts (docs/analytics.md): rules in `<data>/alerts.sqlite`, evaluated every 15 s from rollups
- * (after analytics in FEATURES), on ingest for failed workflow runs, on each deployment health check;
- * notifications by webhook, mail and the dashboard.
+ * Where alerts live: PostgreSQL, shared by the hubs, with `--db` (one hub at a time evaluates:
+ * the holder of an advisory lock, leadership.ts); else `<data>/alerts.sqlite` and this hub alone.
+ * The PostgreSQL modules load only for `--db`.
  */
-export function registerAlerts(app: FastifyInstance, ctx: HubContext): void {
+async function openAlerts(ctx: HubContext): Promise<{ store: AlertStore; leadership: Leadership; shared: boolean }> {
+  if (ctx.config.dbUrl) {
+    const [{ PostgresAlertStore }, { PostgresLeadership }] = await Promise.all([import('./postgres-alert-store.js'), import('./postgres-leadership.js')]);
+    return { store: await PostgresAlertStore.open(ctx.config.dbUrl), leadership: new PostgresLeadership(ctx.config.dbUrl), shared: true };
+  }
+  return { store: new SqliteAlertStore(join(ctx.config.dataDir, 'alerts.sqlite')), leadership: SOLE_HUB, shared: false };
+}
+
+/**
+ * Alerts (docs/analytics.md): rules evaluated every 15 s from rollups (after analytics in FEATURES),
+ * on committed spans for failed workflow runs and new error groups, on each deployment health check;
+ * notifications by webhook, mail and the dashboard. With several hubs only the leader evaluates and
+ * it follows the change feed (every hub's spans) instead of this hub's ingest.
+ */
+export async function registerAlerts(app: FastifyInstance, ctx: HubContext): Promise<void> {
   const options = ctx.config.alerts ?? {};
   const now = options.now ?? Date.now;
-  const store = new AlertStore(join(ctx.config.dataDir, 'alerts.sqlite'));
-  stores.set(ctx, store);
+  const { store, leadership, shared } = await openAlerts(ctx);
+  const warn = (what: string) => (error: unknown) => ctx.log.warn({ err: error }, `alerts: ${what} failed`);
   const notifier = new Notifier({ smtpUrl: options.smtpUrl, mailFrom: options.mailFrom, log: ctx.log });
-  const engine = new AlertEngine(store, notifier, { spans: ctx.store, analytics: analyticsOf(ctx), now });
-  ctx.onSpans((spans) => engine.onSpans(spans));
-  onDeploymentHealth(ctx, (event) => engine.onDeployment(deploymentHealthOf(event)));
+  const engine = new AlertEngine(store, notifier, { spans: ctx.store, analytics: analyticsOf(ctx), now, onError: warn('an event') });
+  let firing = 0;
+  firingCounts.set(ctx, { countFiring: () => firing });
+
+  let leading = !shared;
+  const onSpans = (spans: Parameters<AlertEngine['onSpans']>[0]) => {
+    if (leading) engine.onSpans(spans);
+  };
+  if (shared) ctx.feed.onChanges(onSpans);
+  else ctx.onSpans(onSpans);
+  onDeploymentHealth(ctx, (event) => {
+    if (leading) engine.onDeployment(deploymentHealthOf(event));
+  });
 
   // A hub that starts with errors already stored knows their groups: only later ones are new.
-  let ready = Promise.resolve();
-  if (!store.hasSeenErrorGroups()) {
-    ready = ctx.store
-      .listErrorGroups({ bucketMs: 60_000, limit: 10_000 })
-      .then((groups) => void store.markErrorGroups(groups.map((g) => g.id), now()))
-      .catch((error: unknown) => ctx.log.warn({ err: error }, 'alerts: reading known error groups failed'));
-  }
-  const tick = () =>
-    void ready
-      .then(() => engine.evaluate())
-      .catch((error: unknown) => ctx.log.warn({ err: error }, 'alerts: evaluation failed'));
-  const timer = setInterval(tick, options.evaluateEveryMs ?? EVALUATE_EVERY_MS);
+  const ready = (async () => {
+    await engine.reload();
+    if (await store.hasSeenErrorGroups()) return;
+    const groups = await ctx.store.listErrorGroups({ bucketMs: 60_000, limit: 10_000 });
+    await store.markErrorGroups(groups.map((g) => g.id), now());
+  })().catch(warn('reading rules and known error groups'));
+  const tick = async () => {
+    await ready;
+    leading = await leadership.isLeader();
+    if (leading) await engine.evaluate();
+    firing = await store.countFiring();
+  };
+  const timer = setInterval(() => void tick().catch(warn('evaluation')), options.evaluateEveryMs ?? EVALUATE_EVERY_MS);
   timer.unref();
+  void leadership.isLeader().then((lead) => (leading = lead), warn('taking the lead'));
 
   ctx.onClose(async () => {
     clearInterval(timer);
@@ -54,7 +87,8 @@ export function registerAlerts(app: FastifyInstance, ctx: HubContext): void {
     await engine.idle();
     await notifier.settle();
     notifier.close();
-    store.close();
+    await leadership.close();
+    await store.close();
   });
   registerAlertRoutes(app, store, engine, now);
 }

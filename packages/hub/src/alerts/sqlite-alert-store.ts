@@ -1,38 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { KEEP, toAlert, type Alert, type AlertEvent, type AlertRow, type AlertStore } from './alert-store.js';
 import type { AlertRule } from './rules.js';
-
-/** An alert: one rule firing for one key (a service, an error group, a workflow, a deployment). */
-export interface Alert {
-  id: number;
-  ruleId: string;
-  ruleName: string;
-  key: string;
-  state: 'firing' | 'resolved';
-  title: string;
-  /** The measured value when it fired (rate, ms, USD, occurrences). */
-  value: number | null;
-  /** Where the spans behind it are: filters for the traces and spans lists. */
-  labels: Record<string, string>;
-  startedAt: number;
-  /** Last time the condition was seen true. */
-  seenAt: number;
-  resolvedAt: number | null;
-  acknowledgedAt: number | null;
-}
-
-/** The history of every alert: what happened and whether anyone was told. */
-export interface AlertEvent {
-  id: number;
-  alertId: number;
-  ruleId: string;
-  type: 'fired' | 'resolved' | 'acknowledged';
-  at: number;
-  title: string;
-  /** Channels notified (webhook, email, in-app), or `silenced`. */
-  notified: string[];
-}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS rules (id TEXT PRIMARY KEY, body TEXT NOT NULL);
@@ -47,34 +17,12 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE TABLE IF NOT EXISTS seen_error_groups (id TEXT PRIMARY KEY, first_seen INTEGER NOT NULL);
 `;
 
-/** Alerts and events kept: the oldest resolved ones go first. */
-const KEEP = 5000;
-
-interface AlertRow {
-  id: number;
-  rule_id: string;
-  rule_name: string;
-  key: string;
-  state: Alert['state'];
-  title: string;
-  value: number | null;
-  labels: string;
-  started_at: number;
-  seen_at: number;
-  resolved_at: number | null;
-  acknowledged_at: number | null;
-}
-
-const toAlert = (r: AlertRow): Alert => ({
-  id: r.id, ruleId: r.rule_id, ruleName: r.rule_name, key: r.key, state: r.state, title: r.title, value: r.value,
-  labels: JSON.parse(r.labels) as Record<string, string>, startedAt: r.started_at, seenAt: r.seen_at, resolvedAt: r.resolved_at, acknowledgedAt: r.acknowledged_at,
-});
-
 /**
  * `<data>/alerts.sqlite`: rules, alerts, their history and the error groups already seen. Small
- * tables touched by key, a few times per evaluation, on the main thread like the workflow run store.
+ * tables touched by key, a few times per evaluation, on the main thread like the workflow run store;
+ * the port's answers are promises so that PostgreSQL can implement it too.
  */
-export class AlertStore {
+export class SqliteAlertStore implements AlertStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
@@ -85,77 +33,78 @@ export class AlertStore {
     this.db.exec(SCHEMA);
   }
 
-  rules(): AlertRule[] {
+  async rules(): Promise<AlertRule[]> {
     return (this.db.prepare('SELECT body FROM rules').pluck().all() as string[]).map((body) => JSON.parse(body) as AlertRule).sort((a, b) => a.createdAt - b.createdAt);
   }
 
-  rule(id: string): AlertRule | undefined {
+  async rule(id: string): Promise<AlertRule | undefined> {
     const body = this.db.prepare('SELECT body FROM rules WHERE id = ?').pluck().get(id) as string | undefined;
     return body ? (JSON.parse(body) as AlertRule) : undefined;
   }
 
-  putRule(rule: AlertRule): void {
+  async putRule(rule: AlertRule): Promise<void> {
     this.db.prepare('INSERT OR REPLACE INTO rules (id, body) VALUES (?, ?)').run(rule.id, JSON.stringify(rule));
   }
 
   /** Deletes a rule and resolves nothing: its open alerts are closed silently with it. */
-  deleteRule(id: string, now: number): boolean {
+  async deleteRule(id: string, now: number): Promise<boolean> {
     return this.db.transaction(() => {
       this.db.prepare("UPDATE alerts SET state = 'resolved', resolved_at = ? WHERE rule_id = ? AND state = 'firing'").run(now, id);
       return this.db.prepare('DELETE FROM rules WHERE id = ?').run(id).changes === 1;
     })();
   }
 
-  openAlert(ruleId: string, key: string): Alert | undefined {
+  async openAlert(ruleId: string, key: string): Promise<Alert | undefined> {
     const row = this.db.prepare("SELECT * FROM alerts WHERE rule_id = ? AND key = ? AND state = 'firing'").get(ruleId, key) as AlertRow | undefined;
     return row ? toAlert(row) : undefined;
   }
 
-  openAlerts(ruleId: string): Alert[] {
+  async openAlerts(ruleId: string): Promise<Alert[]> {
     return (this.db.prepare("SELECT * FROM alerts WHERE rule_id = ? AND state = 'firing'").all(ruleId) as AlertRow[]).map(toAlert);
   }
 
-  alert(id: number): Alert | undefined {
+  async alert(id: number): Promise<Alert | undefined> {
     const row = this.db.prepare('SELECT * FROM alerts WHERE id = ?').get(id) as AlertRow | undefined;
     return row ? toAlert(row) : undefined;
   }
 
   /** Alerts newest first; firing ones only when asked. */
-  alerts(state: Alert['state'] | undefined, limit: number): Alert[] {
+  async alerts(state: Alert['state'] | undefined, limit: number): Promise<Alert[]> {
     const where = state ? 'WHERE state = ?' : '';
     return (this.db.prepare(`SELECT * FROM alerts ${where} ORDER BY id DESC LIMIT ?`).all(...(state ? [state] : []), limit) as AlertRow[]).map(toAlert);
   }
 
-  countFiring(): number {
+  async countFiring(): Promise<number> {
     return this.db.prepare("SELECT count(*) FROM alerts WHERE state = 'firing'").pluck().get() as number;
   }
 
-  fire(input: Omit<Alert, 'id' | 'state' | 'resolvedAt' | 'acknowledgedAt'>): Alert {
+  async fire(input: Omit<Alert, 'id' | 'state' | 'resolvedAt' | 'acknowledgedAt'>): Promise<Alert | undefined> {
     const row = this.db
       .prepare(
         `INSERT INTO alerts (rule_id, rule_name, key, state, title, value, labels, started_at, seen_at)
-         VALUES (?, ?, ?, 'firing', ?, ?, ?, ?, ?) RETURNING *`,
+         VALUES (?, ?, ?, 'firing', ?, ?, ?, ?, ?) ON CONFLICT (rule_id, key) WHERE state = 'firing' DO NOTHING RETURNING *`,
       )
-      .get(input.ruleId, input.ruleName, input.key, input.title, input.value, JSON.stringify(input.labels), input.startedAt, input.seenAt) as AlertRow;
+      .get(input.ruleId, input.ruleName, input.key, input.title, input.value, JSON.stringify(input.labels), input.startedAt, input.seenAt) as AlertRow | undefined;
     this.prune();
-    return toAlert(row);
+    return row ? toAlert(row) : undefined;
   }
 
   /** The condition still holds: a new value and when it was seen. */
-  touch(id: number, value: number | null, at: number): void {
+  async touch(id: number, value: number | null, at: number): Promise<void> {
     this.db.prepare('UPDATE alerts SET value = ?, seen_at = ? WHERE id = ?').run(value, at, id);
   }
 
-  resolve(id: number, at: number): Alert {
-    return toAlert(this.db.prepare("UPDATE alerts SET state = 'resolved', resolved_at = ? WHERE id = ? RETURNING *").get(at, id) as AlertRow);
+  async resolve(id: number, at: number): Promise<Alert | undefined> {
+    const row = this.db.prepare("UPDATE alerts SET state = 'resolved', resolved_at = ? WHERE id = ? AND state = 'firing' RETURNING *").get(at, id) as AlertRow | undefined;
+    return row ? toAlert(row) : undefined;
   }
 
-  acknowledge(id: number, at: number): Alert | undefined {
+  async acknowledge(id: number, at: number): Promise<Alert | undefined> {
     const row = this.db.prepare('UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, ?) WHERE id = ? RETURNING *').get(at, id) as AlertRow | undefined;
     return row ? toAlert(row) : undefined;
   }
 
-  addEvent(event: Omit<AlertEvent, 'id'>): AlertEvent {
+  async addEvent(event: Omit<AlertEvent, 'id'>): Promise<AlertEvent> {
     const id = this.db
       .prepare('INSERT INTO events (alert_id, rule_id, type, at, title, notified) VALUES (?, ?, ?, ?, ?, ?) RETURNING id')
       .pluck()
@@ -164,7 +113,7 @@ export class AlertStore {
   }
 
   /** Events after `after` (the in-app feed polls with the last id it has), oldest first; or the newest when no `after`. */
-  events(after: number | undefined, limit: number, alertId?: number): AlertEvent[] {
+  async events(after: number | undefined, limit: number, alertId?: number): Promise<AlertEvent[]> {
     const rows =
       after !== undefined
         ? this.db.prepare(`SELECT * FROM events WHERE id > ? ${alertId ? 'AND alert_id = ?' : ''} ORDER BY id LIMIT ?`).all(after, ...(alertId ? [alertId] : []), limit)
@@ -175,12 +124,12 @@ export class AlertStore {
   }
 
   /** Error groups already known: a group not in here is new. */
-  hasSeenErrorGroups(): boolean {
+  async hasSeenErrorGroups(): Promise<boolean> {
     return this.db.prepare('SELECT 1 FROM seen_error_groups LIMIT 1').get() !== undefined;
   }
 
   /** Records groups; answers the ones that were not known. */
-  markErrorGroups(ids: readonly string[], at: number): string[] {
+  async markErrorGroups(ids: readonly string[], at: number): Promise<string[]> {
     const insert = this.db.prepare('INSERT OR IGNORE INTO seen_error_groups (id, first_seen) VALUES (?, ?)');
     return this.db.transaction(() => ids.filter((id) => insert.run(id, at).changes === 1))();
   }
@@ -190,7 +139,7 @@ export class AlertStore {
     this.db.prepare(`DELETE FROM events WHERE id <= (SELECT id FROM events ORDER BY id DESC LIMIT 1 OFFSET ${KEEP * 3})`).run();
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }
