@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { SpanError } from '@runtime-hub/protocol';
 import { formatFrame, groupFrames, topFrame } from '../error-group.js';
 import type { ErrorGroup, ErrorGroupQuery } from '../store.js';
+import { payloadText, type StoredPayload } from './payload-codec.js';
 import { addSpanText, Where } from './where.js';
 
 /** Buckets in an error group's trend. */
@@ -48,7 +49,10 @@ export function listErrorGroups(db: Database.Database, query: ErrorGroupQuery): 
   }[];
   const sample = db.prepare('SELECT span_id, trace_id, error FROM spans WHERE id = ?');
 
-  return groups.map((group) => errorGroupFrom(group, sample.get(group.last_id) as ErrorSample, trendRows, trendFrom));
+  return groups.map((group) => {
+    const last = sample.get(group.last_id) as Omit<ErrorSample, 'error'> & { error: StoredPayload };
+    return errorGroupFrom(group, { ...last, error: payloadText(last.error) }, trendRows, trendFrom);
+  });
 }
 
 /** The newest failed span of a group. */

@@ -12,6 +12,12 @@ import type Database from 'better-sqlite3';
  * the index holds; the triggers leave newer spans to the batch's own indexing step.
  * `detail=none, columnsize=0` keep the index small and cheap to write (no positions, no per-span
  * size row): searches are words, all required, not phrases, and results are not ranked.
+ *
+ * Payloads may be stored compressed (payload-codec.ts), so the index is always given their text
+ * (`TEXT_OF`), never the stored value, and is never asked to read `spans` itself: a match reads
+ * rowids only, and nothing here runs FTS5's 'rebuild'. A merge or delete hands FTS5 the old text
+ * the same way, which is what was indexed, whether the row was stored compressed or (written by an
+ * older hub) as plain text — so older databases keep their index as it is.
  */
 const FTS_TABLE = `
 CREATE VIRTUAL TABLE IF NOT EXISTS spans_fts USING fts5(
@@ -22,6 +28,9 @@ CREATE TABLE IF NOT EXISTS fts_state (one INTEGER PRIMARY KEY CHECK (one = 1), i
 CREATE TABLE IF NOT EXISTS fts_backfill (one INTEGER PRIMARY KEY CHECK (one = 1), done_up_to INTEGER NOT NULL, up_to INTEGER NOT NULL);`;
 
 const INDEXED = '(SELECT indexed_up_to FROM fts_state)';
+/** A payload column's text: compressed values (BLOBs) through `payload_text`, plain text as it is. */
+const TEXT_OF = (column: string) => `CASE WHEN typeof(${column}) = 'blob' THEN payload_text(${column}) ELSE ${column} END`;
+const TEXTS_OF = (row: string) => `${row}.name, ${TEXT_OF(`${row}.input`)}, ${TEXT_OF(`${row}.output`)}, ${TEXT_OF(`${row}.error`)}`;
 /** True for a span id the index holds: at most the high mark, and not in the range still being built. */
 const IN_INDEX = (id: string) => `${id} <= ${INDEXED} AND NOT EXISTS (SELECT 1 FROM fts_backfill WHERE ${id} > done_up_to AND ${id} <= up_to)`;
 // Dropped and created at every start, so a database written by an older hub gets the current
@@ -31,14 +40,14 @@ DROP TRIGGER IF EXISTS spans_fts_insert;
 DROP TRIGGER IF EXISTS spans_fts_delete;
 DROP TRIGGER IF EXISTS spans_fts_update;
 CREATE TRIGGER spans_fts_delete AFTER DELETE ON spans WHEN ${IN_INDEX('old.id')} BEGIN
-  INSERT INTO spans_fts (spans_fts, rowid, name, input, output, error) VALUES ('delete', old.id, old.name, old.input, old.output, old.error);
+  INSERT INTO spans_fts (spans_fts, rowid, name, input, output, error) VALUES ('delete', old.id, ${TEXTS_OF('old')});
 END;
 CREATE TRIGGER spans_fts_update AFTER UPDATE OF name, input, output, error ON spans
 WHEN ${IN_INDEX('old.id')}
   AND (old.name IS NOT new.name OR old.input IS NOT new.input OR old.output IS NOT new.output OR old.error IS NOT new.error)
 BEGIN
-  INSERT INTO spans_fts (spans_fts, rowid, name, input, output, error) VALUES ('delete', old.id, old.name, old.input, old.output, old.error);
-  INSERT INTO spans_fts (rowid, name, input, output, error) VALUES (new.id, new.name, new.input, new.output, new.error);
+  INSERT INTO spans_fts (spans_fts, rowid, name, input, output, error) VALUES ('delete', old.id, ${TEXTS_OF('old')});
+  INSERT INTO spans_fts (rowid, name, input, output, error) VALUES (new.id, ${TEXTS_OF('new')});
 END;`;
 
 const DROP_TRIGGERS = `
@@ -96,7 +105,7 @@ export class FullTextBackfill {
   constructor(db: Database.Database) {
     this.range = db.prepare('SELECT done_up_to AS done, up_to AS upTo FROM fts_backfill');
     this.chunkEnd = db.prepare('SELECT max(id) FROM (SELECT id FROM spans WHERE id > ? AND id <= ? ORDER BY id LIMIT ?)').pluck();
-    this.index = db.prepare('INSERT INTO spans_fts (rowid, name, input, output, error) SELECT id, name, input, output, error FROM spans WHERE id > ? AND id <= ?');
+    this.index = db.prepare(`INSERT INTO spans_fts (rowid, name, input, output, error) SELECT id, ${TEXTS_OF('spans')} FROM spans WHERE id > ? AND id <= ?`);
     this.advance = db.prepare('UPDATE fts_backfill SET done_up_to = ?');
     this.finish = db.prepare('DELETE FROM fts_backfill');
     this.step = db.transaction((chunk: number) => {
@@ -135,7 +144,7 @@ export class FullTextWriter {
     if (!on) return;
     this.mark = db.prepare(MARK_INDEXED);
     this.index = db.prepare(`INSERT INTO spans_fts (rowid, name, input, output, error)
-      SELECT id, name, input, output, error FROM spans WHERE id > ${INDEXED}`);
+      SELECT id, ${TEXTS_OF('spans')} FROM spans WHERE id > ${INDEXED}`);
   }
 
   begin(): void {

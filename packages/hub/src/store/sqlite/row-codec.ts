@@ -1,7 +1,8 @@
 import type { Span, SpanKind, SpanStatus, SpanUsage } from '@runtime-hub/protocol';
 import type { EncodedSpan } from '../encoded-span.js';
+import { payloadText, type StoredPayload } from './payload-codec.js';
 
-/** A row of the spans table as better-sqlite3 returns it. */
+/** A row of the spans table as better-sqlite3 returns it (payloads as stored: payload-codec.ts). */
 export interface SpanRow {
   id: number;
   span_id: string;
@@ -14,11 +15,11 @@ export interface SpanRow {
   end_time: number | null;
   status: string;
   session_id: string | null;
-  input: string | null;
-  output: string | null;
-  error: string | null;
-  attributes: string | null;
-  events: string | null;
+  input: StoredPayload;
+  output: StoredPayload;
+  error: StoredPayload;
+  attributes: StoredPayload;
+  events: StoredPayload;
   error_group: string | null;
   model: string | null;
   input_tokens: number | null;
@@ -94,11 +95,11 @@ export function rowToSpan(row: SpanRow): Span {
     sessionId: row.session_id,
     seq: row.seq,
   };
-  if (row.input !== null) span.input = JSON.parse(row.input);
-  if (row.output !== null) span.output = JSON.parse(row.output);
-  if (row.error !== null) span.error = JSON.parse(row.error);
-  if (row.attributes !== null) span.attributes = JSON.parse(row.attributes);
-  if (row.events !== null) span.events = JSON.parse(row.events);
+  if (row.input !== null) span.input = JSON.parse(payloadText(row.input)!);
+  if (row.output !== null) span.output = JSON.parse(payloadText(row.output)!);
+  if (row.error !== null) span.error = JSON.parse(payloadText(row.error)!);
+  if (row.attributes !== null) span.attributes = JSON.parse(payloadText(row.attributes)!);
+  if (row.events !== null) span.events = JSON.parse(payloadText(row.events)!);
   const usage = rowUsage(row);
   if (usage) span.usage = usage;
   return span;

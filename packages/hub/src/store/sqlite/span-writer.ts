@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { InstanceBeat } from '../store.js';
 import { FullTextWriter } from './full-text.js';
+import { packPayload, payloadText } from './payload-codec.js';
 import type { SpanRow, SpanValues } from './row-codec.js';
 import { INSERT_SPAN, MERGE_SPAN, SELECT_SPAN, SPAN_PARAMS, TOUCH_SERVICE, UPSERT_INSTANCE, UPSERT_TRACE } from './statements.js';
 
@@ -43,9 +45,14 @@ export class SpanWriter {
   private readonly writeBatch: (batch: readonly SpanValues[], now: number) => WriteOutcome;
   private readonly fullText: FullTextWriter;
 
+  /**
+   * @param walLimitBytes once a committed batch leaves the WAL file bigger than this, the writer
+   *   checkpoints it and truncates it (0: never; then only the checkpoint thread runs).
+   */
   constructor(
     private readonly db: Database.Database,
     lastSeq: number,
+    private readonly walLimitBytes = 0,
   ) {
     this.seq = lastSeq;
     this.insertSpan = db.prepare(INSERT_SPAN);
@@ -60,12 +67,35 @@ export class SpanWriter {
 
   write(batch: readonly SpanValues[], now: number): WriteOutcome {
     const before = this.seq;
+    let outcome: WriteOutcome;
     try {
-      return this.writeBatch(batch, now);
+      outcome = this.writeBatch(batch, now);
     } catch (error) {
       this.seq = before; // the transaction rolled back, so do the numbers
       throw error;
     }
+    this.boundWal();
+    return outcome;
+  }
+
+  /**
+   * Keeps the WAL file within its limit while spans pour in. The checkpoint thread's PASSIVE
+   * checkpoints copy most of the WAL back meanwhile, but under a steady stream of writes the WAL
+   * never empties, so SQLite never starts it over and the file grows with the burst. Here, between
+   * two transactions, the writer copies what is left and truncates the file. It does not wait for
+   * readers or the checkpoint thread (busy: the next batch tries again) until the WAL is twice its
+   * limit; then it waits for them up to WAL_WAIT_MS, so a busy checkpoint thread cannot let the
+   * WAL grow batch after batch.
+   */
+  private boundWal(): void {
+    if (this.walLimitBytes <= 0) return;
+    let size: number;
+    try {
+      size = statSync(`${this.db.name}-wal`).size;
+    } catch {
+      return;
+    }
+    if (size > this.walLimitBytes) this.tryTruncateWal(size > 2 * this.walLimitBytes ? WAL_WAIT_MS : 0);
   }
 
   private writeInTransaction(batch: readonly SpanValues[], now: number): WriteOutcome {
@@ -75,20 +105,22 @@ export class SpanWriter {
     for (let i = 0; i < batch.length; i++) {
       const values = batch[i]!;
       const seq = ++this.seq;
-      if (this.insertSpan.run(...values, seq).changes === 1) {
+      const stored = packValues(values);
+      if (this.insertSpan.run(...stored, seq).changes === 1) {
         outcome.inserted++;
         folds.push(foldOfValues(values));
       } else {
         const params: Record<string, unknown> = { seq };
-        for (let p = 0; p < values.length; p++) params[SPAN_PARAMS[p]!] = values[p];
-        const row = this.mergeSpan.get(params) as SpanRow | undefined;
+        for (let p = 0; p < stored.length; p++) params[SPAN_PARAMS[p]!] = stored[p];
+        params.attributes = values[ATTRIBUTES]; // merged as JSON text in the statement
+        const row = this.mergeSpan.get(params) as StoredRow | undefined;
         if (row) {
-          outcome.merged.push([i, row]);
+          outcome.merged.push([i, unpackRow(row)]);
           folds.push(foldOfRow(row));
         } else {
           // The spanId belongs to another trace: nothing changes; the stored span goes back so
           // that ingest sees the other traceId and rejects the record (SPAN_ID_CONFLICT).
-          outcome.merged.push([i, this.selectSpan.get(values[0]) as SpanRow]);
+          outcome.merged.push([i, unpackRow(this.selectSpan.get(values[0]) as StoredRow)]);
         }
       }
     }
@@ -182,12 +214,12 @@ export class SpanWriter {
 
   /**
    * One attempt to checkpoint the whole WAL and truncate it; false when the checkpoint thread or a
-   * reader was in the way. It does not wait for them (busy_timeout 0 for this call): a TRUNCATE
-   * checkpoint would otherwise hold this thread, and every write behind it, until reads end.
+   * reader was in the way. It waits for them at most `waitMs` (busy_timeout for this call): a
+   * TRUNCATE checkpoint would otherwise hold this thread, and every write behind it, until reads end.
    */
-  tryTruncateWal(): boolean {
+  tryTruncateWal(waitMs = 0): boolean {
     const timeout = this.db.pragma('busy_timeout', { simple: true }) as number;
-    this.db.pragma('busy_timeout = 0');
+    this.db.pragma(`busy_timeout = ${waitMs}`);
     try {
       const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
       return !result || result.busy === 0;
@@ -212,11 +244,40 @@ export class SpanWriter {
   }
 }
 
+/** How long the writer waits for the checkpoint thread and readers once the WAL is twice its limit. */
+const WAL_WAIT_MS = 100;
+
+/** Positions of the payload columns in SpanValues. */
+const PAYLOADS = [10, 11, 12, 13, 14] as const;
+const ATTRIBUTES = 13;
+
+/** A span's values as stored: large payloads compressed. */
+function packValues(values: SpanValues): unknown[] {
+  const stored: unknown[] = values.slice();
+  for (const p of PAYLOADS) stored[p] = packPayload(values[p] as string | null);
+  return stored;
+}
+
+/** A spans row as SQLite returns it: payload columns may be compressed. */
+type StoredRow = SpanRow;
+
+/** A stored row with its payloads as JSON text, which is what a write answers with. */
+function unpackRow(row: StoredRow): SpanRow {
+  return {
+    ...row,
+    input: payloadText(row.input),
+    output: payloadText(row.output),
+    error: payloadText(row.error),
+    attributes: payloadText(row.attributes),
+    events: payloadText(row.events),
+  };
+}
+
 function foldOfValues(v: SpanValues): TraceFold {
   return { spanId: v[0], traceId: v[1], parentSpanId: v[2], service: v[3], name: v[4], kind: v[5], startTime: v[6], endTime: v[7], status: v[8], sessionId: v[9] };
 }
 
-function foldOfRow(row: SpanRow): TraceFold {
+function foldOfRow(row: StoredRow): TraceFold {
   return {
     spanId: row.span_id,
     traceId: row.trace_id,

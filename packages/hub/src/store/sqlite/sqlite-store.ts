@@ -23,6 +23,7 @@ import type { Annotation, AnnotationQuery, NewAnnotation } from '../annotations.
 import { Checkpointer } from './checkpointer.js';
 import { ReaderPool } from './reader-pool.js';
 import { ensureFullTextIndex } from './full-text.js';
+import { registerPayloadFunctions } from './payload-codec.js';
 import { encodedToSpan, rowToSpan, spanValues } from './row-codec.js';
 import { SCHEMA, SCHEMA_VERSION } from './schema.js';
 import type { KeyPage, RowKey } from './span-reader.js';
@@ -37,7 +38,15 @@ export interface SqliteStoreOptions {
   readers?: number;
   /** Keep the full-text index of span texts (default true; off only for bench/search's baseline). */
   fullTextIndex?: boolean;
+  /**
+   * The WAL file's bound while ingesting (default 16 MiB): past it, the writer checkpoints and
+   * truncates the WAL between two batches. 0 leaves the WAL to the checkpoint thread alone.
+   */
+  walLimitBytes?: number;
 }
+
+/** Default WAL bound: a few seconds of a burst, and little next to a database of a few million spans. */
+const WAL_LIMIT_BYTES = 16 * 1024 * 1024;
 
 /** Spans one retention transaction deletes: small enough that a queued write waits milliseconds. */
 const DELETE_CHUNK = 500;
@@ -81,6 +90,7 @@ export class SqliteSpanStore implements SpanStore {
       db.pragma('journal_mode = WAL');
       db.pragma('busy_timeout = 5000');
       db.exec(SCHEMA);
+      registerPayloadFunctions(db);
       backfillPending = ensureFullTextIndex(db, options.fullTextIndex !== false);
       db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION));
       this.seq = (db.prepare('SELECT COALESCE(MAX(seq), 0) AS s FROM spans').get() as { s: number }).s;
@@ -88,7 +98,7 @@ export class SqliteSpanStore implements SpanStore {
     } finally {
       db.close();
     }
-    this.writer = new WriterClient(options.file, this.seq);
+    this.writer = new WriterClient(options.file, this.seq, options.walLimitBytes ?? WAL_LIMIT_BYTES);
     this.readers = new ReaderPool(options.file, options.readers ?? 2);
     this.checkpointer = options.backgroundCheckpoints === false ? undefined : new Checkpointer(options.file);
     this.backfill = backfillPending ? this.buildFullTextIndex() : Promise.resolve();

@@ -5,6 +5,8 @@ import { SPAN_LIMITS } from '@runtime-hub/protocol';
  * (MERGE). In MERGE the incoming record wins when it is an end record or the stored span has not
  * ended: so an end fills endTime/status/output/error, and a start arriving after its end only
  * fills what the end left empty. SQLite evaluates every SET expression on the old row.
+ * Payload parameters come packed (payload-codec.ts), except `@attributes`: its JSON text is merged
+ * with the stored map's (`payload_text`) and the result packed (`pack_payload`).
  */
 /** Column order of INSERT_SPAN; `SpanValues` (row-codec.ts) follows it. */
 export const SPAN_COLUMNS = [
@@ -58,8 +60,8 @@ export const MERGE_SPAN = `UPDATE spans SET
   ${prefer('error', '@error')},
   attributes = CASE
     WHEN @attributes IS NULL THEN attributes
-    WHEN attributes IS NULL THEN @attributes
-    ELSE ${boundedMerge('attributes', '@attributes')} END,
+    WHEN attributes IS NULL THEN pack_payload(@attributes)
+    ELSE pack_payload(${boundedMerge('payload_text(attributes)', '@attributes')}) END,
   ${prefer('events', '@events')},
   ${prefer('error_group', '@errorGroup')},
   ${prefer('model', '@model')},

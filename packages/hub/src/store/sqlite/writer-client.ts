@@ -30,8 +30,8 @@ export class WriterClient {
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private failure: Error | undefined;
 
-  constructor(file: string, lastSeq: number) {
-    this.worker = spawnStoreThread('writer-thread', { file, lastSeq });
+  constructor(file: string, lastSeq: number, walLimitBytes: number) {
+    this.worker = spawnStoreThread('writer-thread', { file, lastSeq, walLimitBytes });
     this.worker.on('message', (reply: { id: number; result?: unknown; error?: string }) => {
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;

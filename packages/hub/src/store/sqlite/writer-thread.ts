@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { AnnotationWriter } from './annotation-store.js';
 import { FullTextBackfill } from './full-text.js';
+import { registerPayloadFunctions } from './payload-codec.js';
 import { SpanWriter } from './span-writer.js';
 import type { WriterRequest } from './writer-client.js';
 
@@ -9,17 +10,20 @@ import type { WriterRequest } from './writer-client.js';
  * The writer thread: owns the only writing connection to the spans database and runs requests
  * one at a time, in the order they were posted, answering each with its result or its error.
  */
-const { file, lastSeq } = workerData as { file: string; lastSeq: number };
+const { file, lastSeq, walLimitBytes } = workerData as { file: string; lastSeq: number; walLimitBytes: number };
 const db = new Database(file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -65536');
 db.pragma('temp_store = MEMORY');
-// Checkpoints run on their own thread (Checkpointer); this is only a safety net.
+// Checkpoints run on their own thread (Checkpointer), and the writer truncates the WAL when it
+// passes walLimitBytes (SpanWriter.boundWal); this is only a safety net.
 db.pragma('wal_autocheckpoint = 50000');
-db.pragma('journal_size_limit = 67108864');
-const writer = new SpanWriter(db, lastSeq);
+// When SQLite starts the WAL over, it cuts the file back to this size.
+db.pragma(`journal_size_limit = ${walLimitBytes > 0 ? walLimitBytes : 67108864}`);
+registerPayloadFunctions(db);
+const writer = new SpanWriter(db, lastSeq, walLimitBytes);
 const annotations = new AnnotationWriter(db);
 const backfill = new FullTextBackfill(db);
 
