@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, type PostgresServer } from '../testing/postgres-server.js';
+import { runAlertStoreConformance } from './alert-store-cases.js';
+import { PostgresAlertStore } from './postgres-alert-store.js';
+import { PostgresLeadership } from './postgres-leadership.js';
+
+// One server for the file; each test opens a store on a fresh database.
+let server: PostgresServer;
+beforeAll(async () => {
+  server = await startPostgres();
+}, 60_000);
+afterAll(() => server?.close());
+
+runAlertStoreConformance('postgres', async () => PostgresAlertStore.open(await server.createDatabase()));
+
+describe('alerts shared by several hubs (PostgreSQL)', { timeout: 60_000 }, () => {
+  it('lets one hub fire a (rule, key) when two try at once', async () => {
+    const url = await server.createDatabase();
+    const stores = await Promise.all([PostgresAlertStore.open(url), PostgresAlertStore.open(url)]);
+    try {
+      const at = Date.now();
+      const input = { ruleId: 'r', ruleName: 'r', key: '', title: 't', value: 1, labels: {}, startedAt: at, seenAt: at };
+      const fired = await Promise.all(Array.from({ length: 10 }, (_, i) => stores[i % 2]!.fire(input)));
+      expect(fired.filter(Boolean)).toHaveLength(1);
+      const id = fired.find(Boolean)!.id;
+      const resolved = await Promise.all(Array.from({ length: 10 }, (_, i) => stores[i % 2]!.resolve(id, at + 1)));
+      expect(resolved.filter(Boolean)).toHaveLength(1);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it('gives the lead to one hub at a time; another takes it once the leader is gone', async () => {
+    const url = await server.createDatabase();
+    const hubs = [new PostgresLeadership(url), new PostgresLeadership(url), new PostgresLeadership(url)];
+    try {
+      const first = await Promise.all(hubs.map((h) => h.isLeader()));
+      expect(first.filter(Boolean)).toHaveLength(1);
+      const leader = first.indexOf(true);
+      expect(await hubs[leader]!.isLeader()).toBe(true); // keeps it
+      await hubs[leader]!.close(); // the leader stops (or dies: its connection closes either way)
+      const rest = hubs.filter((_, i) => i !== leader);
+      const next = await Promise.all(rest.map((h) => h.isLeader()));
+      expect(next.filter(Boolean)).toHaveLength(1);
+    } finally {
+      await Promise.all(hubs.map((h) => h.close()));
+    }
+  });
+});
