@@ -9,7 +9,8 @@ import { RunWorker } from '../scaled/run-worker.js';
 import { engineLogger } from '../scaled/scaled-hub-workflows.js';
 import { isPostgresUrl } from '../store/open-storage.js';
 import { RedisRunCoordinator } from '../workflows/coordinator/redis-coordinator.js';
-import { PostgresRunStore } from '../workflows/store/postgres-run-store.js';
+import { openPostgresWorkflowState } from '../workflows/postgres-workflow-state.js';
+import { SecretKeyError } from '../workflows/secrets/secret-key.js';
 import { WorkflowService } from '../workflows/workflow-service.js';
 import { resolveToken, UsageError } from './args.js';
 import type { Command } from './command.js';
@@ -17,8 +18,9 @@ import type { Command } from './command.js';
 /** One option of `runtime-hub worker`: flag, environment variable, help (docker-compose.yml is checked against these). */
 export const WORKER_OPTIONS = [
   { flag: 'redis', env: 'RUNTIME_HUB_REDIS', help: 'redis://… holding the run queues (required)' },
-  { flag: 'db', env: 'RUNTIME_HUB_DB', help: "postgres://… holding the runs: the hubs' --db" },
-  { flag: 'data', env: 'RUNTIME_HUB_DATA', help: `folder with the project folders and the secret key, shared with the hubs (default ${DEFAULT_CONFIG.dataDir})` },
+  { flag: 'db', env: 'RUNTIME_HUB_DB', help: "postgres://… holding the runs, projects and secrets: the hubs' --db" },
+  { flag: 'data', env: 'RUNTIME_HUB_DATA', help: `without --db: the hubs' data folder (project folders, runs, secret key); with --db only a shell node's working folders (default ${DEFAULT_CONFIG.dataDir})` },
+  { flag: 'secret-key-file', env: 'RUNTIME_HUB_SECRET_KEY_FILE', help: "with --db: a file holding the hubs' secret key (or RUNTIME_HUB_SECRET_KEY); required once secrets exist" },
   { flag: 'hub', env: 'RUNTIME_HUB_URL', help: 'where workflow spans go: a hub or the load balancer, e.g. http://hub:8765' },
   { flag: 'token', env: 'RUNTIME_HUB_TOKEN', help: "the hubs' token, for sending spans" },
   { flag: 'token-file', env: 'RUNTIME_HUB_TOKEN_FILE', help: 'read the token from this file (first line)' },
@@ -91,21 +93,29 @@ export const workerCommand: Command = {
     const connection = connectRedis(redisUrl, 'worker', (error) => log.warn({ error: error.message }, 'worker: redis error'));
     const coordinator = new RedisRunCoordinator(connection, KEY_PREFIX);
     const queue = new RunQueue(connection);
-    // With --db the runs are the hubs' in PostgreSQL; else the shared data folder's SQLite file.
-    const runs = dbUrl ? await PostgresRunStore.open({ url: dbUrl }) : undefined;
-    const service = new WorkflowService({ config, ingest, log }, { mode: 'worker', coordinator, ...(runs ? { runs } : {}) });
+    // With --db the runs, projects and secrets are the hubs' in PostgreSQL; else the shared data folder's.
+    const onError = (error: unknown) => log.warn({ error: (error as Error).message }, 'worker: postgres error');
+    let postgres;
+    try {
+      postgres = dbUrl ? await openPostgresWorkflowState(dbUrl, { dataDir: config.dataDir, role: 'worker', keyFile: args.get('secret-key-file'), onError }) : undefined;
+    } catch (error) {
+      await closeRedis(connection);
+      if (error instanceof SecretKeyError) throw new UsageError(error.message);
+      throw error;
+    }
+    const service = new WorkflowService({ config, ingest, log }, { mode: 'worker', coordinator, ...(postgres ? { postgres } : {}) });
     await service.load();
     const worker = new RunWorker({
       engine: service.engine,
       store: service.runs,
-      workflows: service.catalog,
+      workflows: service.source,
       coordinator,
       queue,
       connection,
       log: engineLogger(log),
       concurrency: args.number('concurrency', 1),
       lockMs: args.number('lock-ms', 500),
-      reload: () => service.load(),
+      prepare: (project) => service.prepareRun(project),
     });
     await service.start();
     await worker.start();

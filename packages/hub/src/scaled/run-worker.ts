@@ -21,8 +21,8 @@ export interface RunWorkerOptions {
    * worker's runs move to another worker after about this long.
    */
   lockMs?: number;
-  /** Reloads project folders: a run of a project this worker has not seen yet. */
-  reload?: () => Promise<void>;
+  /** Before a run is driven: its project and secrets as they are now (WorkflowService.prepareRun). */
+  prepare?: (project: string) => Promise<void>;
 }
 
 /** What a finished job answers; hubs read the run itself from the database. */
@@ -82,7 +82,7 @@ export class RunWorker {
     // Retried, then dead-lettered: a job whose run was never committed is the bug an outbox prevents.
     if (!run) throw new Error(`run ${runId} is not in the database`);
     if (FINISHED_RUN_STATUSES.includes(run.status)) return { status: run.status };
-    if (!this.options.workflows.getProject(run.project)) await this.options.reload?.();
+    await this.options.prepare?.(run.project);
     const key = `${run.project}/${run.workflow}`;
     if (!(await coordinator.claimRun(runId, this.owner, this.lockMs))) return this.later(job, token, this.lockMs / 2);
     const limit = (this.options.workflows.getWorkflow(run.project, run.workflow) ?? undefined)?.settings.maxConcurrentRuns;

@@ -1,8 +1,8 @@
-import type { EngineLogger, RunStore } from '@runtime-hub/engine';
+import type { EngineLogger } from '@runtime-hub/engine';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { RedisRunCoordinator } from '../workflows/coordinator/redis-coordinator.js';
-import { PostgresRunStore } from '../workflows/store/postgres-run-store.js';
+import { openPostgresWorkflowState, type PostgresWorkflowState } from '../workflows/postgres-workflow-state.js';
 import type { ScaledWorkflows, WorkflowService } from '../workflows/workflow-service.js';
 import { publishCancel } from './cancel-channel.js';
 import { registerDeadLetterRoutes } from './dead-letter-routes.js';
@@ -37,13 +37,19 @@ export class ScaledHubWorkflows {
 
   private readonly log: EngineLogger;
 
-  /** With `dbUrl` (`--db`), runs live in PostgreSQL, shared by every hub and worker. */
-  static async open(config: { redisUrl: string; dbUrl?: string | undefined }, pino: FastifyBaseLogger): Promise<ScaledHubWorkflows> {
-    const runs = config.dbUrl ? await PostgresRunStore.open({ url: config.dbUrl }) : undefined;
-    return new ScaledHubWorkflows(config.redisUrl, pino, runs);
+  /**
+   * With `dbUrl` (`--db`), the workflow pillar's state (runs, versions, metrics, secrets, the
+   * projects' mirror) lives in PostgreSQL, shared by every hub and worker.
+   */
+  static async open(config: { redisUrl: string; dbUrl?: string | undefined; dataDir: string }, pino: FastifyBaseLogger): Promise<ScaledHubWorkflows> {
+    const log = engineLogger(pino);
+    const postgres = config.dbUrl
+      ? await openPostgresWorkflowState(config.dbUrl, { dataDir: config.dataDir, role: 'hub', onError: (error) => log.warn('workflows: postgres error', { error: (error as Error).message }) })
+      : undefined;
+    return new ScaledHubWorkflows(config.redisUrl, pino, postgres);
   }
 
-  constructor(redisUrl: string, pino: FastifyBaseLogger, runs?: RunStore, private readonly relayIntervalMs = 2_000) {
+  constructor(redisUrl: string, pino: FastifyBaseLogger, postgres?: PostgresWorkflowState, private readonly relayIntervalMs = 2_000) {
     this.log = engineLogger(pino);
     this.connection = connectRedis(redisUrl, 'hub', (error) => this.log.warn('workflows: redis error', { error: error.message }));
     this.queue = new RunQueue(this.connection);
@@ -53,7 +59,7 @@ export class ScaledHubWorkflows {
       dispatch: (run) => withTimeout(this.queue.enqueue(run), DISPATCH_TIMEOUT_MS, 'redis did not take the job in time'),
       cancelRemote: (runId, reason) => publishCancel(this.connection, runId, reason),
       coordinator: new RedisRunCoordinator(this.connection, KEY_PREFIX),
-      ...(runs ? { runs } : {}),
+      ...(postgres ? { postgres } : {}),
     };
   }
 

@@ -11,14 +11,12 @@ import { registerValidateRoutes } from './routes/validate-routes.js';
 import { registerVersionRoutes } from './routes/version-routes.js';
 import { registerWorkflowRoutes } from './routes/workflow-routes.js';
 import { registerMetricsRoutes } from './metrics/metrics-routes.js';
-import { SqliteRunMetrics } from './metrics/sqlite-run-metrics.js';
 import { officialLlmClients } from '@runtime-hub/engine/node';
 import { PlaygroundKeyStore } from '../playground/key-store.js';
 import { registerAssistRoutes } from './assist/assist-routes.js';
 import { AssistSettingsFile } from './assist/assist-settings.js';
 import { registerScheduleRoutes } from './schedules/schedule-routes.js';
 import { registerTemplateRoutes } from './templates/template-routes.js';
-import { SqliteTemplateUses } from './templates/template-uses.js';
 import { WorkflowService } from './workflow-service.js';
 import { registerProjectDelivery } from '../export/register.js';
 
@@ -30,12 +28,9 @@ import { registerProjectDelivery } from '../export/register.js';
 export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): Promise<void> {
   // --redis: runs go to BullMQ workers (docs/scaling.md); the embedded engine otherwise.
   // Loaded only for --redis: the embedded mode does not carry BullMQ and ioredis in memory.
-  const scaled = ctx.config.redisUrl ? await (await import('../scaled/scaled-hub-workflows.js')).ScaledHubWorkflows.open({ redisUrl: ctx.config.redisUrl, dbUrl: ctx.config.dbUrl }, ctx.log) : undefined;
+  const scaled = ctx.config.redisUrl ? await (await import('../scaled/scaled-hub-workflows.js')).ScaledHubWorkflows.open({ redisUrl: ctx.config.redisUrl, dbUrl: ctx.config.dbUrl, dataDir: ctx.config.dataDir }, ctx.log) : undefined;
   const service = new WorkflowService(ctx, scaled?.options);
   await service.load();
-  // Run rollups are written in the transaction that stores a run as finished.
-  const metrics = new SqliteRunMetrics(service.store.db, (error) => ctx.log.warn({ error: (error as Error).message }, 'workflows: run metrics not recorded'));
-  service.store.onWrite = (batches) => metrics.record(batches);
   await app.register(async (scope) => {
     scope.setErrorHandler((error, _request, reply) => {
       if (sendWorkflowError(reply, error)) return;
@@ -50,10 +45,10 @@ export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): 
     registerValidateRoutes(scope, service);
     registerPreviewRoutes(scope, service);
     scaled?.registerRoutes(scope); // /api/v1/queue/dead-letters (scaled mode)
-    registerMetricsRoutes(scope, metrics);
+    registerMetricsRoutes(scope, service.metrics);
     registerScheduleRoutes(scope, service);
     registerAssistRoutes(scope, service, new AssistSettingsFile(ctx.config.dataDir, new PlaygroundKeyStore(ctx.config.dataDir)), officialLlmClients());
-    registerTemplateRoutes(scope, service, new SqliteTemplateUses(service.store.db));
+    registerTemplateRoutes(scope, service, service.templateUses);
     await registerProjectDelivery(scope, service, ctx); // export as an app, deployments, versions, health (issue 13)
     await registerPublicRoutes(scope, service);
   });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { CronScheduler, Engine, createRegistry } from '@runtime-hub/engine';
-import type { CronFire, EngineLogger, NodeRegistry, RunCoordinator, RunStore } from '@runtime-hub/engine';
+import type { CronFire, EngineLogger, NodeRegistry, RunCoordinator, WorkflowSource } from '@runtime-hub/engine';
 import type { RunRecord } from '@runtime-hub/protocol';
 import { WorkerSandbox, childShell, fetchHttp, officialLlmClients, randomIds, smtpMail, systemClock } from '@runtime-hub/engine/node';
 import type { WorkflowDefinition } from '@runtime-hub/protocol';
@@ -13,7 +13,13 @@ import { loadSecretKey } from './secrets/secret-key.js';
 import { SecretVault } from './secrets/secret-vault.js';
 import { EmbeddedRunCoordinator } from './coordinator/embedded-coordinator.js';
 import { IngestSpanSink } from './span-sink.js';
+import type { RunMetricsStore } from './metrics/run-metrics.js';
+import { attachRunMetrics } from './metrics/attach-run-metrics.js';
+import type { PostgresWorkflowState } from './postgres-workflow-state.js';
+import { SqliteSecretRows } from './secrets/secret-rows.js';
+import { SqliteTemplateUses, type TemplateUses } from './templates/template-uses.js';
 import { SqliteRunStore } from './store/sqlite-run-store.js';
+import type { WorkflowRuns } from './store/workflow-runs.js';
 
 /**
  * Scaled mode (docs/scaling.md): a hub `dispatch`es new runs to the workers' queue; a `worker`
@@ -24,8 +30,11 @@ export interface ScaledWorkflows {
   dispatch?: (run: RunRecord) => Promise<void>;
   cancelRemote?: (runId: string, reason: string) => Promise<void>;
   coordinator: RunCoordinator;
-  /** Where runs live when not in `<data>/workflows.sqlite`: PostgreSQL with `--db`. */
-  runs?: RunStore;
+  /**
+   * PostgreSQL with `--db`: the runs, saved versions, run metrics, secrets, template uses and the
+   * projects' mirror live there instead of the data folder, shared by every hub and worker.
+   */
+  postgres?: PostgresWorkflowState;
 }
 
 /**
@@ -36,10 +45,16 @@ export interface ScaledWorkflows {
 export class WorkflowService {
   readonly registry: NodeRegistry;
   readonly store: SqliteRunStore;
-  /** The runs, their steps and schedules: `store`, or PostgreSQL in scaled mode with `--db`. */
-  readonly runs: RunStore;
+  /** The runs, their steps, schedules and saved versions: `store`, or PostgreSQL in scaled mode with `--db`. */
+  readonly runs: WorkflowRuns;
+  /** Run rollups, recorded in the run store's transaction as runs finish (metrics/). */
+  readonly metrics: RunMetricsStore;
   readonly vault: SecretVault;
+  readonly templateUses: TemplateUses;
+  /** The project folders (on a hub; a scaled worker with `--db` reads `source` instead). */
   readonly catalog: ProjectCatalog;
+  /** Where the engine reads projects and workflows: the catalog, or the hubs' mirror in PostgreSQL on a worker. */
+  readonly source: WorkflowSource;
   readonly engine: Engine;
   readonly scheduler: CronScheduler;
   private readonly sink: IngestSpanSink;
@@ -64,17 +79,23 @@ export class WorkflowService {
     };
     this.registry = createRegistry();
     this.store = new SqliteRunStore(join(dataDir, 'workflows.sqlite'));
-    this.runs = scaled?.runs ?? this.store;
-    this.vault = new SecretVault(this.store.db, loadSecretKey(dataDir).key);
+    const postgres = scaled?.postgres;
+    this.runs = postgres?.runs ?? this.store;
+    const metricsFailed = (error: unknown) => this.log.warn('workflows: run metrics not recorded', { error: (error as Error).message });
+    this.metrics = attachRunMetrics(postgres?.runs ?? this.store, metricsFailed);
+    this.vault = postgres ? new SecretVault(postgres.secrets, postgres.key?.key) : new SecretVault(new SqliteSecretRows(this.store.db), loadSecretKey(dataDir).key);
+    this.templateUses = postgres?.templateUses ?? new SqliteTemplateUses(this.store.db);
     const files = new ProjectFiles(join(dataDir, 'projects'));
-    this.catalog = new ProjectCatalog(files, this.store, this.registry, () => Date.now(), (message, fields) => this.log.warn(message, fields));
+    this.catalog = new ProjectCatalog(files, this.runs, this.registry, () => Date.now(), (message, fields) => this.log.warn(message, fields));
+    this.source = postgres && scaled?.mode === 'worker' ? postgres.source : this.catalog;
+    if (postgres && scaled?.mode === 'dispatch') this.catalog.onChange = (project) => this.publish(project);
     this.sink = new IngestSpanSink(ctx);
     this.sandbox = new WorkerSandbox();
     this.engine = new Engine({
       clock: systemClock,
       ids: randomIds,
       store: this.runs,
-      workflows: this.catalog,
+      workflows: this.source,
       secrets: this.vault,
       spans: this.sink,
       log: this.log,
@@ -85,15 +106,52 @@ export class WorkflowService {
       mail: smtpMail(),
       registry: this.registry,
       limits: ctx.config.workflowLimits,
-      ...(scaled ? { mode: scaled.mode, dispatch: scaled.dispatch, cancelRemote: scaled.cancelRemote } : {}),
+      ...(scaled ? { mode: scaled.mode, dispatch: scaled.dispatch && this.afterPublished(scaled.dispatch), cancelRemote: scaled.cancelRemote } : {}),
     });
     this.coordinator = scaled?.coordinator ?? new EmbeddedRunCoordinator();
     this.scheduler = new CronScheduler({ clock: systemClock, store: this.runs, fire: (fire) => this.fireCron(fire), log: this.log });
   }
 
-  /** Loads the project folders; runs nothing yet. */
+  /** Loads the project folders (a hub publishes them to PostgreSQL in scaled mode); runs nothing yet. */
   async load(): Promise<void> {
+    const postgres = this.scaled?.postgres;
+    if (postgres && this.scaled?.mode === 'worker') return postgres.source.load();
     await this.catalog.load();
+    await postgres?.mirror.publishAll(this.catalog.listProjects(), (project) => this.catalog.listWorkflows(project));
+  }
+
+  /** Catalog changes published to PostgreSQL, one after another (scaled mode). */
+  private publishing: Promise<void> = Promise.resolve();
+
+  /** After a project or one of its workflows changed: workers read it from PostgreSQL. */
+  private publish(project: string): void {
+    const mirror = this.scaled?.postgres?.mirror;
+    if (!mirror) return;
+    this.publishing = this.publishing
+      .then(() => mirror.publish(project, this.catalog.getProject(project), this.catalog.listWorkflows(project)))
+      .catch((error: unknown) => this.log.error('workflows: could not publish a project for the workers', { project, error: (error as Error).message }));
+  }
+
+  /** A run goes to the workers once every catalog change made before it is published: its worker sees its project as it is. */
+  private afterPublished(dispatch: (run: RunRecord) => Promise<void>): (run: RunRecord) => Promise<void> {
+    return async (run) => {
+      await this.publishing;
+      await dispatch(run);
+    };
+  }
+
+  /**
+   * A worker, before it drives a run: the run's project and secrets as they are now, committed
+   * by any hub (PostgreSQL), or the project folders read again for a project not seen yet.
+   */
+  async prepareRun(project: string): Promise<void> {
+    const postgres = this.scaled?.postgres;
+    if (postgres) {
+      await Promise.all([postgres.source.load(project), this.vault.refresh(project)]);
+      return;
+    }
+    await this.vault.refresh(project);
+    if (!this.catalog.getProject(project)) await this.catalog.load();
   }
 
   /** Resumes interrupted runs and arms the cron schedules. */
@@ -104,24 +162,38 @@ export class WorkflowService {
     this.scheduleRetention();
   }
 
-  /** With `retentionDays` set, finished runs older than that are deleted, like old spans. */
+  /**
+   * With `retentionDays` set, finished runs older than that are deleted, like old spans — from
+   * PostgreSQL in scaled mode, where every hub prunes: the deletes are idempotent, so two hubs
+   * pruning at once only find less to delete.
+   */
   private scheduleRetention(): void {
     const days = this.config.retentionDays;
     if (days === undefined) return;
-    const prune = () => {
+    let pruning = false;
+    const prune = async () => {
+      if (pruning) return;
+      pruning = true;
       try {
         let removed = 0;
-        for (let batch = this.store.pruneFinishedRuns(Date.now() - days * 86_400_000); batch > 0; batch = this.store.pruneFinishedRuns(Date.now() - days * 86_400_000)) {
+        for (let batch = await this.runs.pruneFinishedRuns(Date.now() - days * 86_400_000); batch > 0; batch = await this.runs.pruneFinishedRuns(Date.now() - days * 86_400_000)) {
           removed += batch;
         }
         if (removed > 0) this.log.info('workflows: pruned finished runs', { removed, days });
       } catch (error) {
         this.log.warn('workflows: pruning runs failed', { error: (error as Error).message });
+      } finally {
+        pruning = false;
       }
     };
-    prune();
-    this.retentionTimer = setInterval(prune, this.config.retentionIntervalMs);
+    void prune();
+    this.retentionTimer = setInterval(() => void prune(), this.config.retentionIntervalMs);
     this.retentionTimer.unref();
+  }
+
+  /** Forgets the schedule state of a deleted workflow or project. */
+  async deleteSchedules(project: string, workflow?: string): Promise<void> {
+    await this.runs.deleteSchedules(project, workflow);
   }
 
   async stop(): Promise<void> {
@@ -131,7 +203,7 @@ export class WorkflowService {
     await this.sandbox.close();
     await this.sink.drain();
     await this.store.close();
-    if (this.runs !== this.store) await this.runs.close?.();
+    await this.scaled?.postgres?.close();
   }
 
   /** Re-arms cron schedules after any workflow change. */

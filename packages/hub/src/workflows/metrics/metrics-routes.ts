@@ -35,8 +35,9 @@ export function registerMetricsRoutes(root: FastifyInstance, metrics: RunMetrics
     if (workflow !== undefined && project === undefined) throw new HubError('INVALID_QUERY', 'workflow needs project', { field: 'workflow' });
     return metrics.report({ project, workflow, ...rangeOf(request.query, Date.now()) });
   });
-  app.get('/api/v1/workflow-metrics/projects', { schema: { tags, summary: 'Run figures per project, and when each project\'s workflows last changed', querystring: RangeQuery } }, (request) => {
+  app.get('/api/v1/workflow-metrics/projects', { schema: { tags, summary: 'Run figures per project, and when each project\'s workflows last changed', querystring: RangeQuery } }, async (request) => {
     const range = rangeOf(request.query, Date.now());
-    return { range, projects: metrics.projects(range), lastChanges: metrics.lastChanges() };
+    const [projects, lastChanges] = await Promise.all([metrics.projects(range), metrics.lastChanges()]);
+    return { range, projects, lastChanges };
   });
 }

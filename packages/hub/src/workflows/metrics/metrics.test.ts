@@ -2,65 +2,54 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord, StepRecord } from '@runtime-hub/protocol';
+import { startPostgres, type PostgresServer } from '../../testing/postgres-server.js';
+import { PostgresRunStore } from '../store/postgres-run-store.js';
 import { startTestHub, type TestHub } from '../../testing/test-hub.js';
 import { SqliteRunStore } from '../store/sqlite-run-store.js';
 import { apiClient, eventually } from '../testing.js';
-import { SqliteRunMetrics } from './sqlite-run-metrics.js';
+import { attachRunMetrics } from './attach-run-metrics.js';
+import { runMetricsCases } from './metrics-cases.js';
 
-function run(id: string, status: RunRecord['status'], startedAt: number, endedAt: number, extra: Partial<RunRecord> = {}): RunRecord {
-  return { id, project: 'p', workflow: 'w', version: 1, status, trigger: { type: 'manual', body: {} }, createdAt: startedAt, startedAt, endedAt, traceId: id.padEnd(32, '0'), spanId: '0'.repeat(16), rootRunId: id, depth: 0, ...extra };
-}
+let server: PostgresServer | undefined;
+afterAll(() => server?.close());
 
-function step(runId: string, nodeId: string, nodeType: string, status: StepRecord['status'], startedAt: number, endedAt?: number): StepRecord {
-  return { runId, nodeId, nodeType, visit: 1, attempt: 1, status, startedAt, endedAt, spanId: '1'.repeat(16) };
-}
+runMetricsCases('sqlite', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rh-metrics-'));
+  const file = join(dir, 'workflows.sqlite');
+  const store = new SqliteRunStore(file, { backgroundCheckpoints: false });
+  return {
+    store,
+    metrics: attachRunMetrics(store),
+    second: async () => {
+      const other = new SqliteRunStore(file, { backgroundCheckpoints: false });
+      attachRunMetrics(other);
+      return { store: other, close: () => other.close() };
+    },
+    exec: async (sql) => void store.db.exec(sql),
+    rollupTable: 'run_rollups',
+    close: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
 
-describe('run rollups in the run store transaction', () => {
-  let dir: string;
-  let store: SqliteRunStore;
-  let metrics: SqliteRunMetrics;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'rh-metrics-'));
-    store = new SqliteRunStore(join(dir, 'workflows.sqlite'), { backgroundCheckpoints: false });
-    metrics = new SqliteRunMetrics(store.db);
-    store.onWrite = (batches) => metrics.record(batches);
-  });
-  afterAll(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('counts a run once when it finishes, not while it runs nor when it is written again', async () => {
-    const t = Date.UTC(2026, 0, 1, 10, 0, 0);
-    await store.commit({ runs: [run('r1', 'running', t, t)], steps: [step('r1', 'a', 'http', 'running', t)] });
-    await store.commit({ runs: [run('r1', 'succeeded', t, t + 200)], steps: [step('r1', 'a', 'http', 'succeeded', t, t + 150)] });
-    await store.commit({ runs: [run('r1', 'succeeded', t, t + 200)], steps: [step('r1', 'a', 'http', 'succeeded', t, t + 150)] });
-    await store.commit({
-      runs: [run('r2', 'failed', t, t + 1000, { error: { code: 'HTTP_STATUS', message: 'x', retryable: false, nodeId: 'b' } })],
-      steps: [step('r2', 'a', 'http', 'succeeded', t, t + 100), step('r2', 'b', 'shell', 'failed', t + 100, t + 900)],
-    });
-    const report = metrics.report({ from: t - 60_000, to: t + 3_600_000 });
-    expect(report.totals).toMatchObject({ executions: 2, succeeded: 1, failed: 1, successRate: 0.5, running: 0 });
-    expect(report.errors.byCode).toEqual([{ code: 'HTTP_STATUS', count: 1 }]);
-    expect(report.errors.byNodeType).toEqual([{ nodeType: 'shell', count: 1 }]);
-    expect(report.slowestNodes[0]).toMatchObject({ nodeId: 'b', nodeType: 'shell', executions: 1, failed: 1, avgMs: 800 });
-    expect(report.slowestNodes.find((n) => n.nodeId === 'a')).toMatchObject({ executions: 2, avgMs: 125 });
-    expect(report.trend.reduce((n, p) => n + p.succeeded + p.failed, 0)).toBe(2);
-    // Hour rollups hold the same counts (a 7-day range reads them).
-    expect(metrics.report({ from: t - 7 * 86_400_000, to: t + 3_600_000 }).totals.executions).toBe(2);
-  });
-
-  it('keeps runs stored when the rollups cannot be written', async () => {
-    const broken = new SqliteRunMetrics(store.db, () => undefined);
-    store.db.exec('ALTER TABLE run_rollups RENAME TO run_rollups_away');
-    store.onWrite = (batches) => broken.record(batches);
-    const t = Date.UTC(2026, 0, 2);
-    await store.commit({ runs: [run('r3', 'succeeded', t, t + 5)] });
-    expect((await store.getRun('r3'))?.status).toBe('succeeded');
-    store.db.exec('ALTER TABLE run_rollups_away RENAME TO run_rollups');
-    store.onWrite = (batches) => metrics.record(batches);
-  });
+runMetricsCases('postgres', async () => {
+  server ??= await startPostgres();
+  const url = await server.createDatabase();
+  const store = await PostgresRunStore.open({ url });
+  return {
+    store,
+    metrics: attachRunMetrics(store),
+    second: async () => {
+      const other = await PostgresRunStore.open({ url });
+      attachRunMetrics(other);
+      return { store: other, close: () => other.close() };
+    },
+    exec: async (sql) => void (await store.pool.query(sql)),
+    rollupTable: 'wf_run_rollups',
+    close: () => store.close(),
+  };
 });
 
 describe('GET /api/v1/workflow-metrics on a real hub', () => {

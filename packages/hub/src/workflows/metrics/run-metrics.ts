@@ -1,20 +1,17 @@
-import type { StoreBatch } from '@runtime-hub/engine';
-
 /**
  * Workflow run metrics, kept as rollups in time buckets as runs finish: what the metrics view and
- * the project cards read, never raw runs. The SQLite store implements it on `workflows.sqlite`
- * (`sqlite-run-metrics.ts`); a PostgreSQL run store implements the same two halves next to its
- * own tables — `record` inside the transaction that commits the runs, so a run is counted exactly
- * when it is stored as finished.
+ * the project cards read, never raw runs. Each run store records them in the transaction that
+ * commits the runs, so a run is counted exactly when it is stored as finished: SQLite on
+ * `workflows.sqlite` (`sqlite-run-metrics.ts`, through `SqliteRunStore.onWrite`), PostgreSQL next
+ * to the `wf_` tables (`postgres-run-metrics.ts`, through `PostgresRunStore.onWrite`) — both
+ * fold a write with `rollup-fold.ts` and pass `metrics-cases.ts`.
  */
 export interface RunMetricsStore {
-  /** Called inside the run store's transaction with the batches it is about to write. */
-  record(batches: readonly StoreBatch[]): void;
-  report(query: MetricsQuery): MetricsReport;
+  report(query: MetricsQuery): Promise<MetricsReport>;
   /** Per-project summaries (the project cards). */
-  projects(range: { from: number; to: number }): ProjectMetrics[];
+  projects(range: { from: number; to: number }): Promise<ProjectMetrics[]>;
   /** Per project: when a workflow version was last saved (epoch ms). */
-  lastChanges(): Record<string, number>;
+  lastChanges(): Promise<Record<string, number>>;
 }
 
 export interface MetricsQuery {

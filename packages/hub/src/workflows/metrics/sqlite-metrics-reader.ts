@@ -1,36 +1,8 @@
 import type Database from 'better-sqlite3';
-import { addTo, percentile, type Histogram } from './histogram.js';
-import { DAY, HOUR, MINUTE } from './rollup-schema.js';
-import type { MetricsQuery, MetricsReport, ProjectMetrics, SlowNode, Totals, TrendPoint } from './run-metrics.js';
-
-/** Trend steps, smallest first; the first that gives at most ~120 points is used. */
-const STEPS = [MINUTE, 5 * MINUTE, 15 * MINUTE, HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 7 * DAY];
-const MAX_POINTS = 120;
-
-/** The bucket width read for a range (minute up to 6 h, hour up to 3 days, else day), and the trend's step. */
-export function resolutionFor(from: number, to: number): { resolutionMs: number; stepMs: number } {
-  const span = Math.max(1, to - from);
-  const resolutionMs = span <= 6 * HOUR ? MINUTE : span <= 3 * DAY ? HOUR : DAY;
-  const stepMs = STEPS.find((s) => s >= resolutionMs && span / s <= MAX_POINTS) ?? STEPS.at(-1)!;
-  return { resolutionMs, stepMs };
-}
-
-type Sums = [succeeded: number | null, failed: number | null, cancelled: number | null, durationSum: number | null];
-
-function totalsOf(sums: Sums, histogram: Histogram): Totals {
-  const [succeeded, failed, cancelled, sum] = sums.map((n) => n ?? 0) as [number, number, number, number];
-  const executions = succeeded + failed + cancelled;
-  return {
-    executions,
-    succeeded,
-    failed,
-    cancelled,
-    successRate: succeeded + failed === 0 ? null : succeeded / (succeeded + failed),
-    p50Ms: percentile(histogram, 0.5),
-    p95Ms: percentile(histogram, 0.95),
-    avgMs: executions === 0 ? null : Math.round(sum / executions),
-  };
-}
+import { addTo, type Histogram } from './histogram.js';
+import { resolutionFor, rollupWhere, scopeWhere, totalsOf, trendOf, type Sums } from './report-parts.js';
+import { DAY, MINUTE } from './rollup-schema.js';
+import type { MetricsQuery, MetricsReport, ProjectMetrics, SlowNode } from './run-metrics.js';
 
 /**
  * Reads the rollups. Sums and the trend are computed by SQLite, duration histograms merged here,
@@ -40,21 +12,6 @@ function totalsOf(sums: Sums, histogram: Histogram): Totals {
 export class SqliteMetricsReader {
   constructor(private readonly db: Database.Database) {}
 
-  /** The filter of a query on a rollup table. */
-  private where(query: MetricsQuery, resolution: number): { sql: string; params: unknown[]; from: number } {
-    const from = Math.floor(query.from / resolution) * resolution;
-    const clauses = ['resolution = ?', 'bucket >= ?', 'bucket < ?'];
-    const params: unknown[] = [resolution, from, query.to];
-    if (query.project !== undefined) {
-      clauses.push('project = ?');
-      params.push(query.project);
-    }
-    if (query.workflow !== undefined) {
-      clauses.push('workflow = ?');
-      params.push(query.workflow);
-    }
-    return { sql: clauses.join(' AND '), params, from };
-  }
 
   /**
    * Merged histograms, by group key (the `group` columns joined by \0; '' without grouping). The
@@ -62,7 +19,7 @@ export class SqliteMetricsReader {
    * of hours, 400 days) per workflow, and parsing them beats SQLite's json_each + a temporary B-tree.
    */
   private histograms(query: MetricsQuery, resolution: number, group: string[]): Map<string, Histogram> {
-    const { sql, params } = this.where(query, resolution);
+    const { sql, params } = rollupWhere(query, resolution);
     const rows = this.db
       .prepare(`SELECT ${[...group, 'histogram'].join(', ')} FROM run_rollups WHERE ${sql}`)
       .raw()
@@ -79,16 +36,13 @@ export class SqliteMetricsReader {
 
   report(query: MetricsQuery): MetricsReport {
     const { resolutionMs, stepMs } = resolutionFor(query.from, query.to);
-    const { sql, params, from } = this.where(query, resolutionMs);
+    const { sql, params, from } = rollupWhere(query, resolutionMs);
     const sums = 'SUM(succeeded), SUM(failed), SUM(cancelled), SUM(duration_sum)';
     const all = this.db.prepare(`SELECT ${sums} FROM run_rollups WHERE ${sql}`).raw().get(...params) as Sums;
     const trendRows = this.db
       .prepare(`SELECT bucket - (bucket % ?) AS t, SUM(succeeded), SUM(failed), SUM(cancelled) FROM run_rollups WHERE ${sql} GROUP BY t`)
       .raw()
       .all(stepMs, ...params) as number[][];
-    const points = new Map<number, TrendPoint>();
-    for (let t = Math.floor(from / stepMs) * stepMs; t < query.to; t += stepMs) points.set(t, { t, succeeded: 0, failed: 0, cancelled: 0 });
-    for (const [t, succeeded, failed, cancelled] of trendRows) points.set(t!, { t: t!, succeeded: succeeded!, failed: failed!, cancelled: cancelled! });
     const perWorkflow = this.db
       .prepare(`SELECT project, workflow, ${sums} FROM run_rollups WHERE ${sql} GROUP BY project, workflow ORDER BY SUM(succeeded) + SUM(failed) + SUM(cancelled) DESC LIMIT 200`)
       .raw()
@@ -110,7 +64,7 @@ export class SqliteMetricsReader {
     return {
       range: { from, to: query.to, resolutionMs, stepMs },
       totals: { ...totalsOf(all, [...workflowHistograms.values()].reduce((merged, h) => addTo(merged, h), {})), running: this.running(query) },
-      trend: [...points.values()].sort((a, b) => a.t - b.t),
+      trend: trendOf(from, query.to, stepMs, trendRows),
       errors: { byCode, byNodeType },
       slowestNodes,
       workflows: perWorkflow.map(([project, workflow, ...s]) => ({ project, workflow, ...totalsOf(s, workflowHistograms.get(`${project}\u0000${workflow}`) ?? {}) })),
@@ -119,18 +73,9 @@ export class SqliteMetricsReader {
 
   /** Queued, running and waiting runs now (the partial index on unfinished runs). */
   private running(query: { project?: string; workflow?: string }): number {
-    const clauses = ["status IN ('queued', 'running', 'waiting')"];
-    const params: unknown[] = [];
-    if (query.project !== undefined) {
-      clauses.push('project = ?');
-      params.push(query.project);
-    }
-    if (query.workflow !== undefined) {
-      clauses.push('workflow = ?');
-      params.push(query.workflow);
-    }
+    const { sql, params } = scopeWhere(query, ["status IN ('queued', 'running', 'waiting')"]);
     // INDEXED BY: with a project filter SQLite would otherwise walk that project's every run.
-    return (this.db.prepare(`SELECT COUNT(*) FROM runs INDEXED BY runs_unfinished WHERE ${clauses.join(' AND ')}`).pluck().get(...params) as number) ?? 0;
+    return (this.db.prepare(`SELECT COUNT(*) FROM runs INDEXED BY runs_unfinished WHERE ${sql}`).pluck().get(...params) as number) ?? 0;
   }
 
   /** The newest saved workflow version per project (the versions table is small: one row per save). */
@@ -141,7 +86,7 @@ export class SqliteMetricsReader {
 
   projects(range: { from: number; to: number }): ProjectMetrics[] {
     const { resolutionMs } = resolutionFor(range.from, range.to);
-    const { sql, params } = this.where(range, resolutionMs);
+    const { sql, params } = rollupWhere(range, resolutionMs);
     const rows = this.db
       .prepare(`SELECT project, SUM(succeeded), SUM(failed), SUM(cancelled), SUM(duration_sum) FROM run_rollups WHERE ${sql} GROUP BY project`)
       .raw()

@@ -30,15 +30,15 @@ export class SqliteRunMetrics implements RunMetricsStore {
     }
   }
 
-  report(query: MetricsQuery): MetricsReport {
-    return this.reader.report(query);
+  report(query: MetricsQuery): Promise<MetricsReport> {
+    return Promise.resolve(this.reader.report(query));
   }
 
-  projects(range: { from: number; to: number }): ProjectMetrics[] {
-    return this.reader.projects(range);
+  projects(range: { from: number; to: number }): Promise<ProjectMetrics[]> {
+    return Promise.resolve(this.reader.projects(range));
   }
 
-  lastChanges(): Record<string, number> {
-    return this.reader.lastChanges();
+  lastChanges(): Promise<Record<string, number>> {
+    return Promise.resolve(this.reader.lastChanges());
   }
 }

@@ -2,7 +2,7 @@ import { ProjectDefinition, canonicalJson } from '@runtime-hub/protocol';
 import type { WorkflowDefinition } from '@runtime-hub/protocol';
 import { validateWorkflow } from '@runtime-hub/engine';
 import type { NodeRegistry, ValidationIssue, WorkflowSource } from '@runtime-hub/engine';
-import type { SqliteRunStore } from '../store/sqlite-run-store.js';
+import type { WorkflowRuns } from '../store/workflow-runs.js';
 import type { ProjectFiles } from './project-files.js';
 import { WorkflowApiError } from '../http-errors.js';
 
@@ -22,10 +22,12 @@ export class ProjectCatalog implements WorkflowSource {
   private readonly workflows = new Map<string, Map<string, WorkflowDefinition>>();
   private readonly invalid = new Map<string, InvalidWorkflow[]>();
   private readonly publicCache = new Map<string, WorkflowDefinition[]>();
+  /** Told after a project or one of its workflows changed (scaled mode publishes it for workers). */
+  onChange: ((project: string) => void) | undefined;
 
   constructor(
     private readonly files: ProjectFiles,
-    private readonly store: SqliteRunStore,
+    private readonly store: Pick<WorkflowRuns, 'getWorkflowVersion' | 'putWorkflowVersion' | 'latestVersion'>,
     private readonly registry: NodeRegistry,
     private readonly now: () => number = Date.now,
     private readonly warn: (message: string, fields: Record<string, unknown>) => void = () => undefined,
@@ -71,7 +73,7 @@ export class ProjectCatalog implements WorkflowSource {
     const stored = declared > 0 ? await this.store.getWorkflowVersion(project, definition.id, declared) : undefined;
     const clean = { ...definition, project, version: declared };
     if (stored && canonicalJson(stored.definition, 'workflow') === canonicalJson(clean, 'workflow')) return stored.definition;
-    const version = Math.max(declared, this.store.latestVersion(project, definition.id)) + (stored || declared === 0 ? 1 : 0);
+    const version = Math.max(declared, await this.store.latestVersion(project, definition.id)) + (stored || declared === 0 ? 1 : 0);
     const next = { ...definition, project, version };
     await this.store.putWorkflowVersion({ project, workflow: definition.id, version, definition: next, savedAt: this.now() });
     if (version !== declared) this.files.writeWorkflow(project, next);
@@ -97,6 +99,7 @@ export class ProjectCatalog implements WorkflowSource {
     this.files.writeProject(project);
     this.projects.set(project.id, project);
     if (!this.workflows.has(project.id)) this.workflows.set(project.id, new Map());
+    this.onChange?.(project.id);
   }
 
   deleteProject(project: string): void {
@@ -105,6 +108,7 @@ export class ProjectCatalog implements WorkflowSource {
     this.projects.delete(project);
     this.workflows.delete(project);
     this.invalid.delete(project);
+    this.onChange?.(project);
   }
 
   /** The public workflows of a project (cached until the project's workflows change). */
@@ -174,7 +178,7 @@ export class ProjectCatalog implements WorkflowSource {
     if (current && typeof sent === 'number' && sent !== current.version) {
       throw new WorkflowApiError('VERSION_CONFLICT', `the workflow is at version ${current.version}, not ${sent}; reload it and apply your change again`, { currentVersion: current.version });
     }
-    const version = Math.max(current?.version ?? 0, this.store.latestVersion(project, result.definition.id)) + 1;
+    const version = Math.max(current?.version ?? 0, await this.store.latestVersion(project, result.definition.id)) + 1;
     const workflow: WorkflowDefinition = { ...result.definition, project, version };
     await this.store.putWorkflowVersion({ project, workflow: workflow.id, version, definition: workflow, savedAt: this.now() });
     this.files.writeWorkflow(project, workflow);
@@ -183,6 +187,7 @@ export class ProjectCatalog implements WorkflowSource {
     map.set(workflow.id, workflow);
     this.publicCache.delete(project);
     this.invalid.set(project, this.listInvalid(project).filter((w) => w.id !== workflow.id));
+    this.onChange?.(project);
     return { workflow, warnings: result.warnings, created: !current };
   }
 
@@ -191,6 +196,7 @@ export class ProjectCatalog implements WorkflowSource {
     this.files.deleteWorkflow(project, workflow);
     this.workflows.get(project)?.delete(workflow);
     this.publicCache.delete(project);
+    this.onChange?.(project);
   }
 }
 

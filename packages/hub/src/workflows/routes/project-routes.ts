@@ -65,8 +65,8 @@ export function registerProjectRoutes(root: FastifyInstance, service: WorkflowSe
     const { project } = request.params;
     catalog.requireProject(project);
     catalog.deleteProject(project);
-    service.vault.delete(project);
-    service.store.deleteSchedules(project);
+    await service.vault.delete(project);
+    await service.deleteSchedules(project);
     await service.syncSchedules();
     return reply.status(204).send();
   });

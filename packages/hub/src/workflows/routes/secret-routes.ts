@@ -15,23 +15,24 @@ export function registerSecretRoutes(root: FastifyInstance, service: WorkflowSer
   const tags = ['workflows']; // route schemas (zod) check params, query and small bodies before a handler runs
   const { catalog, vault } = service;
 
-  app.get('/api/v1/projects/:project/secrets', { schema: { tags, summary: 'Secret names of a project (never values)', params: ProjectParams } }, (request) => {
+  app.get('/api/v1/projects/:project/secrets', { schema: { tags, summary: 'Secret names of a project (never values)', params: ProjectParams } }, async (request) => {
     const { project } = request.params;
     catalog.requireProject(project);
+    await vault.refresh(project); // another hub may have changed them (scaled mode)
     return { secrets: vault.names(project) };
   });
 
-  app.put('/api/v1/projects/:project/secrets/:name', { schema: { tags, summary: 'Set a secret', params: SecretParams, body: SecretBody } }, (request) => {
+  app.put('/api/v1/projects/:project/secrets/:name', { schema: { tags, summary: 'Set a secret', params: SecretParams, body: SecretBody } }, async (request) => {
     const { project, name } = request.params;
     catalog.requireProject(project);
     const { value } = request.body;
-    return { secret: vault.put(project, name, value) };
+    return { secret: await vault.put(project, name, value) };
   });
 
   app.delete('/api/v1/projects/:project/secrets/:name', { schema: { tags, summary: 'Delete a secret', params: SecretParams } }, async (request, reply) => {
     const { project, name } = request.params;
     catalog.requireProject(project);
-    if (!vault.delete(project, name)) throw new WorkflowApiError('SECRET_NOT_FOUND', `no secret "${name}" in project "${project}"`);
+    if (!(await vault.delete(project, name))) throw new WorkflowApiError('SECRET_NOT_FOUND', `no secret "${name}" in project "${project}"`);
     return reply.status(204).send();
   });
 }

@@ -29,7 +29,7 @@ export function registerVersionRoutes(root: FastifyInstance, service: WorkflowSe
     const versions = [];
     let version = start;
     for (; version >= 1 && versions.length < query.limit; version--) {
-      const record = await service.store.getWorkflowVersion(project, workflow, version);
+      const record = await service.runs.getWorkflowVersion(project, workflow, version);
       if (!record) continue;
       const def = record.definition;
       versions.push({ version, savedAt: new Date(record.savedAt).toISOString(), name: def.name, nodes: def.nodes.length, edges: def.edges.length, current: version === latest });
@@ -40,7 +40,7 @@ export function registerVersionRoutes(root: FastifyInstance, service: WorkflowSe
   app.get('/api/v1/projects/:project/workflows/:workflow/versions/:version', { schema: { tags, summary: 'One saved version of a workflow', params: VersionParams } }, async (request) => {
     const { project, workflow, version } = request.params;
     catalog.requireWorkflow(project, workflow);
-    const record = await service.store.getWorkflowVersion(project, workflow, version);
+    const record = await service.runs.getWorkflowVersion(project, workflow, version);
     if (!record) throw new WorkflowApiError('VERSION_NOT_FOUND', `workflow "${workflow}" has no version ${version}`);
     return { workflow: record.definition, savedAt: new Date(record.savedAt).toISOString() };
   });

@@ -54,7 +54,7 @@ export function registerWorkflowRoutes(root: FastifyInstance, service: WorkflowS
   app.delete('/api/v1/projects/:project/workflows/:workflow', { schema: { tags, summary: 'Delete a workflow', params: WorkflowParams } }, async (request, reply) => {
     const { project, workflow } = request.params;
     catalog.deleteWorkflow(project, workflow);
-    service.store.deleteSchedules(project, workflow);
+    await service.deleteSchedules(project, workflow);
     await service.syncSchedules();
     return reply.status(204).send();
   });

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { SecretSource } from '@runtime-hub/engine';
+import { SecretKeyError } from './secret-key.js';
+import type { SecretRow, SecretRows } from './secret-rows.js';
 
 export interface SecretInfo {
   name: string;
@@ -11,60 +12,49 @@ export interface SecretInfo {
  * Project secrets, encrypted at rest with AES-256-GCM (random 96-bit IV per value; the
  * project and name are authenticated as associated data, so a value cannot be moved to another
  * slot). Values are decrypted only for the engine, cached per project, and never returned by
- * the API.
+ * the API. The rows live in `workflows.sqlite` or, in scaled mode, PostgreSQL (secret-rows.ts);
+ * a worker started without the key (none is needed while no secret exists) decrypts nothing.
  */
 export class SecretVault implements SecretSource {
-  private readonly cache = new Map<string, Record<string, string>>();
+  private readonly cache = new Map<string, { rows: readonly SecretRow[]; values: Record<string, string> }>();
 
   constructor(
-    private readonly db: Database.Database,
-    private readonly key: Buffer,
+    private readonly rows: SecretRows,
+    private readonly key: Buffer | undefined,
   ) {}
 
   names(project: string): SecretInfo[] {
-    const rows = this.db.prepare('SELECT name, updated_at FROM secrets WHERE project = ? ORDER BY name').all(project) as { name: string; updated_at: number }[];
-    return rows.map((r) => ({ name: r.name, updatedAt: new Date(r.updated_at).toISOString() }));
+    return this.rows.list(project).map((r) => ({ name: r.name, updatedAt: new Date(r.updatedAt).toISOString() }));
   }
 
-  put(project: string, name: string, value: string, now = Date.now()): SecretInfo {
+  async put(project: string, name: string, value: string, now = Date.now()): Promise<SecretInfo> {
+    if (!this.key) throw new SecretKeyError('this process has no secret key, so it cannot store secrets (RUNTIME_HUB_SECRET_KEY or --secret-key-file)');
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(`${project}/${name}`, 'utf8'));
     const ciphertext = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-    const tag = cipher.getAuthTag();
-    this.db
-      .prepare(
-        `INSERT INTO secrets (project, name, iv, tag, ciphertext, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (project, name) DO UPDATE SET iv = excluded.iv, tag = excluded.tag, ciphertext = excluded.ciphertext, updated_at = excluded.updated_at`,
-      )
-      .run(project, name, iv, tag, ciphertext, now);
-    this.cache.delete(project);
+    await this.rows.put(project, { name, iv, tag: cipher.getAuthTag(), ciphertext, updatedAt: now });
     return { name, updatedAt: new Date(now).toISOString() };
   }
 
-  delete(project: string, name?: string): boolean {
-    const result =
-      name === undefined
-        ? this.db.prepare('DELETE FROM secrets WHERE project = ?').run(project)
-        : this.db.prepare('DELETE FROM secrets WHERE project = ? AND name = ?').run(project, name);
-    this.cache.delete(project);
-    return result.changes > 0;
+  delete(project: string, name?: string): Promise<boolean> {
+    return this.rows.delete(project, name);
+  }
+
+  /** Reads a project's secrets again where other processes write them (before a worker drives a run). */
+  refresh(project: string): Promise<void> {
+    return this.rows.refresh(project);
   }
 
   /** Decrypted values of a project's secrets. A value that fails authentication is left out. */
   values(project: string): Record<string, string> {
+    const rows = this.rows.list(project);
     const cached = this.cache.get(project);
-    if (cached) return cached;
-    const rows = this.db.prepare('SELECT name, iv, tag, ciphertext FROM secrets WHERE project = ?').all(project) as {
-      name: string;
-      iv: Buffer;
-      tag: Buffer;
-      ciphertext: Buffer;
-    }[];
+    if (cached?.rows === rows) return cached.values;
     const values: Record<string, string> = {};
-    for (const row of rows) {
+    for (const row of this.key ? rows : []) {
       try {
-        const decipher = createDecipheriv('aes-256-gcm', this.key, row.iv);
+        const decipher = createDecipheriv('aes-256-gcm', this.key!, row.iv);
         decipher.setAAD(Buffer.from(`${project}/${row.name}`, 'utf8'));
         decipher.setAuthTag(row.tag);
         values[row.name] = Buffer.concat([decipher.update(row.ciphertext), decipher.final()]).toString('utf8');
@@ -72,7 +62,7 @@ export class SecretVault implements SecretSource {
         // Wrong key or tampered row: the secret is unusable; expressions reading it fail clearly.
       }
     }
-    this.cache.set(project, values);
+    this.cache.set(project, { rows, values });
     return values;
   }
 }

@@ -26,6 +26,13 @@ const UPSERT_STEPS = `INSERT INTO wf_steps (run_id, node_id, visit, attempt, rec
 export class PostgresRunStore implements RunStore {
   private pending: { batch: Batch; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushScheduled = false;
+  /**
+   * Called inside each write transaction before its upserts: run metrics fold finished runs there
+   * (metrics/postgres-rollup-writer.ts). Under a savepoint: a failure undoes only its own writes
+   * and goes to `onWriteError`, never stops runs from being stored.
+   */
+  onWrite: ((client: pg.PoolClient, batches: readonly StoreBatch[]) => Promise<void>) | undefined;
+  onWriteError: (error: unknown) => void = () => undefined;
 
   private constructor(
     readonly pool: pg.Pool,
@@ -61,6 +68,7 @@ export class PostgresRunStore implements RunStore {
     if (pending.length === 0) return;
     try {
       await inTransaction(this.pool, async (client) => {
+        if (this.onWrite) await this.underSavepoint(client, this.onWrite, pending.map((p) => p.batch));
         for (const { batch } of pending) await writeBatch(client, batch);
       });
     } catch (error) {
@@ -68,6 +76,17 @@ export class PostgresRunStore implements RunStore {
       return;
     }
     for (const p of pending) p.resolve();
+  }
+
+  private async underSavepoint(client: pg.PoolClient, work: NonNullable<PostgresRunStore['onWrite']>, batches: readonly Batch[]): Promise<void> {
+    await client.query('SAVEPOINT on_write');
+    try {
+      await work(client, batches);
+      await client.query('RELEASE SAVEPOINT on_write');
+    } catch (error) {
+      await client.query('ROLLBACK TO SAVEPOINT on_write');
+      this.onWriteError(error);
+    }
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -148,6 +167,18 @@ export class PostgresRunStore implements RunStore {
     );
     const row = rows[0];
     return row ? { project, workflow, version, savedAt: row.saved_at, definition: JSON.parse(row.definition) as WorkflowDefinition } : undefined;
+  }
+
+  /** The highest stored version of a workflow (0 when none). */
+  async latestVersion(project: string, workflow: string): Promise<number> {
+    const { rows } = await this.pool.query<{ v: number | null }>('SELECT MAX(version) AS v FROM wf_versions WHERE project = $1 AND workflow = $2', [project, workflow]);
+    return rows[0]?.v ?? 0;
+  }
+
+  /** Forgets the schedule state of a deleted workflow or project. */
+  async deleteSchedules(project: string, workflow?: string): Promise<void> {
+    if (workflow === undefined) await this.pool.query('DELETE FROM wf_schedules WHERE project = $1', [project]);
+    else await this.pool.query('DELETE FROM wf_schedules WHERE project = $1 AND workflow = $2', [project, workflow]);
   }
 
   /**

@@ -55,7 +55,7 @@ export function registerTemplateRoutes(root: FastifyInstance, service: WorkflowS
     return { templates: list.map(summary), categories: TEMPLATE_CATEGORIES };
   });
 
-  app.get('/api/v1/templates/recommend', { schema: { tags, summary: 'Templates ranked for typed text and a project, with the reasons', querystring: RecommendQuery } }, (request) => {
+  app.get('/api/v1/templates/recommend', { schema: { tags, summary: 'Templates ranked for typed text and a project, with the reasons', querystring: RecommendQuery } }, async (request) => {
     const { q, project: projectId, limit } = request.query;
     const project = projectId ? service.catalog.requireProject(projectId) : undefined;
     const nodeTypes = projectId ? [...new Set(service.catalog.listWorkflows(projectId).flatMap((w) => w.nodes.map((n) => n.type)))] : undefined;
@@ -67,7 +67,7 @@ export function registerTemplateRoutes(root: FastifyInstance, service: WorkflowS
         secrets: projectId ? service.vault.names(projectId).map((s) => s.name) : undefined,
         env: project ? Object.keys(project.env) : undefined,
         settings: project?.settings,
-        stats: uses.stats(Date.now()),
+        stats: await uses.stats(Date.now()),
       },
       limit,
     );

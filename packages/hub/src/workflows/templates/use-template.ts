@@ -60,7 +60,7 @@ export async function useTemplate(service: WorkflowService, uses: TemplateUses, 
       nodes: workflow.nodes.map((n) => (n.type === 'workflow' && typeof n.config?.workflow === 'string' && renames.has(n.config.workflow) ? { ...n, config: { ...n.config, workflow: renames.get(n.config.workflow) } } : n)),
     }) as WorkflowDefinition;
 
-  for (const [name, value] of Object.entries(request.secrets ?? {})) if (value) vault.put(projectId, name, value);
+  for (const [name, value] of Object.entries(request.secrets ?? {})) if (value) await vault.put(projectId, name, value);
   const env = { ...project.env };
   for (const need of template.needs.env) {
     const given = request.env?.[need.name];
@@ -76,10 +76,10 @@ export async function useTemplate(service: WorkflowService, uses: TemplateUses, 
   for (const companion of template.companions ?? []) {
     const saved = await catalog.saveWorkflow(projectId, retarget(companion, renames.get(companion.id)!), { create: true });
     companions.push(saved.workflow.id);
-    uses.recordUse(projectId, saved.workflow.id, template.id, Date.now());
+    await uses.recordUse(projectId, saved.workflow.id, template.id, Date.now());
   }
   const saved = await catalog.saveWorkflow(projectId, retarget(template.workflow, mainId), { create: true });
-  uses.recordUse(projectId, saved.workflow.id, template.id, Date.now());
+  await uses.recordUse(projectId, saved.workflow.id, template.id, Date.now());
   await service.syncSchedules();
   return { workflow: saved.workflow, warnings: saved.warnings, companions };
 }
