@@ -310,6 +310,20 @@ CREATE TABLE alert_events (
 CREATE TABLE alert_seen_error_groups (id text PRIMARY KEY, first_seen bigint NOT NULL);
 `,
   },
+  {
+    version: 5,
+    name: 'replay branch index shared by the hubs',
+    // <data>/replay-branches.jsonl of one hub, as a table every hub writes and reads (replay/branches.ts).
+    sql: `
+CREATE TABLE replay_branches (
+  trace_id text PRIMARY KEY,
+  replay_of text NOT NULL,
+  from_span text NOT NULL,
+  start_time double precision NOT NULL
+);
+CREATE INDEX replay_branches_by_original ON replay_branches (replay_of, start_time);
+`,
+  },
 ];
 
 /** The newest schema this hub knows. */
