@@ -65,17 +65,25 @@ export function totalsByService(deltas: readonly RollupDelta[]): (Omit<Sums, 'du
         group = { bucket: delta.bucket, service, calls: 0, errors: 0, durationSumMs: 0, durationMaxMs: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, dense: emptyHistogram() };
         groups.set(key, group);
       }
-      group.calls += delta.calls;
-      group.errors += delta.errors;
-      group.durationSumMs += delta.durationSumMs;
-      group.durationMaxMs = Math.max(group.durationMaxMs, delta.durationMaxMs);
-      group.inputTokens += delta.inputTokens;
-      group.outputTokens += delta.outputTokens;
-      group.costUsd += delta.costUsd;
-      addEncoded(group.dense, delta.histogram);
+      addDelta(group, delta);
     }
   }
   return [...groups.values()];
+}
+
+/** A delta's numbers with its histogram dense: what deltas fold into before a write. */
+export type DeltaSums = Pick<RollupDelta, 'calls' | 'errors' | 'durationSumMs' | 'durationMaxMs' | 'inputTokens' | 'outputTokens' | 'costUsd'> & { dense: DenseHistogram };
+
+/** Adds a delta into folded sums: counts and sums add, the maximum is the larger, histograms merge. */
+export function addDelta(into: DeltaSums, delta: RollupDelta): void {
+  into.calls += delta.calls;
+  into.errors += delta.errors;
+  into.durationSumMs += delta.durationSumMs;
+  into.durationMaxMs = Math.max(into.durationMaxMs, delta.durationMaxMs);
+  into.inputTokens += delta.inputTokens;
+  into.outputTokens += delta.outputTokens;
+  into.costUsd += delta.costUsd;
+  addEncoded(into.dense, delta.histogram);
 }
 
 /** The columns a breakdown groups by, and which rows it reads. */

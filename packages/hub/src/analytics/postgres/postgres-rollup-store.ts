@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import { addEncoded, BUCKET_COUNT, emptyHistogram, type DenseHistogram } from '../../stats/log-histogram.js';
+import { BUCKET_COUNT, emptyHistogram, type DenseHistogram } from '../../stats/log-histogram.js';
 import { createPool, inTransaction } from '../../store/postgres/pool.js';
 import { migrate } from '../../store/postgres/migrate.js';
 import { planSegments, tierForStep } from '../query-plan.js';
-import { breakdownOf, emptySums, GROUPS, seriesOf, totalsOf, type Sums } from '../rollup-sums.js';
+import { addDelta, breakdownOf, emptySums, GROUPS, seriesOf, totalsOf, type Sums } from '../rollup-sums.js';
 import { DAY, HOUR, TIERS, type BreakdownQuery, type BreakdownRow, type MetricsFilter, type MetricsSeries, type MetricsTotals, type RollupDelta, type RollupStore } from '../rollup-store.js';
 
 /** How long a counted span id is remembered across hubs (RollupStore.claim). */
@@ -33,14 +33,7 @@ function rowsOf(deltas: readonly RollupDelta[]): Row[] {
       const key = [res, bucket, delta.service, delta.name, delta.kind, delta.model].join('\u0000');
       let row = rows.get(key);
       if (!row) rows.set(key, (row = { ...delta, res, bucket, calls: 0, errors: 0, durationSumMs: 0, durationMaxMs: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, dense: emptyHistogram() }));
-      row.calls += delta.calls;
-      row.errors += delta.errors;
-      row.durationSumMs += delta.durationSumMs;
-      row.durationMaxMs = Math.max(row.durationMaxMs, delta.durationMaxMs);
-      row.inputTokens += delta.inputTokens;
-      row.outputTokens += delta.outputTokens;
-      row.costUsd += delta.costUsd;
-      addEncoded(row.dense, delta.histogram);
+      addDelta(row, delta);
     }
   }
   // Every hub upserts in the same order, so two hubs' writes wait on each other instead of deadlocking.
