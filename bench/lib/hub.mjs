@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 const CLI = fileURLToPath(new URL('../../packages/hub/dist/cli/main.js', import.meta.url));
 
 export function startHub(args) {
-  const proc = spawn(process.execPath, [CLI, 'start', '--port', '0', '--log-level', 'warn', ...args], {
+  // HUB_NODE_ARGS: extra node flags for the hub only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = process.env.HUB_NODE_ARGS ? process.env.HUB_NODE_ARGS.split(' ') : [];
+  const proc = spawn(process.execPath, [...nodeArgs, CLI, 'start', '--port', '0', '--log-level', 'warn', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

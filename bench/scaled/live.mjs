@@ -48,34 +48,34 @@ async function produce(url) {
   const total = RATE * SECONDS;
   const started = performance.now();
   const inflight = [];
+  // Live spans carry no payloads: the send time per spanId goes to the parent at the end.
+  const sentAt = [];
   for (let sent = 0, i = 0; sent < total; sent += BATCH, i++) {
     const wait = started + i * interval - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const spans = makeSpans(BATCH);
     const t0 = nowMs();
-    for (const span of spans) span.attributes['bench.sent_ms'] = t0;
+    for (const span of spans) sentAt.push([span.spanId, t0]);
     inflight.push(post(url, spans));
   }
   await Promise.all(inflight);
-  process.send({ achieved: total / ((performance.now() - started) / 1000) });
+  process.send({ sentAt, achieved: total / ((performance.now() - started) / 1000) });
 }
 
 function subscriber(url) {
   const socket = io(`${url}/live`, { transports: ['websocket'] });
-  const latencies = [];
-  const seen = new Set();
+  const receivedAt = new Map();
   let duplicates = 0;
   socket.on('spans', ({ spans }) => {
     const now = nowMs();
     for (const span of spans) {
-      const sent = span.attributes?.['bench.sent_ms'];
-      if (typeof sent !== 'number') continue;
-      if (seen.has(span.spanId)) duplicates++;
-      seen.add(span.spanId);
-      latencies.push(now - sent);
+      if (receivedAt.has(span.spanId)) duplicates++;
+      else receivedAt.set(span.spanId, now);
     }
   });
   const ready = new Promise((resolve) => socket.once('history', resolve).emit('subscribe', { filter: {} }));
+  /** Receipt minus send time of each span the producer sent (joined by spanId). */
+  const latencies = (sentAt) => sentAt.flatMap(([spanId, t0]) => (receivedAt.has(spanId) ? [receivedAt.get(spanId) - t0] : []));
   return { socket, latencies, ready, duplicates: () => duplicates };
 }
 
@@ -91,7 +91,7 @@ async function measure() {
     const same = subscriber(b.url);
     await Promise.all([across.ready, same.ready]);
     const producer = fork(new URL(import.meta.url).pathname, ['--producer', b.url, '--rate', String(RATE), '--seconds', String(SECONDS), '--batch', String(BATCH)]);
-    const { achieved } = await new Promise((resolve) => producer.once('message', resolve));
+    const { sentAt, achieved } = await new Promise((resolve) => producer.once('message', resolve));
     await new Promise((r) => setTimeout(r, 2000));
     across.socket.close();
     same.socket.close();
@@ -100,8 +100,8 @@ async function measure() {
       return `${label.padEnd(40)} p50 ${percentile(xs, 50).toFixed(1).padStart(7)} ms   p99 ${percentile(xs, 99).toFixed(1).padStart(7)} ms   (${xs.length.toLocaleString('en-US')} spans)`;
     };
     console.log(`live delivery across replicas: ${RATE.toLocaleString('en-US')} spans/s requested (${Math.round(achieved).toLocaleString('en-US')} achieved) for ${SECONDS} s, batches of ${BATCH}`);
-    console.log(row('across replicas: POST to B -> /live on A', across.latencies));
-    console.log(row('baseline, same hub: POST to B -> /live on B', same.latencies));
+    console.log(row('across replicas: POST to B -> /live on A', across.latencies(sentAt)));
+    console.log(row('baseline, same hub: POST to B -> /live on B', same.latencies(sentAt)));
     console.log(`duplicates: ${across.duplicates()} across, ${same.duplicates()} same hub; load ${load()}`);
   } finally {
     for (const hub of hubs) await stopHub(hub);

@@ -16,7 +16,7 @@ export {
   StackFrame,
   TraceId,
 } from './span.js';
-export type { Span, SpanRecordInput, SpanUsage } from './span.js';
+export type { LiveSpan, Span, SpanRecordInput, SpanUsage } from './span.js';
 export { HEARTBEAT_LIMITS, Heartbeat } from './heartbeat.js';
 export type { InstanceInfo, ServiceActivity, ServiceInfo } from './heartbeat.js';
 export { LiveSubscribe, SpanFilter } from './query.js';

@@ -11,10 +11,16 @@ export const SpanFilter = z.object({
 });
 export type SpanFilter = z.infer<typeof SpanFilter>;
 
-/** A live subscription: `socket.emit('subscribe', { filter, after })`. */
+/** A live subscription: `socket.emit('subscribe', { filter, after, payloads })`. */
 export const LiveSubscribe = z.object({
   filter: SpanFilter.default({}),
   /** The last cursor the client saw; the hub sends what came after it. */
   after: z.number().int().nonnegative().optional(),
+  /**
+   * Whole spans (input, output, attributes, events, error stack) instead of summaries. For a
+   * narrow filter whose payloads the client shows at once (one trace, one run); the dashboard's
+   * feed fetches payloads on demand instead.
+   */
+  payloads: z.boolean().default(false),
 });
 export type LiveSubscribe = z.infer<typeof LiveSubscribe>;

@@ -156,3 +156,17 @@ export interface Span {
   /** The change sequence: increases with every write; live clients resume after it. */
   seq: number;
 }
+
+/**
+ * A span as the live channel sends it by default: everything a list row, a filter or a status
+ * needs, without payloads. The dashboard fetches the whole span (`GET /api/v1/spans/:id`) when
+ * it shows one; a subscription with `payloads: true` gets whole spans instead.
+ */
+export interface LiveSpan extends Omit<Span, 'input' | 'output' | 'error' | 'attributes' | 'events'> {
+  /** Type and message only; the stack and frames come with the whole span. */
+  error?: { type: string; message: string } | null;
+  /** The beginning of the input as JSON text (at most 120 characters), for a one-line preview. */
+  inputPreview?: string;
+  /** Workflow and node spans only: their `workflow.*` attributes (run id and status, node, attempt, step). */
+  attributes?: Attributes;
+}

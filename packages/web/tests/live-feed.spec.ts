@@ -54,6 +54,35 @@ test('a call that runs for seconds shows as running, then updates in place when 
   await expectNotReloaded(page);
 });
 
+test('the live channel carries summaries without payloads; a click shows the input and output fetched whole', async ({ guarded: page, sender }) => {
+  const service = uniqueService('summary');
+  // Every frame the hub sends on the dashboard's sockets (Socket.IO text packets).
+  const frames: string[] = [];
+  page.on('websocket', (ws) => ws.on('framereceived', ({ payload }) => frames.push(typeof payload === 'string' ? payload : payload.toString('utf8'))));
+  await openMonitor(page, `?service=${service}`);
+
+  // The distinctive parts of the input sit past the 120 characters a live preview carries.
+  const input = { path: '/orders/search', filler: 'f'.repeat(150), marker: 'input-tail-7f3a' };
+  const output = { rows: 3, marker: 'output-only-91c2' };
+  const span = call({ traceId: traceId(), service, name: 'search_orders', input, output }, Date.now(), 40);
+  await sender.send([span]);
+
+  const row = feedRow(page, span.spanId);
+  await expect(row).toBeVisible();
+  // The row previews the input's beginning.
+  await expect(row).toContainText('{"path":"/orders/search"');
+  const delivered = frames.filter((f) => f.includes(span.spanId));
+  expect(delivered.length).toBeGreaterThan(0);
+  for (const frame of delivered) {
+    expect(frame).not.toContain('input-tail-7f3a');
+    expect(frame).not.toContain('output-only-91c2');
+  }
+
+  await row.click();
+  await expect(page.getByTestId('detail-input')).toContainText('input-tail-7f3a');
+  await expect(page.getByTestId('detail-output')).toContainText('output-only-91c2');
+});
+
 test('pause holds new calls back with an "N new" counter; resume shows them', async ({ guarded: page, sender }) => {
   const service = uniqueService('pause');
   await openMonitor(page, `?service=${service}`);

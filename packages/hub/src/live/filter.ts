@@ -3,7 +3,7 @@ import type { Span, SpanFilter } from '@runtime-hub/protocol';
 const FIELDS = ['service', 'traceId', 'sessionId', 'kind', 'status'] as const;
 
 /** Whether a span passes a live filter (every given field must match). */
-export function matchesFilter(span: Span, filter: SpanFilter): boolean {
+export function matchesFilter(span: Pick<Span, (typeof FIELDS)[number]>, filter: SpanFilter): boolean {
   for (const field of FIELDS) {
     const wanted = filter[field];
     if (wanted !== undefined && span[field] !== wanted) return false;
@@ -11,21 +11,27 @@ export function matchesFilter(span: Span, filter: SpanFilter): boolean {
   return true;
 }
 
-/**
- * The Socket.IO room of a filter. Subscribers with equal filters share one room, so a batch is
- * matched and encoded once per distinct filter, not once per client.
- */
-export function roomOf(filter: SpanFilter): string {
-  return `f:${JSON.stringify(FIELDS.map((field) => filter[field] ?? null))}`;
+/** A subscription's room: its filter, and whether it asked for whole spans. */
+export interface RoomSubscription {
+  filter: SpanFilter;
+  payloads: boolean;
 }
 
-export function filterOfRoom(room: string): SpanFilter | undefined {
+/**
+ * The Socket.IO room of a subscription. Subscribers with equal filters (and the same payload
+ * choice) share one room, so a batch is matched and encoded once per room, not once per client.
+ */
+export function roomOf(filter: SpanFilter, payloads = false): string {
+  return `f:${JSON.stringify([...FIELDS.map((field) => filter[field] ?? null), payloads])}`;
+}
+
+export function subscriptionOfRoom(room: string): RoomSubscription | undefined {
   if (!room.startsWith('f:')) return undefined;
-  const values = JSON.parse(room.slice(2)) as (string | null)[];
+  const values = JSON.parse(room.slice(2)) as (string | boolean | null)[];
   const filter: Record<string, string> = {};
   FIELDS.forEach((field, i) => {
     const value = values[i];
-    if (value !== null && value !== undefined) filter[field] = value;
+    if (typeof value === 'string') filter[field] = value;
   });
-  return filter as SpanFilter;
+  return { filter: filter as SpanFilter, payloads: values[FIELDS.length] === true };
 }

@@ -1,7 +1,8 @@
 import type { Namespace, Server, Socket } from 'socket.io';
-import { LiveSubscribe, type ServiceInfo, type Span, type SpanFilter } from '@runtime-hub/protocol';
+import { LiveSubscribe, type LiveSpan, type ServiceInfo, type Span, type SpanFilter } from '@runtime-hub/protocol';
 import type { ChangeFeed } from '../store/change-feed.js';
-import { filterOfRoom, matchesFilter, roomOf } from './filter.js';
+import { matchesFilter, roomOf, subscriptionOfRoom } from './filter.js';
+import { summarize } from './span-summary.js';
 
 export interface LiveOptions {
   /** How long new spans are coalesced before one batch goes out (ms). */
@@ -23,6 +24,7 @@ export const DEFAULT_LIVE_OPTIONS: LiveOptions = { flushIntervalMs: 5, historyLi
 interface SubscribeRequest {
   filter: SpanFilter;
   after: number | undefined;
+  payloads: boolean;
   reply: ((value: unknown) => void) | undefined;
   generation: number;
 }
@@ -37,11 +39,12 @@ interface SocketSubscriptions {
 /**
  * The live channel, Socket.IO namespace `/live`.
  *
- * Protocol: the client emits `subscribe` `{ filter, after? }`; the hub emits `history`
+ * Protocol: the client emits `subscribe` `{ filter, after?, payloads? }`; the hub emits `history`
  * `{ spans, cursor, done }` pages until the client has everything up to now, then `spans`
  * `{ spans, cursor }` batches as changes commit, and `apps` `{ services }` on presence changes.
  * Every span carries `seq`; `cursor` is the highest change the client has now been sent, so on
- * reconnect it subscribes with `after: cursor` and gets exactly what it missed.
+ * reconnect it subscribes with `after: cursor` and gets exactly what it missed. Spans go out as
+ * summaries without payloads (`summarize`), whole only to subscriptions with `payloads: true`.
  *
  * No gap, no duplicate: replay pages cover seq ≤ a high-water mark; the socket joins its room in
  * the same synchronous step that finds nothing left above the mark, after pending changes were
@@ -115,10 +118,14 @@ export class LiveChannel {
     const spans = [...this.pending.values()];
     const cursor = this.pendingCursor;
     this.pending = new Map();
+    // Summarized once per batch, for every room that did not ask for payloads.
+    let summaries: LiveSpan[] | undefined;
     for (const room of this.nsp.adapter.rooms.keys()) {
-      const filter = filterOfRoom(room);
-      if (!filter) continue;
-      const matching = spans.filter((span) => matchesFilter(span, filter));
+      const subscription = subscriptionOfRoom(room);
+      if (!subscription) continue;
+      const { filter, payloads } = subscription;
+      const batch: readonly (Span | LiveSpan)[] = payloads ? spans : (summaries ??= spans.map(summarize));
+      const matching = isEmpty(filter) ? batch : batch.filter((span) => matchesFilter(span, filter));
       // Rooms with nothing matching still learn the new cursor, so a reconnect skips ahead.
       // This hub's sockets only: with the Redis adapter (scaled mode) every hub sends the changes
       // of its own feed, so a broadcast to other hubs' sockets would reach them twice.
@@ -150,7 +157,8 @@ export class LiveChannel {
         return;
       }
       this.endSubscription(socket, subscriptions);
-      subscriptions.next = { filter: parsed.data.filter, after: parsed.data.after, reply, generation: subscriptions.generation };
+      const { filter, after, payloads } = parsed.data;
+      subscriptions.next = { filter, after, payloads, reply, generation: subscriptions.generation };
       if (!subscriptions.running) void this.runSubscriptions(socket, subscriptions);
     });
     socket.on('unsubscribe', () => this.endSubscription(socket, subscriptions));
@@ -171,7 +179,7 @@ export class LiveChannel {
       subscriptions.next = undefined;
       const current = () => subscriptions.generation === request!.generation && socket.connected;
       try {
-        const cursor = await this.subscribe(socket, request.filter, request.after, current);
+        const cursor = await this.subscribe(socket, request, current);
         request.reply?.(cursor === undefined ? { superseded: true } : { ok: true, cursor });
       } catch (err) {
         const error = { code: 'INTERNAL', message: 'subscription failed' };
@@ -187,7 +195,8 @@ export class LiveChannel {
    * Replays history for one subscription, then joins its room. Answers the cursor it joined at, or
    * undefined when `current()` turned false on the way (replaced, unsubscribed or disconnected).
    */
-  private async subscribe(socket: Socket, filter: SpanFilter, after: number | undefined, current: () => boolean): Promise<number | undefined> {
+  private async subscribe(socket: Socket, { filter, after, payloads }: SubscribeRequest, current: () => boolean): Promise<number | undefined> {
+    const shape = (spans: Span[]) => (payloads ? spans : spans.map(summarize));
     let cursor: number;
     let capped: { after: number; upTo: number; limit: number } | undefined;
     if (after === undefined) {
@@ -195,7 +204,7 @@ export class LiveChannel {
       cursor = this.publishedSeq;
       const spans = await this.feed.recentChanges(filter, cursor, this.options.historyLimit);
       if (!current()) return undefined;
-      socket.emit('history', { spans, cursor, done: false });
+      socket.emit('history', { spans: shape(spans), cursor, done: false });
     } else {
       cursor = Math.min(after, this.publishedSeq);
       // More backlog than one subscription may replay: skip to the newest `maxReplay` changes.
@@ -213,20 +222,25 @@ export class LiveChannel {
       const upTo = this.publishedSeq;
       if (upTo <= cursor) {
         this.leaveFilterRooms(socket);
-        void socket.join(roomOf(filter));
+        void socket.join(roomOf(filter, payloads));
         socket.emit('history', { spans: [], cursor, done: true, ...(capped ? { capped } : {}) });
         return cursor;
       }
       const spans = await this.feed.changesBetween(filter, cursor, upTo, this.options.replayPageSize);
       if (!current()) return undefined;
       cursor = spans.length === this.options.replayPageSize ? spans[spans.length - 1]!.seq : upTo;
-      socket.emit('history', { spans, cursor, done: false });
+      socket.emit('history', { spans: shape(spans), cursor, done: false });
     }
   }
 
   private leaveFilterRooms(socket: Socket): void {
     for (const room of socket.rooms) if (room.startsWith('f:')) void socket.leave(room);
   }
+}
+
+function isEmpty(filter: SpanFilter): boolean {
+  for (const key in filter) if (filter[key as keyof SpanFilter] !== undefined) return false;
+  return true;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { Span } from '@runtime-hub/protocol';
+import { spanHead } from '../live/span-summary.js';
 import { spawnThread } from '../threads/spawn.js';
 import type { Finding, PluginRequest, PluginSpan, WidgetSpec } from './plugin-api.js';
 import type { FromHost, ToHost } from './plugin-messages.js';
@@ -43,19 +44,7 @@ export interface PluginStatus {
 
 /** Span fields a plugin sees; payloads only when one of its analyzers asked. */
 function forPlugin(span: Span, payloads: boolean): PluginSpan {
-  const out: PluginSpan = {
-    traceId: span.traceId,
-    spanId: span.spanId,
-    parentSpanId: span.parentSpanId,
-    service: span.service,
-    name: span.name,
-    kind: span.kind,
-    startTime: span.startTime,
-    endTime: span.endTime,
-    durationMs: span.durationMs,
-    status: span.status,
-    sessionId: span.sessionId,
-  };
+  const out: PluginSpan = spanHead(span);
   if (span.error) out.error = { type: span.error.type, message: span.error.message };
   if (span.usage) out.usage = span.usage as PluginSpan['usage'];
   if (payloads) {
@@ -64,6 +53,26 @@ function forPlugin(span: Span, payloads: boolean): PluginSpan {
     out.attributes = span.attributes;
   }
   return out;
+}
+
+/**
+ * One stored batch as plugins see it. The copy without payloads is made once, on first use, and
+ * shared by every plugin that did not ask for payloads (each used to make its own).
+ */
+export class PluginBatch {
+  private shared: PluginSpan[] | undefined;
+
+  constructor(readonly spans: readonly Span[]) {}
+
+  get size(): number {
+    return this.spans.length;
+  }
+
+  /** Shared between plugins when without payloads: posted (copied) to each thread, never changed here. */
+  spansFor(payloads: boolean): PluginSpan[] {
+    if (payloads) return this.spans.map((span) => forPlugin(span, true));
+    return (this.shared ??= this.spans.map((span) => forPlugin(span, false)));
+  }
 }
 
 /**
@@ -76,7 +85,8 @@ export class PluginHost {
   readonly status: PluginStatus;
   private worker: Worker | undefined;
   private wantsPayloads = false;
-  private queue: Span[] = [];
+  private queue: PluginBatch[] = [];
+  private queuedSpans = 0;
   private inFlight: { id: number; timer: NodeJS.Timeout; started: number; size: number } | undefined;
   private readonly requests = new Map<number, { resolve: (reply: { status: number; body: unknown }) => void; timer: NodeJS.Timeout }>();
   private nextId = 1;
@@ -133,16 +143,17 @@ export class PluginHost {
     return this.ready;
   }
 
-  /** Queues stored spans for the plugin; never blocks, never throws. */
-  offer(spans: readonly Span[]): void {
+  /** Queues a stored batch for the plugin; never blocks, never throws. */
+  offer(batch: PluginBatch): void {
     if (this.status.state === 'disabled') return;
-    const room = this.limits.maxQueuedSpans - this.queue.length;
-    if (spans.length > room) {
-      this.status.stats.droppedSpans += spans.length - Math.max(0, room);
+    const room = this.limits.maxQueuedSpans - this.queuedSpans;
+    if (batch.size > room) {
+      this.status.stats.droppedSpans += batch.size - Math.max(0, room);
       if (room <= 0) return;
-      spans = spans.slice(0, room);
+      batch = new PluginBatch(batch.spans.slice(0, room));
     }
-    for (const span of spans) this.queue.push(span);
+    this.queue.push(batch);
+    this.queuedSpans += batch.size;
     this.pump();
   }
 
@@ -217,12 +228,14 @@ export class PluginHost {
   /** Sends the next batch when the plugin is idle. */
   private pump(): void {
     if (this.status.state !== 'running' || this.inFlight || this.queue.length === 0) return;
-    const batch = this.queue;
+    const batches = this.queue;
     this.queue = [];
+    this.queuedSpans = 0;
+    const spans = batches.length === 1 ? batches[0]!.spansFor(this.wantsPayloads) : batches.flatMap((b) => b.spansFor(this.wantsPayloads));
     const id = this.nextId++;
-    const timer = setTimeout(() => this.disable(`hung: its span analyzer did not finish a batch of ${batch.length} spans within ${this.limits.batchMs / 1000} s`), this.limits.batchMs);
-    this.inFlight = { id, timer, started: Date.now(), size: batch.length };
-    this.post({ type: 'spans', id, spans: batch.map((span) => forPlugin(span, this.wantsPayloads)) });
+    const timer = setTimeout(() => this.disable(`hung: its span analyzer did not finish a batch of ${spans.length} spans within ${this.limits.batchMs / 1000} s`), this.limits.batchMs);
+    this.inFlight = { id, timer, started: Date.now(), size: spans.length };
+    this.post({ type: 'spans', id, spans });
   }
 
   private post(message: FromHost): void {
@@ -240,8 +253,9 @@ export class PluginHost {
     this.status.error = reason;
     if (this.inFlight) clearTimeout(this.inFlight.timer);
     this.inFlight = undefined;
-    this.status.stats.droppedSpans += this.queue.length;
+    this.status.stats.droppedSpans += this.queuedSpans;
     this.queue = [];
+    this.queuedSpans = 0;
     this.failPending(`plugin disabled: ${reason}`);
     const worker = this.worker;
     this.worker = undefined;

@@ -4,7 +4,7 @@ import { HubError } from '@runtime-hub/protocol';
 import type { HubContext } from '../context.js';
 import { ANNOTATION_LIMITS } from '../store/annotations.js';
 import type { Finding } from './plugin-api.js';
-import { DEFAULT_PLUGIN_LIMITS, PluginHost, type PluginStatus } from './plugin-host.js';
+import { DEFAULT_PLUGIN_LIMITS, PluginBatch, PluginHost, type PluginStatus } from './plugin-host.js';
 import { findPluginSources } from './plugin-sources.js';
 
 /** Findings stored per batch of one plugin; more are counted, not stored (a noisy plugin cannot flood the writer). */
@@ -69,7 +69,8 @@ export function registerPlugins(app: FastifyInstance, ctx: HubContext): void {
     });
   }
   if (hosts.length > 0) ctx.onSpans((spans) => {
-    for (const host of hosts) host.offer(spans);
+    const batch = new PluginBatch(spans);
+    for (const host of hosts) host.offer(batch);
   });
   ctx.onClose(async () => {
     await Promise.all(hosts.map((host) => host.close()));

@@ -19,8 +19,11 @@ export type {
   UsageTotals,
 } from '@runtime-hub/protocol';
 
-/** A span as a trace outline gives it: no payloads (input, output, error, attributes) until fetched. */
-export type TraceSpan = Span & { partial?: true };
+/**
+ * A span as a trace outline or the live channel gives it: no payloads (input, output, events,
+ * attributes, error stack) until fetched. Live spans carry a one-line `inputPreview` instead.
+ */
+export type TraceSpan = Span & { partial?: true; inputPreview?: string };
 
 /** `GET /api/v1/traces/:traceId/outline`; spans are [spanId, parentSpanId, service#, name#, kind, start, end, status, seq]. */
 export interface TraceOutline {

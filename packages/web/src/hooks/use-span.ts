@@ -12,8 +12,9 @@ export interface SpanState {
 const newer = (a: TraceSpan | undefined, b: TraceSpan | undefined) => newerSpan(a, b);
 
 /**
- * A span by id: from the live feed when it is there (updates in place as it ends), else from the
- * API; a running span that the feed does not carry is polled until it ends.
+ * A span by id: its state from the live feed when it is there (updates in place as it ends),
+ * its payloads from the API — the feed carries summaries, so each newer state the feed shows is
+ * fetched whole; a running span that the feed does not carry is polled until it ends.
  */
 export function useSpan(spanId: string | null, known?: TraceSpan): SpanState {
   const live = useFeed((s) => (spanId ? s.model.byId.get(spanId) : undefined));
@@ -21,6 +22,8 @@ export function useSpan(spanId: string | null, known?: TraceSpan): SpanState {
   const [error, setError] = useState<string | undefined>();
   const [tick, setTick] = useState(0);
   const current = newer(newer(known?.spanId === spanId ? known : undefined, fetched?.spanId === spanId ? fetched : undefined), live);
+  // A live summary newer than what was fetched: fetch that state whole.
+  const liveSeq = (live as TraceSpan | undefined)?.partial ? live!.seq : undefined;
 
   useEffect(() => {
     setError(undefined);
@@ -34,7 +37,7 @@ export function useSpan(spanId: string | null, known?: TraceSpan): SpanState {
       },
     );
     return () => abort.abort();
-  }, [spanId, tick]);
+  }, [spanId, tick, liveSeq]);
 
   const pollRunning = current !== undefined && current.endTime === null && live === undefined;
   useEffect(() => {

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ServiceInfo, Span } from '../api/types';
+import type { ServiceInfo, TraceSpan } from '../api/types';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline';
 
@@ -22,9 +22,11 @@ export interface LiveFilter {
 export interface LiveListener {
   /**
    * New and updated spans, in change order. `reset` is true for the first batch after a new
-   * subscription (a changed filter): what was shown before no longer applies.
+   * subscription (a changed filter): what was shown before no longer applies. Without the
+   * `payloads` option they are summaries marked `partial` (no input, output, events, attributes
+   * or stack): fetch the whole span to show it.
    */
-  spans(spans: Span[], reset: boolean): void;
+  spans(spans: TraceSpan[], reset: boolean): void;
   /** The subscription has caught up with everything stored (history done). */
   caughtUp?(): void;
   apps?(services: ServiceInfo[]): void;
@@ -38,12 +40,17 @@ export interface LiveClientOptions {
   filter?: LiveFilter;
   /** Resume after this change cursor instead of starting with recent history. */
   after?: number;
+  /**
+   * Whole spans with their payloads instead of summaries. Only for a narrow filter whose payloads
+   * are shown as they arrive (one agent run); the feed fetches the span it opens instead.
+   */
+  payloads?: boolean;
   reconnectionDelayMs?: number;
   reconnectionDelayMaxMs?: number;
 }
 
 interface Batch {
-  spans: Span[];
+  spans: TraceSpan[];
   cursor: number;
 }
 
@@ -59,6 +66,7 @@ interface Batch {
 export class LiveClient {
   private readonly socket: Socket;
   private filter: LiveFilter = {};
+  private readonly payloads: boolean;
   /** Subscribes on connect only once a filter was given (in the options or by setFilter). */
   private active: boolean;
   private cursor: number | undefined;
@@ -74,6 +82,7 @@ export class LiveClient {
   constructor(options: LiveClientOptions = {}) {
     this.cursor = options.after;
     this.filter = { ...options.filter };
+    this.payloads = options.payloads === true;
     this.active = options.filter !== undefined;
     this.resetPending = options.after === undefined;
     this.socket = io(`${options.url ?? ''}/live`, {
@@ -157,8 +166,9 @@ export class LiveClient {
 
   private subscribe(): void {
     this.awaitingHistory = true;
-    const payload: { filter: LiveFilter; after?: number } = { filter: this.filter };
+    const payload: { filter: LiveFilter; after?: number; payloads?: true } = { filter: this.filter };
     if (this.cursor !== undefined) payload.after = this.cursor;
+    if (this.payloads) payload.payloads = true;
     this.socket.emit('subscribe', payload);
   }
 
@@ -167,6 +177,8 @@ export class LiveClient {
     const reset = this.resetPending;
     this.resetPending = false;
     if (batch.spans.length === 0 && !reset) return;
+    // A summary at the same seq as a whole span fetched from the API must not replace it.
+    if (!this.payloads) for (const span of batch.spans) span.partial = true;
     for (const l of this.listeners) l.spans(batch.spans, reset);
   }
 

@@ -46,7 +46,9 @@ export function useAgentRun(traceId: string): AgentRunState {
         const byId = new Map(spans.map((s) => [s.spanId, s]));
         let after = 0;
         for (const span of spans) if (span.seq > after) after = span.seq;
-        client = new LiveClient({ filter: { traceId }, after });
+        // The tabs show payloads as they change (a prompt, a tool result): this one trace's
+        // subscription asks for whole spans.
+        client = new LiveClient({ filter: { traceId }, after, payloads: true });
         client.listen({
           spans: (batch) => {
             let dirty = false;

@@ -1,10 +1,10 @@
 import { memo } from 'react';
-import type { Span } from '../../api/types';
+import type { TraceSpan } from '../../api/types';
 import { displayStatusOf, StatusDot } from '../../components/StatusBadge';
 import { formatClock, formatDuration, previewValue } from '../../lib/format';
 
 export interface FeedRowProps {
-  span: Span;
+  span: TraceSpan;
   selected: boolean;
   top: number;
   height: number;
@@ -38,7 +38,7 @@ export const FeedRow = memo(function FeedRow({ span, selected, top, height, onSe
       </span>
       <span className="min-w-0 flex-1 truncate font-mono font-medium" role="cell" data-testid="feed-name" title={span.name}>
         {span.name}
-        <span className="ml-3 font-normal text-zinc-400">{span.error ? `${span.error.type}: ${previewValue(span.error.message, 80)}` : previewValue(span.input, 80)}</span>
+        <span className="ml-3 font-normal text-zinc-400">{span.error ? `${span.error.type}: ${previewValue(span.error.message, 80)}` : previewValue(span.inputPreview ?? span.input, 80)}</span>
       </span>
       <span className="hidden w-32 shrink-0 truncate text-zinc-600 @lg:block dark:text-zinc-400" role="cell" title={span.service}>
         {span.service}
