@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { HubError, SpanId, TraceId, type Span } from '@runtime-hub/protocol';
 import { z } from 'zod';
 import type { HubContext } from '../context.js';
-import { BranchIndex } from './branches.js';
+import { openBranchIndex } from './branches.js';
 import { registerInvocations } from './invoke-routes.js';
 import { loadRecording } from './recording.js';
 import { generatePytest, generateVitest } from './test-generator.js';
@@ -35,11 +35,13 @@ export function newTraceId(): string {
  * Replay (docs/replay.md): the recording a replay needs, the replay plan as an API, and the index
  * of branches (replays of a trace) for the trace and agent views.
  */
-export function registerReplay(root: FastifyInstance, ctx: HubContext): void {
+export async function registerReplay(root: FastifyInstance, ctx: HubContext): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['replay'];
-  const branches = new BranchIndex(ctx.config.dataDir);
+  // Scaled mode: a table every hub writes and reads (replay/branches.ts).
+  const branches = await openBranchIndex(ctx.config, (error) => ctx.log.warn({ error: (error as Error).message }, 'replay: a branch was not indexed'));
   ctx.onSpans((spans) => branches.observe(spans));
+  ctx.onClose(() => branches.close());
 
   app.get(
     '/api/v1/replay/recordings/:traceId',
@@ -69,12 +71,12 @@ export function registerReplay(root: FastifyInstance, ctx: HubContext): void {
     return language === 'pytest' ? generatePytest(calls) : generateVitest(calls, importFrom);
   });
 
-  app.get('/api/v1/replay/branches', { schema: { tags, summary: 'Replays of a trace, and what a replay branched from', querystring: BranchQuery } }, (request) => {
+  app.get('/api/v1/replay/branches', { schema: { tags, summary: 'Replays of a trace, and what a replay branched from', querystring: BranchQuery } }, async (request) => {
     const { traceId } = request.query;
-    const of = branches.branchOf(traceId);
+    const [of, list] = await Promise.all([branches.branchOf(traceId), branches.branches(traceId)]);
     return {
       branchOf: of ? { traceId: of.replayOf, fromSpan: of.fromSpan, compareUrl: `/compare/${of.replayOf}/${traceId}` } : null,
-      branches: branches.branches(traceId).map((b) => ({ traceId: b.traceId, fromSpan: b.fromSpan, startTime: b.startTime, compareUrl: `/compare/${traceId}/${b.traceId}` })),
+      branches: list.map((b) => ({ traceId: b.traceId, fromSpan: b.fromSpan, startTime: b.startTime, compareUrl: `/compare/${traceId}/${b.traceId}` })),
     };
   });
 }
