@@ -29,6 +29,24 @@ describe('cron arithmetic', () => {
     expect(iso(fires)).toEqual(['2024-10-26T00:30:00.000Z', '2024-10-27T00:30:00.000Z', '2024-10-28T01:30:00.000Z']);
   });
 
+  it('started in the repeated hour\'s second pass, fires nothing that has gone by (America/New_York)', () => {
+    // 06:10Z is 01:10 EST, the second 01:10 of 2026-11-01; 01:15..01:45 already fired as EDT.
+    const fires = nextFires({ expression: '*/15 * * * *', timezone: 'America/New_York' }, 3, at('2026-11-01T06:10:00Z'));
+    expect(iso(fires)).toEqual(['2026-11-01T07:00:00.000Z', '2026-11-01T07:15:00.000Z', '2026-11-01T07:30:00.000Z']);
+  });
+
+  it('lists fire times in increasing order across the skipped hour (no shifted time twice)', () => {
+    const fires = nextFires({ expression: '*/15 * * * *', timezone: 'America/New_York' }, 6, at('2026-03-08T06:59:00Z'));
+    expect(iso(fires)).toEqual([
+      '2026-03-08T07:00:00.000Z',
+      '2026-03-08T07:15:00.000Z',
+      '2026-03-08T07:30:00.000Z',
+      '2026-03-08T07:45:00.000Z',
+      '2026-03-08T08:00:00.000Z',
+      '2026-03-08T08:15:00.000Z',
+    ]);
+  });
+
   it('reads 6-field expressions with seconds', () => {
     expect(iso(nextFires({ expression: '*/20 * * * * *', timezone: 'UTC' }, 3, at('2024-01-01T00:00:00Z')))).toEqual([
       '2024-01-01T00:00:20.000Z',

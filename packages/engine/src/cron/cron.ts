@@ -41,15 +41,37 @@ export function cronProblem(spec: CronSpec): { field: 'expression' | 'timezone';
   return undefined;
 }
 
-/** The first fire time strictly after `after` (epoch ms), or undefined if there is none. */
+/** How far `nextFireAfter` walks past fire times that are not after `after` (see below). */
+const MAX_STEPS_BACK = 10_000;
+
+/**
+ * The first fire time strictly after `after` (epoch ms), or undefined if there is none.
+ *
+ * croner reads `after` as a wall-clock time and answers the next matching wall-clock time at its
+ * first occurrence; during the repeated hour's second pass (01:10 the second time) that is an
+ * instant in the first pass, before `after`. Such answers are walked past, so a scheduler started
+ * or re-armed in the repeated hour never fires a time that has already gone by.
+ */
 export function nextFireAfter(spec: CronSpec, after: number): number | undefined {
-  const next = schedule(spec).nextRun(new Date(after));
-  return next ? next.getTime() : undefined;
+  const cron = schedule(spec);
+  let next = cron.nextRun(new Date(after))?.getTime();
+  for (let steps = 0; next !== undefined && next <= after && steps < MAX_STEPS_BACK; steps++) next = cron.nextRun(new Date(next))?.getTime();
+  return next !== undefined && next > after ? next : undefined;
 }
 
-/** The next `count` fire times strictly after `after`. */
+/**
+ * The next `count` fire times strictly after `after`, each found from the one before as the
+ * scheduler finds them (croner's own `nextRuns` lists the skipped hour's shifted times and then the
+ * same instants again).
+ */
 export function nextFires(spec: CronSpec, count: number, after: number): number[] {
-  return schedule(spec).nextRuns(count, new Date(after)).map((d) => d.getTime());
+  const fires: number[] = [];
+  for (let cursor: number | undefined = after; fires.length < count; ) {
+    cursor = nextFireAfter(spec, cursor);
+    if (cursor === undefined) break;
+    fires.push(cursor);
+  }
+  return fires;
 }
 
 /**
