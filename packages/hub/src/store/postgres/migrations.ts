@@ -324,6 +324,56 @@ CREATE TABLE replay_branches (
 CREATE INDEX replay_branches_by_original ON replay_branches (replay_of, start_time);
 `,
   },
+  {
+    version: 6,
+    name: 'analytics histograms stored sparse, rollups pre-merged per service',
+    // Queries merge histograms cell by cell: only the non-empty buckets (hist_idx, hist_n: ~a dozen)
+    // instead of every bucket between the first and the last (often over a hundred). And, as in
+    // <data>/analytics.sqlite, the sums per service and of all services ('') are kept pre-merged,
+    // which charts of all services or of one read (analytics/postgres/postgres-rollup-store.ts).
+    sql: `
+ALTER TABLE analytics_rollups ADD COLUMN hist_idx integer[] NOT NULL DEFAULT '{}', ADD COLUMN hist_n bigint[] NOT NULL DEFAULT '{}';
+UPDATE analytics_rollups SET (hist_idx, hist_n) = (
+  SELECT coalesce(array_agg(i ORDER BY i), '{}'), coalesce(array_agg(hist[i] ORDER BY i), '{}') FROM generate_subscripts(hist, 1) AS i WHERE hist[i] <> 0);
+ALTER TABLE analytics_rollups DROP COLUMN hist;
+DROP FUNCTION analytics_hist_add(bigint[], bigint[]);
+
+CREATE FUNCTION analytics_hist_merge(ai integer[], an bigint[], bi integer[], bn bigint[], OUT idx integer[], OUT n bigint[]) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(array_agg(i ORDER BY i), '{}'), coalesce(array_agg(c ORDER BY i), '{}')
+  FROM (SELECT i, sum(c)::bigint AS c FROM (SELECT * FROM unnest(ai, an) UNION ALL SELECT * FROM unnest(bi, bn)) AS u(i, c) GROUP BY i) AS g
+$$;
+
+CREATE TABLE analytics_rollup_totals (
+  res bigint NOT NULL,
+  bucket bigint NOT NULL,
+  service text NOT NULL,
+  calls bigint NOT NULL,
+  errors bigint NOT NULL,
+  duration_sum double precision NOT NULL,
+  duration_max double precision NOT NULL,
+  input_tokens bigint NOT NULL,
+  output_tokens bigint NOT NULL,
+  cost_usd double precision NOT NULL,
+  hist_idx integer[] NOT NULL,
+  hist_n bigint[] NOT NULL,
+  PRIMARY KEY (res, bucket, service)
+);
+WITH sums AS (
+  SELECT res, bucket, coalesce(service, '') AS service, sum(calls) AS calls, sum(errors) AS errors, sum(duration_sum) AS duration_sum,
+    max(duration_max) AS duration_max, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd
+  FROM analytics_rollups GROUP BY GROUPING SETS ((res, bucket, service), (res, bucket))
+), cells AS (
+  SELECT res, bucket, coalesce(service, '') AS service, c.i, sum(c.n)::bigint AS n
+  FROM analytics_rollups AS r, unnest(r.hist_idx, r.hist_n) AS c(i, n) GROUP BY GROUPING SETS ((res, bucket, service, c.i), (res, bucket, c.i))
+), hists AS (
+  SELECT res, bucket, service, array_agg(i ORDER BY i) AS idx, array_agg(n ORDER BY i) AS n FROM cells GROUP BY res, bucket, service
+)
+INSERT INTO analytics_rollup_totals
+SELECT s.res, s.bucket, s.service, s.calls, s.errors, s.duration_sum, s.duration_max, s.input_tokens, s.output_tokens, s.cost_usd,
+  coalesce(h.idx, '{}'), coalesce(h.n, '{}')
+FROM sums AS s LEFT JOIN hists AS h USING (res, bucket, service);
+`,
+  },
 ];
 
 /** The newest schema this hub knows. */
