@@ -130,7 +130,9 @@ export function seriesOf(step: number, points: Map<string | number, Sums>): Metr
 /** Breakdown rows from groups keyed by the group's column values joined with `separator`, sorted, the first `limit`. */
 export function breakdownOf(query: BreakdownQuery, groups: Map<string | number, Sums>, separator: string): BreakdownRow[] {
   const { columns } = GROUPS[query.by];
-  const rows = [...groups].map(([k, sums]): BreakdownRow => {
+  // Ties keep the order of their keys, whatever order the store's rows came in.
+  const sorted = [...groups].sort(([a], [b]) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+  const rows = sorted.map(([k, sums]): BreakdownRow => {
     const parts = String(k).split(separator);
     const row: BreakdownRow = { service: '', ...totalsOf(sums) };
     columns.forEach((column, i) => ((row as unknown as Record<string, string>)[column] = parts[i]!));

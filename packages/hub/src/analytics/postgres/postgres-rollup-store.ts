@@ -3,7 +3,7 @@ import { BUCKET_COUNT, emptyHistogram, type DenseHistogram } from '../../stats/l
 import { createPool, inTransaction } from '../../store/postgres/pool.js';
 import { migrate } from '../../store/postgres/migrate.js';
 import { planSegments, tierForStep } from '../query-plan.js';
-import { addDelta, breakdownOf, emptySums, GROUPS, seriesOf, totalsOf, type Sums } from '../rollup-sums.js';
+import { addDelta, breakdownOf, emptySums, GROUPS, seriesOf, totalsOf, type DeltaSums, type Sums } from '../rollup-sums.js';
 import { DAY, HOUR, TIERS, type BreakdownQuery, type BreakdownRow, type MetricsFilter, type MetricsSeries, type MetricsTotals, type RollupDelta, type RollupStore } from '../rollup-store.js';
 
 /** How long a counted span id is remembered across hubs (RollupStore.claim). */
@@ -12,27 +12,18 @@ export const CLAIM_MEMORY_MS = HOUR;
 const SEPARATOR = '\u001f';
 const DEADLOCK = '40P01';
 
-type Row = Omit<RollupDelta, 'histogram'> & { res: number; dense: DenseHistogram };
+/** Deltas folded into one row per tier bucket and dimensions: one upsert may touch a row only once. */
+type Folded = DeltaSums & { res: number; bucket: number; dims: string[] };
 
-/** A histogram as the literal of a bigint[] whose subscripts are the bucket indexes: `[first:last]={…}`. */
-function histogramLiteral(dense: DenseHistogram): string {
-  let first = 0;
-  while (first < BUCKET_COUNT && dense[first] === 0) first++;
-  if (first === BUCKET_COUNT) return '{}';
-  let last = BUCKET_COUNT - 1;
-  while (dense[last] === 0) last--;
-  return `[${first}:${last}]={${Array.from(dense.subarray(first, last + 1)).join(',')}}`;
-}
-
-/** The deltas folded into one row per (tier bucket, series): one upsert may touch a row only once. */
-function rowsOf(deltas: readonly RollupDelta[]): Row[] {
-  const rows = new Map<string, Row>();
+function foldTiers(deltas: readonly RollupDelta[], dims: (delta: RollupDelta) => string[]): Folded[] {
+  const rows = new Map<string, Folded>();
   for (const delta of deltas) {
     for (const { res } of TIERS) {
       const bucket = Math.floor(delta.bucket / res) * res;
-      const key = [res, bucket, delta.service, delta.name, delta.kind, delta.model].join('\u0000');
+      const values = dims(delta);
+      const key = [res, bucket, ...values].join('\u0000');
       let row = rows.get(key);
-      if (!row) rows.set(key, (row = { ...delta, res, bucket, calls: 0, errors: 0, durationSumMs: 0, durationMaxMs: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, dense: emptyHistogram() }));
+      if (!row) rows.set(key, (row = { res, bucket, dims: values, calls: 0, errors: 0, durationSumMs: 0, durationMaxMs: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, dense: emptyHistogram() }));
       addDelta(row, delta);
     }
   }
@@ -40,21 +31,57 @@ function rowsOf(deltas: readonly RollupDelta[]): Row[] {
   return [...rows.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, row]) => row);
 }
 
-const UPSERT = `INSERT INTO analytics_rollups AS r (res, bucket, service, name, kind, model, calls, errors, duration_sum, duration_max, input_tokens, output_tokens, cost_usd, hist)
-SELECT res, bucket, service, name, kind, model, calls, errors, duration_sum, duration_max, input_tokens, output_tokens, cost_usd, hist_text::bigint[]
-FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[], $8::bigint[], $9::float8[], $10::float8[], $11::bigint[], $12::bigint[], $13::float8[], $14::text[]) AS u(res, bucket, service, name, kind, model, calls, errors, duration_sum, duration_max, input_tokens, output_tokens, cost_usd, hist_text)
-ON CONFLICT (res, bucket, service, name, kind, model) DO UPDATE SET calls = r.calls + excluded.calls, errors = r.errors + excluded.errors,
+/** The non-empty buckets of a histogram as two array literals: indexes and counts. */
+function sparse(dense: DenseHistogram): [string, string] {
+  const idx: number[] = [];
+  const n: number[] = [];
+  for (let i = 0; i < BUCKET_COUNT; i++) {
+    if (dense[i] !== 0) {
+      idx.push(i);
+      n.push(dense[i]!);
+    }
+  }
+  return [`{${idx.join(',')}}`, `{${n.join(',')}}`];
+}
+
+const SUM_COLUMNS = ['calls', 'errors', 'duration_sum', 'duration_max', 'input_tokens', 'output_tokens', 'cost_usd'];
+const SUM_TYPES = ['bigint', 'bigint', 'float8', 'float8', 'bigint', 'bigint', 'float8'];
+
+/** One statement adding folded rows to `table`: counts and sums add, maxima take the larger, histograms merge. */
+function upsertSql(table: string, dims: readonly string[]): string {
+  const columns = ['res', 'bucket', ...dims, ...SUM_COLUMNS];
+  const types = ['bigint', 'bigint', ...dims.map(() => 'text'), ...SUM_TYPES, 'text', 'text'];
+  return `INSERT INTO ${table} AS r (${columns.join(', ')}, hist_idx, hist_n)
+SELECT ${columns.join(', ')}, idx_text::integer[], n_text::bigint[]
+FROM unnest(${types.map((type, i) => `$${i + 1}::${type}[]`).join(', ')}) AS u(${columns.join(', ')}, idx_text, n_text)
+ON CONFLICT (res, bucket, ${dims.join(', ')}) DO UPDATE SET calls = r.calls + excluded.calls, errors = r.errors + excluded.errors,
   duration_sum = r.duration_sum + excluded.duration_sum, duration_max = greatest(r.duration_max, excluded.duration_max),
-  input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
-  cost_usd = r.cost_usd + excluded.cost_usd, hist = analytics_hist_add(r.hist, excluded.hist)`;
+  input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens, cost_usd = r.cost_usd + excluded.cost_usd,
+  (hist_idx, hist_n) = (SELECT m.idx, m.n FROM analytics_hist_merge(r.hist_idx, r.hist_n, excluded.hist_idx, excluded.hist_n) AS m)`;
+}
+
+/** The upsert's parameters: one array per column. */
+function upsertParams(rows: readonly Folded[], dimCount: number): unknown[] {
+  const hists = rows.map((row) => sparse(row.dense));
+  return [
+    rows.map((r) => r.res), rows.map((r) => r.bucket), ...Array.from({ length: dimCount }, (_, i) => rows.map((r) => r.dims[i])),
+    rows.map((r) => r.calls), rows.map((r) => r.errors), rows.map((r) => r.durationSumMs), rows.map((r) => r.durationMaxMs),
+    rows.map((r) => r.inputTokens), rows.map((r) => r.outputTokens), rows.map((r) => r.costUsd), hists.map((h) => h[0]), hists.map((h) => h[1]),
+  ];
+}
+
+const SERIES_DIMS = ['service', 'name', 'kind', 'model'];
+const UPSERT_SERIES = upsertSql('analytics_rollups', SERIES_DIMS);
+const UPSERT_TOTALS = upsertSql('analytics_rollup_totals', ['service']);
 
 /**
- * The rollup store on PostgreSQL (scaled mode, `--db`): one table shared by every hub
- * (`analytics_rollups`, migration in store/postgres/migrations.ts). Each hub adds the rollups of the
- * spans it ingested: counts and sums add, maxima take the larger, histograms add bucket by bucket
- * (`analytics_hist_add` on a bigint[] subscripted by bucket index) — so the order in which hubs
- * write does not matter. Queries merge the histograms in SQL (`generate_subscripts`), the rest in
- * rollup-sums.ts like the SQLite store.
+ * The rollup store on PostgreSQL (scaled mode, `--db`): tables shared by every hub
+ * (`analytics_rollups` per series, `analytics_rollup_totals` pre-merged per service and for all;
+ * migrations 4 and 6 in store/postgres/migrations.ts). Each hub adds the rollups of the spans it
+ * ingested: counts and sums add, maxima take the larger, histograms (sparse: the indexes and counts
+ * of their non-empty buckets) merge bucket by bucket in `analytics_hist_merge` — so the order in
+ * which hubs write does not matter. Queries merge histograms in SQL (one row per bucket and group),
+ * the rest in rollup-sums.ts like the SQLite store.
  */
 export class PostgresRollupStore implements RollupStore {
   private bytes = 0;
@@ -76,15 +103,14 @@ export class PostgresRollupStore implements RollupStore {
 
   async add(deltas: readonly RollupDelta[]): Promise<void> {
     if (deltas.length === 0) return;
-    const rows = rowsOf(deltas);
-    const column = <K extends keyof Row>(key: K) => rows.map((row) => row[key]);
-    const params = [
-      column('res'), column('bucket'), column('service'), column('name'), column('kind'), column('model'), column('calls'), column('errors'),
-      column('durationSumMs'), column('durationMaxMs'), column('inputTokens'), column('outputTokens'), column('costUsd'), rows.map((row) => histogramLiteral(row.dense)),
-    ];
+    const series = foldTiers(deltas, (d) => [d.service, d.name, d.kind, d.model]);
+    const totals = foldTiers([...deltas, ...deltas.map((d) => ({ ...d, service: '' }))], (d) => [d.service]);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.pool.query(UPSERT, params);
+        await inTransaction(this.pool, async (client) => {
+          await client.query(UPSERT_SERIES, upsertParams(series, SERIES_DIMS.length));
+          await client.query(UPSERT_TOTALS, upsertParams(totals, 1));
+        });
         return;
       } catch (error) {
         if ((error as { code?: string }).code !== DEADLOCK || attempt >= 5) throw error;
@@ -112,6 +138,7 @@ export class PostgresRollupStore implements RollupStore {
       for (const { res, keepMs } of TIERS) {
         if (!Number.isFinite(keepMs)) continue;
         deleted += (await client.query('DELETE FROM analytics_rollups WHERE res = $1 AND bucket < $2', [res, now - keepMs])).rowCount ?? 0;
+        await client.query('DELETE FROM analytics_rollup_totals WHERE res = $1 AND bucket < $2', [res, now - keepMs]);
       }
       await client.query('DELETE FROM analytics_counted WHERE counted_at < $1', [now - CLAIM_MEMORY_MS]);
     });
@@ -144,20 +171,24 @@ export class PostgresRollupStore implements RollupStore {
     if (segments.length === 0) return out;
     const params: unknown[] = [segments.map((s) => s.res), segments.map((s) => s.from), segments.map((s) => s.to)];
     const clauses = ['r.res = s.res', 'r.bucket >= s.lo', 'r.bucket < s.hi'];
+    // As in SQLite: what needs no more than the service reads the rows pre-merged per service ('' = all).
+    const perService = extra === undefined && filter.name === undefined && filter.model === undefined && filter.kind === undefined && !/\b(name|kind|model)\b/.test(key);
     for (const column of ['service', 'name', 'model', 'kind'] as const) {
       if (filter[column] === undefined) continue;
       params.push(filter[column]);
       clauses.push(`r.${column} = $${params.length}`);
     }
+    if (perService && filter.service === undefined) clauses.push(key === 'service' ? "r.service <> ''" : "r.service = ''");
     if (extra) clauses.push(extra);
-    const rows = `SELECT ${key} AS k, r.* FROM analytics_rollups r JOIN unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS s(res, lo, hi) ON ${clauses.join(' AND ')}`;
+    const table = perService ? 'analytics_rollup_totals' : 'analytics_rollups';
+    const rows = `SELECT ${key} AS k, r.* FROM ${table} r JOIN unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS s(res, lo, hi) ON ${clauses.join(' AND ')}`;
     const [sums, cells] = await Promise.all([
       this.pool.query<{ k: string | number; calls: number; errors: number; duration_sum: number; duration_max: number; input_tokens: number; output_tokens: number; cost_usd: number }>(
         `SELECT k, sum(calls) AS calls, sum(errors) AS errors, sum(duration_sum) AS duration_sum, max(duration_max) AS duration_max,
            sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd FROM (${rows}) AS g GROUP BY k`,
         params,
       ),
-      this.pool.query<{ k: string | number; i: number; n: number }>(`SELECT k, i, sum(hist[i]) AS n FROM (${rows}) AS g, generate_subscripts(g.hist, 1) AS i GROUP BY k, i`, params),
+      this.pool.query<{ k: string | number; i: number; n: number }>(`SELECT k, c.i, sum(c.n) AS n FROM (${rows}) AS g, unnest(g.hist_idx, g.hist_n) AS c(i, n) GROUP BY k, c.i`, params),
     ]);
     for (const row of sums.rows) {
       out.set(row.k, {
@@ -173,7 +204,7 @@ export class PostgresRollupStore implements RollupStore {
   }
 
   private async refreshSize(): Promise<void> {
-    const { rows } = await this.pool.query<{ bytes: number }>("SELECT pg_total_relation_size('analytics_rollups') + pg_total_relation_size('analytics_counted') AS bytes");
+    const { rows } = await this.pool.query<{ bytes: number }>("SELECT pg_total_relation_size('analytics_rollups') + pg_total_relation_size('analytics_rollup_totals') + pg_total_relation_size('analytics_counted') AS bytes");
     this.bytes = rows[0]?.bytes ?? 0;
   }
 
