@@ -51,35 +51,61 @@ function workflowAttributes(attributes: Attributes): Attributes {
  */
 export function previewJson(value: unknown, max: number): string {
   if (typeof value === 'string') return value.length > max ? `${value.slice(0, max)}…` : value;
-  const out = { text: '' };
-  writeBounded(value, out, max);
-  return out.text.length > max ? `${out.text.slice(0, max)}…` : out.text;
+  const out: JsonParts = { parts: [], length: 0, max };
+  writeBounded(value, out);
+  const text = out.parts.join('');
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
 
-function writeBounded(value: unknown, out: { text: string }, max: number): void {
-  if (out.text.length > max) return;
-  if (typeof value === 'string') {
-    out.text += JSON.stringify(value.length > max ? value.slice(0, max + 1) : value);
-  } else if (value === null || typeof value !== 'object') {
-    out.text += JSON.stringify(value) ?? 'null';
+interface JsonParts {
+  parts: string[];
+  length: number;
+  max: number;
+}
+
+function push(out: JsonParts, text: string): void {
+  out.parts.push(text);
+  out.length += text.length;
+}
+
+function writeBounded(value: unknown, out: JsonParts): void {
+  if (out.length > out.max) return;
+  switch (typeof value) {
+    case 'string':
+      push(out, JSON.stringify(value.length > out.max ? value.slice(0, out.max + 1) : value));
+      return;
+    case 'number':
+      push(out, Number.isFinite(value) ? String(value) : 'null');
+      return;
+    case 'boolean':
+      push(out, value ? 'true' : 'false');
+      return;
+    case 'object':
+      break;
+    default:
+      push(out, 'null');
+      return;
+  }
+  if (value === null) {
+    push(out, 'null');
   } else if (Array.isArray(value)) {
-    out.text += '[';
-    for (let i = 0; i < value.length && out.text.length <= max; i++) {
-      if (i > 0) out.text += ',';
-      writeBounded(value[i], out, max);
+    push(out, '[');
+    for (let i = 0; i < value.length && out.length <= out.max; i++) {
+      if (i > 0) push(out, ',');
+      writeBounded(value[i], out);
     }
-    out.text += ']';
+    push(out, ']');
   } else {
-    out.text += '{';
+    push(out, '{');
     let first = true;
     for (const key in value) {
-      if (out.text.length > max) break;
+      if (out.length > out.max) break;
       const item = (value as Record<string, unknown>)[key];
       if (item === undefined) continue;
-      out.text += `${first ? '' : ','}${JSON.stringify(key)}:`;
+      push(out, first ? `${JSON.stringify(key)}:` : `,${JSON.stringify(key)}:`);
       first = false;
-      writeBounded(item, out, max);
+      writeBounded(item, out);
     }
-    out.text += '}';
+    push(out, '}');
   }
 }
