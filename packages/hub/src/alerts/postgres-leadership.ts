@@ -15,10 +15,17 @@ const ALERTS_LOCK = 7_414_100_215;
 export class PostgresLeadership implements Leadership {
   private client: pg.Client | undefined;
   private held = false;
+  private checking: Promise<boolean> | undefined;
 
   constructor(private readonly url: string) {}
 
-  async isLeader(): Promise<boolean> {
+  /** One check at a time: two at once would each open a connection, and the lock would stay with the one dropped. */
+  isLeader(): Promise<boolean> {
+    this.checking ??= this.check().finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  private async check(): Promise<boolean> {
     try {
       if (this.held && this.client) {
         await this.client.query('SELECT 1'); // still connected: still ours

@@ -71,11 +71,18 @@ export async function registerAlerts(app: FastifyInstance, ctx: HubContext): Pro
     const groups = await ctx.store.listErrorGroups({ bucketMs: 60_000, limit: 10_000 });
     await store.markErrorGroups(groups.map((g) => g.id), now());
   })().catch(warn('reading rules and known error groups'));
+  let ticking = false;
   const tick = async () => {
-    await ready;
-    leading = await leadership.isLeader();
-    if (leading) await engine.evaluate();
-    firing = await store.countFiring();
+    if (ticking) return; // a slow tick (a loaded machine, a slow database) is not overlapped by the next
+    ticking = true;
+    try {
+      await ready;
+      leading = await leadership.isLeader();
+      if (leading) await engine.evaluate();
+      firing = await store.countFiring();
+    } finally {
+      ticking = false;
+    }
   };
   const timer = setInterval(() => void tick().catch(warn('evaluation')), options.evaluateEveryMs ?? EVALUATE_EVERY_MS);
   timer.unref();
