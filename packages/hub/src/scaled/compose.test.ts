@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseStartArgs, START_OPTIONS } from '../cli/args.js';
 import { parseWorkerArgs, WORKER_OPTIONS } from '../cli/worker-command.js';
+import { SECRET_KEY_ENV } from '../workflows/secrets/secret-key.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -34,7 +35,8 @@ describe('docker-compose.yml (scaled mode)', () => {
 
   it('gives the hubs only flags and variables `runtime-hub start` knows, and they parse', () => {
     const known = new Set(START_OPTIONS.map((o) => o.flag));
-    const knownEnv = new Set(START_OPTIONS.map((o) => o.env));
+    // The secret key has no flag on purpose (a key must not show in the process list).
+    const knownEnv = new Set([...START_OPTIONS.map((o) => o.env), SECRET_KEY_ENV]);
     for (const [name, hub] of hubs) {
       for (const flag of flagsOf(hub.command!)) expect(known.has(flag), `${name}: --${flag}`).toBe(true);
       for (const variable of Object.keys(hub.environment ?? {})) expect(knownEnv.has(variable), `${name}: ${variable}`).toBe(true);
@@ -49,7 +51,7 @@ describe('docker-compose.yml (scaled mode)', () => {
 
   it('gives the workers only flags and variables `runtime-hub worker` knows, and they parse', () => {
     const known = new Set<string>(WORKER_OPTIONS.map((o) => o.flag));
-    const knownEnv = new Set<string>(WORKER_OPTIONS.map((o) => o.env));
+    const knownEnv = new Set<string>([...WORKER_OPTIONS.map((o) => o.env), SECRET_KEY_ENV]);
     for (const [name, worker] of workers) {
       for (const flag of flagsOf(worker.command!)) expect(known.has(flag), `${name}: --${flag}`).toBe(true);
       for (const variable of Object.keys(worker.environment ?? {})) expect(knownEnv.has(variable), `${name}: ${variable}`).toBe(true);
@@ -65,10 +67,15 @@ describe('docker-compose.yml (scaled mode)', () => {
     }
   });
 
-  it('shares one data volume between hubs and workers, and balances over every hub', () => {
-    const volumes = [...hubs, ...workers].map(([, s]) => (s.volumes ?? []).find((v) => v.endsWith(':/data')));
+  it('shares one data volume between the hubs only, one secret key with the workers, and balances over every hub', () => {
+    const volumes = hubs.map(([, s]) => (s.volumes ?? []).find((v) => v.endsWith(':/data')));
     expect(new Set(volumes).size).toBe(1);
     expect(volumes[0]).toBeDefined();
+    // Workers read projects, versions and secrets from PostgreSQL (docs/scaling.md): no shared folder.
+    for (const [name, worker] of workers) expect(worker.volumes ?? [], name).toEqual([]);
+    const keys = [...hubs, ...workers].map(([, s]) => s.environment?.[SECRET_KEY_ENV]);
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/^\$\{RUNTIME_HUB_SECRET_KEY:\?/);
     const dataDirs = [...hubs, ...workers].map(([, s]) => s.environment?.RUNTIME_HUB_DATA);
     expect(new Set(dataDirs)).toEqual(new Set(['/data']));
     const nginx = readFileSync(`${root}deploy/scaled/nginx.conf`, 'utf8');

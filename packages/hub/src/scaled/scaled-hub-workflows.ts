@@ -46,6 +46,7 @@ export class ScaledHubWorkflows {
     const postgres = config.dbUrl
       ? await openPostgresWorkflowState(config.dbUrl, { dataDir: config.dataDir, role: 'hub', onError: (error) => log.warn('workflows: postgres error', { error: (error as Error).message }) })
       : undefined;
+    if (postgres && !postgres.key) log.warn('workflows: this hub has no secret key (RUNTIME_HUB_SECRET_KEY or RUNTIME_HUB_SECRET_KEY_FILE) and stores no secret; another hub recorded the key');
     return new ScaledHubWorkflows(config.redisUrl, pino, postgres);
   }
 

@@ -15,6 +15,7 @@ import { EmbeddedRunCoordinator } from './coordinator/embedded-coordinator.js';
 import { IngestSpanSink } from './span-sink.js';
 import type { RunMetricsStore } from './metrics/run-metrics.js';
 import { attachRunMetrics } from './metrics/attach-run-metrics.js';
+import { importLocalState } from './import-local-state.js';
 import type { PostgresWorkflowState } from './postgres-workflow-state.js';
 import { SqliteSecretRows } from './secrets/secret-rows.js';
 import { SqliteTemplateUses, type TemplateUses } from './templates/template-uses.js';
@@ -116,6 +117,11 @@ export class WorkflowService {
   async load(): Promise<void> {
     const postgres = this.scaled?.postgres;
     if (postgres && this.scaled?.mode === 'worker') return postgres.source.load();
+    if (postgres) {
+      // Before the catalog settles versions: a workflow's saved history comes over first.
+      const imported = await importLocalState(this.store.db, postgres.runs.pool, postgres.key?.key);
+      if (imported.secrets + imported.versions + imported.templateUses > 0) this.log.info('workflows: copied the data folder\'s secrets, versions and template uses to PostgreSQL', imported);
+    }
     await this.catalog.load();
     await postgres?.mirror.publishAll(this.catalog.listProjects(), (project) => this.catalog.listWorkflows(project));
   }
@@ -151,8 +157,15 @@ export class WorkflowService {
       return;
     }
     await this.vault.refresh(project);
-    if (!this.catalog.getProject(project)) await this.catalog.load();
+    // One reload at a time, awaited by every run meanwhile: a project being reloaded has no workflows yet.
+    if (this.reloading) await this.reloading;
+    if (!this.catalog.getProject(project)) {
+      this.reloading ??= this.catalog.load().finally(() => (this.reloading = undefined));
+      await this.reloading;
+    }
   }
+
+  private reloading: Promise<void> | undefined;
 
   /** Resumes interrupted runs and arms the cron schedules. */
   async start(): Promise<void> {

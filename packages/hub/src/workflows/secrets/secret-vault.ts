@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { SecretSource } from '@runtime-hub/engine';
-import { SecretKeyError } from './secret-key.js';
+import { HubError } from '@runtime-hub/protocol';
 import type { SecretRow, SecretRows } from './secret-rows.js';
 
 export interface SecretInfo {
@@ -28,7 +28,7 @@ export class SecretVault implements SecretSource {
   }
 
   async put(project: string, name: string, value: string, now = Date.now()): Promise<SecretInfo> {
-    if (!this.key) throw new SecretKeyError('this process has no secret key, so it cannot store secrets (RUNTIME_HUB_SECRET_KEY or --secret-key-file)');
+    if (!this.key) throw new HubError('INVALID_REQUEST', 'this hub was started without the secret key the other hubs use, so it stores no secret: give it RUNTIME_HUB_SECRET_KEY or RUNTIME_HUB_SECRET_KEY_FILE (docs/scaling.md, The secret key)');
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(`${project}/${name}`, 'utf8'));

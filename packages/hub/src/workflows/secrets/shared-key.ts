@@ -17,15 +17,14 @@ export async function storedFingerprint(pool: pg.Pool): Promise<string | undefin
 /**
  * Scaled mode: every process reads and writes the same `wf_secrets`, so all must hold the same
  * key. The first process with a key records its fingerprint; one with another key refuses to
- * start, and so does a hub without a key once one is recorded, or a worker without a key while
- * secrets exist — rather than store secrets nobody else can read, or run workflows whose secrets
- * it cannot decrypt. The key itself is never logged nor stored.
+ * start, and so does one without a key while secrets exist — rather than store secrets nobody else
+ * can read, or run workflows whose secrets it cannot decrypt. Without a key and without secrets it
+ * starts, and stores no secret until it is given the key. The key itself is never logged nor stored.
  */
 export async function checkSharedKey(pool: pg.Pool, key: { key: Buffer; source: string } | undefined, role: 'hub' | 'worker'): Promise<void> {
   if (!key) {
-    if (role === 'hub' && (await storedFingerprint(pool)) !== undefined) throw new SecretKeyError(`the database's secrets are encrypted with a key this hub was not given: ${HOW}`);
     const { rows } = await pool.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM wf_secrets');
-    if ((rows[0]?.n ?? 0) > 0) throw new SecretKeyError(`the database holds workflow secrets and this worker has no secret key: ${HOW}`);
+    if ((rows[0]?.n ?? 0) > 0) throw new SecretKeyError(`the database holds workflow secrets and this ${role} has no secret key: ${HOW}`);
     return;
   }
   const mine = keyFingerprint(key.key);
