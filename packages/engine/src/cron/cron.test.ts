@@ -19,9 +19,9 @@ describe('cron arithmetic', () => {
     ]);
   });
 
-  it('fires a non-existent time once, shifted by the jump (02:30 on the spring-forward day)', () => {
+  it('fires a fixed time that does not exist once, at the end of the gap (02:30 on the spring-forward day runs at 03:00)', () => {
     const fires = nextFires({ expression: '30 2 * * *', timezone: 'Europe/Berlin' }, 3, at('2024-03-30T00:00:00Z'));
-    expect(iso(fires)).toEqual(['2024-03-30T01:30:00.000Z', '2024-03-31T01:30:00.000Z', '2024-04-01T00:30:00.000Z']);
+    expect(iso(fires)).toEqual(['2024-03-30T01:30:00.000Z', '2024-03-31T01:00:00.000Z', '2024-04-01T00:30:00.000Z']);
   });
 
   it('fires a repeated time once on the fall-back day', () => {
@@ -29,10 +29,31 @@ describe('cron arithmetic', () => {
     expect(iso(fires)).toEqual(['2024-10-26T00:30:00.000Z', '2024-10-27T00:30:00.000Z', '2024-10-28T01:30:00.000Z']);
   });
 
+  it('keeps real time through the repeated hour: an interval schedule fires on both passes, in order', () => {
+    const fires = nextFires({ expression: '*/15 * * * *', timezone: 'America/New_York' }, 9, at('2026-11-01T05:10:00Z'));
+    // 05:15Z..05:45Z are 01:15..01:45 EDT; 06:00Z..06:45Z the same wall times again, EST.
+    expect(iso(fires)).toEqual([
+      '2026-11-01T05:15:00.000Z',
+      '2026-11-01T05:30:00.000Z',
+      '2026-11-01T05:45:00.000Z',
+      '2026-11-01T06:00:00.000Z',
+      '2026-11-01T06:15:00.000Z',
+      '2026-11-01T06:30:00.000Z',
+      '2026-11-01T06:45:00.000Z',
+      '2026-11-01T07:00:00.000Z',
+      '2026-11-01T07:15:00.000Z',
+    ]);
+  });
+
   it('started in the repeated hour\'s second pass, fires nothing that has gone by (America/New_York)', () => {
-    // 06:10Z is 01:10 EST, the second 01:10 of 2026-11-01; 01:15..01:45 already fired as EDT.
+    // 06:10Z is 01:10 EST, the second 01:10 of 2026-11-01.
     const fires = nextFires({ expression: '*/15 * * * *', timezone: 'America/New_York' }, 3, at('2026-11-01T06:10:00Z'));
-    expect(iso(fires)).toEqual(['2026-11-01T07:00:00.000Z', '2026-11-01T07:15:00.000Z', '2026-11-01T07:30:00.000Z']);
+    expect(iso(fires)).toEqual(['2026-11-01T06:15:00.000Z', '2026-11-01T06:30:00.000Z', '2026-11-01T06:45:00.000Z']);
+  });
+
+  it('does not skip the first days of a month after a shorter one (days 1 and 31 after February)', () => {
+    const fires = nextFires({ expression: '0 4 1,31 * *', timezone: 'UTC' }, 3, at('2026-02-27T00:00:00Z'));
+    expect(iso(fires)).toEqual(['2026-03-01T04:00:00.000Z', '2026-03-31T04:00:00.000Z', '2026-04-01T04:00:00.000Z']);
   });
 
   it('lists fire times in increasing order across the skipped hour (no shifted time twice)', () => {

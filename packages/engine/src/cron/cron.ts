@@ -5,9 +5,13 @@ import type { CronTrigger } from '@runtime-hub/protocol';
  * Cron arithmetic through croner, pure: no timers here (see scheduler.ts). Expressions have 5
  * fields (minutes) or 6 (seconds first) and are read in the trigger's IANA time zone.
  *
- * Daylight-saving changes follow croner: a wall-clock time that does not exist (02:30 when the
- * clocks jump from 02:00 to 03:00) fires shifted by the jump (03:30); a wall-clock time that
- * occurs twice (the repeated hour in autumn) fires once, at its first occurrence.
+ * Daylight-saving changes follow croner (as Vixie cron does). A fixed-time schedule — a single
+ * value in each of seconds, minutes and hours, like `30 2 * * *` — fires once at the first
+ * occurrence of a time the autumn change repeats, and at the end of the spring gap (03:00) for a
+ * time that does not exist. Any other schedule (every 15 minutes, or `0 1,2 * * *`) keeps real time:
+ * it fires on both passes through a repeated hour and skips times in the gap. Fire times only
+ * ever increase. The exported apps' schedulers follow the same rules, checked against
+ * packages/protocol/cases/cron.json.
  */
 
 type CronSpec = Pick<CronTrigger, 'expression' | 'timezone'>;
@@ -41,37 +45,15 @@ export function cronProblem(spec: CronSpec): { field: 'expression' | 'timezone';
   return undefined;
 }
 
-/** How far `nextFireAfter` walks past fire times that are not after `after` (see below). */
-const MAX_STEPS_BACK = 10_000;
-
-/**
- * The first fire time strictly after `after` (epoch ms), or undefined if there is none.
- *
- * croner reads `after` as a wall-clock time and answers the next matching wall-clock time at its
- * first occurrence; during the repeated hour's second pass (01:10 the second time) that is an
- * instant in the first pass, before `after`. Such answers are walked past, so a scheduler started
- * or re-armed in the repeated hour never fires a time that has already gone by.
- */
+/** The first fire time strictly after `after` (epoch ms), or undefined if there is none. */
 export function nextFireAfter(spec: CronSpec, after: number): number | undefined {
-  const cron = schedule(spec);
-  let next = cron.nextRun(new Date(after))?.getTime();
-  for (let steps = 0; next !== undefined && next <= after && steps < MAX_STEPS_BACK; steps++) next = cron.nextRun(new Date(next))?.getTime();
-  return next !== undefined && next > after ? next : undefined;
+  const next = schedule(spec).nextRun(new Date(after));
+  return next ? next.getTime() : undefined;
 }
 
-/**
- * The next `count` fire times strictly after `after`, each found from the one before as the
- * scheduler finds them (croner's own `nextRuns` lists the skipped hour's shifted times and then the
- * same instants again).
- */
+/** The next `count` fire times strictly after `after`, in increasing order. */
 export function nextFires(spec: CronSpec, count: number, after: number): number[] {
-  const fires: number[] = [];
-  for (let cursor: number | undefined = after; fires.length < count; ) {
-    cursor = nextFireAfter(spec, cursor);
-    if (cursor === undefined) break;
-    fires.push(cursor);
-  }
-  return fires;
+  return schedule(spec).nextRuns(count, new Date(after)).map((d) => d.getTime());
 }
 
 /**

@@ -62,8 +62,8 @@ describe('cron across replicas through the RunCoordinator', () => {
     it(`${name}: fires each tick once, DST-correct (Europe/Berlin, spring forward and fall back)`, async () => {
       const { coordinator, close } = make();
       const spring = await replicasFire(coordinator, '2024-03-30T00:00:00Z', '2024-04-01T12:00:00Z', '30 2 * * *');
-      // 02:30 does not exist on the spring-forward day: fired once, shifted by the jump, as one hub would.
-      expect(iso(spring.map((f) => f.scheduledAt))).toEqual(['2024-03-30T01:30:00.000Z', '2024-03-31T01:30:00.000Z', '2024-04-01T00:30:00.000Z']);
+      // 02:30 does not exist on the spring-forward day: fired once, at the end of the gap (03:00), as one hub would.
+      expect(iso(spring.map((f) => f.scheduledAt))).toEqual(['2024-03-30T01:30:00.000Z', '2024-03-31T01:00:00.000Z', '2024-04-01T00:30:00.000Z']);
       const autumn = await replicasFire(coordinator, '2024-10-26T00:00:00Z', '2024-10-28T12:00:00Z', '30 2 * * *');
       // 02:30 happens twice on the fall-back day: still one fire.
       expect(iso(autumn.map((f) => f.scheduledAt))).toEqual(['2024-10-26T00:30:00.000Z', '2024-10-27T00:30:00.000Z', '2024-10-28T01:30:00.000Z']);
