@@ -66,9 +66,15 @@ describe('exportProject', () => {
     expect(env).toContain('GREETING="Hello"');
   });
 
-  it('warns that a cron workflow is not scheduled by the app', () => {
-    const cron = WorkflowDefinition.parse({ id: 'nightly', name: 'Nightly', trigger: { type: 'cron', expression: '0 3 * * *' }, nodes: [{ id: 'start', type: 'trigger' }] });
-    const { warnings } = exportProject({ project: FIXTURE_PROJECT, workflows: [cron], secretNames: [], language: 'python' });
-    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('workflow "nightly" runs on a cron schedule')]);
+  it('schedules cron workflows, and warns only that the app skips fires missed while it was down', () => {
+    const nightly = WorkflowDefinition.parse({ id: 'nightly', name: 'Nightly', trigger: { type: 'cron', expression: '0 3 * * *', timezone: 'Europe/Zurich' }, nodes: [{ id: 'start', type: 'trigger' }] });
+    const catchUp = WorkflowDefinition.parse({ id: 'catch-up', name: 'Catch up', trigger: { type: 'cron', expression: '0 * * * *', missed: 'run-once' }, nodes: [{ id: 'start', type: 'trigger' }] });
+    for (const language of ['python', 'typescript'] as const) {
+      const { warnings, files } = exportProject({ project: FIXTURE_PROJECT, workflows: [nightly, catchUp], secretNames: [], language });
+      expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('workflow "catch-up" runs once for the fires missed')]);
+      const readme = files.find((f) => f.path === 'README.md')?.content ?? '';
+      expect(readme).toContain('| nightly | `0 3 * * *` | Europe/Zurich |');
+      expect(readme).toContain('SCHEDULES=off');
+    }
   });
 });

@@ -9,6 +9,7 @@ export function readme(input: ExportInput, workflows: WorkflowDefinition[], vers
     .filter((w) => w.visibility === 'public' && w.endpoint)
     .map((w) => `| \`${w.endpoint?.method} ${w.endpoint?.path}\` | ${w.id} | ${w.name} |`);
   const internal = workflows.filter((w) => w.visibility !== 'public').map((w) => `\`${w.id}\``);
+  const scheduled = workflows.flatMap((w) => (w.trigger.type === 'cron' ? [`| ${w.id} | \`${w.trigger.expression}\` | ${w.trigger.timezone} |`] : []));
   const run = python
     ? ['python3 -m venv .venv && . .venv/bin/activate', 'pip install -r requirements.txt', 'cp .env.example .env   # then fill in the secrets', 'set -a && . ./.env && set +a && uvicorn main:app --port 8080']
     : ['npm install', 'npm run build', 'cp .env.example .env   # then fill in the secrets', 'set -a && . ./.env && set +a && npm start'];
@@ -30,7 +31,22 @@ ${routes.length > 0 ? routes.join('\n') : '| (none) | | |'}
 The hub served these at \`/w/${input.project.id}<path>\`; the app serves them at \`<path>\`. Answers are the
 hub's: a Respond node's answer, else the run's output; \`500 { error: { code: "RUN_FAILED" } }\` when a
 run fails; \`202 { runId }\` past the workflow's response time limit.
-${internal.length > 0 ? `\nInternal workflows (no route; called by other workflows as plain function calls): ${internal.join(', ')}.\n` : ''}
+${internal.length > 0 ? `\nInternal workflows (no route; called by other workflows as plain function calls): ${internal.join(', ')}.\n` : ''}${
+    scheduled.length > 0
+      ? `
+## Schedules
+
+| workflow | cron | time zone |
+|---|---|---|
+${scheduled.join('\n')}
+
+The app runs these on their schedules, at the times the hub would (daylight-saving changes included),
+with the trigger data \`{ type: "cron", scheduledAt, firedAt }\`. Fires due while the app is down are
+skipped. Every running copy of the app fires them: with several replicas, set \`SCHEDULES=off\` on all
+but one.
+`
+      : ''
+  }
 ## Run
 
 \`\`\`sh

@@ -17,15 +17,16 @@ function label(workflow: WorkflowDefinition, node: { id: string; name?: string }
 /**
  * What an export cannot carry: node types it does not run (a JavaScript code node in a Python
  * export), and calls to workflows the project does not have. Disabled nodes pass their input on
- * and are always fine. Warnings are what the app does differently from the hub (cron triggers).
+ * and are always fine. Warnings are what the app does differently from the hub (a cron trigger's
+ * missed-run policy).
  */
 export function checkSupport(workflows: WorkflowDefinition[], language: ExportLanguage): { problems: ExportProblem[]; warnings: ExportProblem[] } {
   const problems: ExportProblem[] = [];
   const warnings: ExportProblem[] = [];
   const ids = new Set(workflows.map((w) => w.id));
   for (const workflow of workflows) {
-    if (workflow.trigger.type === 'cron') {
-      warnings.push({ workflow: workflow.id, message: `workflow "${workflow.id}" runs on a cron schedule in the hub; the exported app does not schedule it (call it from your platform's scheduler, or keep it in the hub)` });
+    if (workflow.trigger.type === 'cron' && workflow.trigger.missed === 'run-once') {
+      warnings.push({ workflow: workflow.id, message: `workflow "${workflow.id}" runs once for the fires missed while the hub was down; the exported app keeps no state between starts and skips them` });
     }
     for (const node of workflow.nodes) {
       if (node.disabled) continue;

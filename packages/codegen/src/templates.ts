@@ -37,6 +37,7 @@ export function typescriptRuntime(): Map<string, string> {
 /** The engine modules a TypeScript export embeds (paths relative to the engine's dist/). */
 export const ENGINE_MODULES = [
   'adapters/smtp-mail.js',
+  'cron/cron.js',
   'errors.js',
   'expr/ast.js',
   'expr/evaluate.js',

@@ -8,7 +8,7 @@ import { engineModules, typescriptRuntime } from '../templates.js';
 import type { ExportInput, GeneratedFile } from '../types.js';
 
 /** The app's dependencies, pinned to the ranges the hub itself is tested with. */
-export const TYPESCRIPT_DEPENDENCIES = { fastify: '^5.2.0', nodemailer: '^10.6.1' };
+export const TYPESCRIPT_DEPENDENCIES = { croner: '^11.0.1', fastify: '^5.2.0', nodemailer: '^10.6.1' };
 export const TYPESCRIPT_DEV_DEPENDENCIES = { '@types/node': '^20.19.0', typescript: '~5.9.0' };
 
 function header(input: ExportInput, what: string): string {
@@ -33,6 +33,7 @@ server.route({ method: ${JSON.stringify(endpoint.method)}, url: ${JSON.stringify
   return `${header(input, `${input.project.name}: the app of project "${input.project.id}". Public workflows are the routes below; internal ones have none and run only when another workflow calls them (a function call, no HTTP). /health answers uptime and version.`)}
 import { NODE_FIELDS, PROJECT, SECRET_NAMES, VERSION } from './project.js';
 import { ProjectApp } from './runtime/app.js';
+import { startSchedules } from './runtime/schedules.js';
 import { answer, createServer } from './runtime/server.js';
 import { WORKFLOWS } from './workflows/index.js';
 
@@ -43,14 +44,23 @@ ${routes}
 
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '0.0.0.0';
+let stopSchedules = (): void => undefined;
 server.listen({ port, host }).then(
-  (address) => console.log(\`\${PROJECT.name} \${VERSION} listening on \${address}\`),
+  (address) => {
+    console.log(\`\${PROJECT.name} \${VERSION} listening on \${address}\`);
+    stopSchedules = startSchedules(app);
+  },
   (error: unknown) => {
     console.error(error);
     process.exit(1);
   },
 );
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.close().then(() => process.exit(0)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopSchedules();
+    void server.close().then(() => process.exit(0));
+  });
+}
 `;
 }
 

@@ -18,6 +18,7 @@ class ProjectApp:
         self.started_at = time.time()
         self.http = httpx.AsyncClient(follow_redirects=True)
         self.background = set()
+        self.schedules = []  # the cron workflows' tasks (runtime/schedules.py)
 
     def env(self):
         """The project's variables (defaults from the export), overridden by the process environment."""

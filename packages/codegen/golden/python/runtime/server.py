@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from . import instrument
+from . import instrument, schedules
 from .runner import Run
 from .values import to_json, to_plain
 
@@ -61,8 +61,14 @@ def create_app(project_app, title, version):
             "workflows": sorted(project_app.workflows),
         })
 
+    @app.on_event("startup")
+    async def follow_schedules():
+        project_app.schedules = schedules.start(project_app, lambda definition, trigger: _execute(Run(project_app, definition, trigger), definition))
+
     @app.on_event("shutdown")
     async def close():
+        for task in project_app.schedules:
+            task.cancel()
         await project_app.close()
 
     return app

@@ -7,6 +7,7 @@
 
 import { NODE_FIELDS, PROJECT, SECRET_NAMES, VERSION } from './project.js';
 import { ProjectApp } from './runtime/app.js';
+import { startSchedules } from './runtime/schedules.js';
 import { answer, createServer } from './runtime/server.js';
 import { WORKFLOWS } from './workflows/index.js';
 
@@ -20,11 +21,20 @@ server.route({ method: "GET", url: "/orders/:id", handler: (request, reply) => a
 
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '0.0.0.0';
+let stopSchedules = (): void => undefined;
 server.listen({ port, host }).then(
-  (address) => console.log(`${PROJECT.name} ${VERSION} listening on ${address}`),
+  (address) => {
+    console.log(`${PROJECT.name} ${VERSION} listening on ${address}`);
+    stopSchedules = startSchedules(app);
+  },
   (error: unknown) => {
     console.error(error);
     process.exit(1);
   },
 );
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void server.close().then(() => process.exit(0)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    stopSchedules();
+    void server.close().then(() => process.exit(0));
+  });
+}

@@ -17,7 +17,7 @@ export interface WorkflowDef {
   version: number;
   visibility: 'public' | 'internal';
   endpoint?: { method: string; path: string; auth?: { secret: string; header: string } };
-  trigger: { type: string };
+  trigger: { type: string; expression?: string; timezone?: string };
   settings: { timeoutMs?: number; nodeTimeoutMs?: number; retry?: Partial<RetryPolicy>; outputNode?: string; responseTimeoutMs?: number };
   nodes: NodeDef[];
   edges: { source: string; sourceOutput?: string; target: string }[];
