@@ -169,8 +169,11 @@ export class PostgresRollupStore implements RollupStore {
   private async sum(segments: readonly { res: number; from: number; to: number }[], key: string, filter: MetricsFilter, extra?: string): Promise<Map<string | number, Sums>> {
     const out = new Map<string | number, Sums>();
     if (segments.length === 0) return out;
-    const params: unknown[] = [segments.map((s) => s.res), segments.map((s) => s.from), segments.map((s) => s.to)];
-    const clauses = ['r.res = s.res', 'r.bucket >= s.lo', 'r.bucket < s.hi'];
+    // One range of the primary key per segment, spelled out: the planner scans the index for each,
+    // where a join with the segments as a set of rows made it read the whole table.
+    const params: unknown[] = [];
+    const ranges = segments.map((s) => `(r.res = $${params.push(s.res)} AND r.bucket >= $${params.push(s.from)} AND r.bucket < $${params.push(s.to)})`);
+    const clauses = [`(${ranges.join(' OR ')})`];
     // As in SQLite: what needs no more than the service reads the rows pre-merged per service ('' = all).
     const perService = extra === undefined && filter.name === undefined && filter.model === undefined && filter.kind === undefined && !/\b(name|kind|model)\b/.test(key);
     for (const column of ['service', 'name', 'model', 'kind'] as const) {
@@ -181,7 +184,7 @@ export class PostgresRollupStore implements RollupStore {
     if (perService && filter.service === undefined) clauses.push(key === 'service' ? "r.service <> ''" : "r.service = ''");
     if (extra) clauses.push(extra);
     const table = perService ? 'analytics_rollup_totals' : 'analytics_rollups';
-    const rows = `SELECT ${key} AS k, r.* FROM ${table} r JOIN unnest($1::bigint[], $2::bigint[], $3::bigint[]) AS s(res, lo, hi) ON ${clauses.join(' AND ')}`;
+    const rows = `SELECT ${key} AS k, r.* FROM ${table} r WHERE ${clauses.join(' AND ')}`;
     const [sums, cells] = await Promise.all([
       this.pool.query<{ k: string | number; calls: number; errors: number; duration_sum: number; duration_max: number; input_tokens: number; output_tokens: number; cost_usd: number }>(
         `SELECT k, sum(calls) AS calls, sum(errors) AS errors, sum(duration_sum) AS duration_sum, max(duration_max) AS duration_max,
