@@ -67,10 +67,11 @@ export function registerAlertRoutes(root: FastifyInstance, store: AlertStore, en
   }));
 
   app.post('/api/v1/alerts/:id/acknowledge', { schema: { tags, summary: 'Acknowledge an alert', params: AlertParams } }, async (request) => {
-    const before = await store.alert(request.params.id);
-    if (!before) throw new HubError('NOT_FOUND', `no alert with id ${request.params.id}`);
-    const alert = (await store.acknowledge(before.id, now()))!;
-    if (before.acknowledgedAt === null) await store.addEvent({ alertId: alert.id, ruleId: alert.ruleId, type: 'acknowledged', at: alert.acknowledgedAt!, title: alert.title, notified: [] });
+    const acknowledged = await store.acknowledge(request.params.id, now());
+    if (!acknowledged) throw new HubError('NOT_FOUND', `no alert with id ${request.params.id}`);
+    const { alert, first } = acknowledged;
+    // Once in the history, even when two people (on two hubs) acknowledge at the same moment.
+    if (first) await store.addEvent({ alertId: alert.id, ruleId: alert.ruleId, type: 'acknowledged', at: alert.acknowledgedAt!, title: alert.title, notified: [] });
     return { alert };
   });
 

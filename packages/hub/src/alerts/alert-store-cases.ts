@@ -57,8 +57,9 @@ export function runAlertStoreConformance(name: string, open: () => Promise<Alert
         expect((await store.alerts('resolved', 10)).map((a) => a.id)).toEqual([alert!.id]);
         expect(await store.alerts(undefined, 10)).toHaveLength(3);
         const acknowledged = await store.acknowledge(alert!.id, 400);
-        expect(acknowledged?.acknowledgedAt).toBe(400);
-        expect((await store.acknowledge(alert!.id, 500))?.acknowledgedAt).toBe(400);
+        expect(acknowledged?.alert.acknowledgedAt).toBe(400);
+        expect(acknowledged?.first).toBe(true);
+        expect(await store.acknowledge(alert!.id, 500)).toMatchObject({ first: false, alert: { acknowledgedAt: 400 } });
         expect(await store.acknowledge(999_999, 500)).toBeUndefined();
       }));
 

@@ -56,7 +56,8 @@ export interface AlertStore {
   touch(id: number, value: number | null, at: number): Promise<void>;
   /** Resolves a firing alert; undefined when it no longer fires (resolved elsewhere: no notification). */
   resolve(id: number, at: number): Promise<Alert | undefined>;
-  acknowledge(id: number, at: number): Promise<Alert | undefined>;
+  /** Acknowledges an alert; `first` is true for the one call that did (the history records it once). Undefined: no such alert. */
+  acknowledge(id: number, at: number): Promise<{ alert: Alert; first: boolean } | undefined>;
   addEvent(event: Omit<AlertEvent, 'id'>): Promise<AlertEvent>;
   /** Events after `after` (the in-app feed polls with the last id it has), oldest first; or the newest when no `after`. */
   events(after: number | undefined, limit: number, alertId?: number): Promise<AlertEvent[]>;

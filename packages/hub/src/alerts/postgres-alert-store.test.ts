@@ -14,7 +14,7 @@ afterAll(() => server?.close());
 runAlertStoreConformance('postgres', async () => PostgresAlertStore.open(await server.createDatabase()));
 
 describe('alerts shared by several hubs (PostgreSQL)', { timeout: 60_000 }, () => {
-  it('lets one hub fire a (rule, key) when two try at once', async () => {
+  it('lets one hub fire, resolve and acknowledge an alert when two try at once', async () => {
     const url = await server.createDatabase();
     const stores = await Promise.all([PostgresAlertStore.open(url), PostgresAlertStore.open(url)]);
     try {
@@ -25,6 +25,8 @@ describe('alerts shared by several hubs (PostgreSQL)', { timeout: 60_000 }, () =
       const id = fired.find(Boolean)!.id;
       const resolved = await Promise.all(Array.from({ length: 10 }, (_, i) => stores[i % 2]!.resolve(id, at + 1)));
       expect(resolved.filter(Boolean)).toHaveLength(1);
+      const acknowledged = await Promise.all(Array.from({ length: 10 }, (_, i) => stores[i % 2]!.acknowledge(id, at + 2)));
+      expect(acknowledged.filter((a) => a?.first)).toHaveLength(1);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }

@@ -106,9 +106,11 @@ export class PostgresAlertStore implements AlertStore {
     return row ? toAlert(row) : undefined;
   }
 
-  async acknowledge(id: number, at: number): Promise<Alert | undefined> {
-    const [row] = await this.rows<AlertRow>('UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, $1) WHERE id = $2 RETURNING *', [at, id]);
-    return row ? toAlert(row) : undefined;
+  async acknowledge(id: number, at: number): Promise<{ alert: Alert; first: boolean } | undefined> {
+    const [row] = await this.rows<AlertRow>('UPDATE alerts SET acknowledged_at = $1 WHERE id = $2 AND acknowledged_at IS NULL RETURNING *', [at, id]);
+    if (row) return { alert: toAlert(row), first: true };
+    const alert = await this.alert(id);
+    return alert ? { alert, first: false } : undefined;
   }
 
   async addEvent(event: Omit<AlertEvent, 'id'>): Promise<AlertEvent> {

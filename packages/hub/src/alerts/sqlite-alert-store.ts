@@ -99,9 +99,11 @@ export class SqliteAlertStore implements AlertStore {
     return row ? toAlert(row) : undefined;
   }
 
-  async acknowledge(id: number, at: number): Promise<Alert | undefined> {
-    const row = this.db.prepare('UPDATE alerts SET acknowledged_at = COALESCE(acknowledged_at, ?) WHERE id = ? RETURNING *').get(at, id) as AlertRow | undefined;
-    return row ? toAlert(row) : undefined;
+  async acknowledge(id: number, at: number): Promise<{ alert: Alert; first: boolean } | undefined> {
+    const row = this.db.prepare('UPDATE alerts SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL RETURNING *').get(at, id) as AlertRow | undefined;
+    if (row) return { alert: toAlert(row), first: true };
+    const alert = await this.alert(id);
+    return alert ? { alert, first: false } : undefined;
   }
 
   async addEvent(event: Omit<AlertEvent, 'id'>): Promise<AlertEvent> {
