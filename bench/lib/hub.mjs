@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../packages/hub/dist/cli/main.js', import.meta.url));
+// HUB_CLI: another build's cli/main.js, to measure a before/after pair in one session.
+const CLI = process.env.HUB_CLI ?? fileURLToPath(new URL('../../packages/hub/dist/cli/main.js', import.meta.url));
 
 export function startHub(args) {
   // HUB_NODE_ARGS: extra node flags for the hub only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
