@@ -188,9 +188,13 @@ describe('silence, acknowledge, history, secrets', { timeout: 180_000 }, () => {
     const rule = await createRule('quiet-deploy', { type: 'deployment_down', deployment: 'quiet' }, false);
     ok(await fetch(`${hub.url}/api/v1/alerts/rules/${rule.id}/silence`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ minutes: 60 }) }));
     emitDeploymentHealth(hub.hub.ctx, { project: 'quiet', target: 'local', deployment: 'd_1', url: null, status: 'down', previous: 'healthy', changed: true, at: Date.now(), responseMs: null, error: 'connection refused' });
-    const alerts = (await (await fetch(`${hub.url}/api/v1/alerts?state=firing`)).json()) as { alerts: { id: number; ruleId: string }[] };
-    const alert = alerts.alerts.find((a) => a.ruleId === rule.id)!;
-    expect(alert).toBeDefined();
+    // The event is evaluated after whatever the engine is doing at the moment (a tick): wait for its alert.
+    let alert: { id: number; ruleId: string } | undefined;
+    for (const deadline = Date.now() + 90_000; !alert && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 50))) {
+      const firing = (await (await fetch(`${hub.url}/api/v1/alerts?state=firing`)).json()) as { alerts: { id: number; ruleId: string }[] };
+      alert = firing.alerts.find((a) => a.ruleId === rule.id);
+    }
+    if (!alert) throw new Error('timed out waiting for the silenced rule to fire');
     ok(await fetch(`${hub.url}/api/v1/alerts/${alert.id}/acknowledge`, { method: 'POST' }));
     const events = (await (await fetch(`${hub.url}/api/v1/alerts/events?alertId=${alert.id}`)).json()) as { events: { type: string; notified: string[] }[] };
     expect(events.events.map((e) => [e.type, e.notified])).toEqual([['fired', ['silenced']], ['acknowledged', []]]);
