@@ -287,7 +287,7 @@ describe('scaled mode: webhooks answered by workers', () => {
     const names = Array.from({ length: 20 }, (_, i) => `caller-${i}`);
     const answers = await Promise.all(names.map((name) => api('POST', '/w/wh/greet', { name })));
     for (const [i, answer] of answers.entries()) {
-      expect(answer.status, names[i]).toBe(200);
+      expect(answer.status, `${names[i]}: ${answer.text}`).toBe(200);
       expect(answer.body).toEqual({ message: `Hello, ${names[i]}!` });
     }
   }, 90_000);

@@ -23,7 +23,7 @@ export class SqliteRunStore implements RunStore {
   private readonly selectSteps: Database.Statement;
   private readonly insertDebt: Database.Statement;
   private readonly deleteDebt: Database.Statement;
-  private readonly writeBatches: (batches: readonly Batch[]) => void;
+  private readonly writeBatches: Database.Transaction<(batches: readonly Batch[]) => void>;
   private pending: { batch: Batch; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushScheduled = false;
   private readonly checkpointer: Checkpointer | undefined;
@@ -86,7 +86,10 @@ export class SqliteRunStore implements RunStore {
     this.pending = [];
     if (pending.length === 0) return;
     try {
-      this.writeBatches(pending.map((p) => p.batch));
+      // IMMEDIATE: the write lock is taken (or waited for, busy_timeout) at BEGIN. A deferred
+      // transaction starting with the rollups' reads could not upgrade to a write while another
+      // process (a worker sharing the data folder) had written meanwhile: SQLITE_BUSY at once.
+      this.writeBatches.immediate(pending.map((p) => p.batch));
     } catch (error) {
       for (const p of pending) p.reject(error);
       return;
