@@ -37,12 +37,20 @@ export class AlertEngine {
   constructor(
     private readonly store: AlertStore,
     private readonly notifier: Notifier,
-    private readonly deps: { spans: SpanStore; analytics: Analytics | undefined; now: () => number; onError: (error: unknown) => void },
+    private readonly deps: {
+      spans: SpanStore;
+      analytics: Analytics | undefined;
+      now: () => number;
+      onError: (error: unknown) => void;
+      /** After a transition and a reload of the rules: the count of firing alerts may have changed. */
+      onChange?: () => void;
+    },
   ) {}
 
   /** Re-reads the rules: at start, after a change through the API, and every tick (other hubs change them too). */
   async reload(): Promise<void> {
     this.rules = await this.store.rules();
+    this.deps.onChange?.();
   }
 
   /** Runs `work` after every state change queued before it. */
@@ -189,6 +197,7 @@ export class AlertEngine {
     const silenced = rule.silencedUntil !== null && rule.silencedUntil > now;
     const notified = silenced ? ['silenced'] : this.notifier.notify(rule, alert, type);
     await this.store.addEvent({ alertId: alert.id, ruleId: rule.id, type, at: now, title: alert.title, notified });
+    this.deps.onChange?.();
   }
 }
 

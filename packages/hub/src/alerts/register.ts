@@ -50,9 +50,10 @@ export async function registerAlerts(app: FastifyInstance, ctx: HubContext): Pro
   const { store, leadership, shared } = await openAlerts(ctx);
   const warn = (what: string) => (error: unknown) => ctx.log.warn({ err: error }, `alerts: ${what} failed`);
   const notifier = new Notifier({ smtpUrl: options.smtpUrl, mailFrom: options.mailFrom, log: ctx.log });
-  const engine = new AlertEngine(store, notifier, { spans: ctx.store, analytics: analyticsOf(ctx), now, onError: warn('an event') });
   let firing = 0;
   firingCounts.set(ctx, { countFiring: () => firing });
+  const countFiring = () => void store.countFiring().then((n) => (firing = n), warn('counting firing alerts'));
+  const engine = new AlertEngine(store, notifier, { spans: ctx.store, analytics: analyticsOf(ctx), now, onError: warn('an event'), onChange: countFiring });
 
   let leading = !shared;
   const onSpans = (spans: Parameters<AlertEngine['onSpans']>[0]) => {
@@ -79,7 +80,7 @@ export async function registerAlerts(app: FastifyInstance, ctx: HubContext): Pro
       await ready;
       leading = await leadership.isLeader();
       if (leading) await engine.evaluate();
-      firing = await store.countFiring();
+      else countFiring(); // the leader's transitions, as seen from here
     } finally {
       ticking = false;
     }
