@@ -1,5 +1,6 @@
 import type { RecordRejection, Span } from '@runtime-hub/protocol';
 import { containsReplacementChar } from '../http/utf8.js';
+import { rememberInputJson } from '../live/span-summary.js';
 import type { EncodedSpan } from '../store/encoded-span.js';
 import type { SpanStore } from '../store/store.js';
 import { encodeSpan, type UsagePricer } from './encode.js';
@@ -51,8 +52,12 @@ export function createIngest(store: SpanStore, listeners: SpanListener[], pricin
     for (let i = 0; i < stored.length; i++) {
       const span = stored[i]!;
       const { index, span: record } = encoded[i]!;
-      if (span.traceId === record.traceId) written.push(span);
-      else rejected.push({ index, code: 'SPAN_ID_CONFLICT', message: `spanId ${record.spanId} already belongs to another trace; span ids must be unique across traces` });
+      if (span.traceId === record.traceId) {
+        written.push(span);
+        // The live summary previews the input from the text encoded once here (a merged span's
+        // input is a new object read back from the row: it is previewed by walking it).
+        if (record.inputJson !== null && span.input === record.record.input) rememberInputJson(span.input, record.inputJson);
+      } else rejected.push({ index, code: 'SPAN_ID_CONFLICT', message: `spanId ${record.spanId} already belongs to another trace; span ids must be unique across traces` });
     }
     rejected.sort((a, b) => a.index - b.index);
     if (written.length > 0) for (const listener of listeners) listener(written);

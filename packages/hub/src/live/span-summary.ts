@@ -15,9 +15,27 @@ export function summarize(span: Span): LiveSpan {
   out.seq = span.seq;
   if (span.error) out.error = { type: span.error.type, message: span.error.message };
   if (span.usage) out.usage = span.usage;
-  if (span.input !== undefined) out.inputPreview = previewJson(span.input, INPUT_PREVIEW_CHARS);
+  if (span.input !== undefined) out.inputPreview = inputPreview(span.input);
   if ((span.kind === 'workflow' || span.kind === 'node') && span.attributes) out.attributes = workflowAttributes(span.attributes);
   return out;
+}
+
+/**
+ * The JSON text ingest made of each input object (`rememberInputJson`), so the preview is a slice
+ * of it rather than a second walk over the object — the walk cost more main-thread time than the
+ * summaries saved Socket.IO. Weak: an entry goes with its input object.
+ */
+const inputJsonOf = new WeakMap<object, string>();
+
+/** Ingest hands over the text it serialized an input object to (the object as stored and broadcast). */
+export function rememberInputJson(input: unknown, json: string): void {
+  if (typeof input === 'object' && input !== null) inputJsonOf.set(input, json);
+}
+
+function inputPreview(input: unknown): string {
+  const json = typeof input === 'object' && input !== null ? inputJsonOf.get(input) : undefined;
+  if (json === undefined) return previewJson(input, INPUT_PREVIEW_CHARS);
+  return json.length > INPUT_PREVIEW_CHARS ? `${json.slice(0, INPUT_PREVIEW_CHARS)}…` : json;
 }
 
 /** What every payload-less view of a span starts from (live summaries, plugins' spans). */
