@@ -15,6 +15,7 @@ import { PostgresRollupStore } from '../../packages/hub/dist/analytics/postgres/
 import { SqliteRollupStore } from '../../packages/hub/dist/analytics/sqlite/sqlite-rollup-store.js';
 import { startPostgres } from '../../packages/hub/dist/testing/postgres-server.js';
 import { percentile } from '../lib/hub.mjs';
+import { metricsSpans } from './spans.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -43,30 +44,8 @@ const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 
 
 console.log(`bench:metrics postgres — rollups of ${TOTAL.toLocaleString()} spans in ${DAYS} days; load average at start: ${loadavg()}`);
 
-// The same spans as run.mjs, without the stored rows: rollups only.
-const SERVICES = ['checkout-api', 'search-worker', 'billing', 'agent-runner'];
-const MODELS = [['gpt-4o', 2.5e-6, 1e-5], ['gpt-4o-mini', 1.5e-7, 6e-7], ['claude-sonnet-4', 3e-6, 1.5e-5]];
-const end = Date.now();
-const start = end - DAYS * 24 * HOUR;
-const spacing = (end - start) / TOTAL;
-function spanAt(i) {
-  const startTime = start + i * spacing;
-  const llm = i % 10 === 9;
-  const model = llm ? MODELS[i % 3] : undefined;
-  const duration = llm ? 400 + (i % 4000) : 0.5 + ((i * 7919) % 200) * (i % 50 === 0 ? 20 : 1);
-  const inputTokens = llm ? 200 + (i % 1500) : undefined;
-  const outputTokens = llm ? 50 + (i % 400) : undefined;
-  return {
-    spanId: (i + 1).toString(16).padStart(16, '0'),
-    service: SERVICES[Math.floor(i / 10) % SERVICES.length],
-    name: llm ? 'chat' : `fn_${i % FUNCTIONS}`,
-    kind: llm ? 'llm' : 'function',
-    startTime,
-    endTime: startTime + duration,
-    status: i % 97 === 0 ? 'error' : 'ok',
-    usage: llm ? { model: model[0], inputTokens, outputTokens, costUsd: inputTokens * model[1] + outputTokens * model[2] } : undefined,
-  };
-}
+// The same spans as run.mjs (bench/metrics/spans.mjs); only their rollups are written here.
+const spanAt = metricsSpans({ total: TOTAL, days: DAYS, functions: FUNCTIONS });
 
 const server = await startPostgres();
 const folder = mkdtempSync(join(tmpdir(), 'rh-bench-metrics-pg-'));

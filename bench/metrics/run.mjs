@@ -22,6 +22,7 @@ import { SCHEMA } from '../../packages/hub/dist/store/sqlite/schema.js';
 import { SpanWriter } from '../../packages/hub/dist/store/sqlite/span-writer.js';
 import { memoryOf, percentile, startHub, stopHub } from '../lib/hub.mjs';
 import { makeSpans } from '../lib/spans.mjs';
+import { metricsSpans } from './spans.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -98,34 +99,7 @@ if (rates.on.length > 0) {
 if (values['skip-queries']) process.exit(0);
 
 // 2. A data folder with TOTAL spans and their rollups.
-const SERVICES = ['checkout-api', 'search-worker', 'billing', 'agent-runner'];
-const MODELS = [
-  ['gpt-4o', 2.5e-6, 1e-5],
-  ['gpt-4o-mini', 1.5e-7, 6e-7],
-  ['claude-sonnet-4', 3e-6, 1.5e-5],
-];
-const end = Date.now();
-const start = end - DAYS * 24 * HOUR;
-const spacing = (end - start) / TOTAL;
-function spanAt(i) {
-  const startTime = start + i * spacing;
-  const llm = i % 10 === 9;
-  const model = llm ? MODELS[i % 3] : undefined;
-  const duration = llm ? 400 + (i % 4000) : 0.5 + ((i * 7919) % 200) * (i % 50 === 0 ? 20 : 1);
-  const inputTokens = llm ? 200 + (i % 1500) : undefined;
-  const outputTokens = llm ? 50 + (i % 400) : undefined;
-  return {
-    spanId: (i + 1).toString(16).padStart(16, '0'),
-    traceId: (Math.floor(i / 10) + 1).toString(16).padStart(32, '0'),
-    service: SERVICES[Math.floor(i / 10) % SERVICES.length],
-    name: llm ? 'chat' : `fn_${i % FUNCTIONS}`,
-    kind: llm ? 'llm' : 'function',
-    startTime,
-    endTime: startTime + duration,
-    status: i % 97 === 0 ? 'error' : 'ok',
-    usage: llm ? { model: model[0], inputTokens, outputTokens, costUsd: inputTokens * model[1] + outputTokens * model[2] } : undefined,
-  };
-}
+const spanAt = metricsSpans({ total: TOTAL, days: DAYS, functions: FUNCTIONS });
 
 const dataDir = values.data ?? mkdtempSync(join(tmpdir(), 'rh-bench-metrics-1m-'));
 const fillStarted = performance.now();

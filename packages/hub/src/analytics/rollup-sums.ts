@@ -6,31 +6,36 @@ import type { BreakdownQuery, BreakdownRow, MetricsSeries, MetricsTotals, Rollup
  * histogram kept dense, then points, totals and sorted breakdown rows. Pure.
  */
 
-/** Sums of one group across rows and segments, the histogram kept dense until the end. */
-export interface Sums {
-  calls: number;
-  errors: number;
-  durationSum: number;
-  durationMax: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  dense: DenseHistogram;
-}
+/** The numbers a delta, a stored row and a group of rows carry (names as in RollupDelta). */
+type Numbers = Pick<RollupDelta, 'calls' | 'errors' | 'durationSumMs' | 'durationMaxMs' | 'inputTokens' | 'outputTokens' | 'costUsd'>;
+
+/** Sums of one group across deltas, rows and segments, the histogram kept dense until the end. */
+export type Sums = Numbers & { dense: DenseHistogram };
 
 export function emptySums(): Sums {
-  return { calls: 0, errors: 0, durationSum: 0, durationMax: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, dense: emptyHistogram() };
+  return { calls: 0, errors: 0, durationSumMs: 0, durationMaxMs: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, dense: emptyHistogram() };
+}
+
+/** Counts and sums add, the maximum is the larger. */
+function addNumbers(into: Numbers, from: Numbers): void {
+  into.calls += from.calls;
+  into.errors += from.errors;
+  into.durationSumMs += from.durationSumMs;
+  into.durationMaxMs = Math.max(into.durationMaxMs, from.durationMaxMs);
+  into.inputTokens += from.inputTokens;
+  into.outputTokens += from.outputTokens;
+  into.costUsd += from.costUsd;
 }
 
 export function addSums(into: Sums, sums: Sums): void {
-  into.calls += sums.calls;
-  into.errors += sums.errors;
-  into.durationSum += sums.durationSum;
-  into.durationMax = Math.max(into.durationMax, sums.durationMax);
-  into.inputTokens += sums.inputTokens;
-  into.outputTokens += sums.outputTokens;
-  into.costUsd += sums.costUsd;
+  addNumbers(into, sums);
   for (let i = 0; i < sums.dense.length; i++) into.dense[i]! += sums.dense[i]!;
+}
+
+/** Adds a delta (or a stored row: numbers and an encoded histogram) into sums. */
+export function addDelta(into: Sums, delta: Numbers & { histogram: Uint8Array | null }): void {
+  addNumbers(into, delta);
+  addEncoded(into.dense, delta.histogram);
 }
 
 const QUANTILES = [0.5, 0.95, 0.99];
@@ -43,9 +48,9 @@ export function totalsOf(s: Sums): MetricsTotals {
   };
   if (s.calls === 0) return totals;
   totals.errorRate = s.errors / s.calls;
-  totals.avgMs = s.durationSum / s.calls;
-  totals.maxMs = s.durationMax;
-  [totals.p50Ms, totals.p95Ms, totals.p99Ms] = quantiles(s.dense, QUANTILES, s.durationMax);
+  totals.avgMs = s.durationSumMs / s.calls;
+  totals.maxMs = s.durationMaxMs;
+  [totals.p50Ms, totals.p95Ms, totals.p99Ms] = quantiles(s.dense, QUANTILES, s.durationMaxMs);
   return totals;
 }
 
@@ -55,7 +60,7 @@ export function asBuffer(bytes: Uint8Array): Buffer {
 }
 
 /** What a write adds to the pre-merged rows: per minute, each service's sums and every service's ('' ). */
-export function totalsByService(deltas: readonly RollupDelta[]): (Omit<Sums, 'durationSum' | 'durationMax'> & { bucket: number; service: string; durationSumMs: number; durationMaxMs: number })[] {
+export function totalsByService(deltas: readonly RollupDelta[]): (Sums & { bucket: number; service: string })[] {
   const groups = new Map<string, ReturnType<typeof totalsByService>[number]>();
   for (const delta of deltas) {
     for (const service of [delta.service, '']) {
@@ -69,21 +74,6 @@ export function totalsByService(deltas: readonly RollupDelta[]): (Omit<Sums, 'du
     }
   }
   return [...groups.values()];
-}
-
-/** A delta's numbers with its histogram dense: what deltas fold into before a write. */
-export type DeltaSums = Pick<RollupDelta, 'calls' | 'errors' | 'durationSumMs' | 'durationMaxMs' | 'inputTokens' | 'outputTokens' | 'costUsd'> & { dense: DenseHistogram };
-
-/** Adds a delta into folded sums: counts and sums add, the maximum is the larger, histograms merge. */
-export function addDelta(into: DeltaSums, delta: RollupDelta): void {
-  into.calls += delta.calls;
-  into.errors += delta.errors;
-  into.durationSumMs += delta.durationSumMs;
-  into.durationMaxMs = Math.max(into.durationMaxMs, delta.durationMaxMs);
-  into.inputTokens += delta.inputTokens;
-  into.outputTokens += delta.outputTokens;
-  into.costUsd += delta.costUsd;
-  addEncoded(into.dense, delta.histogram);
 }
 
 /** The columns a breakdown groups by, and which rows it reads. */

@@ -3,7 +3,7 @@ import { BUCKET_COUNT, emptyHistogram, type DenseHistogram } from '../../stats/l
 import { createPool, inTransaction } from '../../store/postgres/pool.js';
 import { migrate } from '../../store/postgres/migrate.js';
 import { planSegments, tierForStep } from '../query-plan.js';
-import { addDelta, breakdownOf, emptySums, GROUPS, seriesOf, totalsOf, type DeltaSums, type Sums } from '../rollup-sums.js';
+import { addDelta, breakdownOf, emptySums, GROUPS, seriesOf, totalsOf, type Sums } from '../rollup-sums.js';
 import { DAY, HOUR, TIERS, type BreakdownQuery, type BreakdownRow, type MetricsFilter, type MetricsSeries, type MetricsTotals, type RollupDelta, type RollupStore } from '../rollup-store.js';
 
 /** How long a counted span id is remembered across hubs (RollupStore.claim). */
@@ -13,7 +13,7 @@ const SEPARATOR = '\u001f';
 const DEADLOCK = '40P01';
 
 /** Deltas folded into one row per tier bucket and dimensions: one upsert may touch a row only once. */
-type Folded = DeltaSums & { res: number; bucket: number; dims: string[] };
+type Folded = Sums & { res: number; bucket: number; dims: string[] };
 
 function foldTiers(deltas: readonly RollupDelta[], dims: (delta: RollupDelta) => string[]): Folded[] {
   const rows = new Map<string, Folded>();
@@ -195,7 +195,7 @@ export class PostgresRollupStore implements RollupStore {
     ]);
     for (const row of sums.rows) {
       out.set(row.k, {
-        calls: row.calls, errors: row.errors, durationSum: row.duration_sum, durationMax: row.duration_max,
+        calls: row.calls, errors: row.errors, durationSumMs: row.duration_sum, durationMaxMs: row.duration_max,
         inputTokens: row.input_tokens, outputTokens: row.output_tokens, costUsd: row.cost_usd, dense: emptyHistogram(),
       });
     }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { addEncoded, emptyHistogram, encodeHistogram, type DenseHistogram } from '../../stats/log-histogram.js';
 import { planSegments, tierForStep } from '../query-plan.js';
-import { asBuffer, breakdownOf, emptySums, GROUPS, seriesOf, totalsByService, totalsOf, type Sums } from '../rollup-sums.js';
+import { addDelta, asBuffer, breakdownOf, emptySums, GROUPS, seriesOf, totalsByService, totalsOf, type Sums } from '../rollup-sums.js';
 import { DAY, TIERS, type BreakdownQuery, type BreakdownRow, type MetricsFilter, type MetricsSeries, type MetricsTotals, type RollupDelta } from '../rollup-store.js';
 
 /** Bumped when the table changes shape; an older table is dropped (rollups rebuild from new spans). */
@@ -73,19 +73,11 @@ ON CONFLICT DO UPDATE SET calls = calls + excluded.calls, errors = errors + excl
   cost_usd = cost_usd + excluded.cost_usd, hist = hist_merge(hist, excluded.hist)`;
 
 /** The sums every query takes; `hist_sum` merges the rows' histograms. */
-const SUMS = `sum(calls) AS calls, sum(errors) AS errors, sum(duration_sum) AS durationSum, max(duration_max) AS durationMax,
-  sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens, sum(cost_usd) AS costUsd, hist_sum(hist) AS hist`;
+const SUMS = `sum(calls) AS calls, sum(errors) AS errors, sum(duration_sum) AS durationSumMs, max(duration_max) AS durationMaxMs,
+  sum(input_tokens) AS inputTokens, sum(output_tokens) AS outputTokens, sum(cost_usd) AS costUsd, hist_sum(hist) AS histogram`;
 
-interface SumRow {
-  calls: number;
-  errors: number;
-  durationSum: number;
-  durationMax: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: number;
-  hist: Buffer;
-}
+/** A group's row: the numbers of a delta and its merged histogram. */
+type SumRow = Parameters<typeof addDelta>[1] & { k: string | number };
 
 /** The analytics database as its thread sees it: writes, pruning and queries, synchronous. */
 export class RollupDb {
@@ -186,17 +178,10 @@ export class RollupDb {
     const statement = this.db.prepare(`SELECT ${key} AS k, ${SUMS} FROM ${table} WHERE ${clauses.join(' AND ')} GROUP BY k`);
     const out = new Map<string | number, Sums>();
     for (const segment of segments) {
-      for (const row of statement.all(segment.res, segment.from, segment.to, ...filters) as (SumRow & { k: string | number })[]) {
+      for (const row of statement.all(segment.res, segment.from, segment.to, ...filters) as SumRow[]) {
         let sums = out.get(row.k);
         if (!sums) out.set(row.k, (sums = emptySums()));
-        sums.calls += row.calls;
-        sums.errors += row.errors;
-        sums.durationSum += row.durationSum;
-        sums.durationMax = Math.max(sums.durationMax, row.durationMax);
-        sums.inputTokens += row.inputTokens;
-        sums.outputTokens += row.outputTokens;
-        sums.costUsd += row.costUsd;
-        addEncoded(sums.dense, row.hist);
+        addDelta(sums, row);
       }
     }
     return out;
