@@ -110,7 +110,8 @@ function checkClaudeTree(spans: Map<string, Span>): void {
   expect(spans.get(claudeIds.tool(SID, 'toolu_e2e_grep'))).toMatchObject({ parentSpanId: agent.spanId, output: 'src/config.ts', status: 'ok' });
 }
 
-describe('start --watch (in the hub process)', () => {
+// Hub and CLI processes start slowly on a loaded machine (a fresh-clone CI run hit 30 s).
+describe('start --watch (in the hub process)', { timeout: 120_000 }, () => {
   it('ingests span records, agent traces and Claude Code transcripts, and resumes after a restart without duplicates', async () => {
     const dir = join(root, 'in-hub');
     const data = join(root, 'in-hub-data');
@@ -171,7 +172,8 @@ function watchCli(args: string[]): Cli {
   return { proc, stdout: () => out, stderr: () => err, exited: new Promise((resolve) => proc.on('exit', resolve)) };
 }
 
-describe('runtime-hub watch (CLI → running hub over HTTP)', () => {
+// Hub and CLI processes start slowly on a loaded machine (a fresh-clone CI run hit 30 s).
+describe('runtime-hub watch (CLI → running hub over HTTP)', { timeout: 120_000 }, () => {
   it('--once delivers what is there, reports malformed lines as file:line, and exits', async () => {
     const dir = join(root, 'cli-once');
     writeFixtures(dir);
