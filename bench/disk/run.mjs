@@ -1,4 +1,5 @@
 // node bench/disk/run.mjs [--spans 50000] [--llm-share 0.2] [--venv /tmp/rh-bench-phoenix-venv] [--no-phoenix]
+// (HUB_CLI=<another build>/cli/main.js measures that build instead: bench/lib/hub.mjs)
 //
 // Disk footprint of the same spans in runtime-hub and in Arize Phoenix, side by side. The spans
 // (bench/lib/spans.mjs's function calls plus LLM calls with chat messages, llm-spans.mjs) go
@@ -133,7 +134,7 @@ const jsonl = records.map((r) => JSON.stringify(r)).join('\n');
 const rawBytes = Buffer.byteLength(jsonl) - (records.length - 1);
 writeFileSync(join(work, 'spans.jsonl'), jsonl);
 
-const python = values['no-phoenix'] ? 'python3' : venvPython();
+const python = venvPython(); // the sender needs the OpenTelemetry SDK from the venv too
 const hubDir = join(work, 'hub');
 const phoenixDir = join(work, 'phoenix');
 const hub = await startHub(['--data', hubDir]);

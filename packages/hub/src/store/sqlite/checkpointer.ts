@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { STORE_THREAD_LIMITS } from './spawn-thread.js';
 
 /**
  * A background thread with its own connection that runs WAL checkpoints, so copying the WAL back
@@ -28,7 +29,7 @@ export class Checkpointer {
 
   constructor(file: string, intervalMs = 1000) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, intervalMs, driver } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file, intervalMs, driver }, resourceLimits: STORE_THREAD_LIMITS });
     this.worker.unref();
   }
 

@@ -15,7 +15,10 @@ const db = new Database(file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
-db.pragma('cache_size = -65536');
+// 16 MB: past that, the pages the writer touches (index leaves of random keys) come from the OS's
+// file cache at the cost of a read call, and the heap memory held for the rest of the process's
+// life was the largest single block of the hub's RSS (64 MB; bench/ingest in docs/benchmarks.md).
+db.pragma('cache_size = -16384');
 db.pragma('temp_store = MEMORY');
 // Checkpoints run on their own thread (Checkpointer), and the writer truncates the WAL when it
 // passes walLimitBytes (SpanWriter.boundWal); this is only a safety net.
