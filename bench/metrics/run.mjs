@@ -17,7 +17,6 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { RollupAccumulator } from '../../packages/hub/dist/analytics/rollup-accumulator.js';
 import { SqliteRollupStore } from '../../packages/hub/dist/analytics/sqlite/sqlite-rollup-store.js';
-import { registerPayloadFunctions } from '../../packages/hub/dist/store/sqlite/payload-codec.js';
 import { SCHEMA } from '../../packages/hub/dist/store/sqlite/schema.js';
 import { SpanWriter } from '../../packages/hub/dist/store/sqlite/span-writer.js';
 import { memoryOf, percentile, startHub, stopHub } from '../lib/hub.mjs';
@@ -111,7 +110,6 @@ if (!filled) {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = OFF');
   // The SQL functions the writer's statements and the full-text triggers call, as the writer thread registers them.
-  registerPayloadFunctions(db);
   db.exec(SCHEMA);
   db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', '1')").run();
   const writer = new SpanWriter(db, 0);

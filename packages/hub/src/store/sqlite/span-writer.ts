@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { InstanceBeat } from '../store.js';
 import { FullTextWriter } from './full-text.js';
-import { packPayload, payloadText } from './payload-codec.js';
+import { packPayload, payloadText, registerPayloadFunctions } from './payload-codec.js';
 import type { SpanRow, SpanValues } from './row-codec.js';
 import { INSERT_SPAN, MERGE_SPAN, SELECT_SPAN, SPAN_PARAMS, TOUCH_SERVICE, UPSERT_INSTANCE, UPSERT_TRACE } from './statements.js';
 
@@ -54,6 +54,8 @@ export class SpanWriter {
     lastSeq: number,
     private readonly walLimitBytes = 0,
   ) {
+    // The full-text triggers and the attribute merge call these SQL functions on this connection.
+    registerPayloadFunctions(db);
     this.seq = lastSeq;
     this.insertSpan = db.prepare(INSERT_SPAN);
     this.mergeSpan = db.prepare(MERGE_SPAN);

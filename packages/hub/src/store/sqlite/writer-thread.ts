@@ -2,7 +2,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { AnnotationWriter } from './annotation-store.js';
 import { FullTextBackfill } from './full-text.js';
-import { registerPayloadFunctions } from './payload-codec.js';
 import { SpanWriter } from './span-writer.js';
 import type { WriterRequest } from './writer-client.js';
 
@@ -25,7 +24,6 @@ db.pragma('temp_store = MEMORY');
 db.pragma('wal_autocheckpoint = 50000');
 // When SQLite starts the WAL over, it cuts the file back to this size.
 db.pragma(`journal_size_limit = ${walLimitBytes > 0 ? walLimitBytes : 67108864}`);
-registerPayloadFunctions(db);
 const writer = new SpanWriter(db, lastSeq, walLimitBytes);
 const annotations = new AnnotationWriter(db);
 const backfill = new FullTextBackfill(db);
