@@ -374,6 +374,29 @@ SELECT s.res, s.bucket, s.service, s.calls, s.errors, s.duration_sum, s.duration
 FROM sums AS s LEFT JOIN hists AS h USING (res, bucket, service);
 `,
   },
+  {
+    version: 7,
+    name: 'playground keys and AI-assist settings shared by the hubs',
+    // <data>/playground-keys.json and <data>/assist.json of one hub, as tables every hub reads
+    // (playground/postgres-key-rows.ts, workflows/assist/postgres-assist-settings.ts). Keys stay
+    // AES-256-GCM ciphertext under the shared secret key (wf_secret_key holds its fingerprint);
+    // base_url is authenticated data, so a value cannot be pointed at another server by an UPDATE.
+    sql: `
+CREATE TABLE playground_keys (
+  name text PRIMARY KEY,
+  base_url text,
+  iv bytea NOT NULL,
+  tag bytea NOT NULL,
+  ciphertext bytea NOT NULL,
+  updated_at double precision NOT NULL
+);
+CREATE TABLE assist_settings (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id),
+  settings jsonb NOT NULL,
+  updated_at double precision NOT NULL
+);
+`,
+  },
 ];
 
 /** The newest schema this hub knows. */
