@@ -397,6 +397,55 @@ CREATE TABLE assist_settings (
 );
 `,
   },
+  {
+    version: 8,
+    name: 'deployments shared by the hubs, each with an owner hub and its lease',
+    // <data>/deployments.sqlite of one hub, as tables every hub reads (deploy/postgres-deploy-store.ts).
+    // A deployment's owner runs its app and renews lease_until; claiming is a conditional UPDATE on
+    // the lease, so when an owner dies one other hub takes the deployment over.
+    sql: `
+CREATE TABLE deploy_targets (
+  project text NOT NULL,
+  id text NOT NULL,
+  platform text NOT NULL,
+  language text NOT NULL,
+  health_interval_ms bigint NOT NULL,
+  created_at bigint NOT NULL,
+  PRIMARY KEY (project, id)
+);
+CREATE TABLE deploy_deployments (
+  id text PRIMARY KEY,
+  project text NOT NULL,
+  target text NOT NULL,
+  platform text NOT NULL,
+  language text NOT NULL,
+  version text NOT NULL,
+  started_at bigint NOT NULL,
+  ended_at bigint,
+  duration_ms bigint,
+  status text NOT NULL,
+  logs text NOT NULL DEFAULT '',
+  url text,
+  folder text NOT NULL,
+  rollback_of text,
+  owner text,
+  lease_until bigint
+);
+CREATE INDEX deploy_deployments_by_target ON deploy_deployments (project, target, started_at);
+CREATE INDEX deploy_deployments_by_owner ON deploy_deployments (owner) WHERE status IN ('running', 'deploying', 'stopped');
+CREATE TABLE deploy_health_checks (
+  project text NOT NULL,
+  target text NOT NULL,
+  deployment text NOT NULL,
+  at bigint NOT NULL,
+  status text NOT NULL,
+  response_ms double precision,
+  uptime_seconds double precision,
+  error text
+);
+CREATE INDEX deploy_health_checks_by_target ON deploy_health_checks (project, target, at);
+`,
+  },
 ];
 
 /** The newest schema this hub knows. */
