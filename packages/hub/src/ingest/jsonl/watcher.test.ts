@@ -78,6 +78,21 @@ describe('JsonlWatcher', () => {
     expect(rec.ids.sort()).toEqual(ops(1, 2));
   });
 
+  it('finds files no event announced (the watch on their folder lost), and their folders', async () => {
+    const rec = recorder();
+    const w = await start(rec);
+    // What a lost event looks like from inside: chokidar stops reporting anything under logs/.
+    await (w as unknown as { watcher: { unwatch(path: string): Promise<void> | void } }).watcher.unwatch(join(dir, 'logs'));
+    mkdirSync(join(dir, 'logs', 'session', 'subagents'), { recursive: true });
+    writeFileSync(join(dir, 'logs', 'session', 'subagents', 'agent-1.jsonl'), lines(1));
+    writeFileSync(join(dir, 'logs', 'nested', 'b.jsonl'), lines(2));
+    mkdirSync(join(dir, 'logs', 'node_modules'), { recursive: true });
+    writeFileSync(join(dir, 'logs', 'node_modules', 'dep.jsonl'), lines(3));
+    await until(() => rec.ids.length >= 2, 'the unannounced files', 20_000);
+    await new Promise((r) => setTimeout(r, 5_500)); // one more sweep: nothing read twice, node_modules skipped
+    expect(rec.ids.sort()).toEqual(ops(1, 2));
+  }, 30_000);
+
   it('resumes after a restart at the byte it reached: no duplicates, nothing skipped', async () => {
     const file = join(dir, 'logs', 'a.jsonl');
     writeFileSync(file, lines(1, 2));

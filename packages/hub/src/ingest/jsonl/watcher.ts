@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
+import { IGNORED_PATH, jsonlFilesUnder } from './folder-sweep.js';
 import { finishLines, hasOpenWork, mapLines } from './line-mapper.js';
 import { LookAgain } from './look-again.js';
 import { OffsetStore, type Cursor } from './offsets.js';
@@ -57,6 +58,8 @@ const MAX_OPEN_FILES = 256;
 const IDLE_CLOSE_MS = 30_000;
 const BATCHES_PER_TURN = 16;
 const IDLE_FINISH_MS = 15 * 60_000;
+/** How often idle files are closed and the folders searched for files whose events never came. */
+const SWEEP_MS = 5_000;
 
 /**
  * Tails `*.jsonl` files under the given folders: files that grow, are truncated, rotated or appear
@@ -87,6 +90,7 @@ export class JsonlWatcher {
   private current: string | undefined;
   /** Files whose last read failed, and how long to wait before the next try. */
   private readonly retryDelay = new Map<string, number>();
+  private sweeping = false;
 
   constructor(private readonly options: WatchOptions) {
     this.offsets = new OffsetStore(options.offsetsFile);
@@ -106,7 +110,7 @@ export class JsonlWatcher {
       persistent: true,
       usePolling: this.options.poll === true,
       interval: 500,
-      ignored: (path, stats) => /[\\/](node_modules|\.git)([\\/]|$)/.test(path) || (stats?.isFile() === true && !path.endsWith('.jsonl')),
+      ignored: (path, stats) => IGNORED_PATH.test(path) || (stats?.isFile() === true && !path.endsWith('.jsonl')),
     });
     this.watcher = watcher;
     watcher.on('add', (path) => this.schedule(path));
@@ -126,7 +130,10 @@ export class JsonlWatcher {
     }
     await this.idle();
     this.initialScan = false;
-    this.sweeper = setInterval(() => void this.closeIdleFiles(), 5_000);
+    this.sweeper = setInterval(() => {
+      void this.closeIdleFiles();
+      void this.findMissedFiles();
+    }, SWEEP_MS);
     this.sweeper.unref();
     // A safety net for lost events, and the clock that notices idle files (with polling too).
     this.lookAgain.start();
@@ -286,6 +293,19 @@ export class JsonlWatcher {
     const now = Date.now();
     for (const file of this.files.values()) {
       if (file.isOpen && now - file.lastUsed > IDLE_CLOSE_MS && file.path !== this.current && !this.dirty.has(file.path)) await file.close();
+    }
+  }
+
+  /** Files under the watched folders that no event announced (folder-sweep.ts says when that happens). */
+  private async findMissedFiles(): Promise<void> {
+    if (this.sweeping || this.abort.signal.aborted) return;
+    this.sweeping = true;
+    try {
+      for (const path of await jsonlFilesUnder(this.paths)) {
+        if (!this.files.has(path) && !this.dirty.has(path)) this.schedule(path);
+      }
+    } finally {
+      this.sweeping = false;
     }
   }
 
