@@ -446,6 +446,44 @@ CREATE TABLE deploy_health_checks (
 CREATE INDEX deploy_health_checks_by_target ON deploy_health_checks (project, target, at);
 `,
   },
+  {
+    version: 9,
+    name: 'run rollups appended to a log and folded later; workers told of catalog changes; alerts resume where the last leader stopped',
+    // wf_rollup_log: each run store transaction appends its rollup delta (no row lock shared with
+    // another writer); a fold moves deltas into the wf_ rollup tables, deleting them in the same
+    // transaction, so each counts once (workflows/metrics/postgres-rollup-log.ts).
+    // wf_catalog_generation: bumped with every published project and secret change, which NOTIFY
+    // it; a worker whose copy is at the current generation drives a run without reading them again
+    // (workflows/projects/catalog-follower.ts).
+    // alert_feed_position: the change-feed position the alert leader evaluated up to, with the
+    // error spans' range not yet checked for new groups; a new leader resumes there.
+    // alert_inbox: alert events that are not in the change feed (deployment health) seen by a hub
+    // that does not lead, drained by the leader (alerts/postgres-alert-follower.ts).
+    sql: `
+CREATE TABLE wf_rollup_log (
+  id bigserial PRIMARY KEY,
+  cells jsonb NOT NULL
+);
+CREATE TABLE wf_catalog_generation (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id),
+  value bigint NOT NULL
+);
+INSERT INTO wf_catalog_generation (id, value) VALUES (true, 0);
+CREATE TABLE alert_feed_position (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id),
+  seq bigint NOT NULL,
+  error_from double precision,
+  error_to double precision,
+  updated_at double precision NOT NULL
+);
+CREATE TABLE alert_inbox (
+  id bigserial PRIMARY KEY,
+  kind text NOT NULL,
+  event jsonb NOT NULL,
+  at double precision NOT NULL
+);
+`,
+  },
 ];
 
 /** The newest schema this hub knows. */
