@@ -1,7 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadSecretKey } from '../workflows/secrets/secret-key.js';
+import type { PlaygroundKeyRows, StoredPlaygroundKey } from './key-rows.js';
 
 export interface PlaygroundKeyInfo {
   name: string;
@@ -10,89 +8,87 @@ export interface PlaygroundKeyInfo {
   updatedAt: string;
 }
 
-interface StoredKey {
-  baseUrl?: string;
-  iv: string;
-  tag: string;
-  ciphertext: string;
-  updatedAt: string;
-}
+/**
+ * The key values are encrypted with: the hub's secret key (the one workflow secrets use). Throws
+ * a HubError saying what to do when this hub cannot use one (scaled mode: no key, or not the key
+ * the database's secrets are encrypted with); never puts the key in a message.
+ */
+export type CipherKey = () => Promise<Buffer>;
 
 /**
- * API keys of the prompt playground, encrypted at rest with AES-256-GCM under the hub's secret key
- * (the one workflow secrets use: RUNTIME_HUB_SECRET_KEY or <data>/secret.key) in their own file,
- * <data>/playground-keys.json (mode 0600). Name and base URL are authenticated data, so a value
- * cannot be moved to another name or pointed at another server by editing the file. Values leave
+ * API keys of the prompt playground and AI-assisted building, encrypted at rest with AES-256-GCM
+ * under the hub's secret key, in `<data>/playground-keys.json` or in PostgreSQL with `--db`
+ * ({@link PlaygroundKeyRows}). Name and base URL are authenticated data, so a value cannot be moved
+ * to another name or pointed at another server by editing the file or the table. Values leave
  * this class only towards the provider call; the API returns names.
  */
 export class PlaygroundKeyStore {
-  private readonly file: string;
-  private key: Buffer | undefined;
+  constructor(
+    readonly rows: PlaygroundKeyRows,
+    private readonly cipherKey: CipherKey,
+  ) {}
 
-  constructor(private readonly dataDir: string) {
-    this.file = join(dataDir, 'playground-keys.json');
+  async list(): Promise<PlaygroundKeyInfo[]> {
+    return (await this.rows.list()).map(info);
   }
 
-  list(): PlaygroundKeyInfo[] {
-    return Object.entries(this.read())
-      .map(([name, k]) => ({ name, ...(k.baseUrl ? { baseUrl: k.baseUrl } : {}), updatedAt: k.updatedAt }))
-      .sort((a, b) => a.name.localeCompare(b.name));
+  async put(name: string, value: string, baseUrl?: string, now = Date.now()): Promise<PlaygroundKeyInfo> {
+    const row = seal(await this.cipherKey(), name, value, baseUrl, now);
+    await this.rows.put(row);
+    return info(row);
   }
 
-  put(name: string, value: string, baseUrl?: string): PlaygroundKeyInfo {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.secretKey(), iv);
-    cipher.setAAD(aad(name, baseUrl));
-    const ciphertext = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
-    const updatedAt = new Date().toISOString();
-    const all = this.read();
-    all[name] = { ...(baseUrl ? { baseUrl } : {}), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), ciphertext: ciphertext.toString('base64'), updatedAt };
-    this.write(all);
-    return { name, ...(baseUrl ? { baseUrl } : {}), updatedAt };
-  }
-
-  delete(name: string): boolean {
-    const all = this.read();
-    if (!Object.hasOwn(all, name)) return false;
-    delete all[name];
-    this.write(all);
-    return true;
+  delete(name: string): Promise<boolean> {
+    return this.rows.delete(name);
   }
 
   /** The key's value and the server it is bound to, or undefined (unknown, or fails authentication). */
-  reveal(name: string): { value: string; baseUrl?: string } | undefined {
-    const all = this.read();
-    if (!Object.hasOwn(all, name)) return undefined;
-    const stored = all[name]!;
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.secretKey(), Buffer.from(stored.iv, 'base64'));
-      decipher.setAAD(aad(name, stored.baseUrl));
-      decipher.setAuthTag(Buffer.from(stored.tag, 'base64'));
-      const value = Buffer.concat([decipher.update(Buffer.from(stored.ciphertext, 'base64')), decipher.final()]).toString('utf8');
-      return { value, ...(stored.baseUrl ? { baseUrl: stored.baseUrl } : {}) };
-    } catch {
-      return undefined;
+  async reveal(name: string): Promise<{ value: string; baseUrl?: string } | undefined> {
+    const stored = await this.rows.get(name);
+    if (!stored) return undefined;
+    const value = open(await this.cipherKey(), stored);
+    return value === undefined ? undefined : { value, ...(stored.baseUrl ? { baseUrl: stored.baseUrl } : {}) };
+  }
+
+  /**
+   * Copies the keys of `from` (a hub's file, on moving to `--db`) that this store lacks and that
+   * this store's key can decrypt — ciphertext as it is, so the value is never in memory. Existing
+   * keys are never overwritten. Answers how many were copied and how many could not be read.
+   */
+  async copyMissing(from: PlaygroundKeyRows): Promise<{ copied: number; unreadable: number }> {
+    const rows = await from.list();
+    if (rows.length === 0) return { copied: 0, unreadable: 0 };
+    const key = await this.cipherKey();
+    let copied = 0;
+    let unreadable = 0;
+    for (const row of rows) {
+      if (open(key, row) === undefined) unreadable++;
+      else if (await this.rows.add(row)) copied++;
     }
-  }
-
-  private secretKey(): Buffer {
-    this.key ??= loadSecretKey(this.dataDir).key;
-    return this.key;
-  }
-
-  private read(): Record<string, StoredKey> {
-    if (!existsSync(this.file)) return {};
-    const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as unknown;
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, StoredKey>) : {};
-  }
-
-  private write(all: Record<string, StoredKey>): void {
-    // Write-then-rename: a crash leaves the old file or the new one, never half of one.
-    const temp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(all, null, 1)}\n`, { mode: 0o600 });
-    renameSync(temp, this.file);
-    chmodSync(this.file, 0o600);
+    return { copied, unreadable };
   }
 }
 
 const aad = (name: string, baseUrl: string | undefined) => Buffer.from(`playground/${name}\u0000${baseUrl ?? ''}`, 'utf8');
+
+const info = (row: StoredPlaygroundKey): PlaygroundKeyInfo => ({ name: row.name, ...(row.baseUrl ? { baseUrl: row.baseUrl } : {}), updatedAt: new Date(row.updatedAt).toISOString() });
+
+function seal(key: Buffer, name: string, value: string, baseUrl: string | undefined, updatedAt: number): StoredPlaygroundKey {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(aad(name, baseUrl));
+  const ciphertext = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
+  return { name, ...(baseUrl ? { baseUrl } : {}), iv, tag: cipher.getAuthTag(), ciphertext, updatedAt };
+}
+
+function open(key: Buffer, stored: StoredPlaygroundKey): string | undefined {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, stored.iv);
+    decipher.setAAD(aad(stored.name, stored.baseUrl));
+    decipher.setAuthTag(stored.tag);
+    return Buffer.concat([decipher.update(stored.ciphertext), decipher.final()]).toString('utf8');
+  } catch {
+    // Another key, or a row edited by hand: the key is unusable, and says nothing about why.
+    return undefined;
+  }
+}

@@ -5,7 +5,7 @@ import { HubError, SpanId } from '@runtime-hub/protocol';
 import { z } from 'zod';
 import { SpanIdParams } from '../api/query-params.js';
 import type { HubContext } from '../context.js';
-import { PlaygroundKeyStore } from './key-store.js';
+import { playgroundKeysOf } from './open-key-store.js';
 import { PlaygroundMessage } from './messages.js';
 import { startRun, type RunEvent, type RunSummary } from './run.js';
 import { ORIGINAL_SPAN_ATTRIBUTE } from './run-span.js';
@@ -37,21 +37,21 @@ const RunBody = z.object({
  * streamed back as JSON lines and stored as an llm span under the original. Keys: names out,
  * values in, encrypted at rest.
  */
-export function registerPlayground(root: FastifyInstance, ctx: HubContext): void {
+export async function registerPlayground(root: FastifyInstance, ctx: HubContext): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['playground'];
-  const keys = new PlaygroundKeyStore(ctx.config.dataDir);
+  const keys = await playgroundKeysOf(ctx);
 
-  app.get('/api/v1/playground/keys', { schema: { tags, summary: 'Playground key names and the server each is bound to (never values)' } }, () => ({ keys: keys.list() }));
+  app.get('/api/v1/playground/keys', { schema: { tags, summary: 'Playground key names and the server each is bound to (never values)' } }, async () => ({ keys: await keys.list() }));
 
   app.put(
     '/api/v1/playground/keys/:name',
     { schema: { tags, summary: 'Save a provider API key (encrypted; sent only to its base URL)', params: z.object({ name: KeyName }), body: z.object({ value: z.string().min(1).max(16 * 1024), baseUrl: httpUrl.optional() }) } },
-    (request) => ({ key: keys.put(request.params.name, request.body.value, request.body.baseUrl) }),
+    async (request) => ({ key: await keys.put(request.params.name, request.body.value, request.body.baseUrl) }),
   );
 
   app.delete('/api/v1/playground/keys/:name', { schema: { tags, summary: 'Delete a playground key', params: z.object({ name: KeyName }) } }, async (request, reply) => {
-    if (!keys.delete(request.params.name)) throw new HubError('NOT_FOUND', `no playground key "${request.params.name}"`);
+    if (!(await keys.delete(request.params.name))) throw new HubError('NOT_FOUND', `no playground key "${request.params.name}"`);
     return reply.status(204).send();
   });
 

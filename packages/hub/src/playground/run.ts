@@ -49,10 +49,10 @@ const sameUrl = (a?: string, b?: string) => (a ?? '').replace(/\/+$/, '') === (b
  * of the hub's environment; an OpenAI-compatible server without a key gets a placeholder
  * (local servers ignore it).
  */
-export function resolveKey(keys: PlaygroundKeyStore, request: RunRequest, env: NodeJS.ProcessEnv = process.env): string {
+export async function resolveKey(keys: PlaygroundKeyStore, request: RunRequest, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const name = request.keyName ?? (request.provider === 'openai-compatible' ? undefined : request.provider);
   if (name === undefined) return 'no-key';
-  const stored = keys.reveal(name);
+  const stored = await keys.reveal(name);
   if (stored) {
     if (!sameUrl(stored.baseUrl, request.baseUrl)) {
       throw new HubError('PLAYGROUND_KEY_MISSING', `key "${name}" is saved for ${stored.baseUrl ?? `the official ${request.provider} endpoint`}, not for ${request.baseUrl ?? 'the official endpoint'}; save a key for this server`, { keyName: name });
@@ -72,7 +72,7 @@ export async function startRun(ctx: HubContext, keys: PlaygroundKeyStore, reques
     original = await ctx.store.getSpan(request.spanId);
     if (!original) throw new HubError('SPAN_NOT_FOUND', `spanId: no span with id ${request.spanId}`);
   }
-  const apiKey = resolveKey(keys, request);
+  const apiKey = await resolveKey(keys, request);
   return run(ctx, request, original, apiKey, signal);
 }
 

@@ -12,9 +12,8 @@ import { registerVersionRoutes } from './routes/version-routes.js';
 import { registerWorkflowRoutes } from './routes/workflow-routes.js';
 import { registerMetricsRoutes } from './metrics/metrics-routes.js';
 import { officialLlmClients } from '@runtime-hub/engine/node';
-import { PlaygroundKeyStore } from '../playground/key-store.js';
 import { registerAssistRoutes } from './assist/assist-routes.js';
-import { AssistSettingsFile } from './assist/assist-settings.js';
+import { openAssistProvider } from './assist/open-assist.js';
 import { registerScheduleRoutes } from './schedules/schedule-routes.js';
 import { registerTemplateRoutes } from './templates/template-routes.js';
 import { WorkflowService } from './workflow-service.js';
@@ -47,7 +46,7 @@ export async function registerWorkflows(app: FastifyInstance, ctx: HubContext): 
     scaled?.registerRoutes(scope); // /api/v1/queue/dead-letters (scaled mode)
     registerMetricsRoutes(scope, service.metrics);
     registerScheduleRoutes(scope, service);
-    registerAssistRoutes(scope, service, new AssistSettingsFile(ctx.config.dataDir, new PlaygroundKeyStore(ctx.config.dataDir)), officialLlmClients());
+    registerAssistRoutes(scope, service, await openAssistProvider(ctx), officialLlmClients());
     registerTemplateRoutes(scope, service, service.templateUses);
     await registerProjectDelivery(scope, service, ctx); // export as an app, deployments, versions, health (issue 13)
     await registerPublicRoutes(scope, service);

@@ -45,7 +45,11 @@ export interface ScaledWorkflows {
  */
 export class WorkflowService {
   readonly registry: NodeRegistry;
-  readonly store: SqliteRunStore;
+  /**
+   * `<data>/workflows.sqlite`: the run store, or on a hub with `--db` the file its state is copied
+   * from (import-local-state.ts). A worker with `--db` has none: its folder holds no database.
+   */
+  readonly store: SqliteRunStore | undefined;
   /** The runs, their steps, schedules and saved versions: `store`, or PostgreSQL in scaled mode with `--db`. */
   readonly runs: WorkflowRuns;
   /** Run rollups, recorded in the run store's transaction as runs finish (metrics/). */
@@ -79,13 +83,14 @@ export class WorkflowService {
       error: (message, fields) => pino.error(fields ?? {}, message),
     };
     this.registry = createRegistry();
-    this.store = new SqliteRunStore(join(dataDir, 'workflows.sqlite'));
     const postgres = scaled?.postgres;
-    this.runs = postgres?.runs ?? this.store;
+    const local = postgres && scaled?.mode === 'worker' ? undefined : new SqliteRunStore(join(dataDir, 'workflows.sqlite'));
+    this.store = local;
+    this.runs = postgres?.runs ?? local!;
     const metricsFailed = (error: unknown) => this.log.warn('workflows: run metrics not recorded', { error: (error as Error).message });
-    this.metrics = attachRunMetrics(postgres?.runs ?? this.store, metricsFailed);
-    this.vault = postgres ? new SecretVault(postgres.secrets, postgres.key?.key) : new SecretVault(new SqliteSecretRows(this.store.db), loadSecretKey(dataDir).key);
-    this.templateUses = postgres?.templateUses ?? new SqliteTemplateUses(this.store.db);
+    this.metrics = attachRunMetrics(postgres?.runs ?? local!, metricsFailed);
+    this.vault = postgres ? new SecretVault(postgres.secrets, postgres.key?.key) : new SecretVault(new SqliteSecretRows(local!.db), loadSecretKey(dataDir).key);
+    this.templateUses = postgres?.templateUses ?? new SqliteTemplateUses(local!.db);
     const files = new ProjectFiles(join(dataDir, 'projects'));
     this.catalog = new ProjectCatalog(files, this.runs, this.registry, () => Date.now(), (message, fields) => this.log.warn(message, fields));
     this.source = postgres && scaled?.mode === 'worker' ? postgres.source : this.catalog;
@@ -117,7 +122,7 @@ export class WorkflowService {
   async load(): Promise<void> {
     const postgres = this.scaled?.postgres;
     if (postgres && this.scaled?.mode === 'worker') return postgres.source.load();
-    if (postgres) {
+    if (postgres && this.store) {
       // Before the catalog settles versions: a workflow's saved history comes over first.
       const imported = await importLocalState(this.store.db, postgres.runs.pool, postgres.key?.key);
       if (imported.secrets + imported.versions + imported.templateUses > 0) this.log.info('workflows: copied the data folder\'s secrets, versions and template uses to PostgreSQL', imported);
@@ -215,7 +220,7 @@ export class WorkflowService {
     await this.engine.stop(2000);
     await this.sandbox.close();
     await this.sink.drain();
-    await this.store.close();
+    await this.store?.close();
     await this.scaled?.postgres?.close();
   }
 

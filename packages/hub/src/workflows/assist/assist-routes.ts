@@ -5,7 +5,7 @@ import type { LlmClient, LlmMessage } from '@runtime-hub/engine';
 import { HubError } from '@runtime-hub/protocol';
 import { z } from 'zod';
 import type { WorkflowService } from '../workflow-service.js';
-import type { AssistSettingsFile } from './assist-settings.js';
+import type { AssistProvider } from './assist-provider.js';
 import { draftWithRepairs } from './draft-loop.js';
 import { buildingPrompt, completeRequest, draftRequest, explainPrompt, explainRequest } from './prompts.js';
 
@@ -28,12 +28,12 @@ const ExplainBody = z.object({ workflow: z.record(z.string(), z.unknown()) });
  * bounded number of rounds (draft-loop.ts). The provider key comes from the playground's key
  * store on the hub and is never sent to the browser; provider errors have it masked.
  */
-export function registerAssistRoutes(root: FastifyInstance, service: WorkflowService, settings: AssistSettingsFile, llm: LlmClient): void {
+export function registerAssistRoutes(root: FastifyInstance, service: WorkflowService, settings: AssistProvider, llm: LlmClient): void {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const tags = ['workflows'];
 
   const call = async (system: string, messages: LlmMessage[], json: boolean, signal: AbortSignal): Promise<string> => {
-    const provider = settings.resolve();
+    const provider = await settings.resolve();
     try {
       const answer = await llm.complete({ ...provider, messages: [{ role: 'system', content: system }, ...messages], json, temperature: 0.2, maxTokens: 4000, timeoutMs: 120_000, signal });
       return answer.text;
@@ -63,8 +63,8 @@ export function registerAssistRoutes(root: FastifyInstance, service: WorkflowSer
   };
 
   app.get('/api/v1/assist/settings', { schema: { tags, summary: 'The LLM provider of AI-assisted building (key names only), and how to set one' } }, () => settings.view());
-  app.put('/api/v1/assist/settings', { schema: { tags, summary: 'Set the LLM provider of AI-assisted building', body: SettingsBody } }, (request) => {
-    settings.put(request.body);
+  app.put('/api/v1/assist/settings', { schema: { tags, summary: 'Set the LLM provider of AI-assisted building', body: SettingsBody } }, async (request) => {
+    await settings.put(request.body);
     return settings.view();
   });
 
