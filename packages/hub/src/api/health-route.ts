@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { HubContext } from '../context.js';
+import { pluginsFingerprintOf } from '../plugins/register.js';
 import { HUB_VERSION } from '../version.js';
 
 export function registerHealth(app: FastifyInstance, ctx: HubContext): void {
@@ -9,5 +10,7 @@ export function registerHealth(app: FastifyInstance, ctx: HubContext): void {
     uptimeS: Math.round((Date.now() - ctx.startedAt) / 1000),
     store: ctx.store.kind,
     spans: ctx.store.spanCount(),
+    // Installed with each hub: differs between hubs that run different plugins (docs/scaling.md).
+    plugins: pluginsFingerprintOf(ctx) ?? null,
   }));
 }

@@ -5,12 +5,20 @@ import type { HubContext } from '../context.js';
 import { ANNOTATION_LIMITS } from '../store/annotations.js';
 import type { Finding } from './plugin-api.js';
 import { DEFAULT_PLUGIN_LIMITS, PluginBatch, PluginHost, type PluginStatus } from './plugin-host.js';
+import { pluginDigest, pluginSetFingerprint } from './plugin-fingerprint.js';
 import { findPluginSources } from './plugin-sources.js';
 
 /** Findings stored per batch of one plugin; more are counted, not stored (a noisy plugin cannot flood the writer). */
 const MAX_FINDINGS_PER_BATCH = 100;
 
 const PluginParams = z.object({ name: z.string(), route: z.string() });
+
+const fingerprints = new WeakMap<HubContext, string>();
+
+/** The hub's plugin set as one value (plugin-fingerprint.ts), for `/api/health`; undefined before plugins register. */
+export function pluginsFingerprintOf(ctx: HubContext): string | undefined {
+  return fingerprints.get(ctx);
+}
 
 function validFinding(f: Finding): boolean {
   return (
@@ -59,6 +67,9 @@ export function registerPlugins(app: FastifyInstance, ctx: HubContext): void {
   };
 
   const hosts = sources.map((source) => new PluginHost(source, store, limits));
+  const digests = sources.map(pluginDigest);
+  const fingerprint = pluginSetFingerprint(sources.map((s, i) => ({ source: s.source, digest: digests[i]! })), problems);
+  fingerprints.set(ctx, fingerprint);
   for (const host of hosts) {
     void host.start().then(() => {
       // Two modules claiming one name: the one listed first keeps it, whichever started first.
@@ -76,8 +87,10 @@ export function registerPlugins(app: FastifyInstance, ctx: HubContext): void {
     await Promise.all(hosts.map((host) => host.close()));
   });
 
-  app.get('/api/v1/plugins', { schema: { tags: ['plugins'], summary: 'Loaded plugins: state (running, disabled with the reason), routes, widgets, counters' } }, () => ({
-    plugins: [...hosts.map((h) => h.status), ...rejected],
+  app.get('/api/v1/plugins', { schema: { tags: ['plugins'], summary: 'Loaded plugins: state (running, disabled with the reason), routes, widgets, counters; digests of module and settings' } }, () => ({
+    plugins: [...hosts.map((h, i) => ({ ...h.status, digest: digests[i] })), ...rejected],
+    // Hubs behind a load balancer should all show the same (docs/scaling.md: plugins are per hub).
+    fingerprint,
   }));
 
   const forward = async (method: 'GET' | 'POST', request: { params: unknown; query: unknown; body?: unknown }) => {
