@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   DEPLOY_TARGET_NOT_FOUND: { status: 404, summary: 'the project has no deployment target with this id' },
   DEPLOYMENT_NOT_FOUND: { status: 404, summary: 'no deployment with this id' },
   DEPLOY_IN_PROGRESS: { status: 409, summary: 'a deployment of this target is already running' },
+  DEPLOY_OWNER_UNREACHABLE: { status: 503, summary: 'the hub that runs this deployment did not answer; once its lease runs out another hub takes the deployment over' },
   VERSION_UNKNOWN: { status: 404, summary: 'the project folder has no commit with this hash' },
   // INTERNAL (500) comes with the workflow codes below.
 

@@ -16,6 +16,9 @@ import type { ExportLanguage } from '@runtime-hub/codegen';
 
 const run = promisify(execFile);
 
+/** util-linux's setpriv (Debian: package util-linux or setpriv), for the parent-death signal. */
+const SETPRIV = '/usr/bin/setpriv';
+
 export interface StartedApp {
   process: ChildProcess;
   port: number;
@@ -111,7 +114,10 @@ export async function startApp(options: {
     language === 'python'
       ? [join(options.venv ?? '', 'bin', 'python'), ['-m', 'uvicorn', 'main:app', '--host', '127.0.0.1', '--port', String(port), '--workers', '1', '--no-access-log']]
       : [process.execPath, [join(appDir, 'dist', 'server.js')]];
-  const child = spawn(command, args, { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The app dies with the hub, also when the hub is SIGKILLed: an orphan would keep the port and
+  // answer for a deployment another hub has taken over (Linux: the parent-death signal, set by setpriv).
+  const [program, argv] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'TERM', '--', command, ...args]] : [command, args];
+  const child = spawn(program, argv, { cwd: appDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-64 * 1024);

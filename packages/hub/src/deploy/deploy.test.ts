@@ -6,6 +6,7 @@ import { startTestHub } from '../testing/test-hub.js';
 import type { TestHub } from '../testing/test-hub.js';
 import { VENV_CACHE } from '../export/testing/exported-apps.js';
 import { onDeploymentHealth } from './health-events.js';
+import { callGreet, greetWorkflow } from './testing.js';
 import type { DeploymentHealthEvent } from './health-events.js';
 
 /**
@@ -35,30 +36,10 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<{ s
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-function greet(message: string) {
-  return {
-    id: 'greet',
-    name: 'Greet',
-    visibility: 'public',
-    endpoint: { method: 'POST', path: '/greet' },
-    trigger: { type: 'webhook' },
-    nodes: [
-      { id: 'start', type: 'trigger' },
-      { id: 'hello', type: 'set', config: { fields: { message: `${message}, {{ trigger.body.name }}!`, auth: '{{ secrets.API_KEY | length }}' } } },
-    ],
-    edges: [{ source: 'start', target: 'hello' }],
-  };
-}
-
 async function deploy(target = 'local'): Promise<Deployment> {
   const { status, body } = await api<{ deployment: Deployment }>('POST', `/api/v1/projects/demo/deployments/targets/${target}/deploy`, {});
   expect(status).toBe(201);
   return body.deployment;
-}
-
-async function callGreet(url: string): Promise<unknown> {
-  const response = await fetch(`${url}/greet`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Ada' }) });
-  return response.json();
 }
 
 beforeAll(async () => {
@@ -67,7 +48,7 @@ beforeAll(async () => {
   onDeploymentHealth(hub.hub.ctx, (event) => events.push(event));
   expect((await api('POST', '/api/v1/projects', { id: 'demo', name: 'Demo' })).status).toBe(201);
   expect((await api('PUT', '/api/v1/projects/demo/secrets/API_KEY', { value: SECRET })).status).toBeLessThan(300);
-  expect((await api('POST', '/api/v1/projects/demo/workflows', greet('Hello'))).status).toBe(201);
+  expect((await api('POST', '/api/v1/projects/demo/workflows', greetWorkflow('Hello'))).status).toBe(201);
   const internal = { id: 'inner', name: 'Inner', trigger: { type: 'manual' }, nodes: [{ id: 'start', type: 'trigger' }] };
   expect((await api('POST', '/api/v1/projects/demo/workflows', internal)).status).toBe(201);
   expect((await api('PUT', '/api/v1/projects/demo/deployments/targets/local', { platform: 'local', language: 'python', healthIntervalMs: INTERVAL })).status).toBe(200);
@@ -103,7 +84,7 @@ describe('local deployments', () => {
   });
 
   it('commits every save: versions list the commits, a diff shows what changed', async () => {
-    expect((await api('PUT', '/api/v1/projects/demo/workflows/greet', greet('Howdy'))).status).toBe(200);
+    expect((await api('PUT', '/api/v1/projects/demo/workflows/greet', greetWorkflow('Howdy'))).status).toBe(200);
     let commits: { hash: string; message: string }[] = [];
     for (let i = 0; i < 50 && !commits.some((c) => c.message.startsWith('PUT /api/v1/projects/demo/workflows/greet')); i++) {
       commits = (await api<{ commits: { hash: string; message: string }[] }>('GET', '/api/v1/projects/demo/versions')).body.commits;

@@ -1,8 +1,9 @@
 import type { HubContext } from '../context.js';
 import type { SpanStore } from '../store/store.js';
 import type { Deployer } from './deployer.js';
-import type { DeployStore, HealthCheck, HealthStatus, Target } from './deploy-store.js';
+import type { Deployment, DeployStore, HealthCheck, HealthStatus, Target } from './deploy-store.js';
 import { emitDeploymentHealth } from './health-events.js';
+import type { DeploymentHealthEvent } from './health-events.js';
 
 /** A check slower than this is `degraded`; no answer within CHECK_TIMEOUT_MS is `down`. */
 export const SLOW_MS = 1000;
@@ -45,22 +46,26 @@ export function summarize(checks: HealthCheck[]): HealthSummary {
 /**
  * Checks each deployed target's /health every `healthIntervalMs` (60 s by default, per target):
  * healthy (200 within 1 s), degraded (200 but slower, or another 2xx–4xx answer), down (no
- * answer, a 5xx, or no app running). Each check is stored and emitted (health-events.ts).
+ * answer, a 5xx, or no app running). Each check is stored, emitted on this hub and published to
+ * the others (health-events.ts). Every hub arms a timer per target, but only the owner of a
+ * target's deployment checks it: the app is its child process, on its loopback.
  */
 export class HealthMonitor {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, { timer: NodeJS.Timeout; intervalMs: number }>();
 
   constructor(
     private readonly store: DeployStore,
     private readonly deployer: Deployer,
     private readonly ctx: Pick<HubContext, 'config' | 'log'>,
     private readonly spans?: Pick<SpanStore, 'listSpans'>,
+    /** Tells the other hubs of a check made here (scaled mode). */
+    private readonly publish: (event: DeploymentHealthEvent) => Promise<void> = async () => undefined,
   ) {}
 
   /** The health summary of a target, with the error rate of the app's own runs when it sends spans. */
   async summary(target: Target): Promise<HealthSummary> {
     const since = Date.now() - 86_400_000;
-    const summary = summarize(this.store.checks(target.project, target.id, since));
+    const summary = summarize(await this.store.checks(target.project, target.id, since));
     if (!this.spans || target.platform !== 'local') return summary;
     const page = await this.spans.listSpans({ service: `${target.project}@${target.id}`, kind: 'workflow', from: since, limit: 500 });
     const runs = page.items.length;
@@ -71,27 +76,39 @@ export class HealthMonitor {
   /** (Re)arms the check of a target at its interval. */
   watch(target: Target): void {
     const key = `${target.project}/${target.id}`;
-    clearInterval(this.timers.get(key));
+    clearInterval(this.timers.get(key)?.timer);
     const timer = setInterval(() => void this.check(target).catch((error: unknown) => this.ctx.log.warn({ error: (error as Error).message }, 'deployments: health check failed')), target.healthIntervalMs);
     timer.unref();
-    this.timers.set(key, timer);
+    this.timers.set(key, { timer, intervalMs: target.healthIntervalMs });
   }
 
   unwatch(target: Pick<Target, 'project' | 'id'>): void {
     const key = `${target.project}/${target.id}`;
-    clearInterval(this.timers.get(key));
+    clearInterval(this.timers.get(key)?.timer);
     this.timers.delete(key);
   }
 
-  async check(target: Target): Promise<HealthCheck | undefined> {
+  /** Follows the targets as they are in the store now (another hub may have added or changed one). */
+  sync(targets: Target[]): void {
+    const keys = new Set(targets.map((t) => `${t.project}/${t.id}`));
+    for (const key of this.timers.keys()) if (!keys.has(key)) this.unwatch({ project: key.split('/')[0]!, id: key.split('/')[1]! });
+    for (const target of targets) if (this.timers.get(`${target.project}/${target.id}`)?.intervalMs !== target.healthIntervalMs) this.watch(target);
+  }
+
+  /**
+   * Checks a target's app now, when this hub owns its deployment — or `asked`, when a user asked
+   * this hub to check a deployment no live hub owns (it is then `down`: nothing runs it).
+   */
+  async check(target: Target, options: { asked?: boolean } = {}): Promise<HealthCheck | undefined> {
     if (target.platform !== 'local') return undefined;
-    const deployment = this.store.history(target.project, target.id, 20).find((d) => d.status === 'running' || d.status === 'replaced' || d.status === 'stopped');
+    const deployment = (await this.store.history(target.project, target.id, 20)).find((d) => d.status === 'running' || d.status === 'replaced' || d.status === 'stopped');
     if (!deployment) return undefined;
+    if (deployment.owner && deployment.owner !== this.deployer.hub && !options.asked) return undefined;
     const current = this.deployer.current(target.project, target.id);
     const url = current?.app.url ?? deployment.url;
     const check: HealthCheck = { project: target.project, target: target.id, deployment: deployment.id, at: Date.now(), status: 'down', responseMs: null, uptimeSeconds: null, error: null };
     if (!current || !url) {
-      check.error = 'no app is running for this target';
+      check.error = `no app is running for this target on hub ${this.deployer.hub}`;
     } else {
       const started = performance.now();
       try {
@@ -109,25 +126,37 @@ export class HealthMonitor {
         check.error = (error as Error).message;
       }
     }
-    const previous = this.store.lastCheck(target.project, target.id);
-    this.store.addCheck(check);
-    emitDeploymentHealth(this.ctx, {
+    await this.record(check, url ?? null);
+    return check;
+  }
+
+  /** Records an event that is not a check of the app (a hub taking a deployment over) as a `down` check. */
+  async note(deployment: Deployment, error: string): Promise<void> {
+    const check: HealthCheck = { project: deployment.project, target: deployment.target, deployment: deployment.id, at: Date.now(), status: 'down', responseMs: null, uptimeSeconds: null, error };
+    await this.record(check, deployment.url);
+  }
+
+  private async record(check: HealthCheck, url: string | null): Promise<void> {
+    const previous = await this.store.lastCheck(check.project, check.target);
+    await this.store.addCheck(check);
+    const event: DeploymentHealthEvent = {
       project: check.project,
       target: check.target,
       deployment: check.deployment,
-      url: url ?? null,
+      url,
       status: check.status,
       previous: previous?.status ?? null,
       changed: previous?.status !== check.status,
       at: check.at,
       responseMs: check.responseMs,
       error: check.error,
-    });
-    return check;
+    };
+    emitDeploymentHealth(this.ctx, event);
+    await this.publish(event).catch((error: unknown) => this.ctx.log.warn({ error: (error as Error).message }, 'deployments: could not tell the other hubs of a health check'));
   }
 
   close(): void {
-    for (const timer of this.timers.values()) clearInterval(timer);
+    for (const { timer } of this.timers.values()) clearInterval(timer);
     this.timers.clear();
   }
 }
