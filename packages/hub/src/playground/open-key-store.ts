@@ -25,18 +25,8 @@ export function playgroundKeysOf(ctx: Opener): Promise<PlaygroundKeyStore> {
 }
 
 async function openShared(ctx: Opener, url: string): Promise<PlaygroundKeyStore> {
-  const [{ createPool }, { migrate }, { PostgresPlaygroundKeyRows }] = await Promise.all([
-    import('../store/postgres/pool.js'),
-    import('../store/postgres/migrate.js'),
-    import('./postgres-key-rows.js'),
-  ]);
-  const pool = createPool(url, { max: 2, applicationName: 'runtime-hub playground' });
-  try {
-    await migrate(pool);
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
+  const [{ openMigratedPool }, { PostgresPlaygroundKeyRows }] = await Promise.all([import('../store/postgres/migrate.js'), import('./postgres-key-rows.js')]);
+  const pool = await openMigratedPool(url, { max: 2, applicationName: 'runtime-hub playground' });
   ctx.onClose(() => pool.end());
   const store = new PlaygroundKeyStore(new PostgresPlaygroundKeyRows(pool), await sharedCipherKey(pool, ctx.config.dataDir));
   const file = new FilePlaygroundKeyRows(ctx.config.dataDir);

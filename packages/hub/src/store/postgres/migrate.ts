@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations.js';
+import { createPool, type PoolOptions } from './pool.js';
 
 /** The database was migrated by a newer runtime-hub: this one must not write to it. */
 export class SchemaTooNewError extends Error {
@@ -53,6 +54,18 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = 
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
     client.release();
   }
+}
+
+/** A feature's own pool on `url`, the schema brought up to date first; the pool is ended when that fails. */
+export async function openMigratedPool(url: string, options: PoolOptions): Promise<pg.Pool> {
+  const pool = createPool(url, options);
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return pool;
 }
 
 export { LATEST_SCHEMA_VERSION };
