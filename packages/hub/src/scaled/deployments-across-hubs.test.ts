@@ -15,7 +15,8 @@ import { apiClient, eventually } from '../workflows/testing.js';
  * Deployments across two real hubs on one PostgreSQL and Redis, sharing their data folder as in
  * docker-compose.yml: a project's app deployed through hub A is listed, stopped and started again
  * through hub B — each request carried out by A, which runs the app — and when A is SIGKILLed, B
- * takes the deployment over (its lease ran out), starts the app again and it answers.
+ * takes the deployment over (its lease ran out), starts the app again and it answers. A hub
+ * stopped gracefully ends its leases, and a third hub takes its deployment over.
  */
 const LEASE_MS = 4000;
 const SECRET = 'sk-test-4b3a2c1d';
@@ -24,6 +25,9 @@ let postgres: PostgresServer;
 let data: string;
 let hubA: HubProcess;
 let hubB: HubProcess;
+let hubC: HubProcess;
+let args: string[];
+let env: Record<string, string>;
 
 interface Deployment {
   id: string;
@@ -58,14 +62,14 @@ beforeAll(async () => {
   [redis, postgres] = await Promise.all([startRedisServer(), startPostgres()]);
   const dbUrl = await postgres.createDatabase();
   data = mkdtempSync(join(tmpdir(), 'rh-deploy-hubs-'));
-  const env = { RUNTIME_HUB_SECRET_KEY: randomBytes(32).toString('base64'), RUNTIME_HUB_VENV_CACHE: VENV_CACHE, RUNTIME_HUB_DEPLOY_LEASE_MS: String(LEASE_MS) };
-  const args = ['--data', data, '--db', dbUrl, '--redis', redis.url];
+  env = { RUNTIME_HUB_SECRET_KEY: randomBytes(32).toString('base64'), RUNTIME_HUB_VENV_CACHE: VENV_CACHE, RUNTIME_HUB_DEPLOY_LEASE_MS: String(LEASE_MS) };
+  args = ['--data', data, '--db', dbUrl, '--redis', redis.url];
   hubA = await spawnHub(args, env, 90_000);
   hubB = await spawnHub(args, env, 90_000);
 }, 240_000);
 
 afterAll(async () => {
-  for (const hub of [hubB, hubA]) {
+  for (const hub of [hubC, hubB, hubA]) {
     if (!hub || hub.proc.exitCode !== null || hub.proc.signalCode !== null) continue;
     hub.proc.kill('SIGTERM'); // stops its apps
     await Promise.race([hub.exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
@@ -147,9 +151,30 @@ describe('scaled mode: deployments across two hubs', () => {
     expect(note).toBeGreaterThanOrEqual(0);
     expect(checks.slice(note + 1).some((c) => c.status === 'healthy')).toBe(true);
 
-    // Now B owns it: a stop asked on B is carried out on B.
+    // Now B owns it: a stop asked on B is carried out on B, and so is the start after it.
     const stopped = await apiClient(hubB.url)('POST', '/api/v1/projects/demo/deployments/targets/local/stop', {});
     expect(stopped.body.handledBy).toEqual({ hub: taken.owner!.hub, forwarded: false });
     expect(await answers(taken.current!.url!)).toBe(false);
+    const started = await apiClient(hubB.url)('POST', '/api/v1/projects/demo/deployments/targets/local/restart', {});
+    expect(started.status, started.text).toBe(200);
+    expect(started.body.handledBy).toEqual({ hub: taken.owner!.hub, forwarded: false });
+    first = started.body.deployment;
+  }, 600_000);
+
+  it('hands the deployment to another hub when its owner stops gracefully (SIGTERM ends its leases at once)', async () => {
+    hubC = await spawnHub(args, env, 90_000);
+    const before = await listedOn(hubB);
+    hubB.proc.kill('SIGTERM');
+    expect(await hubB.exited).toBe(0);
+    // Released, not left to lapse: B's lease on it is over at once (or C holds it already).
+    const right = await listedOn(hubC);
+    expect(right.target.owner?.hub !== before.hub || right.target.owner.live === false, JSON.stringify(right.target.owner)).toBe(true);
+    const taken = await eventually(async () => {
+      const { hub, target } = await listedOn(hubC);
+      return target.current?.owner === hub && target.current.status === 'running' && target.health.status === 'healthy' ? target : undefined;
+    }, 300_000, 'hub C to take the deployment over');
+    expect(taken.current!.id).toBe(first.id);
+    expect(taken.current!.logs).toContain(`hub ${before.hub} stopped renewing its lease: started again on hub ${taken.owner!.hub}`);
+    expect(await callGreet(taken.current!.url!)).toEqual({ message: 'Hello, Ada!', auth: SECRET.length });
   }, 600_000);
 });
