@@ -1,7 +1,7 @@
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Engine, EngineLogger, RunStore } from '@runtime-hub/engine';
-import type { RunResponse } from '@runtime-hub/protocol';
+import type { RunRecord, RunResponse } from '@runtime-hub/protocol';
 import { KEY_PREFIX } from './redis-connection.js';
 import { RUN_QUEUE } from './run-queue.js';
 
@@ -26,7 +26,8 @@ export class RemoteRuns {
       const response = (data as { response?: RunResponse } | undefined)?.response;
       if (response) this.twice(() => this.engine.settleRemote(jobId, { response }));
     });
-    this.events.on('completed', ({ jobId }) => this.twice(() => void this.settleFromStore(jobId)));
+    // The finished run is read once and settles the waiters now and a moment later (it no longer changes).
+    this.events.on('completed', ({ jobId }) => void this.readFinished(jobId).then((run) => run && this.twice(() => this.engine.settleRemote(jobId, { run }))));
     this.events.on('error', (error) => this.log.warn('queue events: redis error', { error: error.message }));
   }
 
@@ -43,12 +44,12 @@ export class RemoteRuns {
     await this.events.waitUntilReady();
   }
 
-  private async settleFromStore(runId: string): Promise<void> {
+  private async readFinished(runId: string): Promise<RunRecord | undefined> {
     try {
-      const run = await this.store.getRun(runId);
-      if (run) this.engine.settleRemote(runId, { run });
+      return await this.store.getRun(runId);
     } catch (error) {
       this.log.warn('could not read a finished run', { runId, error: (error as Error).message });
+      return undefined;
     }
   }
 

@@ -1,3 +1,4 @@
+import { CatalogFollower } from './projects/catalog-follower.js';
 import { PostgresCatalogMirror, PostgresWorkflowSource } from './projects/postgres-catalog.js';
 import { PostgresSecretRows } from './secrets/postgres-secret-rows.js';
 import { findSecretKey } from './secrets/secret-key.js';
@@ -32,14 +33,30 @@ export async function openPostgresWorkflowState(
     if (!key && options.role === 'hub' && (await storedFingerprint(runs.pool)) === undefined) key = findSecretKey(options.dataDir, { file: options.keyFile });
     await checkSharedKey(runs.pool, key, options.role);
     const secrets = await PostgresSecretRows.open(runs.pool, url, options.onError);
+    const source = new PostgresWorkflowSource(runs.pool, runs);
+    // A worker keeps its copies of the projects and secrets current by notification, so a run
+    // it takes reads them again only when a change may not have arrived yet.
+    const follower =
+      options.role === 'worker'
+        ? new CatalogFollower(runs.pool, url, { project: (p) => source.read(p), secrets: (p) => secrets.reload(p), all: () => Promise.all([source.read(), secrets.reloadAll()]).then(() => undefined) }, options.onError)
+        : undefined;
+    try {
+      await follower?.start();
+    } catch (error) {
+      await secrets.close();
+      throw error;
+    }
+    source.freshness = follower;
+    secrets.freshness = follower;
     return {
       runs,
       secrets,
       key,
       templateUses: new PostgresTemplateUses(runs.pool),
       mirror: new PostgresCatalogMirror(runs.pool),
-      source: new PostgresWorkflowSource(runs.pool, runs),
+      source,
       close: async () => {
+        await follower?.close();
         await secrets.close();
         await runs.close();
       },

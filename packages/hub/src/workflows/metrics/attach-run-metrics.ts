@@ -1,5 +1,6 @@
 import { PostgresRunStore } from '../store/postgres-run-store.js';
 import type { SqliteRunStore } from '../store/sqlite-run-store.js';
+import { PostgresRollupLog } from './postgres-rollup-log.js';
 import { writePostgresRollups } from './postgres-rollup-writer.js';
 import { PostgresRunMetrics } from './postgres-run-metrics.js';
 import type { RunMetricsStore } from './run-metrics.js';
@@ -12,9 +13,10 @@ import { SqliteRunMetrics } from './sqlite-run-metrics.js';
  */
 export function attachRunMetrics(store: SqliteRunStore | PostgresRunStore, onError: (error: unknown) => void = () => undefined): RunMetricsStore {
   if (store instanceof PostgresRunStore) {
-    store.onWrite = writePostgresRollups;
+    const log = new PostgresRollupLog(store.pool, onError);
+    store.onWrite = (client, batches) => writePostgresRollups(client, batches, log);
     store.onWriteError = onError;
-    return new PostgresRunMetrics(store.pool);
+    return new PostgresRunMetrics(store.pool, log);
   }
   const metrics = new SqliteRunMetrics(store.db, onError);
   store.onWrite = (batches) => metrics.record(batches);

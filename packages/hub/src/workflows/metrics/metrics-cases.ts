@@ -8,9 +8,10 @@ export interface MetricsFixture {
   store: { commit(batch: StoreBatch): Promise<void>; getRun(id: string): Promise<RunRecord | undefined>; putWorkflowVersion(record: WorkflowVersionRecord): Promise<void> };
   metrics: RunMetricsStore;
   /** A second process's store and metrics on the same database. */
-  second(): Promise<{ store: MetricsFixture['store']; close(): Promise<void> }>;
-  /** Runs SQL on the database (the table names differ: `run_rollups` / `wf_run_rollups`). */
+  second(): Promise<{ store: MetricsFixture['store']; metrics: RunMetricsStore; close(): Promise<void> }>;
+  /** Runs SQL on the database (the table names differ: `run_rollups` / `wf_rollup_log`). */
   exec(sql: string): Promise<void>;
+  /** The table a write's rollups go to inside its transaction. */
   rollupTable: string;
   close(): Promise<void>;
 }
@@ -74,7 +75,9 @@ export function runMetricsCases(name: string, open: () => Promise<MetricsFixture
         const finish = (writer: MetricsFixture['store'], prefix: string) =>
           Promise.all(Array.from({ length: 40 }, (_, i) => writer.commit({ runs: [run(`${prefix}${i}`, i % 4 === 0 ? 'failed' : 'succeeded', t, t + 10 * (i + 1))], steps: [step(`${prefix}${i}`, 'a', 'http', 'succeeded', t, t + 5)] })));
         await Promise.all([finish(store, 'x'), finish(other.store, 'y')]);
-        const report = await metrics.report({ from: t - 60_000, to: t + 60_000 });
+        // Both processes read at once (on PostgreSQL each folds the rollup log first): each sees every run once.
+        const [report, seenByOther] = await Promise.all([metrics.report({ from: t - 60_000, to: t + 60_000 }), other.metrics.report({ from: t - 60_000, to: t + 60_000 })]);
+        expect(seenByOther.totals).toEqual(report.totals);
         expect(report.totals).toMatchObject({ executions: 80, succeeded: 60, failed: 20 });
         expect(report.slowestNodes).toMatchObject([{ nodeId: 'a', executions: 80 }]);
         // The merged histogram holds every run: the median is that of 10 ms … 400 ms, twice.

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '../../testing/postgres-server.js';
 import { PostgresRunStore } from '../store/postgres-run-store.js';
@@ -8,7 +9,7 @@ import { startTestHub, type TestHub } from '../../testing/test-hub.js';
 import { SqliteRunStore } from '../store/sqlite-run-store.js';
 import { apiClient, eventually } from '../testing.js';
 import { attachRunMetrics } from './attach-run-metrics.js';
-import { runMetricsCases } from './metrics-cases.js';
+import { run, runMetricsCases } from './metrics-cases.js';
 
 let server: PostgresServer | undefined;
 afterAll(() => server?.close());
@@ -22,8 +23,7 @@ runMetricsCases('sqlite', async () => {
     metrics: attachRunMetrics(store),
     second: async () => {
       const other = new SqliteRunStore(file, { backgroundCheckpoints: false });
-      attachRunMetrics(other);
-      return { store: other, close: () => other.close() };
+      return { store: other, metrics: attachRunMetrics(other), close: () => other.close() };
     },
     exec: async (sql) => void store.db.exec(sql),
     rollupTable: 'run_rollups',
@@ -43,13 +43,43 @@ runMetricsCases('postgres', async () => {
     metrics: attachRunMetrics(store),
     second: async () => {
       const other = await PostgresRunStore.open({ url });
-      attachRunMetrics(other);
-      return { store: other, close: () => other.close() };
+      return { store: other, metrics: attachRunMetrics(other), close: () => other.close() };
     },
     exec: async (sql) => void (await store.pool.query(sql)),
-    rollupTable: 'wf_run_rollups',
+    // What the run store's transaction writes: the rollup log (folded into wf_run_rollups later).
+    rollupTable: 'wf_rollup_log',
     close: () => store.close(),
   };
+});
+
+describe('run rollups on PostgreSQL', () => {
+  it('a write finishing a run does not wait for a lock held on its minute\'s rollup rows; the fold adds it later', async () => {
+    server ??= await startPostgres();
+    const url = await server.createDatabase();
+    const store = await PostgresRunStore.open({ url });
+    const metrics = attachRunMetrics(store);
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      const t = Date.UTC(2026, 0, 5, 10, 0, 0);
+      await store.commit({ runs: [run('first', 'succeeded', t, t + 10)] });
+      expect((await metrics.report({ from: t - 60_000, to: t + 60_000 })).totals.executions).toBe(1);
+      // Another transaction (a fold, a slow writer) holds the minute's rollup rows, as a worker's
+      // transaction did while it upserted them before its COMMIT.
+      await holder.query('BEGIN');
+      const locked = await holder.query('SELECT 1 FROM wf_run_rollups WHERE project = $1 AND workflow = $2 FOR UPDATE', ['p', 'w']);
+      expect(locked.rowCount).toBe(3); // minute, hour, day
+      const writes = Promise.all(['second', 'third'].map((id) => store.commit({ runs: [run(id, 'failed', t, t + 20)] })));
+      const outcome = await Promise.race([writes.then(() => 'committed'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 5_000))]);
+      expect(outcome).toBe('committed');
+      await holder.query('COMMIT');
+      const report = await metrics.report({ from: t - 60_000, to: t + 60_000 });
+      expect(report.totals).toMatchObject({ executions: 3, succeeded: 1, failed: 2 });
+    } finally {
+      await holder.end();
+      await store.close();
+    }
+  }, 60_000);
 });
 
 describe('GET /api/v1/workflow-metrics on a real hub', () => {

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { numbered } from '../../store/postgres/where.js';
 import { addTo, type Histogram } from './histogram.js';
+import type { PostgresRollupLog } from './postgres-rollup-log.js';
 import { resolutionFor, rollupWhere, scopeWhere, totalsOf, trendOf, type Sums } from './report-parts.js';
 import { DAY, MINUTE } from './rollup-schema.js';
 import type { MetricsQuery, MetricsReport, ProjectMetrics, RunMetricsStore, SlowNode } from './run-metrics.js';
@@ -11,11 +12,15 @@ const UNFINISHED = "status IN ('queued', 'running', 'waiting')";
 /**
  * {@link RunMetricsStore} read from the `wf_` rollup tables (scaled mode): what every hub shows,
  * whichever worker finished the runs. Written by `postgres-rollup-writer.ts` in the run store's
- * transaction. The same queries as the SQLite reader; sums come back as float8 (a bigint would be
- * a string in node-postgres).
+ * transaction, as deltas in `wf_rollup_log` that `postgres-rollup-log.ts` folds. The same queries
+ * as the SQLite reader; sums come back as float8 (a bigint would be a string in node-postgres).
  */
 export class PostgresRunMetrics implements RunMetricsStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /** Folded before each report: the rollups then count every run committed before the request. */
+    private readonly log: PostgresRollupLog,
+  ) {}
 
   private async rows<T extends unknown[]>(sql: string, params: unknown[]): Promise<T[]> {
     const result = await this.pool.query<T>({ text: numbered(sql), values: params, rowMode: 'array' });
@@ -36,6 +41,7 @@ export class PostgresRunMetrics implements RunMetricsStore {
   }
 
   async report(query: MetricsQuery): Promise<MetricsReport> {
+    await this.log.fold();
     const { resolutionMs, stepMs } = resolutionFor(query.from, query.to);
     const { sql, params, from } = rollupWhere(query, resolutionMs);
     const [[all], trendRows, perWorkflow, workflowHistograms, byCode, byNodeType, slowest, running] = await Promise.all([
@@ -78,6 +84,7 @@ export class PostgresRunMetrics implements RunMetricsStore {
   }
 
   async projects(range: { from: number; to: number }): Promise<ProjectMetrics[]> {
+    await this.log.fold();
     const { resolutionMs } = resolutionFor(range.from, range.to);
     const { sql, params } = rollupWhere(range, resolutionMs);
     const [rows, histograms, runningRows, lastRows] = await Promise.all([

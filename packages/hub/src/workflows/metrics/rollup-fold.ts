@@ -1,6 +1,6 @@
 import type { StoreBatch } from '@runtime-hub/engine';
 import type { RunRecord, StepRecord } from '@runtime-hub/protocol';
-import { binOf, type Histogram } from './histogram.js';
+import { addTo, binOf, type Histogram } from './histogram.js';
 import { RESOLUTIONS } from './rollup-schema.js';
 
 const FINISHED = new Set(['succeeded', 'failed', 'cancelled']);
@@ -163,4 +163,47 @@ function foldStep(step: StepRecord & { endedAt: number }, [project, workflow]: [
     cell.sum += duration;
     cell.max = Math.max(cell.max, duration);
   }
+}
+
+/**
+ * Several folds' cells as one, summed per key: the deltas in `wf_rollup_log` become one upsert
+ * per row. The same sums as adding each to the stored rows one after another.
+ */
+export function mergeRollupCells(parts: readonly RollupCells[]): RollupCells {
+  const runs = new Map<string, RunCell>();
+  const errors = new Map<string, ErrorCell>();
+  const nodes = new Map<string, NodeCell>();
+  for (const part of parts) {
+    for (const cell of part.runs) {
+      const id = cell.key.join('\u0000');
+      const into = runs.get(id);
+      if (!into) runs.set(id, { ...cell, histogram: { ...cell.histogram } });
+      else {
+        into.succeeded += cell.succeeded;
+        into.failed += cell.failed;
+        into.cancelled += cell.cancelled;
+        into.sum += cell.sum;
+        into.max = Math.max(into.max, cell.max);
+        addTo(into.histogram, cell.histogram);
+      }
+    }
+    for (const cell of part.errors) {
+      const id = cell.key.join('\u0000');
+      const into = errors.get(id);
+      if (!into) errors.set(id, { ...cell });
+      else into.count += cell.count;
+    }
+    for (const cell of part.nodes) {
+      const id = cell.key.join('\u0000');
+      const into = nodes.get(id);
+      if (!into) nodes.set(id, { ...cell });
+      else {
+        into.executions += cell.executions;
+        into.failed += cell.failed;
+        into.sum += cell.sum;
+        into.max = Math.max(into.max, cell.max);
+      }
+    }
+  }
+  return { runs: [...runs.values()], errors: [...errors.values()], nodes: [...nodes.values()] };
 }

@@ -3,6 +3,7 @@ import type { RunStore, WorkflowSource } from '@runtime-hub/engine';
 import { ProjectDefinition } from '@runtime-hub/protocol';
 import type { WorkflowDefinition } from '@runtime-hub/protocol';
 import { inTransaction } from '../../store/postgres/pool.js';
+import { announceCatalogChange } from './catalog-follower.js';
 
 /**
  * Scaled mode: the hubs' project catalog mirrored in PostgreSQL, so workers need no project
@@ -17,6 +18,7 @@ export class PostgresCatalogMirror {
   /** One project as the hub's catalog holds it now; `undefined`: it was deleted. */
   async publish(projectId: string, project: ProjectDefinition | undefined, workflows: readonly WorkflowDefinition[]): Promise<void> {
     await inTransaction(this.pool, async (client) => {
+      await announceCatalogChange(client, { kind: 'project', project: projectId });
       await client.query('DELETE FROM wf_current_workflows WHERE project = $1', [projectId]);
       if (!project) {
         await client.query('DELETE FROM wf_projects WHERE id = $1', [projectId]);
@@ -35,15 +37,19 @@ export class PostgresCatalogMirror {
   /** The whole catalog at a hub's start: projects no longer in the folders go. */
   async publishAll(projects: readonly ProjectDefinition[], workflowsOf: (project: string) => readonly WorkflowDefinition[]): Promise<void> {
     for (const project of projects) await this.publish(project.id, project, workflowsOf(project.id));
-    await this.pool.query('DELETE FROM wf_projects WHERE NOT (id = ANY($1))', [projects.map((p) => p.id)]);
-    await this.pool.query('DELETE FROM wf_current_workflows WHERE NOT (project = ANY($1))', [projects.map((p) => p.id)]);
+    await inTransaction(this.pool, async (client) => {
+      const gone = await client.query('DELETE FROM wf_projects WHERE NOT (id = ANY($1))', [projects.map((p) => p.id)]);
+      await client.query('DELETE FROM wf_current_workflows WHERE NOT (project = ANY($1))', [projects.map((p) => p.id)]);
+      if ((gone.rowCount ?? 0) > 0) await announceCatalogChange(client, { kind: 'all' });
+    });
   }
 }
 
 /**
  * A worker's {@link WorkflowSource}: the projects and current workflows the hubs published
- * (`PostgresCatalogMirror`), read at start and again for a run's project before the worker drives
- * it; past versions straight from the run store.
+ * (`PostgresCatalogMirror`), read at start and kept current by their notifications
+ * (`catalog-follower.ts`); before the worker drives a run, its project is read again only when a
+ * change committed before may not be in yet. Past versions straight from the run store.
  */
 export class PostgresWorkflowSource implements WorkflowSource {
   private readonly projects = new Map<string, ProjectDefinition>();
@@ -54,8 +60,17 @@ export class PostgresWorkflowSource implements WorkflowSource {
     private readonly versions: Pick<RunStore, 'getWorkflowVersion'>,
   ) {}
 
-  /** Every project, or one project again. */
+  /** Tells whether the copy holds every change committed so far (a worker's `CatalogFollower`). */
+  freshness: { upToDate(): Promise<boolean> } | undefined;
+
+  /** Every project; or one project as it is now: read again unless the copy is known to be current. */
   async load(project?: string): Promise<void> {
+    if (project !== undefined && (await this.freshness?.upToDate())) return;
+    await this.read(project);
+  }
+
+  /** Every project, or one project again, from the mirror. */
+  async read(project?: string): Promise<void> {
     const filter = project === undefined ? '' : 'WHERE p.id = $1';
     const params = project === undefined ? [] : [project];
     const [projects, current] = await Promise.all([

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { inTransaction } from '../../store/postgres/pool.js';
+import { announceCatalogChange } from '../projects/catalog-follower.js';
 import type { SecretRow, SecretRows } from './secret-rows.js';
 
 /** Every hub and worker re-reads the secrets on a change's notification, and this often in case one was missed. */
@@ -14,8 +15,8 @@ const signature = (rows: readonly SecretRow[]) => rows.map((r) => `${r.name}\u00
 /**
  * {@link SecretRows} on PostgreSQL (`wf_secrets`), shared by every hub and worker. Reads are
  * answered from a copy of the (small, encrypted) table in memory: a write NOTIFYs at commit and
- * every process re-reads that project; a worker also re-reads a run's project before it drives
- * the run, so a run sees every secret committed before it was taken.
+ * every process re-reads that project; a worker also makes sure, before it drives a run, that its
+ * copy holds every secret committed before the run was taken (`freshness`, else it reads them).
  */
 export class PostgresSecretRows implements SecretRows {
   private readonly rows = new Map<string, readonly SecretRow[]>();
@@ -42,7 +43,7 @@ export class PostgresSecretRows implements SecretRows {
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url, application_name: 'runtime-hub secrets' });
     client.on('notification', (message) => {
-      if (message.payload) void this.refresh(message.payload).catch(this.onError);
+      if (message.payload) void this.reload(message.payload).catch(this.onError);
     });
     client.on('error', (error) => {
       this.onError(error);
@@ -68,8 +69,9 @@ export class PostgresSecretRows implements SecretRows {
         [project, row.name, row.iv, row.tag, row.ciphertext, row.updatedAt],
       );
       await client.query('SELECT pg_notify($1, $2)', [CHANNEL, project]);
+      await announceCatalogChange(client, { kind: 'secrets', project });
     });
-    await this.refresh(project);
+    await this.reload(project);
   }
 
   async delete(project: string, name?: string): Promise<boolean> {
@@ -79,18 +81,28 @@ export class PostgresSecretRows implements SecretRows {
           ? await client.query('DELETE FROM wf_secrets WHERE project = $1', [project])
           : await client.query('DELETE FROM wf_secrets WHERE project = $1 AND name = $2', [project, name]);
       await client.query('SELECT pg_notify($1, $2)', [CHANNEL, project]);
+      await announceCatalogChange(client, { kind: 'secrets', project });
       return (result.rowCount ?? 0) > 0;
     });
-    await this.refresh(project);
+    await this.reload(project);
     return removed;
   }
 
+  /** Tells whether the copy holds every change committed so far (a worker's `CatalogFollower`). */
+  freshness: { upToDate(): Promise<boolean> } | undefined;
+
+  /** A project's secrets as they are now: read again unless the copy is known to be current. */
   async refresh(project: string): Promise<void> {
+    if (await this.freshness?.upToDate()) return;
+    await this.reload(project);
+  }
+
+  async reload(project: string): Promise<void> {
     const { rows } = await this.pool.query<Stored>('SELECT project, name, iv, tag, ciphertext, updated_at FROM wf_secrets WHERE project = $1 ORDER BY name', [project]);
     this.keep(project, rows);
   }
 
-  private async reloadAll(): Promise<void> {
+  async reloadAll(): Promise<void> {
     const { rows } = await this.pool.query<Stored>('SELECT project, name, iv, tag, ciphertext, updated_at FROM wf_secrets ORDER BY project, name');
     const byProject = new Map<string, Stored[]>();
     for (const row of rows) byProject.set(row.project, [...(byProject.get(row.project) ?? []), row]);
