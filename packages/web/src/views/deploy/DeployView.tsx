@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { request } from '../../api/client';
-import { formatMs, formatPercent, healthBars, STATUS_STYLE, type Deployment, type HealthCheck, type TargetView } from './deploy-model';
+import { formatMs, formatPercent, healthBars, ownerLabel, STATUS_STYLE, type Deployment, type HealthCheck, type TargetView } from './deploy-model';
 
 const BUTTON = 'rounded bg-indigo-600 px-3 py-1 text-xs font-medium text-white hover:bg-indigo-700 disabled:opacity-50';
 const SECONDARY = 'rounded border border-zinc-300 px-2 py-1 text-xs hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800';
@@ -31,6 +31,7 @@ function Target({ project, target, onChange }: { project: string; target: Target
   const [checks, setChecks] = useState<HealthCheck[]>([]);
   const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
   const base = `/api/v1/projects/${encodeURIComponent(project)}/deployments/targets/${encodeURIComponent(target.id)}`;
   const load = useCallback(() => {
     request<{ deployments: Deployment[] }>(`${base}/history?limit=20`).then((d) => setHistory(d.deployments), () => undefined);
@@ -39,8 +40,9 @@ function Target({ project, target, onChange }: { project: string; target: Target
   useEffect(load, [load, target]);
   const act = (path: string, body: unknown = {}) => {
     setBusy(true);
+    setFailure(null);
     request(`${base}/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-      .catch(() => undefined)
+      .catch((error: unknown) => setFailure(error instanceof Error ? error.message : String(error)))
       .finally(() => {
         setBusy(false);
         onChange();
@@ -56,6 +58,11 @@ function Target({ project, target, onChange }: { project: string; target: Target
           {target.platform} · {target.language} · checks every {formatMs(target.healthIntervalMs)}
         </span>
         {target.reachable ? <Badge status={health.status} /> : <span className="text-xs text-zinc-500">not reachable from this hub: files and commands only</span>}
+        {target.reachable && ownerLabel(target.owner) && (
+          <span className="text-xs text-zinc-500" data-testid="deployment-owner">
+            {ownerLabel(target.owner)}
+          </span>
+        )}
         <span className="ml-auto flex gap-1">
           <button type="button" className={BUTTON} disabled={busy} onClick={() => act('deploy')}>
             {busy ? 'Deploying…' : 'Deploy current version'}
@@ -65,8 +72,18 @@ function Target({ project, target, onChange }: { project: string; target: Target
               Stop
             </button>
           )}
+          {target.reachable && (current?.status === 'running' || current?.status === 'stopped') && (
+            <button type="button" className={SECONDARY} disabled={busy} onClick={() => act('restart')}>
+              {current.status === 'stopped' ? 'Start' : 'Restart'}
+            </button>
+          )}
         </span>
       </header>
+      {failure && (
+        <p role="alert" className="mt-1 text-xs text-red-700 dark:text-red-400">
+          {failure}
+        </p>
+      )}
       {target.reachable && (
         <dl className="mt-2 grid grid-cols-5 gap-2 text-xs" data-testid="health-summary">
           <div>

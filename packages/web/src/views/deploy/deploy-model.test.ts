@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMs, formatPercent, healthBars } from './deploy-model';
+import { formatMs, formatPercent, healthBars, ownerLabel } from './deploy-model';
 
 describe('the deploy view model', () => {
   it('formats durations and shares', () => {
@@ -19,5 +19,12 @@ describe('the deploy view model', () => {
       ['down', 1],
     ]);
     expect(healthBars(Array.from({ length: 100 }, (_, i) => ({ at: i, status: 'healthy' as const, responseMs: 1 }))).length).toBe(60);
+  });
+
+  it('says which hub runs the app of a target (scaled mode: its owner)', () => {
+    expect(ownerLabel(null)).toBeNull();
+    expect(ownerLabel({ hub: 'h1-12-ab', live: true, thisHub: true })).toBe('runs on this hub');
+    expect(ownerLabel({ hub: 'h2-7-cd', live: true, thisHub: false })).toBe('runs on hub h2-7-cd');
+    expect(ownerLabel({ hub: 'h2-7-cd', live: false, thisHub: false })).toContain('hub h2-7-cd stopped renewing its lease');
   });
 });

@@ -34,6 +34,8 @@ export interface TargetView {
   healthIntervalMs: number;
   reachable: boolean;
   current: Deployment | null;
+  /** The hub that runs (or last ran) the current deployment's app, and whether its lease holds. */
+  owner?: { hub: string; live: boolean; thisHub: boolean } | null;
   health: HealthSummary;
 }
 
@@ -76,4 +78,11 @@ export function healthBars(checks: HealthCheck[], max = 60): { x: number; height
     status: check.status,
     title: `${new Date(check.at).toLocaleTimeString()} ${check.status}${check.responseMs === null ? '' : ` ${formatMs(check.responseMs)}`}`,
   }));
+}
+
+/** Where a target's app runs, for its header: "on this hub", "on hub X", or a lapsed owner's note. */
+export function ownerLabel(owner: TargetView['owner']): string | null {
+  if (!owner) return null;
+  if (!owner.live) return `hub ${owner.hub} stopped renewing its lease: another hub takes the app over`;
+  return owner.thisHub ? 'runs on this hub' : `runs on hub ${owner.hub}`;
 }
