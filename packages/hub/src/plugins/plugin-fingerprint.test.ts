@@ -3,28 +3,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { HubConfig } from '../config.js';
-import { startTestHub, type TestHub } from '../testing/test-hub.js';
+import { startTestHub } from '../testing/test-hub.js';
 
 // Plugins are installed with each hub (docs/scaling.md): hubs behind one load balancer report one
 // fingerprint of their plugin set, so a hub running other plugins, or other settings, stands out.
 const PLUGIN = `export default { name: 'tagger', setup() {}, analyze() { return []; } };\n`;
 const TOKEN = 'plugin-token-DO-NOT-SHOW-42';
-const hubs: TestHub[] = [];
-afterAll(async () => {
-  for (const hub of hubs) await hub.close();
+const folders: string[] = [];
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A hub whose own data folder holds `files` under plugins/. */
+/** What a hub whose own data folder holds `files` under plugins/ reports; the hub is closed again. */
 async function hub(files: Record<string, string>, config: Partial<HubConfig> = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'rh-plugin-set-'));
+  folders.push(dataDir);
   mkdirSync(join(dataDir, 'plugins'));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dataDir, 'plugins', name), text);
   const started = await startTestHub({ dataDir, ...config });
-  hubs.push({ ...started, close: async () => (await started.close(), rmSync(dataDir, { recursive: true, force: true })) });
-  const get = async (path: string) => (await (await fetch(`${started.url}${path}`)).json()) as Record<string, unknown>;
-  const [health, list] = [await get('/api/health'), await get('/api/v1/plugins')];
-  expect(health.plugins).toBe(list.fingerprint);
-  return { fingerprint: health.plugins as string, list, text: JSON.stringify([health, list]) };
+  try {
+    const get = async (path: string) => (await (await fetch(`${started.url}${path}`)).json()) as Record<string, unknown>;
+    const [health, list] = [await get('/api/health'), await get('/api/v1/plugins')];
+    expect(health.plugins).toBe(list.fingerprint);
+    return { fingerprint: health.plugins as string, list, text: JSON.stringify([health, list]) };
+  } finally {
+    await started.close();
+  }
 }
 
 describe('the plugin set a hub reports', () => {
@@ -43,5 +47,5 @@ describe('the plugin set a hub reports', () => {
     const fingerprints = new Set([a, otherSettings, otherCode, missing, unknown].map((h) => h.fingerprint));
     expect(fingerprints.size).toBe(5);
     for (const h of [a, b, otherSettings]) expect(h.text).not.toContain(TOKEN);
-  }, 120_000);
+  }, 240_000);
 });
