@@ -72,8 +72,13 @@ async function sharedCipherKey(pool: pg.Pool, dataDir: string): Promise<CipherKe
 
 /**
  * A file copied to PostgreSQL is renamed, never read again: a key deleted on another hub later
- * must not come back from this hub's old file at its next start.
+ * must not come back from this hub's old file at its next start. Hubs sharing one data folder and
+ * starting together both copy it (nothing is overwritten); the later rename finds it gone.
  */
 export function retireImported(file: string): void {
-  renameSync(file, `${file}.imported`);
+  try {
+    renameSync(file, `${file}.imported`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }

@@ -79,6 +79,20 @@ describe('playground keys and assist settings on moving to --db', () => {
     expect(logged.join('\n')).not.toContain(VALUE);
   }, 60_000);
 
+  it('gives two hubs sharing one data folder, started together, the folder\'s keys and settings', async () => {
+    dbUrl = await server.createDatabase();
+    const shared = randomBytes(32);
+    const dir = folder(shared);
+    await new PlaygroundKeyStore(new FilePlaygroundKeyRows(dir), async () => shared).put('openai', VALUE);
+    await new FileAssistSettings(dir).put({ provider: 'openai', model: 'shared-folder', keyName: 'openai' });
+    const [a, b] = await Promise.all([hub(dir), hub(dir)]);
+    for (const h of [a, b]) {
+      expect(await h.keys.reveal('openai')).toEqual({ value: VALUE });
+      expect((await h.assist.settings.get())?.model).toBe('shared-folder');
+    }
+    expect(existsSync(join(dir, 'playground-keys.json.imported')) && existsSync(join(dir, 'assist.json.imported'))).toBe(true);
+  }, 60_000);
+
   it('refuses, with what to set, a hub without the shared key or with another one — never naming a key', async () => {
     dbUrl = await server.createDatabase();
     const shared = randomBytes(32);

@@ -27,6 +27,6 @@ async function openShared(ctx: Opener, url: string): Promise<AssistSettingsStore
     const copied = await shared.add(local);
     ctx.log.info({ copied }, `assist: ${copied ? 'settings' : 'nothing (the database has settings)'} copied from ${file.file} to PostgreSQL (the file is now ${file.file}.imported)`);
   }
-  if (existsSync(file.file)) retireImported(file.file);
+  retireImported(file.file);
   return shared;
 }
