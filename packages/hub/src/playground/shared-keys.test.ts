@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from '../config.js';
 import { startPostgres, type PostgresServer } from '../testing/postgres-server.js';
 import { openAssistProvider } from '../workflows/assist/open-assist.js';
-import { FileAssistSettings } from '../workflows/assist/assist-settings.js';
+import { FileAssistSettings, type AssistSettings } from '../workflows/assist/assist-settings.js';
 import { FilePlaygroundKeyRows } from './key-rows.js';
 import { PlaygroundKeyStore } from './key-store.js';
 import { playgroundKeysOf } from './open-key-store.js';
@@ -55,11 +55,12 @@ describe('playground keys and assist settings on moving to --db', () => {
     const shared = randomBytes(32);
     const first = folder(shared);
     await new PlaygroundKeyStore(new FilePlaygroundKeyRows(first), async () => shared).put('openai', VALUE);
-    await new FileAssistSettings(first).put({ provider: 'openai', model: 'from-first', keyName: 'openai' });
+    // A hand-edited file with a key in it: the key is not copied to the database.
+    await new FileAssistSettings(first).put({ provider: 'openai', model: 'from-first', keyName: 'openai', apiKey: VALUE } as AssistSettings);
     const a = await hub(first);
     expect(a.sameStore).toBe(true);
     expect(await a.keys.reveal('openai')).toEqual({ value: VALUE });
-    expect((await a.assist.settings.get())?.model).toBe('from-first');
+    expect(await a.assist.settings.get()).toEqual({ provider: 'openai', model: 'from-first', keyName: 'openai' });
     expect(existsSync(join(first, 'playground-keys.json'))).toBe(false);
     expect(existsSync(join(first, 'playground-keys.json.imported'))).toBe(true);
     expect(existsSync(join(first, 'assist.json.imported'))).toBe(true);

@@ -31,10 +31,12 @@ export class FileAssistSettings implements AssistSettingsStore {
     this.file = join(dataDir, 'assist.json');
   }
 
+  /** Only the settings' own fields: whatever else a hand-edited file holds is never shown nor copied. */
   get(): Promise<AssistSettings | undefined> {
     if (!existsSync(this.file)) return Promise.resolve(undefined);
     try {
-      return Promise.resolve(JSON.parse(readFileSync(this.file, 'utf8')) as AssistSettings);
+      const { provider, model, baseUrl, keyName } = JSON.parse(readFileSync(this.file, 'utf8')) as AssistSettings;
+      return Promise.resolve({ provider, model, ...(baseUrl ? { baseUrl } : {}), ...(keyName ? { keyName } : {}) });
     } catch {
       return Promise.resolve(undefined);
     }
