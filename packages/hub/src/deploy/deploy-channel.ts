@@ -1,11 +1,10 @@
 import type { ErrorCode } from '@runtime-hub/protocol';
 import type { HealthCheck } from './deploy-store.js';
-import type { DeploymentHealthEvent } from './health-events.js';
 
 /**
  * How hubs reach the owner of a deployment (scaled mode): a request asked on any hub — stop,
  * restart, deploy, rollback, check — goes to the hub that runs the app, and its answer comes back.
- * Health events go to every hub, so whichever hub evaluates alerts hears of every deployment.
+ * Health events stay with the hub that checked (the alerts' leader collects them: alerts/).
  * PostgreSQL LISTEN/NOTIFY implements it (postgres-deploy-channel.ts); one hub alone needs none.
  */
 export type DeployOp = 'stop' | 'restart' | 'deploy' | 'rollback' | 'check';
@@ -35,9 +34,5 @@ export interface DeployChannel {
   ask(to: string, command: DeployCommand, signal: AbortSignal): Promise<DeployAnswer>;
   /** Serves the commands other hubs send to this one. */
   serve(handler: (command: DeployCommand, from: string) => Promise<DeployAnswer>): void;
-  /** Tells the other hubs of a health check made here. */
-  publishHealth(event: DeploymentHealthEvent): Promise<void>;
-  /** Health checks other hubs made. */
-  onHealth(listener: (event: DeploymentHealthEvent) => void): void;
   close(): Promise<void>;
 }

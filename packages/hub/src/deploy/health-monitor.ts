@@ -3,7 +3,6 @@ import type { SpanStore } from '../store/store.js';
 import type { Deployer } from './deployer.js';
 import type { Deployment, DeployStore, HealthCheck, HealthStatus, Target } from './deploy-store.js';
 import { emitDeploymentHealth } from './health-events.js';
-import type { DeploymentHealthEvent } from './health-events.js';
 
 /** A check slower than this is `degraded`; no answer within CHECK_TIMEOUT_MS is `down`. */
 export const SLOW_MS = 1000;
@@ -46,8 +45,8 @@ export function summarize(checks: HealthCheck[]): HealthSummary {
 /**
  * Checks each deployed target's /health every `healthIntervalMs` (60 s by default, per target):
  * healthy (200 within 1 s), degraded (200 but slower, or another 2xx–4xx answer), down (no
- * answer, a 5xx, or no app running). Each check is stored, emitted on this hub and published to
- * the others (health-events.ts). Every hub arms a timer per target, but only the owner of a
+ * answer, a 5xx, or no app running). Each check is stored and emitted on this hub
+ * (health-events.ts). Every hub arms a timer per target, but only the owner of a
  * target's deployment checks it: the app is its child process, on its loopback.
  */
 export class HealthMonitor {
@@ -58,8 +57,6 @@ export class HealthMonitor {
     private readonly deployer: Deployer,
     private readonly ctx: Pick<HubContext, 'config' | 'log'>,
     private readonly spans?: Pick<SpanStore, 'listSpans'>,
-    /** Tells the other hubs of a check made here (scaled mode). */
-    private readonly publish: (event: DeploymentHealthEvent) => Promise<void> = async () => undefined,
   ) {}
 
   /** The health summary of a target, with the error rate of the app's own runs when it sends spans. */
@@ -139,7 +136,7 @@ export class HealthMonitor {
   private async record(check: HealthCheck, url: string | null): Promise<void> {
     const previous = await this.store.lastCheck(check.project, check.target);
     await this.store.addCheck(check);
-    const event: DeploymentHealthEvent = {
+    emitDeploymentHealth(this.ctx, {
       project: check.project,
       target: check.target,
       deployment: check.deployment,
@@ -150,9 +147,7 @@ export class HealthMonitor {
       at: check.at,
       responseMs: check.responseMs,
       error: check.error,
-    };
-    emitDeploymentHealth(this.ctx, event);
-    await this.publish(event).catch((error: unknown) => this.ctx.log.warn({ error: (error as Error).message }, 'deployments: could not tell the other hubs of a health check'));
+    });
   }
 
   close(): void {

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createPool } from '../store/postgres/pool.js';
 import type { DeployAnswer, DeployChannel, DeployCommand } from './deploy-channel.js';
-import type { DeploymentHealthEvent } from './health-events.js';
 
 const CHANNEL = 'runtime_hub_deployments';
 /** NOTIFY payloads must stay under 8,000 bytes: messages are cut to this. */
@@ -10,20 +9,18 @@ const MAX_MESSAGE = 1500;
 
 type Message =
   | { kind: 'ask'; id: string; from: string; to: string; command: DeployCommand }
-  | { kind: 'answer'; id: string; to: string; answer: DeployAnswer }
-  | { kind: 'health'; from: string; event: DeploymentHealthEvent };
+  | { kind: 'answer'; id: string; to: string; answer: DeployAnswer };
 
 /**
  * The deploy channel on PostgreSQL LISTEN/NOTIFY (scaled mode, `--db`): every hub listens on one
  * channel on a connection of its own and keeps what is addressed to it (asks by hub id, answers by
- * request id) and every other hub's health events. A notification reaches only hubs listening at
+ * request id). A notification reaches only hubs listening at
  * that moment: an ask to a hub that is gone is not answered, and the asker gives up (its signal).
  */
 export class PostgresDeployChannel implements DeployChannel {
   private listener: pg.Client | undefined;
   private closed = false;
   private handler: ((command: DeployCommand, from: string) => Promise<DeployAnswer>) | undefined;
-  private readonly healthListeners: ((event: DeploymentHealthEvent) => void)[] = [];
   private readonly waiting = new Map<string, (answer: DeployAnswer) => void>();
   private readonly pool: pg.Pool;
 
@@ -63,9 +60,7 @@ export class PostgresDeployChannel implements DeployChannel {
     } catch {
       return;
     }
-    if (message.kind === 'health') {
-      if (message.from !== this.hub) for (const listener of this.healthListeners) listener(message.event);
-    } else if (message.kind === 'answer') {
+    if (message.kind === 'answer') {
       if (message.to === this.hub) this.waiting.get(message.id)?.(message.answer);
     } else if (message.kind === 'ask' && message.to === this.hub && this.handler) {
       const { id, from, command } = message;
@@ -106,14 +101,6 @@ export class PostgresDeployChannel implements DeployChannel {
 
   serve(handler: (command: DeployCommand, from: string) => Promise<DeployAnswer>): void {
     this.handler = handler;
-  }
-
-  async publishHealth(event: DeploymentHealthEvent): Promise<void> {
-    await this.send({ kind: 'health', from: this.hub, event: { ...event, error: event.error?.slice(0, MAX_MESSAGE) ?? null } });
-  }
-
-  onHealth(listener: (event: DeploymentHealthEvent) => void): void {
-    this.healthListeners.push(listener);
   }
 
   async close(): Promise<void> {

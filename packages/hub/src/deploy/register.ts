@@ -12,7 +12,6 @@ import { registerDeployRoutes } from './deploy-routes.js';
 import type { DeployStore } from './deploy-store.js';
 import { Deployer } from './deployer.js';
 import { DeploymentLeases } from './deployment-leases.js';
-import { emitDeploymentHealth } from './health-events.js';
 import { HealthMonitor } from './health-monitor.js';
 import { ProjectGit } from './project-git.js';
 import { SqliteDeployStore } from './sqlite-deploy-store.js';
@@ -58,9 +57,7 @@ export async function registerDeployments(app: FastifyInstance, service: Workflo
     return { url: `http://127.0.0.1:${address.port}`, token: ctx.config.token, sdkPath: PYTHON_SDK };
   };
   const deployer = new Deployer(service, store, git, ctx.config.dataDir, { hub, leaseMs: LEASE_MS, telemetry });
-  const monitor = new HealthMonitor(store, deployer, ctx, ctx.store, channel ? (event) => channel.publishHealth(event) : undefined);
-  // Another hub's checks are this hub's events too: the hub evaluating alerts hears of every deployment.
-  channel?.onHealth((event) => emitDeploymentHealth(ctx, event));
+  const monitor = new HealthMonitor(store, deployer, ctx, ctx.store);
   const commands = new DeployCommands({ store, deployer, monitor, channel });
   const leases = new DeploymentLeases(store, deployer, monitor, { leaseMs: LEASE_MS, log: ctx.log });
   registerDeployRoutes(app, { service, store, deployer, monitor, git, commands });

@@ -116,7 +116,11 @@ describe('scaled mode: deployments across two hubs', () => {
     expect(stopped.body.deployment).toMatchObject({ id: first.id, status: 'stopped', owner: hubAId });
     expect(stopped.body.deployment.logs).toContain(`stopped on hub ${hubAId}`);
     expect(await answers(first.url!)).toBe(false);
-  }, 120_000);
+    // Hub A, the owner, keeps checking: no app now, which every hub sees in the target's health.
+    await eventually(async () => ((await listedOn(hubB)).target.health.status === 'down' ? true : undefined), 60_000, 'the stopped app to be down');
+    const health = await apiClient(hubB.url)('GET', '/api/v1/projects/demo/deployments/targets/local/health?hours=1');
+    expect((health.body.checks as { error: string | null }[]).at(-1)?.error).toBe(`no app is running for this target on hub ${hubAId}`);
+  }, 180_000);
 
   it('starts it again from hub B: hub A, its owner, starts it', async () => {
     const started = await apiClient(hubB.url)('POST', '/api/v1/projects/demo/deployments/targets/local/restart', {});
@@ -125,6 +129,22 @@ describe('scaled mode: deployments across two hubs', () => {
     expect(started.body.deployment).toMatchObject({ id: first.id, status: 'running', owner: hubAId });
     first = started.body.deployment;
     expect(await callGreet(first.url!)).toEqual({ message: 'Hello, Ada!', auth: SECRET.length });
+  }, 300_000);
+
+  it('redeploys from hub B a new version: hub A builds and runs it in place of the old one', async () => {
+    // The studio's edit goes to hub A, whose catalog has the project (hubs load the folders at start).
+    const changed = await apiClient(hubA.url)('PUT', '/api/v1/projects/demo/workflows/greet', greetWorkflow('Howdy'));
+    expect(changed.status, changed.text).toBe(200);
+    const deployed = await apiClient(hubB.url)('POST', '/api/v1/projects/demo/deployments/targets/local/deploy', {});
+    expect(deployed.status, deployed.text).toBe(201);
+    expect(deployed.body.handledBy).toEqual({ hub: hubAId, forwarded: true });
+    const second = deployed.body.deployment as Deployment;
+    expect(second).toMatchObject({ status: 'running', owner: hubAId });
+    expect(second.id).not.toBe(first.id);
+    expect(await callGreet(second.url!)).toEqual({ message: 'Howdy, Ada!', auth: SECRET.length });
+    const history = await apiClient(hubB.url)('GET', '/api/v1/projects/demo/deployments/targets/local/history');
+    expect((history.body.deployments as Deployment[]).map((d) => [d.id, d.status])).toEqual([[second.id, 'running'], [first.id, 'replaced']]);
+    first = second;
   }, 300_000);
 
   it('takes the deployment over on hub B when hub A is SIGKILLed: the app is started again and answers', async () => {
@@ -142,7 +162,7 @@ describe('scaled mode: deployments across two hubs', () => {
     // Where the old port was free again, the app keeps its address.
     if (existsSync('/usr/bin/setpriv')) expect(taken.current!.url).toBe(first.url);
     expect(await answers(taken.current!.url!)).toBe(true);
-    expect(await callGreet(taken.current!.url!)).toEqual({ message: 'Hello, Ada!', auth: SECRET.length });
+    expect(await callGreet(taken.current!.url!)).toEqual({ message: 'Howdy, Ada!', auth: SECRET.length });
 
     // The takeover is in the target's health history: down (with why) before healthy again.
     const health = await apiClient(hubB.url)('GET', '/api/v1/projects/demo/deployments/targets/local/health?hours=1');
@@ -175,6 +195,6 @@ describe('scaled mode: deployments across two hubs', () => {
     }, 300_000, 'hub C to take the deployment over');
     expect(taken.current!.id).toBe(first.id);
     expect(taken.current!.logs).toContain(`hub ${before.hub} stopped renewing its lease: started again on hub ${taken.owner!.hub}`);
-    expect(await callGreet(taken.current!.url!)).toEqual({ message: 'Hello, Ada!', auth: SECRET.length });
+    expect(await callGreet(taken.current!.url!)).toEqual({ message: 'Howdy, Ada!', auth: SECRET.length });
   }, 600_000);
 });
