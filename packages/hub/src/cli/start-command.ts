@@ -3,6 +3,7 @@ import { isLoopback } from '../config.js';
 import { HUB_VERSION } from '../version.js';
 import { parseStartArgs, startHelp, UsageError } from './args.js';
 import type { Command } from './command.js';
+import { tuneHeap } from './heap-tuning.js';
 
 /** The built dashboard, when the web package is part of this checkout. */
 const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../web/dist', import.meta.url));
@@ -17,6 +18,7 @@ export const startCommand: Command = {
       process.stdout.write(startHelp());
       return 0;
     }
+    tuneHeap();
     // Scaled mode: live fan-out across hubs and workflow runs on BullMQ workers (docs/scaling.md).
     if (args.redis) args.config.redisUrl = args.redis;
     // Scaled mode: spans, runs and the change feed in PostgreSQL shared by several hubs (docs/scaling.md).

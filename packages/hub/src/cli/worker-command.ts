@@ -14,6 +14,7 @@ import { SecretKeyError } from '../workflows/secrets/secret-key.js';
 import { WorkflowService } from '../workflows/workflow-service.js';
 import { resolveToken, UsageError } from './args.js';
 import type { Command } from './command.js';
+import { tuneHeap } from './heap-tuning.js';
 
 /** One option of `runtime-hub worker`: flag, environment variable, help (docker-compose.yml is checked against these). */
 export const WORKER_OPTIONS = [
@@ -74,6 +75,7 @@ export const workerCommand: Command = {
       process.stdout.write(workerHelp());
       return 0;
     }
+    tuneHeap();
     const redisUrl = args.get('redis');
     if (!redisUrl) throw new UsageError('--redis (or RUNTIME_HUB_REDIS) is required: the worker takes its runs from Redis');
     const dbUrl = args.get('db');
