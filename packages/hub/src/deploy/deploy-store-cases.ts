@@ -79,6 +79,14 @@ export function runDeployStoreConformance(name: string, open: () => Promise<Depl
         expect(await store.putDeployment(deployment('d1', 100, { status: 'stopped' }))).toBe(false);
         await store.release('hub-b');
         expect(await store.claim('d1', 'hub-c', 2500, 500)).toMatchObject({ owner: 'hub-c' });
+        // Disowned: claimable by any hub, and its old owner's renewal no longer covers it.
+        await store.disown('d1', 'hub-b'); // not hub-b's: nothing changes
+        expect((await store.deployment('d1'))?.owner).toBe('hub-c');
+        await store.disown('d1', 'hub-c');
+        expect(await store.deployment('d1')).toMatchObject({ owner: null, leaseUntil: null });
+        expect(await store.renew('hub-c', 2600, 500)).toEqual([]);
+        expect((await store.claimable('hub-a', 2600)).map((d) => d.id)).toEqual(['d1']);
+        expect(await store.claim('d1', 'hub-a', 2600, 500)).toMatchObject({ owner: 'hub-a' });
         // Only the statuses asked for; a replaced deployment is claimed by nobody.
         await store.putDeployment(deployment('d2', 200, { status: 'replaced', owner: null, leaseUntil: null }));
         expect(await store.claim('d2', 'hub-a', 3000, 500)).toBeUndefined();

@@ -87,6 +87,8 @@ export interface DeployStore {
   renew(hub: string, now: number, leaseMs: number): Promise<string[]>;
   /** Ends `hub`'s leases at once (a hub stopping): other hubs may take its deployments over. */
   release(hub: string): Promise<void>;
+  /** Leaves a deployment `hub` owns without an owner, for any hub (this one too) to claim and run. */
+  disown(id: string, hub: string): Promise<void>;
   /** Local deployments that should run or were being deployed, and that `hub` may claim: its own, unowned, or lapsed. */
   claimable(hub: string, now: number): Promise<Deployment[]>;
 

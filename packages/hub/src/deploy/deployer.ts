@@ -149,7 +149,11 @@ export class Deployer {
         return { ...record };
       } catch (error) {
         log(`failed: ${(error as Error).message}`);
-        if (previous) log(`the previous deployment ${previous.id} keeps running`);
+        if (previous && !this.apps.has(`${target.project}/${target.id}`)) {
+          // Claimed from a hub that died, and not run here: any hub's lease round starts it again.
+          await this.store.disown(previous.id, this.hub);
+          log(`the previous deployment ${previous.id} is started again by the next hub to take it over`);
+        } else if (previous) log(`the previous deployment ${previous.id} keeps running`);
         await save('failed');
         return { ...record };
       }

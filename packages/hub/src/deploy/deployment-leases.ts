@@ -65,14 +65,14 @@ export class DeploymentLeases {
 
   private async takeOver(claimed: Deployment, previousOwner: string | null): Promise<void> {
     const hub = this.deployer.hub;
-    const why = previousOwner && previousOwner !== hub ? `hub ${previousOwner} stopped renewing its lease` : 'the hub restarted';
+    const why = previousOwner === null ? 'no hub ran it' : previousOwner !== hub ? `hub ${previousOwner} stopped renewing its lease` : 'the hub restarted';
     if (claimed.status === 'deploying') {
       await this.deployer.abandon(claimed, `the deploy did not finish: ${why}; deploy again`);
       return;
     }
     this.options.log.info({ deployment: claimed.id, previousOwner }, `deployments: ${why}; hub ${hub} takes the deployment over`);
     await this.monitor.note(claimed, `${why}; hub ${hub} takes the deployment over and starts it again`);
-    const reason = previousOwner && previousOwner !== hub ? `${why}: started again on hub ${hub}` : 'started again after a hub restart';
+    const reason = previousOwner === hub ? 'started again after a hub restart' : `${why}: started again on hub ${hub}`;
     const restarted = await this.deployer.restart({ project: claimed.project, id: claimed.target }, reason, claimed);
     const target = await this.store.target(claimed.project, claimed.target);
     if (target && restarted.status === 'running') await this.monitor.check(target);

@@ -102,6 +102,10 @@ export class PostgresDeployStore implements DeployStore {
     await this.pool.query('UPDATE deploy_deployments SET lease_until = 0 WHERE owner = $1', [hub]);
   }
 
+  async disown(id: string, hub: string): Promise<void> {
+    await this.pool.query('UPDATE deploy_deployments SET owner = NULL, lease_until = NULL WHERE id = $1 AND owner = $2', [id, hub]);
+  }
+
   async claimable(hub: string, now: number): Promise<Deployment[]> {
     const rows = await this.rows(
       `SELECT * FROM deploy_deployments WHERE status IN ('running', 'deploying') AND platform = 'local'

@@ -111,6 +111,10 @@ export class SqliteDeployStore implements DeployStore {
     this.db.prepare('UPDATE deployments SET lease_until = 0 WHERE owner = ?').run(hub);
   }
 
+  async disown(id: string, hub: string): Promise<void> {
+    this.db.prepare('UPDATE deployments SET owner = NULL, lease_until = NULL WHERE id = ? AND owner = ?').run(id, hub);
+  }
+
   async claimable(hub: string, now: number): Promise<Deployment[]> {
     const rows = this.db
       .prepare(
