@@ -24,7 +24,10 @@ export interface HubContext {
   feed: ChangeFeed;
   presence: Presence;
   log: FastifyBaseLogger;
-  /** Runs on shutdown, before the store closes, in reverse order of registration. */
+  /**
+   * Runs on shutdown in reverse order of registration: after the HTTP server has stopped and its
+   * requests are answered (no request sees what a hook ends), before the change feed and the store close.
+   */
   onClose(hook: () => Promise<void> | void): void;
   startedAt: number;
 }

@@ -158,13 +158,16 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
       return `http://${host}:${port}`;
     },
+    // The one close order, for every feature: (1) no new requests, those in flight answered while
+    // every feature still has its pools and threads; (2) the features' background work (leadership,
+    // leases, folding, NOTIFY listeners, engines) stops and each releases what it holds, newest
+    // feature first (alerts before the analytics it reads); (3) the change feed, (4) the store.
+    // Ending a feature's pool before (1) let a request still running hit an ended pool.
     close() {
       closed ??= (async () => {
         stopRetention();
         presence.stop();
-        for (const hook of closeHooks.reverse()) await hook();
         live.close();
-        await feed.close();
         // io.close() closes the HTTP server too: bound the wait for keep-alive clients from here.
         const stopDraining = drainConnections(app.server, SHUTDOWN_GRACE_MS);
         try {
@@ -174,7 +177,8 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
         } finally {
           stopDraining();
         }
-        // After the HTTP server: reads of requests still running finish before the store closes.
+        for (const hook of closeHooks.reverse()) await hook();
+        await feed.close();
         await store.close();
       })();
       return closed;

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { migrate } from '../store/postgres/migrate.js';
-import { createPool, inTransaction } from '../store/postgres/pool.js';
+import { openMigratedPool } from '../store/postgres/migrate.js';
+import { inTransaction } from '../store/postgres/pool.js';
 import { KEEP, toAlert, type Alert, type AlertEvent, type AlertRow, type AlertStore } from './alert-store.js';
 import type { AlertRule } from './rules.js';
 
@@ -27,14 +27,7 @@ export class PostgresAlertStore implements AlertStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(url: string): Promise<PostgresAlertStore> {
-    const pool = createPool(url, { max: 4, applicationName: 'runtime-hub alerts' });
-    try {
-      await migrate(pool);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
-    return new PostgresAlertStore(pool);
+    return new PostgresAlertStore(await openMigratedPool(url, { max: 4, applicationName: 'runtime-hub alerts' }));
   }
 
   private async rows<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {

@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { migrate } from '../store/postgres/migrate.js';
-import { createPool } from '../store/postgres/pool.js';
+import { openMigratedPool } from '../store/postgres/migrate.js';
 import { KEEP_CHECKS_MS, LEASED, toCheck, toDeployment, toTarget } from './deploy-store.js';
 import type { Deployment, DeploymentStatus, DeployStore, HealthCheck, Target } from './deploy-store.js';
 
@@ -14,14 +13,7 @@ export class PostgresDeployStore implements DeployStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(url: string): Promise<PostgresDeployStore> {
-    const pool = createPool(url, { max: 3, applicationName: 'runtime-hub deployments' });
-    try {
-      await migrate(pool);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
-    return new PostgresDeployStore(pool);
+    return new PostgresDeployStore(await openMigratedPool(url, { max: 3, applicationName: 'runtime-hub deployments' }));
   }
 
   private async rows(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {

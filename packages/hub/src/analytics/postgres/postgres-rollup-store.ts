@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { BUCKET_COUNT, emptyHistogram, type DenseHistogram } from '../../stats/log-histogram.js';
-import { createPool, inTransaction } from '../../store/postgres/pool.js';
-import { migrate } from '../../store/postgres/migrate.js';
+import { inTransaction } from '../../store/postgres/pool.js';
+import { openMigratedPool } from '../../store/postgres/migrate.js';
 import { planSegments, tierForStep } from '../query-plan.js';
 import { addDelta, breakdownOf, emptySums, GROUPS, seriesOf, totalsOf, type Sums } from '../rollup-sums.js';
 import { DAY, HOUR, TIERS, type BreakdownQuery, type BreakdownRow, type MetricsFilter, type MetricsSeries, type MetricsTotals, type RollupDelta, type RollupStore } from '../rollup-store.js';
@@ -89,14 +89,7 @@ export class PostgresRollupStore implements RollupStore {
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(url: string): Promise<PostgresRollupStore> {
-    const pool = createPool(url, { max: 4, applicationName: 'runtime-hub analytics' });
-    try {
-      await migrate(pool);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
-    const store = new PostgresRollupStore(pool);
+    const store = new PostgresRollupStore(await openMigratedPool(url, { max: 4, applicationName: 'runtime-hub analytics' }));
     await store.refreshSize();
     return store;
   }

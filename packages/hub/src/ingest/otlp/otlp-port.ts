@@ -43,7 +43,9 @@ export function startOtlpPort(app: FastifyInstance, ctx: HubContext, port: numbe
     ctx.log.info({ url: `http://${host}:${bound}${OTLP_PATH}` }, 'OTLP/HTTP receiver listening');
   });
 
-  ctx.onClose(
+  // With the hub's own HTTP server (app.close()), before the features' close hooks end what its requests use.
+  app.addHook(
+    'preClose',
     () =>
       new Promise<void>((resolve) => {
         if (!server.listening) return resolve();

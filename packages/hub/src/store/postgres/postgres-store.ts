@@ -21,8 +21,8 @@ import type {
 } from '../store.js';
 import { listAgentRuns } from './agent-runs.js';
 import { addAnnotation, deleteAnnotation, listAnnotations } from './annotations.js';
-import { migrate } from './migrate.js';
-import { createPool, inTransaction } from './pool.js';
+import { openMigratedPool } from './migrate.js';
+import { inTransaction } from './pool.js';
 import { PgSpanReads } from './span-reads.js';
 import { writeBatch } from './span-writer.js';
 import { listErrorGroups, listSessions, listTraces } from './trace-reads.js';
@@ -73,9 +73,8 @@ export class PostgresSpanStore implements SpanStore {
 
   /** Connects, applies pending migrations (or refuses a newer schema: SchemaTooNewError) and reads where the counters stand. */
   static async open(options: PostgresStoreOptions): Promise<PostgresSpanStore> {
-    const pool = createPool(options.url, { max: options.maxConnections ?? 10 });
+    const pool = await openMigratedPool(options.url, { max: options.maxConnections ?? 10 });
     try {
-      await migrate(pool);
       const store = new PostgresSpanStore(pool);
       await store.refresh();
       return store;

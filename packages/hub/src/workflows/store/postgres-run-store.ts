@@ -2,8 +2,8 @@ import type pg from 'pg';
 import { compareSteps, decodeRunCursor, encodeRunCursor } from '@runtime-hub/engine';
 import type { RunQuery, RunStore, ScheduleState, StoreBatch, WorkflowVersionRecord } from '@runtime-hub/engine';
 import type { RunRecord, StepRecord, WorkflowDefinition } from '@runtime-hub/protocol';
-import { migrate } from '../../store/postgres/migrate.js';
-import { createPool, inTransaction } from '../../store/postgres/pool.js';
+import { openMigratedPool } from '../../store/postgres/migrate.js';
+import { inTransaction } from '../../store/postgres/pool.js';
 import { numbered, Where } from '../../store/postgres/where.js';
 
 /** An engine batch, or span debts being settled (see {@link PostgresRunStore.spansDelivered}). */
@@ -42,14 +42,7 @@ export class PostgresRunStore implements RunStore {
   /** On its own pool (migrated at open), or on the span store's pool when given one. */
   static async open(options: { url: string } | { pool: pg.Pool }): Promise<PostgresRunStore> {
     if ('pool' in options) return new PostgresRunStore(options.pool, false);
-    const pool = createPool(options.url, { max: 5, applicationName: 'runtime-hub runs' });
-    try {
-      await migrate(pool);
-    } catch (error) {
-      await pool.end();
-      throw error;
-    }
-    return new PostgresRunStore(pool, true);
+    return new PostgresRunStore(await openMigratedPool(options.url, { max: 5, applicationName: 'runtime-hub runs' }), true);
   }
 
   commit(batch: Batch): Promise<void> {
