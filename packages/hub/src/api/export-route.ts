@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Span } from '@runtime-hub/protocol';
 import type { HubContext } from '../context.js';
+import { spanHead } from '../live/span-summary.js';
 import type { SpanJson, SpanStore } from '../store/store.js';
 import { pagedStream } from './paged-stream.js';
 import { SpanQueryParams, spanQueryFrom } from './query-params.js';
@@ -71,18 +72,9 @@ async function* withAnnotations(store: SpanStore, pages: AsyncIterable<SpanJson[
 const SPAN_ID = /"spanId":"([0-9a-f]{16})"/;
 
 function csvLine(span: Span): string {
+  // The head columns are the fields every payload-less view of a span has; the cells follow CSV_COLUMNS.
   const values: Record<(typeof CSV_COLUMNS)[number], unknown> = {
-    traceId: span.traceId,
-    spanId: span.spanId,
-    parentSpanId: span.parentSpanId,
-    service: span.service,
-    name: span.name,
-    kind: span.kind,
-    startTime: span.startTime,
-    endTime: span.endTime,
-    durationMs: span.durationMs,
-    status: span.status,
-    sessionId: span.sessionId,
+    ...spanHead(span),
     errorType: span.error?.type,
     errorMessage: span.error?.message,
     input: span.input === undefined ? undefined : JSON.stringify(span.input),
