@@ -33,6 +33,8 @@ export class AlertEngine {
   private chain: Promise<void> = Promise.resolve();
   /** Start-time range of the error spans that arrived since the last tick. */
   private errorRange: [number, number] | undefined;
+  /** Transitions recorded so far (a follower saves its position at once after one). */
+  transitions = 0;
 
   constructor(
     private readonly store: AlertStore,
@@ -53,7 +55,22 @@ export class AlertEngine {
     this.deps.onChange?.();
   }
 
-  /** Runs `work` after every state change queued before it. */
+  /** Runs `work` after every state change queued before it (and before any queued later). */
+  afterPending(work: () => Promise<void>): Promise<void> {
+    return this.serial(work);
+  }
+
+  /** The error spans' start times not checked for new groups yet (a leader's saved position keeps them). */
+  pendingErrors(): [number, number] | undefined {
+    return this.errorRange;
+  }
+
+  /** A new leader takes over the range its predecessor had not checked yet. */
+  restoreErrors(range: [number, number]): void {
+    const [from, to] = this.errorRange ?? range;
+    this.errorRange = [Math.min(from, range[0]), Math.max(to, range[1])];
+  }
+
   private serial(work: () => Promise<void>): Promise<void> {
     const next = this.chain.then(work);
     this.chain = next.catch(() => undefined);
@@ -114,7 +131,8 @@ export class AlertEngine {
       if ((project && project !== span.service) || (workflow && workflow !== span.name)) continue;
       const failed = span.status === 'error';
       const runId = typeof span.attributes?.['workflow.run.id'] === 'string' ? span.attributes['workflow.run.id'] : span.spanId;
-      await this.observe(rule, `${span.service}\u0000${span.name}`, {
+      // `/` apart: a project id is a slug. Not NUL, which PostgreSQL refuses in text (the alert was never recorded there).
+      await this.observe(rule, `${span.service}/${span.name}`, {
         holds: failed,
         title: failed ? `run ${runId} of ${span.service} › ${span.name} failed${span.error?.message ? `: ${span.error.message}` : ''}` : `${span.name} succeeded`,
         value: null,
@@ -196,6 +214,7 @@ export class AlertEngine {
     const now = this.deps.now();
     const silenced = rule.silencedUntil !== null && rule.silencedUntil > now;
     const notified = silenced ? ['silenced'] : this.notifier.notify(rule, alert, type);
+    this.transitions++;
     await this.store.addEvent({ alertId: alert.id, ruleId: rule.id, type, at: now, title: alert.title, notified });
     this.deps.onChange?.();
   }

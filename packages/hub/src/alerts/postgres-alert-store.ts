@@ -24,7 +24,8 @@ const toEvent = (r: EventRow): AlertEvent => ({ id: r.id, alertId: r.alert_id, r
  * that recorded it notifies.
  */
 export class PostgresAlertStore implements AlertStore {
-  private constructor(private readonly pool: pg.Pool) {}
+  /** Also the alert follower's (postgres-alert-follower.ts): the feed position and the inbox. */
+  private constructor(readonly pool: pg.Pool) {}
 
   static async open(url: string): Promise<PostgresAlertStore> {
     return new PostgresAlertStore(await openMigratedPool(url, { max: 4, applicationName: 'runtime-hub alerts' }));

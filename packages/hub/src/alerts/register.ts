@@ -8,6 +8,7 @@ import type { AlertStore } from './alert-store.js';
 import { onDeploymentHealth } from '../deploy/health-events.js';
 import { deploymentHealthOf } from './events.js';
 import { SOLE_HUB, type Leadership } from './leadership.js';
+import type { PostgresAlertFollower } from './postgres-alert-follower.js';
 import { Notifier } from './notifier.js';
 import { SqliteAlertStore } from './sqlite-alert-store.js';
 
@@ -30,12 +31,18 @@ export function alertStoreOf(ctx: HubContext): FiringCount | undefined {
  * the holder of an advisory lock, leadership.ts); else `<data>/alerts.sqlite` and this hub alone.
  * The PostgreSQL modules load only for `--db`.
  */
-async function openAlerts(ctx: HubContext): Promise<{ store: AlertStore; leadership: Leadership; shared: boolean }> {
+async function openAlerts(ctx: HubContext): Promise<{ store: AlertStore; leadership: Leadership; follow?: (engine: AlertEngine) => PostgresAlertFollower }> {
   if (ctx.config.dbUrl) {
-    const [{ PostgresAlertStore }, { PostgresLeadership }] = await Promise.all([import('./postgres-alert-store.js'), import('./postgres-leadership.js')]);
-    return { store: await PostgresAlertStore.open(ctx.config.dbUrl), leadership: new PostgresLeadership(ctx.config.dbUrl), shared: true };
+    const [{ PostgresAlertStore }, { PostgresLeadership }, { PostgresAlertFollower }] = await Promise.all([
+      import('./postgres-alert-store.js'),
+      import('./postgres-leadership.js'),
+      import('./postgres-alert-follower.js'),
+    ]);
+    const store = await PostgresAlertStore.open(ctx.config.dbUrl);
+    const warn = (error: unknown) => ctx.log.warn({ err: error }, 'alerts: following the change feed failed');
+    return { store, leadership: new PostgresLeadership(ctx.config.dbUrl), follow: (engine) => new PostgresAlertFollower(store.pool, ctx.feed, engine, warn, ctx.config.alerts?.now) };
   }
-  return { store: new SqliteAlertStore(join(ctx.config.dataDir, 'alerts.sqlite')), leadership: SOLE_HUB, shared: false };
+  return { store: new SqliteAlertStore(join(ctx.config.dataDir, 'alerts.sqlite')), leadership: SOLE_HUB };
 }
 
 /**
@@ -47,7 +54,7 @@ async function openAlerts(ctx: HubContext): Promise<{ store: AlertStore; leaders
 export async function registerAlerts(app: FastifyInstance, ctx: HubContext): Promise<void> {
   const options = ctx.config.alerts ?? {};
   const now = options.now ?? Date.now;
-  const { store, leadership, shared } = await openAlerts(ctx);
+  const { store, leadership, follow } = await openAlerts(ctx);
   const warn = (what: string) => (error: unknown) => ctx.log.warn({ err: error }, `alerts: ${what} failed`);
   const notifier = new Notifier({ smtpUrl: options.smtpUrl, mailFrom: options.mailFrom, log: ctx.log });
   let firing = 0;
@@ -55,15 +62,18 @@ export async function registerAlerts(app: FastifyInstance, ctx: HubContext): Pro
   const countFiring = () => void store.countFiring().then((n) => (firing = n), warn('counting firing alerts'));
   const engine = new AlertEngine(store, notifier, { spans: ctx.store, analytics: analyticsOf(ctx), now, onError: warn('an event'), onChange: countFiring });
 
-  let leading = !shared;
-  const onSpans = (spans: Parameters<AlertEngine['onSpans']>[0]) => {
-    if (leading) engine.onSpans(spans);
-  };
-  if (shared) ctx.feed.onChanges(onSpans);
-  else ctx.onSpans(onSpans);
-  onDeploymentHealth(ctx, (event) => {
-    if (leading) engine.onDeployment(deploymentHealthOf(event));
-  });
+  // Several hubs: the leader follows the change feed from where the last leader stopped, and
+  // deployment events of hubs that do not lead reach it through PostgreSQL (postgres-alert-follower.ts).
+  const follower = follow?.(engine);
+  if (follower) {
+    ctx.feed.onChanges((spans) => follower.onChanges(spans));
+    onDeploymentHealth(ctx, (event) => {
+      if (event.changed) follower.onDeployment(deploymentHealthOf(event));
+    });
+  } else {
+    ctx.onSpans((spans) => engine.onSpans(spans));
+    onDeploymentHealth(ctx, (event) => engine.onDeployment(deploymentHealthOf(event)));
+  }
 
   // A hub that starts with errors already stored knows their groups: only later ones are new.
   const ready = (async () => {
@@ -78,19 +88,23 @@ export async function registerAlerts(app: FastifyInstance, ctx: HubContext): Pro
     ticking = true;
     try {
       await ready;
-      leading = await leadership.isLeader();
-      if (leading) await engine.evaluate();
-      else countFiring(); // the leader's transitions, as seen from here
+      const leading = await leadership.isLeader();
+      await follower?.lead(leading);
+      if (leading) {
+        await engine.evaluate();
+        await follower?.checkpoint();
+      } else countFiring(); // the leader's transitions, as seen from here
     } finally {
       ticking = false;
     }
   };
   const timer = setInterval(() => void tick().catch(warn('evaluation')), options.evaluateEveryMs ?? EVALUATE_EVERY_MS);
   timer.unref();
-  void leadership.isLeader().then((lead) => (leading = lead), warn('taking the lead'));
+  void ready.then(() => leadership.isLeader()).then((lead) => follower?.lead(lead), warn('taking the lead'));
 
   ctx.onClose(async () => {
     clearInterval(timer);
+    follower?.close();
     await ready;
     await engine.idle();
     await notifier.settle();

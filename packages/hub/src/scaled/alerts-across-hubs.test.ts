@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emitDeploymentHealth, type DeploymentHealthEvent } from '../deploy/health-events.js';
 import { startPostgres, type PostgresServer } from '../testing/postgres-server.js';
 import { startRedisServer, type RedisTestServer } from '../testing/redis-server.js';
 import { hexId, postSpans, spanRecord, startTestHub, type TestHub } from '../testing/test-hub.js';
+import { startWebhookRecorder, type RecordedHook } from '../testing/webhook-recorder.js';
 
 /**
  * Analytics and alerts with two hubs on one PostgreSQL and Redis (issue 14): the metrics of either
@@ -15,21 +15,13 @@ let pg: PostgresServer;
 let redis: RedisTestServer;
 let hubA: TestHub;
 let hubB: TestHub;
-let webhook: Server;
+let webhook: Awaited<ReturnType<typeof startWebhookRecorder>>;
 let webhookUrl: string;
-const hooks: { path: string; text: string }[] = [];
+let hooks: RecordedHook[] = [];
 
 beforeAll(async () => {
-  webhook = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      hooks.push({ path: request.url ?? '', text: (JSON.parse(body) as { text: string }).text });
-      response.end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
-  webhookUrl = `http://127.0.0.1:${(webhook.address() as AddressInfo).port}`;
+  webhook = await startWebhookRecorder();
+  ({ url: webhookUrl, hooks } = webhook);
   [pg, redis] = await Promise.all([startPostgres(), startRedisServer()]);
   const dbUrl = await pg.createDatabase();
   // Hubs of one deployment share the key their workflow secrets are encrypted with (this file's process only).
@@ -127,5 +119,31 @@ describe('scaled mode: analytics and alerts across two hubs (PostgreSQL)', () =>
     expect(ofRule()).toEqual(['FIRING', 'RESOLVED']);
     const history = await getJson(`${hubB.url}/api/v1/alerts/events`);
     expect(history.events.map((e: { type: string }) => e.type)).toEqual(['fired', 'resolved']);
+  }, 180_000);
+
+  it('a deployment going down on either hub is notified once, also by the hub that does not lead (through the inbox)', async () => {
+    const created = await fetch(`${hubB.url}/api/v1/alerts/rules`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'deployments down', condition: { type: 'deployment_down', deployment: 'api' }, webhookUrl: `${webhookUrl}/hook/deploy` }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    // Each hub checks the apps it runs (deploy/health-monitor.ts): one of the two does not lead.
+    const check = (target: string, status: DeploymentHealthEvent['status']): DeploymentHealthEvent => ({
+      project: 'api', target, deployment: `d_${target}`, url: `http://127.0.0.1:9/${target}/health`, status, previous: status === 'down' ? 'healthy' : 'down', changed: true, at: Date.now(), responseMs: null, error: status === 'down' ? 'connection refused' : null,
+    });
+    const ofRule = () => hooks.filter((h) => h.path === '/hook/deploy').map((h) => h.text);
+    await severalTicks(); // the leader, whichever it is, has read the new rule
+    emitDeploymentHealth(hubA.hub.ctx, check('on-a', 'down'));
+    emitDeploymentHealth(hubB.hub.ctx, check('on-b', 'down'));
+    await waitFor('both deployments to fire', () => ofRule().length >= 2);
+    await severalTicks();
+    expect(ofRule().map((text) => text.split(':')[0])).toEqual(['FIRING', 'FIRING']);
+    expect(ofRule().some((text) => text.includes('api/on-a')) && ofRule().some((text) => text.includes('api/on-b'))).toBe(true);
+    emitDeploymentHealth(hubA.hub.ctx, check('on-a', 'healthy'));
+    emitDeploymentHealth(hubB.hub.ctx, check('on-b', 'healthy'));
+    await waitFor('both deployments to resolve', () => ofRule().length >= 4);
+    await severalTicks();
+    expect(ofRule().map((text) => text.split(':')[0]).sort()).toEqual(['FIRING', 'FIRING', 'RESOLVED', 'RESOLVED']);
   }, 180_000);
 });
