@@ -32,7 +32,7 @@ export class DeployCommands {
   /** The live owner of a target's newest leased deployment when it is another hub. */
   private async remoteOwner(project: string, target: string): Promise<Deployment | undefined> {
     const newest = (await this.deps.store.history(project, target, 20)).find((d) => LEASED.includes(d.status));
-    if (!newest?.owner || newest.owner === this.deps.deployer.hub || (newest.leaseUntil ?? 0) < Date.now()) return undefined;
+    if (!newest?.owner || newest.owner === this.deps.deployer.hub || (newest.leaseUntil ?? 0) < this.deps.store.leaseClock()) return undefined;
     return newest;
   }
 
@@ -45,7 +45,7 @@ export class DeployCommands {
     const watch = setInterval(() => {
       void this.deps.store.deployment(owned.id).then((now) => {
         if (Date.now() > deadline) controller.abort(new Error(`hub ${owner} did not answer within ${WAIT_MS[command.op] / 1000} s`));
-        else if (now?.owner !== owner || (now.leaseUntil ?? 0) < Date.now()) controller.abort(new Error(`hub ${owner} stopped renewing its lease on deployment ${owned.id} (it stopped or died); another hub takes the deployment over within seconds: ask again then`));
+        else if (now?.owner !== owner || (now.leaseUntil ?? 0) < this.deps.store.leaseClock()) controller.abort(new Error(`hub ${owner} stopped renewing its lease on deployment ${owned.id} (it stopped or died); another hub takes the deployment over within seconds: ask again then`));
       }, () => undefined);
     }, WATCH_MS);
     try {

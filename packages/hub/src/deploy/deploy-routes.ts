@@ -58,7 +58,7 @@ export function registerDeployRoutes(
     return found;
   };
   const owner = (d: Deployment | null) =>
-    d?.owner ? { hub: d.owner, live: (d.leaseUntil ?? 0) > Date.now(), leaseUntil: d.leaseUntil, thisHub: d.owner === deployer.hub } : null;
+    d?.owner ? { hub: d.owner, live: (d.leaseUntil ?? 0) > store.leaseClock(), leaseUntil: d.leaseUntil, thisHub: d.owner === deployer.hub } : null;
   const view = async (t: Target) => {
     const history = await store.history(t.project, t.id, 20);
     const current = history.find((d) => d.status === 'running') ?? history[0] ?? null;

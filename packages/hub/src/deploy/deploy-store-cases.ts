@@ -111,6 +111,11 @@ export function runDeployStoreConformance(name: string, open: () => Promise<Depl
         expect((await store.deployment('d1'))?.owner).toBe(won.find(Boolean)?.owner);
       }));
 
+    it('measures leases on a clock close to this host\'s (the same machine here)', () =>
+      withStore(async (store) => {
+        expect(Math.abs(store.leaseClock() - Date.now())).toBeLessThan(5_000);
+      }));
+
     it('keeps health checks a week, oldest first, and answers the last one', () =>
       withStore(async (store) => {
         const day = 86_400_000;

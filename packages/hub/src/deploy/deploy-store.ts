@@ -97,6 +97,13 @@ export interface DeployStore {
   checks(project: string, target: string, since: number): Promise<HealthCheck[]>;
   lastCheck(project: string, target: string): Promise<HealthCheck | undefined>;
 
+  /**
+   * Now, in epoch ms, on the clock leases are measured by: the database server's for PostgreSQL
+   * (this host's clock corrected by its offset, measured at open and at each renewal), so hubs on
+   * hosts whose clocks disagree still agree on when a lease ran out.
+   */
+  leaseClock(): number;
+
   close(): Promise<void>;
 }
 

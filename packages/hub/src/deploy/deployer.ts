@@ -95,7 +95,7 @@ export class Deployer {
   private async previous(target: Target): Promise<Deployment | undefined> {
     const running = (await this.store.history(target.project, target.id, 20)).find((d) => d.status === 'running');
     if (!running || running.owner === this.hub) return running;
-    const claimed = await this.store.claim(running.id, this.hub, Date.now(), this.options.leaseMs, ['running']);
+    const claimed = await this.store.claim(running.id, this.hub, this.store.leaseClock(), this.options.leaseMs, ['running']);
     if (!claimed) throw new HubError('DEPLOY_OWNER_UNREACHABLE', `deployment ${running.id} of target "${target.id}" is run by hub ${running.owner}; ask that hub (any hub forwards it)`);
     return claimed;
   }
@@ -108,7 +108,7 @@ export class Deployer {
         id, project: target.project, target: target.id, platform: target.platform, language: target.language,
         version: options.version ?? 'pending', startedAt: started, endedAt: null, durationMs: null, status: 'deploying', logs: '', url: null,
         folder: join(this.dataDir, 'deployments', target.project, target.id, id), rollbackOf: options.rollbackOf ?? null,
-        owner: this.hub, leaseUntil: started + this.options.leaseMs,
+        owner: this.hub, leaseUntil: this.store.leaseClock() + this.options.leaseMs,
       };
       const log = this.logger(record);
       const save = async (status: Deployment['status']) => {
@@ -215,7 +215,7 @@ export class Deployer {
       if (!record) {
         const newest = (await this.store.history(target.project, target.id, 20)).find((d) => d.platform === 'local' && (d.status === 'running' || d.status === 'stopped'));
         if (!newest) throw new HubError('DEPLOYMENT_NOT_FOUND', `target "${target.id}" of project "${target.project}" has no running or stopped deployment to start (deploy it first)`);
-        record = await this.store.claim(newest.id, this.hub, Date.now(), this.options.leaseMs, ['running', 'stopped']);
+        record = await this.store.claim(newest.id, this.hub, this.store.leaseClock(), this.options.leaseMs, ['running', 'stopped']);
         if (!record) throw new HubError('DEPLOY_OWNER_UNREACHABLE', `deployment ${newest.id} is run by hub ${newest.owner}; ask that hub (any hub forwards it)`);
       }
       const key = `${target.project}/${target.id}`;
@@ -257,7 +257,7 @@ export class Deployer {
     let stopped: Deployment | undefined;
     for (const d of await this.store.history(target.project, target.id, 20)) {
       if (d.status !== 'running') continue;
-      const mine = d.owner === this.hub ? d : await this.store.claim(d.id, this.hub, Date.now(), this.options.leaseMs, ['running']);
+      const mine = d.owner === this.hub ? d : await this.store.claim(d.id, this.hub, this.store.leaseClock(), this.options.leaseMs, ['running']);
       if (!mine) throw new HubError('DEPLOY_OWNER_UNREACHABLE', `deployment ${d.id} is run by hub ${d.owner}; ask that hub (any hub forwards it)`);
       stopped = { ...mine, status: 'stopped', url: mine.url, logs: `${mine.logs}\n${stamp()} stopped on hub ${this.hub}` };
       await this.store.putDeployment(stopped);

@@ -41,7 +41,7 @@ export class DeploymentLeases {
   private async round(): Promise<void> {
     const { store, deployer } = this;
     const hub = deployer.hub;
-    const owned = new Set(await store.renew(hub, Date.now(), this.options.leaseMs));
+    const owned = new Set(await store.renew(hub, store.leaseClock(), this.options.leaseMs));
     for (const id of deployer.running()) {
       if (owned.has(id)) continue;
       this.options.log.warn({ deployment: id }, 'deployments: another hub took over a deployment this hub ran (its lease had run out); stopping it here');
@@ -50,10 +50,10 @@ export class DeploymentLeases {
     this.monitor.sync(await store.targets());
     const first = this.first;
     this.first = false;
-    for (const candidate of await store.claimable(hub, Date.now())) {
+    for (const candidate of await store.claimable(hub, store.leaseClock())) {
       // An app of this hub that exited is its health checks' business; at start, this hub's own records are taken back.
       if ((candidate.owner === hub && !first) || deployer.running().includes(candidate.id) || deployer.isBusy(candidate.project, candidate.target)) continue;
-      const claimed = await store.claim(candidate.id, hub, Date.now(), this.options.leaseMs, ['running', 'deploying']);
+      const claimed = await store.claim(candidate.id, hub, store.leaseClock(), this.options.leaseMs, ['running', 'deploying']);
       if (!claimed) continue; // another hub was quicker
       // Not awaited: starting an app can take minutes (a virtual environment), and renewals must go on meanwhile.
       const work = this.takeOver(claimed, candidate.owner)

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startPostgres, type PostgresServer } from '../testing/postgres-server.js';
 import { runDeployStoreConformance } from './deploy-store-cases.js';
 import { PostgresDeployStore } from './postgres-deploy-store.js';
@@ -13,6 +13,23 @@ afterAll(() => server?.close());
 runDeployStoreConformance('postgres', async () => PostgresDeployStore.open(await server.createDatabase()));
 
 describe('deployments shared by several hubs (PostgreSQL)', { timeout: 60_000 }, () => {
+  it('measures leases on the database server\'s clock: a hub whose clock runs a minute fast agrees with the others', async () => {
+    const url = await server.createDatabase();
+    const real = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(real + 60_000); // this "host" is a minute ahead (and its clock stands still)
+      const fast = await PostgresDeployStore.open(url);
+      try {
+        expect(Math.abs(fast.leaseClock() - real)).toBeLessThan(5_000);
+      } finally {
+        await fast.close();
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('gives a lapsed deployment to one hub when three hubs, each with its own connections, claim it at once', async () => {
     const url = await server.createDatabase();
     const hubs = await Promise.all([PostgresDeployStore.open(url), PostgresDeployStore.open(url), PostgresDeployStore.open(url)]);

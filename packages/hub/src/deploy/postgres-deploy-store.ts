@@ -10,10 +10,29 @@ import type { Deployment, DeploymentStatus, DeployStore, HealthCheck, Target } f
  * hubs that find an owner's lease lapsed at the same moment, one row update wins.
  */
 export class PostgresDeployStore implements DeployStore {
+  /** The database server's clock minus this host's, in ms. */
+  private offset = 0;
+
   private constructor(private readonly pool: pg.Pool) {}
 
   static async open(url: string): Promise<PostgresDeployStore> {
-    return new PostgresDeployStore(await openMigratedPool(url, { max: 3, applicationName: 'runtime-hub deployments' }));
+    const store = new PostgresDeployStore(await openMigratedPool(url, { max: 3, applicationName: 'runtime-hub deployments' }));
+    await store.measureClock().catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    });
+    return store;
+  }
+
+  /** The server's clock against this host's, the round trip's middle taken as the moment it was read. */
+  private async measureClock(): Promise<void> {
+    const before = Date.now();
+    const { rows } = await this.pool.query<{ ms: number }>('SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms');
+    this.offset = rows[0]!.ms - (before + Date.now()) / 2;
+  }
+
+  leaseClock(): number {
+    return Math.round(Date.now() + this.offset);
   }
 
   private async rows(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
@@ -86,6 +105,7 @@ export class PostgresDeployStore implements DeployStore {
   }
 
   async renew(hub: string, now: number, leaseMs: number): Promise<string[]> {
+    void this.measureClock().catch(() => undefined); // for the next round
     const rows = await this.rows('UPDATE deploy_deployments SET lease_until = $1 WHERE owner = $2 AND status = ANY($3) RETURNING id', [now + leaseMs, hub, LEASED]);
     return rows.map((r) => r.id as string);
   }

@@ -40,6 +40,10 @@ export class SqliteDeployStore implements DeployStore {
     this.db.close();
   }
 
+  leaseClock(): number {
+    return Date.now(); // one hub, one clock
+  }
+
   async putTarget(target: Target): Promise<Target> {
     this.db
       .prepare('INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (project, id) DO UPDATE SET platform = excluded.platform, language = excluded.language, health_interval_ms = excluded.health_interval_ms')
