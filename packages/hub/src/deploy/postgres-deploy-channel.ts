@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
+import { PgListener } from '../store/postgres/listener.js';
 import { createPool } from '../store/postgres/pool.js';
 import type { DeployAnswer, DeployChannel, DeployCommand } from './deploy-channel.js';
 
@@ -18,14 +19,13 @@ type Message =
  * that moment: an ask to a hub that is gone is not answered, and the asker gives up (its signal).
  */
 export class PostgresDeployChannel implements DeployChannel {
-  private listener: pg.Client | undefined;
-  private closed = false;
+  private listener: PgListener | undefined;
   private handler: ((command: DeployCommand, from: string) => Promise<DeployAnswer>) | undefined;
   private readonly waiting = new Map<string, (answer: DeployAnswer) => void>();
   private readonly pool: pg.Pool;
 
   private constructor(
-    private readonly url: string,
+    url: string,
     private readonly hub: string,
     private readonly onError: (error: unknown) => void,
   ) {
@@ -34,23 +34,13 @@ export class PostgresDeployChannel implements DeployChannel {
 
   static async open(url: string, hub: string, onError: (error: unknown) => void = () => undefined): Promise<PostgresDeployChannel> {
     const channel = new PostgresDeployChannel(url, hub, onError);
-    await channel.listen();
+    try {
+      channel.listener = await PgListener.open(url, { channel: CHANNEL, name: 'runtime-hub deploy channel', onNotification: (payload) => channel.receive(payload), onError });
+    } catch (error) {
+      await channel.close();
+      throw error;
+    }
     return channel;
-  }
-
-  /** A dedicated connection for LISTEN (a pooled one would drop the subscription when released). */
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, application_name: 'runtime-hub deploy channel' });
-    client.on('notification', (message) => this.receive(message.payload));
-    client.on('error', (error) => {
-      this.onError(error);
-      this.listener = undefined;
-      if (!this.closed) setTimeout(() => void this.listen().catch(this.onError), 1_000).unref();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-    if (this.closed) await client.end();
-    else this.listener = client;
   }
 
   private receive(payload: string | undefined): void {
@@ -104,9 +94,7 @@ export class PostgresDeployChannel implements DeployChannel {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    await this.listener?.end().catch(() => undefined);
-    this.listener = undefined;
+    await this.listener?.close();
     await this.pool.end();
   }
 }

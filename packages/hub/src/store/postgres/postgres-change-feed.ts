@@ -1,7 +1,7 @@
-import pg from 'pg';
 import type { Span } from '@runtime-hub/protocol';
 import { ListenerSet, StoreReplay, type ChangeFeed, type ChangeListener } from '../change-feed.js';
 import { rowToSpan, type SpanRow } from '../sqlite/row-codec.js';
+import { PgListener } from './listener.js';
 import type { PostgresSpanStore } from './postgres-store.js';
 import { CHANGES_CHANNEL, ROW_COLUMNS } from './span-writer.js';
 
@@ -25,7 +25,7 @@ const FALLBACK_POLL_MS = 1_000;
 export class PostgresChangeFeed extends StoreReplay implements ChangeFeed {
   private cursor: number;
   private readonly listeners = new ListenerSet();
-  private listener: pg.Client | undefined;
+  private listener: PgListener | undefined;
   private polling = false;
   private pollAgain = false;
   private closed = false;
@@ -33,7 +33,6 @@ export class PostgresChangeFeed extends StoreReplay implements ChangeFeed {
 
   private constructor(
     private readonly pgStore: PostgresSpanStore,
-    private readonly url: string,
     private readonly onError: (error: unknown) => void,
   ) {
     super(pgStore);
@@ -43,26 +42,17 @@ export class PostgresChangeFeed extends StoreReplay implements ChangeFeed {
   }
 
   static async open(store: PostgresSpanStore, url: string, onError: (error: unknown) => void = () => {}): Promise<PostgresChangeFeed> {
-    const feed = new PostgresChangeFeed(store, url, onError);
-    await feed.listen();
+    const feed = new PostgresChangeFeed(store, onError);
+    try {
+      // While the connection is lost, the fallback poll keeps the feed going; once back, it reads
+      // the changes committed while not listening.
+      const poll = () => feed.poll();
+      feed.listener = await PgListener.open(url, { channel: CHANGES_CHANNEL, name: 'runtime-hub feed', onNotification: poll, onError, onListening: poll });
+    } catch (error) {
+      await feed.close();
+      throw error;
+    }
     return feed;
-  }
-
-  /** A dedicated connection for LISTEN (a pooled one would drop the subscription when released). */
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, application_name: 'runtime-hub feed' });
-    client.on('notification', () => this.poll());
-    client.on('error', (error) => {
-      this.onError(error);
-      this.listener = undefined;
-      // Until it is back, the fallback poll keeps the feed going.
-      if (!this.closed) setTimeout(() => void this.listen().catch(this.onError), 1_000).unref();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${CHANGES_CHANNEL}`);
-    if (this.closed) await client.end();
-    else this.listener = client;
-    this.poll(); // changes committed while not listening
   }
 
   lastSeq(): number {
@@ -119,7 +109,6 @@ export class PostgresChangeFeed extends StoreReplay implements ChangeFeed {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.timer);
-    await this.listener?.end().catch(() => {});
-    this.listener = undefined;
+    await this.listener?.close();
   }
 }

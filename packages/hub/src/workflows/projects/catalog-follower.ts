@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { PgListener } from '../../store/postgres/listener.js';
 import { coalescedAfterCall } from '../coalesced.js';
 
 const CHANNEL = 'runtime_hub_catalog';
@@ -34,7 +35,7 @@ export interface CatalogReaders {
  * current: runs read their project and secrets, as before.
  */
 export class CatalogFollower {
-  private listener: pg.Client | undefined;
+  private listener: PgListener | undefined;
   private applied = -1;
   private live = false;
   private closed = false;
@@ -50,22 +51,22 @@ export class CatalogFollower {
 
   /** Listens, then reads everything as of the generation it found: from then on changes arrive. */
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, application_name: 'runtime-hub catalog' });
-    client.on('notification', (message) => this.onNotification(message.payload));
-    client.on('error', (error) => {
-      this.onError(error);
-      this.live = false;
-      this.listener = undefined;
-      void client.end().catch(() => undefined);
-      if (!this.closed) setTimeout(() => void this.start().catch(this.onError), 1_000).unref();
+    const listener = await PgListener.open(this.url, {
+      channel: CHANNEL,
+      name: 'runtime-hub catalog',
+      onNotification: (payload) => this.onNotification(payload),
+      onError: (error) => {
+        this.live = false;
+        this.onError(error);
+      },
+      onListening: () => this.readAll(),
     });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-    if (this.closed) {
-      await client.end();
-      return;
-    }
-    this.listener = client;
+    if (this.closed) await listener.close();
+    else this.listener = listener;
+  }
+
+  /** After each LISTEN: everything read again as of the generation found; changes arrive from then on. */
+  private async readAll(): Promise<void> {
     const generation = await this.generation();
     await this.inOrder(async () => {
       await this.readers.all();
@@ -89,7 +90,7 @@ export class CatalogFollower {
         const generation = await this.generation();
         await this.readers.all();
         this.applied = generation;
-        this.live = this.listener !== undefined;
+        this.live = this.listener?.listening === true;
       }).catch(this.onError);
     });
   }
@@ -118,7 +119,6 @@ export class CatalogFollower {
   async close(): Promise<void> {
     this.closed = true;
     this.live = false;
-    await this.listener?.end().catch(() => undefined);
-    this.listener = undefined;
+    await this.listener?.close();
   }
 }

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { PgListener } from '../../store/postgres/listener.js';
 import { inTransaction } from '../../store/postgres/pool.js';
 import { announceCatalogChange } from '../projects/catalog-follower.js';
 import type { SecretRow, SecretRows } from './secret-rows.js';
@@ -20,41 +21,27 @@ const signature = (rows: readonly SecretRow[]) => rows.map((r) => `${r.name}\u00
  */
 export class PostgresSecretRows implements SecretRows {
   private readonly rows = new Map<string, readonly SecretRow[]>();
-  private listener: pg.Client | undefined;
+  private listener: PgListener | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private closed = false;
 
-  private constructor(
-    private readonly pool: pg.Pool,
-    private readonly url: string,
-    private readonly onError: (error: unknown) => void,
-  ) {}
+  private constructor(private readonly pool: pg.Pool) {}
 
   static async open(pool: pg.Pool, url: string, onError: (error: unknown) => void = () => undefined): Promise<PostgresSecretRows> {
-    const rows = new PostgresSecretRows(pool, url, onError);
-    await rows.reloadAll();
-    await rows.listen();
+    const rows = new PostgresSecretRows(pool);
+    // Read after each LISTEN (the first too): what was committed while nothing listened. While the
+    // connection is lost, the periodic reload keeps the copy fresh.
+    rows.listener = await PgListener.open(url, {
+      channel: CHANNEL,
+      name: 'runtime-hub secrets',
+      onNotification: (project) => {
+        if (project) void rows.reload(project).catch(onError);
+      },
+      onError,
+      onListening: () => rows.reloadAll(),
+    });
     rows.timer = setInterval(() => void rows.reloadAll().catch(onError), RELOAD_MS);
     rows.timer.unref();
     return rows;
-  }
-
-  /** A dedicated connection for LISTEN (a pooled one would drop the subscription when released). */
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, application_name: 'runtime-hub secrets' });
-    client.on('notification', (message) => {
-      if (message.payload) void this.reload(message.payload).catch(this.onError);
-    });
-    client.on('error', (error) => {
-      this.onError(error);
-      this.listener = undefined;
-      // Until it is back, the periodic reload keeps the copy fresh.
-      if (!this.closed) setTimeout(() => void this.listen().then(() => this.reloadAll()).catch(this.onError), 1_000).unref();
-    });
-    await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
-    if (this.closed) await client.end();
-    else this.listener = client;
   }
 
   list(project: string): readonly SecretRow[] {
@@ -123,9 +110,7 @@ export class PostgresSecretRows implements SecretRows {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
     if (this.timer) clearInterval(this.timer);
-    await this.listener?.end().catch(() => undefined);
-    this.listener = undefined;
+    await this.listener?.close();
   }
 }
