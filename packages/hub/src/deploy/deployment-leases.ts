@@ -78,11 +78,10 @@ export class DeploymentLeases {
     if (target && restarted.status === 'running') await this.monitor.check(target);
   }
 
-  /** Stops renewing; `release` ends this hub's leases at once, so another hub takes its deployments over now. */
-  async close(release: boolean): Promise<void> {
+  /** Stops renewing and taking over (after the round and the starts under way); the hub then stops its apps and releases the leases (register.ts). */
+  async close(): Promise<void> {
     clearInterval(this.timer);
     await this.ticking;
     await Promise.all(this.starting);
-    if (release) await this.store.release(this.deployer.hub);
   }
 }

@@ -75,7 +75,7 @@ export async function registerDeployments(app: FastifyInstance, service: Workflo
   app.addHook('onReady', async () => leases.start());
   ctx.onClose(async () => {
     monitor.close();
-    await leases.close(false);
+    await leases.close();
     await deployer.close();
     // Apps stopped first, then the leases end: another hub may start them at once, on the same ports.
     await store.release(hub).catch((error: unknown) => ctx.log.warn({ error: (error as Error).message }, 'deployments: could not release the leases'));
