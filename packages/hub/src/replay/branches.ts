@@ -146,8 +146,8 @@ export class PostgresBranchIndex implements BranchIndex {
 /** The file embedded; with `--db`, the shared table on a small pool of its own (pg loads only then). */
 export async function openBranchIndex(config: { dataDir: string; dbUrl?: string | undefined }, onError: (error: unknown) => void): Promise<BranchIndex> {
   if (!config.dbUrl) return new FileBranchIndex(config.dataDir);
-  const { createPool } = await import('../store/postgres/pool.js');
-  const pool = createPool(config.dbUrl, { max: 2, applicationName: 'runtime-hub replay' });
+  const { openMigratedPool } = await import('../store/postgres/migrate.js');
+  const pool = await openMigratedPool(config.dbUrl, { max: 2, applicationName: 'runtime-hub replay' });
   const index = new PostgresBranchIndex(pool, onError);
   return {
     observe: (spans) => index.observe(spans),

@@ -17,8 +17,8 @@ export async function openAssistProvider(ctx: Opener): Promise<AssistProvider> {
 }
 
 async function openShared(ctx: Opener, url: string): Promise<AssistSettingsStore> {
-  const [{ createPool }, { PostgresAssistSettings }] = await Promise.all([import('../../store/postgres/pool.js'), import('./postgres-assist-settings.js')]);
-  const pool = createPool(url, { max: 1, applicationName: 'runtime-hub assist' });
+  const [{ openMigratedPool }, { PostgresAssistSettings }] = await Promise.all([import('../../store/postgres/migrate.js'), import('./postgres-assist-settings.js')]);
+  const pool = await openMigratedPool(url, { max: 1, applicationName: 'runtime-hub assist' });
   ctx.onClose(() => pool.end());
   const shared = new PostgresAssistSettings(pool);
   const file = new FileAssistSettings(ctx.config.dataDir);
