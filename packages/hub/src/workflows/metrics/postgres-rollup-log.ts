@@ -98,11 +98,6 @@ export class PostgresRollupLog {
       return rows.length;
     });
   }
-
-  close(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
 }
 
 async function upsert(client: pg.PoolClient, cells: RollupCells): Promise<void> {
