@@ -71,8 +71,15 @@ export class PostgresAlertFollower {
     }
     if (!this.leading) {
       this.leading = true;
-      await this.engine.reload();
-      await this.resume();
+      try {
+        await this.engine.reload();
+        await this.resume();
+      } catch (error) {
+        // Not caught up: the next tick starts over from the saved position.
+        this.leading = false;
+        this.live = false;
+        throw error;
+      }
     }
     await this.drainInbox();
   }

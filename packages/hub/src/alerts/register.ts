@@ -100,7 +100,10 @@ export async function registerAlerts(app: FastifyInstance, ctx: HubContext): Pro
   };
   const timer = setInterval(() => void tick().catch(warn('evaluation')), options.evaluateEveryMs ?? EVALUATE_EVERY_MS);
   timer.unref();
-  void ready.then(() => leadership.isLeader()).then((lead) => follower?.lead(lead), warn('taking the lead'));
+  void ready
+    .then(() => leadership.isLeader())
+    .then((lead) => follower?.lead(lead))
+    .catch(warn('taking the lead'));
 
   ctx.onClose(async () => {
     clearInterval(timer);
