@@ -5,6 +5,7 @@ import { FullTextWriter } from './full-text.js';
 import { packPayload, payloadText, registerPayloadFunctions } from './payload-codec.js';
 import type { SpanRow, SpanValues } from './row-codec.js';
 import { INSERT_SPAN, MERGE_SPAN, SELECT_SPAN, SPAN_PARAMS, TOUCH_SERVICE, UPSERT_INSTANCE, UPSERT_TRACE } from './statements.js';
+import { COPIED, FLAGS, WAL_OVER_LIMIT } from './wal-signal.js';
 
 /** What a write tells the caller: the batch's sequence numbers and the rows that were merged. */
 export interface WriteOutcome {
@@ -46,13 +47,16 @@ export class SpanWriter {
   private readonly fullText: FullTextWriter;
 
   /**
-   * @param walLimitBytes once a committed batch leaves the WAL file bigger than this, the writer
-   *   checkpoints it and truncates it (0: never; then only the checkpoint thread runs).
+   * @param walLimitBytes once a committed batch leaves the WAL file bigger than this, the WAL is
+   *   checkpointed and truncated (0: never; then only the checkpoint thread's PASSIVE rounds run).
+   * @param walSignal shared with the checkpoint thread (Checkpointer), which then does that work;
+   *   without it the writer does it itself.
    */
   constructor(
     private readonly db: Database.Database,
     lastSeq: number,
     private readonly walLimitBytes = 0,
+    private readonly walSignal?: Int32Array,
   ) {
     // The full-text triggers and the attribute merge call these SQL functions on this connection.
     registerPayloadFunctions(db);
@@ -83,11 +87,13 @@ export class SpanWriter {
   /**
    * Keeps the WAL file within its limit while spans pour in. The checkpoint thread's PASSIVE
    * checkpoints copy most of the WAL back meanwhile, but under a steady stream of writes the WAL
-   * never empties, so SQLite never starts it over and the file grows with the burst. Here, between
-   * two transactions, the writer copies what is left and truncates the file. It does not wait for
-   * readers or the checkpoint thread (busy: the next batch tries again) until the WAL is twice its
-   * limit; then it waits for them up to WAL_WAIT_MS, so a busy checkpoint thread cannot let the
-   * WAL grow batch after batch.
+   * never empties, so SQLite never starts it over and the file grows with the burst.
+   *
+   * With a checkpoint thread, the writer asks it to copy the WAL back when the limit is passed,
+   * then truncates it between two batches, copying only what came since (checkpointer.ts); it does
+   * the whole of it only if that thread falls far behind. Without one, the writer copies what is
+   * left and truncates the file here. It does not wait for readers (busy: the next batch tries
+   * again) until the WAL is twice its limit (or far past it), then up to WAL_WAIT_MS.
    */
   private boundWal(): void {
     if (this.walLimitBytes <= 0) return;
@@ -97,7 +103,20 @@ export class SpanWriter {
     } catch {
       return;
     }
-    if (size > this.walLimitBytes) this.tryTruncateWal(size > 2 * this.walLimitBytes ? WAL_WAIT_MS : 0);
+    if (size <= this.walLimitBytes) return;
+    if (this.walSignal) {
+      if (Atomics.load(this.walSignal, COPIED) === 1) {
+        // The checkpoint thread copied most of it back: only what came since is left to copy.
+        if (this.tryTruncateWal()) Atomics.store(this.walSignal, COPIED, 0);
+      } else if (size > WRITER_STEPS_IN * this.walLimitBytes) {
+        this.tryTruncateWal(WAL_WAIT_MS); // that thread is far behind (starved of CPU?)
+      } else {
+        Atomics.or(this.walSignal, FLAGS, WAL_OVER_LIMIT);
+        Atomics.notify(this.walSignal, FLAGS);
+      }
+      return;
+    }
+    this.tryTruncateWal(size > 2 * this.walLimitBytes ? WAL_WAIT_MS : 0);
   }
 
   private writeInTransaction(batch: readonly SpanValues[], now: number): WriteOutcome {
@@ -246,8 +265,10 @@ export class SpanWriter {
   }
 }
 
-/** How long the writer waits for the checkpoint thread and readers once the WAL is twice its limit. */
+/** How long the writer waits for the checkpoint thread and readers when it truncates the WAL itself. */
 const WAL_WAIT_MS = 100;
+/** With a checkpoint thread, the WAL size (in limits) at which the writer truncates it itself. */
+export const WRITER_STEPS_IN = 4;
 
 /** Positions of the payload columns in SpanValues. */
 const PAYLOADS = [10, 11, 12, 13, 14] as const;

@@ -98,9 +98,10 @@ export class SqliteSpanStore implements SpanStore {
     } finally {
       db.close();
     }
-    this.writer = new WriterClient(options.file, this.seq, options.walLimitBytes ?? WAL_LIMIT_BYTES);
-    this.readers = new ReaderPool(options.file, options.readers ?? 2);
+    const walLimitBytes = options.walLimitBytes ?? WAL_LIMIT_BYTES;
     this.checkpointer = options.backgroundCheckpoints === false ? undefined : new Checkpointer(options.file);
+    this.writer = new WriterClient(options.file, this.seq, walLimitBytes, this.checkpointer?.signal);
+    this.readers = new ReaderPool(options.file, options.readers ?? 2);
     this.backfill = backfillPending ? this.buildFullTextIndex() : Promise.resolve();
   }
 

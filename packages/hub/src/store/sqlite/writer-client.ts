@@ -30,8 +30,9 @@ export class WriterClient {
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private failure: Error | undefined;
 
-  constructor(file: string, lastSeq: number, walLimitBytes: number) {
-    this.worker = spawnStoreThread('writer-thread', { file, lastSeq, walLimitBytes });
+  /** @param walSignal the checkpoint thread's (Checkpointer.signal), when it keeps the WAL's bound. */
+  constructor(file: string, lastSeq: number, walLimitBytes: number, walSignal?: Int32Array) {
+    this.worker = spawnStoreThread('writer-thread', { file, lastSeq, walLimitBytes, walSignal: walSignal?.buffer });
     this.worker.on('message', (reply: { id: number; result?: unknown; error?: string }) => {
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;

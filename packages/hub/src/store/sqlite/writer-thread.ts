@@ -9,7 +9,7 @@ import type { WriterRequest } from './writer-client.js';
  * The writer thread: owns the only writing connection to the spans database and runs requests
  * one at a time, in the order they were posted, answering each with its result or its error.
  */
-const { file, lastSeq, walLimitBytes } = workerData as { file: string; lastSeq: number; walLimitBytes: number };
+const { file, lastSeq, walLimitBytes, walSignal } = workerData as { file: string; lastSeq: number; walLimitBytes: number; walSignal?: SharedArrayBuffer };
 const db = new Database(file);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
@@ -19,12 +19,12 @@ db.pragma('busy_timeout = 5000');
 // life was the largest single block of the hub's RSS (64 MB; bench/ingest in docs/benchmarks.md).
 db.pragma('cache_size = -16384');
 db.pragma('temp_store = MEMORY');
-// Checkpoints run on their own thread (Checkpointer), and the writer truncates the WAL when it
-// passes walLimitBytes (SpanWriter.boundWal); this is only a safety net.
+// Checkpoints run on their own thread (Checkpointer), which also truncates the WAL once the writer
+// signals it passed walLimitBytes (SpanWriter.boundWal); this is only a safety net.
 db.pragma('wal_autocheckpoint = 50000');
 // When SQLite starts the WAL over, it cuts the file back to this size.
 db.pragma(`journal_size_limit = ${walLimitBytes > 0 ? walLimitBytes : 67108864}`);
-const writer = new SpanWriter(db, lastSeq, walLimitBytes);
+const writer = new SpanWriter(db, lastSeq, walLimitBytes, walSignal ? new Int32Array(walSignal) : undefined);
 const annotations = new AnnotationWriter(db);
 const backfill = new FullTextBackfill(db);
 
