@@ -11,6 +11,7 @@ import type { HubContext } from './context.js';
 import { registerAuth } from './http/auth.js';
 import { registerBodyParsing } from './http/body.js';
 import { drainConnections } from './http/drain-connections.js';
+import { trackRunningHandlers } from './http/running-handlers.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './http/errors.js';
 import { registerOriginGuard } from './http/origin-guard.js';
 import { registerRouteSchemas } from './http/route-schemas.js';
@@ -131,6 +132,7 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
     startedAt: Date.now(),
   };
 
+  const handlers = trackRunningHandlers(app); // what close() waits for before the features end their pools
   registerErrorHandling(app);
   registerSecurityHeaders(app);
   registerOriginGuard(app, originPolicy); // Host and Origin, in every mode, before auth
@@ -177,6 +179,8 @@ export async function createHub(partial: Partial<HubConfig> = {}, options: { sto
         } finally {
           stopDraining();
         }
+        // Handlers whose connections the grace closed are still running: let them finish (bounded).
+        await handlers.settled(SHUTDOWN_GRACE_MS);
         for (const hook of closeHooks.reverse()) await hook();
         await feed.close();
         await store.close();
