@@ -5,7 +5,7 @@ import { FullTextWriter } from './full-text.js';
 import { packPayload, payloadText, registerPayloadFunctions } from './payload-codec.js';
 import type { SpanRow, SpanValues } from './row-codec.js';
 import { INSERT_SPAN, MERGE_SPAN, SELECT_SPAN, SPAN_PARAMS, TOUCH_SERVICE, UPSERT_INSTANCE, UPSERT_TRACE } from './statements.js';
-import { COPIED, FLAGS, WAL_OVER_LIMIT } from './wal-signal.js';
+import { COPIED, IDLE, REQUESTED, WAL_STATE } from './wal-signal.js';
 
 /** What a write tells the caller: the batch's sequence numbers and the rows that were merged. */
 export interface WriteOutcome {
@@ -105,15 +105,16 @@ export class SpanWriter {
     }
     if (size <= this.walLimitBytes) return;
     if (this.walSignal) {
-      if (Atomics.load(this.walSignal, COPIED) === 1) {
-        // The checkpoint thread copied most of it back: only what came since is left to copy.
-        if (this.tryTruncateWal()) Atomics.store(this.walSignal, COPIED, 0);
-      } else if (size > WRITER_STEPS_IN * this.walLimitBytes) {
-        this.tryTruncateWal(WAL_WAIT_MS); // that thread is far behind (starved of CPU?)
-      } else {
-        Atomics.or(this.walSignal, FLAGS, WAL_OVER_LIMIT);
-        Atomics.notify(this.walSignal, FLAGS);
+      const signal = this.walSignal;
+      const far = size > WRITER_STEPS_IN * this.walLimitBytes;
+      if ((Atomics.load(signal, 0) & WAL_STATE) !== COPIED) {
+        if (Atomics.compareExchange(signal, 0, IDLE, REQUESTED) === IDLE) Atomics.notify(signal, 0);
+        if (!far) return;
+        // Far behind (the checkpoint thread starved of CPU): wait for its copy, up to WAL_WAIT_MS.
+        Atomics.wait(signal, 0, REQUESTED, WAL_WAIT_MS);
       }
+      // Most of it is copied back: only what came since is left to copy.
+      if (this.tryTruncateWal(far ? WAL_WAIT_MS : 0)) Atomics.compareExchange(signal, 0, COPIED, IDLE);
       return;
     }
     this.tryTruncateWal(size > 2 * this.walLimitBytes ? WAL_WAIT_MS : 0);
