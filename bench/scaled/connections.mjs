@@ -46,8 +46,9 @@ const print = (label, rows) => {
 
 const env = { ...process.env, RUNTIME_HUB_SECRET_KEY: Buffer.alloc(32, 7).toString('base64') };
 process.env.RUNTIME_HUB_SECRET_KEY = env.RUNTIME_HUB_SECRET_KEY;
-const hub = await startHub(['--db', dbUrl, '--data', dataDir, ...(redis ? ['--redis', redis.url] : [])]);
+let hub;
 try {
+  hub = await startHub(['--db', dbUrl, '--data', dataDir, ...(redis ? ['--redis', redis.url] : [])]);
   const post = (path, body) => fetch(`${hub.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const get = (path) => fetch(`${hub.url}${path}`).then((res) => res.arrayBuffer());
   await post('/api/v1/spans', { spans: makeSpans(200) });
@@ -63,7 +64,8 @@ try {
   print(`during ${REQUESTS} of each request at once`, during);
   print('after the burst', await connections());
 } finally {
-  await stopHub(hub);
+  // Also when the hub did not start: the servers started here must not outlive the script.
+  if (hub) await stopHub(hub);
   await admin.end();
   await server.close();
   await redis?.close();
