@@ -4,7 +4,8 @@
 // feature that keeps a pool is used once (ingest, metrics, alerts, playground keys, deployments,
 // workflows, replay), then `--requests` requests of each kind at once, so each pool opens what it
 // may; pg_stat_activity is read while they run and after, grouped by application_name. Not a
-// timing: a count, to compare a change against (HUB_CLI=<other build>/cli/main.js for a before).
+// timing: a count, to compare a change against (HUB_CLI=<checkout>/packages/hub/dist/cli/main.js
+// for a before: another checkout or worktree, built, with node_modules reachable from it).
 // With --redis the hub also gets a Redis (workflow runs on workers: the run store's pool and the
 // secrets' LISTEN join). The servers are started here in temporary folders (packages/hub/dist/testing/).
 import { loadavg } from 'node:os';
