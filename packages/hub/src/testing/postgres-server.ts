@@ -43,9 +43,10 @@ function serverUser(): { uid: number; gid: number } | undefined {
 
 /**
  * `durable: true` keeps PostgreSQL's default durability (fsync, synchronous commit): for benchmarks
- * whose figures should hold on a real server; tests leave it off.
+ * whose figures should hold on a real server; tests leave it off. `settings`: more lines for the
+ * server's configuration (a benchmark's `shared_preload_libraries = 'pg_stat_statements'`).
  */
-export async function startPostgres(options: { timeoutMs?: number; durable?: boolean } = {}): Promise<PostgresServer> {
+export async function startPostgres(options: { timeoutMs?: number; durable?: boolean; settings?: string[] } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const user = serverUser();
   const dir = mkdtempSync(join(tmpdir(), 'rh-pg-'));
@@ -69,6 +70,7 @@ export async function startPostgres(options: { timeoutMs?: number; durable?: boo
       'shared_buffers = 32MB',
       'log_min_messages = warning',
       `unix_socket_directories = '${dir}'`,
+      ...(options.settings ?? []),
     ].join('\n') + '\n',
   );
   const port = await freePort();
