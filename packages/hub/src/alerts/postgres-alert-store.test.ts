@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgres, type PostgresServer } from '../testing/postgres-server.js';
 import { runAlertStoreConformance } from './alert-store-cases.js';
@@ -50,5 +51,24 @@ describe('alerts shared by several hubs (PostgreSQL)', { timeout: 60_000 }, () =
     } finally {
       await Promise.all(hubs.map((h) => h.close()));
     }
+  });
+
+  it('leaves no connection behind when closed while a check is connecting, and connects no more after', async () => {
+    const url = await server.createDatabase();
+    const leaders = async () => {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      const { rows } = await admin.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'runtime-hub alerts leader'");
+      await admin.end();
+      return rows[0]!.n;
+    };
+    // A hub closed right after its start: the first check was still connecting. That connection
+    // kept the process from exiting (integration/postgres-crash.test.ts hung at a SIGTERM).
+    const hub = new PostgresLeadership(url);
+    const check = hub.isLeader();
+    await hub.close();
+    expect(await check).toBe(false);
+    expect(await hub.isLeader()).toBe(false);
+    expect(await leaders()).toBe(0);
   });
 });

@@ -16,11 +16,13 @@ export class PostgresLeadership implements Leadership {
   private client: pg.Client | undefined;
   private held = false;
   private checking: Promise<boolean> | undefined;
+  private closed = false;
 
   constructor(private readonly url: string) {}
 
   /** One check at a time: two at once would each open a connection, and the lock would stay with the one dropped. */
   isLeader(): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
     this.checking ??= this.check().finally(() => (this.checking = undefined));
     return this.checking;
   }
@@ -32,6 +34,11 @@ export class PostgresLeadership implements Leadership {
         return true;
       }
       this.client ??= await this.connect();
+      // Closed while connecting: a client kept now would hold the process open.
+      if (this.closed) {
+        this.drop();
+        return false;
+      }
       const { rows } = await this.client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [ALERTS_LOCK]);
       this.held = rows[0]?.ok === true;
       return this.held;
@@ -56,6 +63,8 @@ export class PostgresLeadership implements Leadership {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    await this.checking;
     const client = this.client;
     this.client = undefined;
     this.held = false;

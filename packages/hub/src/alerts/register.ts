@@ -82,31 +82,36 @@ export async function registerAlerts(app: FastifyInstance, ctx: HubContext): Pro
     const groups = await ctx.store.listErrorGroups({ bucketMs: 60_000, limit: 10_000 });
     await store.markErrorGroups(groups.map((g) => g.id), now());
   })().catch(warn('reading rules and known error groups'));
-  let ticking = false;
-  const tick = async () => {
-    if (ticking) return; // a slow tick (a loaded machine, a slow database) is not overlapped by the next
-    ticking = true;
-    try {
-      await ready;
-      const leading = await leadership.isLeader();
-      await follower?.lead(leading);
-      if (leading) {
-        await engine.evaluate();
-        await follower?.checkpoint();
-      } else countFiring(); // the leader's transitions, as seen from here
-    } finally {
-      ticking = false;
-    }
+  const evaluate = async () => {
+    await ready;
+    const leading = await leadership.isLeader();
+    await follower?.lead(leading);
+    if (leading) {
+      await engine.evaluate();
+      await follower?.checkpoint();
+    } else countFiring(); // the leader's transitions, as seen from here
+  };
+  let ticking: Promise<void> | undefined;
+  let closing = false;
+  const tick = () => {
+    // A slow tick (a loaded machine, a slow database) is not overlapped by the next; none starts
+    // once the hub closes, and close waits for the one running.
+    if (closing) return Promise.resolve();
+    ticking ??= evaluate().finally(() => (ticking = undefined));
+    return ticking;
   };
   const timer = setInterval(() => void tick().catch(warn('evaluation')), options.evaluateEveryMs ?? EVALUATE_EVERY_MS);
   timer.unref();
-  void ready
+  const firstLead = ready
     .then(() => leadership.isLeader())
     .then((lead) => follower?.lead(lead))
     .catch(warn('taking the lead'));
 
   ctx.onClose(async () => {
+    closing = true;
     clearInterval(timer);
+    await firstLead;
+    await ticking?.catch(() => undefined);
     follower?.close();
     await ready;
     await engine.idle();
