@@ -15,18 +15,16 @@ interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
-  ms: number;
 }
 
 function cli(args: string[], stdin?: string, env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return new Promise((resolve) => {
-    const t0 = performance.now();
     const proc = spawn(process.execPath, [CLI_PATH, ...args], { env: { ...process.env, RUNTIME_HUB_URL: '', RUNTIME_HUB_TOKEN: '', ...env } });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    proc.on('exit', (code) => resolve({ code, stdout, stderr, ms: performance.now() - t0 }));
+    proc.on('exit', (code) => resolve({ code, stdout, stderr }));
     proc.stdin.end(stdin ?? '');
   });
 }
@@ -76,10 +74,10 @@ describe('runtime-hub hook', () => {
 
   it('hub down: spools the event and exits 0 at once; a later call sends the spool', async () => {
     const spool = join(dir, 'spool-down');
-    const down = await cli(['hook', '--url', downUrl, '--spool', spool], JSON.stringify(pre));
+    // A refused connection is not waited on: with a ten-minute timeout the hook would otherwise
+    // outlive the test (no bound in ms here: start-up alone took 3.2 s on a loaded CI run).
+    const down = await cli(['hook', '--url', downUrl, '--spool', spool, '--timeout-ms', '600000'], JSON.stringify(pre));
     expect(down).toMatchObject({ code: 0, stdout: '', stderr: '' });
-    // Generous bound: Node's own start-up takes 50-300 ms on a loaded 2-core machine.
-    expect(down.ms).toBeLessThan(3000);
     expect(spooled(spool)).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 30));
     const later = await cli(['hook', '--url', hub.url, '--spool', spool, ...DELIVER], JSON.stringify(post));
@@ -93,9 +91,9 @@ describe('runtime-hub hook', () => {
 
   it('hub hung: gives up after the timeout, spools, exits 0', async () => {
     const spool = join(dir, 'spool-hung');
+    // A hook that did not give up would outlive the test.
     const run = await cli(['hook', '--url', hungUrl, '--spool', spool, '--timeout-ms', '200'], JSON.stringify(pre));
     expect(run).toMatchObject({ code: 0, stdout: '' });
-    expect(run.ms).toBeLessThan(3000);
     expect(spooled(spool)).toHaveLength(1);
     const flushed = await cli(['hook', 'flush', '--url', hub.url, '--spool', spool]);
     expect(flushed.code).toBe(0);
