@@ -3,7 +3,6 @@ import { Worker } from 'node:worker_threads';
 import { STORE_THREAD_LIMITS } from './spawn-thread.js';
 import { CHECKPOINTER_STOP, COPIED, REQUESTED, WAL_STATE } from './wal-signal.js';
 
-
 /**
  * A background thread with its own connection that runs WAL checkpoints, so copying the WAL back
  * into the database (and its fsync) never stalls the hub's event loop or the writer.
@@ -12,14 +11,14 @@ import { CHECKPOINTER_STOP, COPIED, REQUESTED, WAL_STATE } from './wal-signal.js
  * WAL over once a checkpoint has caught up. Under a steady stream of writes it never catches up,
  * so the WAL would grow with the burst. When the writer sees the file pass its limit it moves the
  * shared word to REQUESTED (SpanWriter.boundWal); this thread wakes at once, copies the WAL back
- * with a PASSIVE checkpoint while the writer goes on, and moves it to COPIED. The writer then truncates the WAL
- * between two batches, copying only what it wrote meanwhile: it holds the write lock anyway, so
- * nothing waits for it. Before, the writer copied the whole WAL itself each time (a fifth of its
- * time during bench:ingest).
+ * with a PASSIVE checkpoint while the writer goes on, and moves it to COPIED. The writer then
+ * truncates the WAL between two batches, copying only what it wrote meanwhile: it holds the write
+ * lock anyway, so nothing waits for it. Before, the writer copied the whole WAL itself each time
+ * (a fifth of its time during bench:ingest).
  *
  * The thread sleeps in Atomics.wait rather than on timers, so it wakes the moment it is signalled;
- * a stop is a flag in the same word (wal-signal.ts). Its code is inline so it runs the same from sources (tests)
- * and from the build.
+ * a stop is a flag in the same word (wal-signal.ts). Its code is inline so it runs the same from
+ * sources (tests) and from the build.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -44,24 +43,15 @@ db.close();
 parentPort.postMessage('stopped');
 `;
 
-export interface CheckpointerOptions {
-  /** Between two PASSIVE checkpoints when nothing signals (ms). */
-  intervalMs?: number;
-}
-
 export class Checkpointer {
   private readonly worker: Worker;
   /** Shared with the writer thread (wal-signal.ts). */
   readonly signal = new Int32Array(new SharedArrayBuffer(4));
 
-  constructor(file: string, options: CheckpointerOptions = {}) {
+  /** @param intervalMs between two PASSIVE checkpoints when nothing signals. */
+  constructor(file: string, intervalMs = 1000) {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const workerData = {
-      file,
-      driver,
-      intervalMs: options.intervalMs ?? 1000,
-      signal: this.signal.buffer,
-    };
+    const workerData = { file, driver, intervalMs, signal: this.signal.buffer };
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData, resourceLimits: STORE_THREAD_LIMITS });
     this.worker.unref();
   }
